@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SERVICE_IMAGES, readConfig } from './config.ts';
+import { UsageError } from './errors.ts';
+import { REPO_ROOT } from './paths.ts';
+
+describe('readConfig', () => {
+  it('defaults: host provider, no target, state dir under the repo, Ryuk off, local images', () => {
+    const c = readConfig({});
+    expect(c.provider).toBe('host');
+    expect(c.target).toBeNull();
+    expect(c.stateDir).toBe(`${REPO_ROOT}/.e2e-state`);
+    expect(c.ryuk).toBe(false);
+    expect(c.images).toEqual(DEFAULT_SERVICE_IMAGES);
+    expect(c.pinnedPorts).toEqual({});
+  });
+
+  it('reads provider, target, pinned ports, image overrides and Ryuk from env', () => {
+    const c = readConfig({
+      BOXLITE_E2E_PROVIDER: 'containers',
+      BOXLITE_E2E_TARGET: 'sim',
+      BOXLITE_E2E_POSTGRES_PORT: '6543',
+      BOXLITE_E2E_REDIS_IMAGE: 'my/redis:7',
+      TESTCONTAINERS_RYUK_DISABLED: 'false',
+      BOXLITE_E2E_STATE_DIR: '/tmp/x-state',
+    });
+    expect(c.provider).toBe('containers');
+    expect(c.target).toBe('sim');
+    expect(c.pinnedPorts).toEqual({ postgres: 6543 });
+    expect(c.images.redis).toBe('my/redis:7');
+    expect(c.images.postgres).toBe(DEFAULT_SERVICE_IMAGES.postgres);
+    expect(c.ryuk).toBe(true);
+    expect(c.stateDir).toBe('/tmp/x-state');
+  });
+
+  it('CLI overrides win over env', () => {
+    expect(readConfig({ BOXLITE_E2E_PROVIDER: 'containers' }, { provider: 'host' }).provider).toBe('host');
+    expect(readConfig({}, { target: 'boxlite' }).target).toBe('boxlite');
+  });
+
+  it.each([
+    [{ BOXLITE_E2E_PROVIDER: 'kubernetes' }, /BOXLITE_E2E_PROVIDER="kubernetes" is not one of: host, containers/],
+    [{ BOXLITE_E2E_TARGET: 'prod' }, /BOXLITE_E2E_TARGET="prod" is not one of: sim, boxlite/],
+    [{ BOXLITE_E2E_REDIS_PORT: '70000' }, /BOXLITE_E2E_REDIS_PORT="70000" is not a TCP port/],
+    [{ BOXLITE_E2E_POSTGRES_PORT: '54x' }, /BOXLITE_E2E_POSTGRES_PORT="54x" is not a TCP port/],
+    [{ TESTCONTAINERS_RYUK_DISABLED: 'maybe' }, /TESTCONTAINERS_RYUK_DISABLED="maybe" is not a boolean/],
+  ])('malformed env %o is a one-line usage error (exit 2)', (env, message) => {
+    let caught: unknown;
+    try {
+      readConfig(env);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    expect((caught as UsageError).exitCode).toBe(2);
+    expect((caught as Error).message).toMatch(message);
+    expect((caught as Error).message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * A provider turns a ServiceSpec into a running, healthy service and a ServiceRecord for
+ * the stack file. `host` runs Debian binaries under our supervisor; `containers` uses
+ * testcontainers. Both must be idempotent: given the previous record, reuse a healthy
+ * service, repair a dead one, never start a duplicate.
+ */
+import type { BootstrapConfig, ProviderKind, ServiceName } from '../core/config.ts';
+import type { StatePaths } from '../core/paths.ts';
+import type { Progress } from '../core/progress.ts';
+import type { Secrets } from '../core/secrets.ts';
+import type { ServiceRecord } from '../core/stack-file.ts';
+
+export interface ServiceSpec {
+  name: ServiceName;
+  /** Port pinned by the user, if any. */
+  pinnedPort: number | undefined;
+}
+
+export interface ProviderContext {
+  config: BootstrapConfig;
+  paths: StatePaths;
+  secrets: Secrets;
+  progress: Progress;
+}
+
+export interface UpResult {
+  record: ServiceRecord;
+  /** True when an existing healthy service was kept as is. */
+  reused: boolean;
+}
+
+export interface ServiceProvider {
+  readonly kind: ProviderKind;
+  /** Machine prerequisites (Debian packages, a Docker engine). Fast when already satisfied. */
+  prepare(services: readonly ServiceName[]): Promise<void>;
+  up(spec: ServiceSpec, previous: ServiceRecord | undefined): Promise<UpResult>;
+  /** Stops the service; data stays on disk unless the caller wipes it. */
+  down(record: ServiceRecord): Promise<void>;
+}

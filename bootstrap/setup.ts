@@ -1,0 +1,43 @@
+/**
+ * `pnpm e2e:setup` — provisions the stack and writes the stack file.
+ * Idempotent: healthy services are reused, dead or stale ones repaired, none duplicated.
+ *
+ *   --provider host|containers   (env BOXLITE_E2E_PROVIDER, default host)
+ *   --target sim|boxlite         (env BOXLITE_E2E_TARGET; services only when unset)
+ *   --bugs a,b                   sim bug switches (env BOXLITE_SIM_BUGS)
+ *   --quiet                      only the summary line
+ */
+import { parseArgs } from 'node:util';
+import { UsageError, runMain } from './core/errors.ts';
+import { setupStack } from './stack-setup.ts';
+
+export function parseSetupArgs(argv: string[]) {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        provider: { type: 'string' },
+        target: { type: 'string' },
+        bugs: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    return values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+if (import.meta.main) {
+  await runMain('e2e:setup', async () => {
+    const args = parseSetupArgs(process.argv.slice(2));
+    const summary = await setupStack({
+      overrides: { provider: args.provider, target: args.target },
+      bugs: args.bugs,
+      quiet: args.quiet,
+    });
+    process.stdout.write(`${summary}\n`);
+  });
+}

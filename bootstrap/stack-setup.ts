@@ -1,0 +1,97 @@
+/** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
+import { mkdir, rename } from 'node:fs/promises';
+import { buildGuestImages } from '../fixtures/images/index.ts';
+import { type ConfigOverrides, readConfig, SERVICE_NAMES, type ServiceName } from './core/config.ts';
+import { UsageError } from './core/errors.ts';
+import { statePaths } from './core/paths.ts';
+import { createProgress, secondsSince } from './core/progress.ts';
+import { loadOrMintSecrets } from './core/secrets.ts';
+import { emptyStack, readStackFile, type StackFile, writeStackFile } from './core/stack-file.ts';
+import { createProvider } from './providers/index.ts';
+import { registryHost } from './services/registry.ts';
+import { startSim } from '../sim/launch.ts';
+
+export interface SetupOptions {
+  overrides?: ConfigOverrides;
+  env?: Record<string, string | undefined>;
+  bugs?: string | undefined;
+  quiet?: boolean;
+  /** Which services to bring up (default: all). */
+  services?: readonly ServiceName[];
+  /** Skip pushing guest images (self-tests of the service layer only). */
+  skipImages?: boolean;
+}
+
+/** A stack file that cannot be parsed is moved aside (never deleted) and rebuilt from scratch. */
+async function loadPrevious(stackFile: string, warn: (s: string) => void): Promise<StackFile | null> {
+  try {
+    return await readStackFile(stackFile);
+  } catch (err) {
+    if (err instanceof UsageError) throw err; // schema version mismatch: the user must decide
+    const aside = `${stackFile}.invalid-${Date.now()}`;
+    await rename(stackFile, aside);
+    warn(`${(err as Error).message}; moved it to ${aside} and rebuilding`);
+    return null;
+  }
+}
+
+export async function setupStack(opts: SetupOptions = {}): Promise<string> {
+  const t0 = performance.now();
+  const config = readConfig(opts.env ?? process.env, opts.overrides);
+  const paths = statePaths(config.stateDir);
+  const progress = createProgress(process.stderr, opts.quiet ?? false);
+  for (const dir of [paths.stateDir, paths.dataDir, paths.logDir, paths.runDir, paths.cacheDir]) {
+    await mkdir(dir, { recursive: true });
+  }
+
+  const previous = await loadPrevious(paths.stackFile, (s) => progress.info(`warning: ${s}`));
+  if (previous && previous.provider !== config.provider) {
+    throw new UsageError(
+      `the stack in ${config.stateDir} runs on provider "${previous.provider}", not "${config.provider}"; ` +
+        `run \`pnpm e2e:teardown\` first or use --provider ${previous.provider}`,
+    );
+  }
+  const { secrets, minted } = await loadOrMintSecrets(paths.secretsFile);
+  if (minted) progress.info(`minted new secrets in ${paths.secretsFile}`);
+
+  const ctx = { config, paths, secrets, progress };
+  const provider = await createProvider(config.provider, ctx);
+  const wanted = opts.services ?? SERVICE_NAMES;
+  await progress.step(`prepare ${config.provider} provider`, () => provider.prepare(wanted));
+
+  const stack: StackFile = previous ?? emptyStack(config.provider, config.target, paths.stateDir, paths.secretsFile);
+  stack.target = config.target ?? previous?.target ?? null;
+  let reused = 0;
+  // Sequential on purpose: 2-core machines; and a port chosen for one must be bound before the next picks.
+  for (const name of wanted) {
+    const result = await progress.step(name, () =>
+      provider.up({ name, pinnedPort: config.pinnedPorts[name] }, previous?.services[name]),
+    );
+    if (result.reused) reused += 1;
+    stack.services[name] = result.record;
+    await writeStackFile(paths.stackFile, stack);
+  }
+
+  const registry = stack.services.registry;
+  if (registry && !opts.skipImages) {
+    stack.images = await progress.step('guest images', () =>
+      buildGuestImages({
+        registry: registryHost(registry.endpoint),
+        cacheDir: paths.cacheDir,
+        onProgress: (line) => progress.info(line),
+      }),
+    );
+    await writeStackFile(paths.stackFile, stack);
+  }
+  if (config.target === 'sim' || opts.bugs) {
+    await progress.step('sim api + runner', () => startSim({ stack, paths, secrets, bugs: opts.bugs, progress }));
+    await writeStackFile(paths.stackFile, stack);
+  }
+
+  const parts = wanted.map((n) => `${n} ${stack.services[n]?.endpoint.host}:${stack.services[n]?.endpoint.port}`);
+  if (stack.api) parts.push(`api ${stack.api.url}`);
+  return (
+    `stack up (${config.provider}): ${parts.join(', ')} — ${reused} reused, ${wanted.length - reused} started` +
+    ` in ${secondsSince(t0)}; stack file ${paths.stackFile}`
+  );
+}

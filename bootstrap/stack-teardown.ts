@@ -1,0 +1,56 @@
+/** The teardown pipeline: sim components → services → stack file → (data) → (secrets). */
+import { readdir, rm } from 'node:fs/promises';
+import { readConfig, SERVICE_NAMES } from './core/config.ts';
+import { statePaths } from './core/paths.ts';
+import { createProgress, secondsSince } from './core/progress.ts';
+import { readSecrets, type Secrets } from './core/secrets.ts';
+import { readStackFile, removeStackFile } from './core/stack-file.ts';
+import { createProvider } from './providers/index.ts';
+import { stopSupervised } from './providers/host/supervised.ts';
+import { stopSim } from '../sim/launch.ts';
+
+export interface TeardownOptions {
+  wipeData: boolean;
+  full: boolean;
+  env?: Record<string, string | undefined>;
+  quiet?: boolean;
+}
+
+export async function teardownStack(opts: TeardownOptions): Promise<string> {
+  const t0 = performance.now();
+  const config = readConfig(opts.env ?? process.env);
+  const paths = statePaths(config.stateDir);
+  const progress = createProgress(process.stderr, opts.quiet ?? false);
+  const stack = await readStackFile(paths.stackFile).catch((err: Error) => {
+    progress.info(`warning: ${err.message}; stopping what the run dir still knows about`);
+    return null;
+  });
+  let stopped = 0;
+  if (stack) {
+    await stopSim(stack, paths);
+    // Secrets are only needed by providers for probes; teardown must work even without them.
+    const secrets = await readSecrets(paths.secretsFile).catch(() => ({}) as Secrets);
+    const provider = await createProvider(stack.provider, { config, paths, secrets, progress });
+    for (const name of SERVICE_NAMES) {
+      const record = stack.services[name];
+      if (!record) continue;
+      await progress.step(`stop ${name}`, () => provider.down(record));
+      stopped += 1;
+    }
+    await removeStackFile(paths.stackFile);
+  }
+  // Supervisors the stack file no longer names (lost or corrupt stack file) must not linger.
+  const leftovers = await readdir(paths.runDir).catch(() => [] as string[]);
+  for (const file of leftovers.filter((f) => f.endsWith('.state.json'))) {
+    const name = file.slice(0, -'.state.json'.length);
+    await stopSupervised(paths.runDir, name, `\0never-matches\0`);
+  }
+  if (opts.wipeData) await rm(paths.dataDir, { recursive: true, force: true });
+  if (opts.full) {
+    await rm(paths.secretsFile, { force: true });
+    await rm(paths.runDir, { recursive: true, force: true });
+    await rm(paths.logDir, { recursive: true, force: true });
+  }
+  const kept = opts.full ? 'kept: image cache' : opts.wipeData ? 'kept: secrets' : 'kept: data and secrets';
+  return `stack down: ${stopped} services stopped in ${secondsSince(t0)} (${kept}; state dir ${paths.stateDir})`;
+}

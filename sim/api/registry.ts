@@ -1,0 +1,78 @@
+/**
+ * Image names resolve against the stack registry ("alpine:3" → "<host:port>/alpine:3"). We
+ * HEAD the manifest before bothering the runner so a missing image is a fast, typed 422
+ * that names the image, like upstream's snapshot lookup.
+ */
+import { request } from 'undici';
+import { ApiError } from './errors.ts';
+
+export interface ResolvedImage {
+  /** Full reference the runner pulls. */
+  ref: string;
+  repository: string;
+  /** Tag or digest. */
+  reference: string;
+}
+
+const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+const looksLikeHost = (s: string) => s.includes('.') || s.includes(':') || s === 'localhost';
+
+export function resolveImage(image: string, registry: string): ResolvedImage {
+  let rest = image;
+  if (rest.startsWith(`${registry}/`)) {
+    rest = rest.slice(registry.length + 1);
+  } else {
+    const first = rest.split('/')[0] ?? '';
+    if (rest.includes('/') && looksLikeHost(first)) {
+      throw new ApiError('image_pull_failed', `image ${JSON.stringify(image)} names registry ${first}; the sim only pulls from ${registry}`);
+    }
+  }
+  let repository = rest;
+  let reference = 'latest';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    repository = rest.slice(0, at);
+    reference = rest.slice(at + 1);
+  } else {
+    const slash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > slash) {
+      repository = rest.slice(0, colon);
+      reference = rest.slice(colon + 1);
+    }
+  }
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(repository) || !reference) {
+    throw new ApiError('invalid_argument', `image ${JSON.stringify(image)} is not a valid image reference`);
+  }
+  const sep = reference.includes(':') ? '@' : ':';
+  return { ref: `${registry}/${repository}${sep}${reference}`, repository, reference };
+}
+
+/** Throws 422 image_pull_failed when the manifest is absent, 503 when the registry is down. */
+export async function checkImageExists(image: string, resolved: ResolvedImage, registry: string): Promise<void> {
+  let status: number;
+  try {
+    const res = await request(`http://${registry}/v2/${resolved.repository}/manifests/${resolved.reference}`, {
+      method: 'HEAD',
+      headers: { accept: MANIFEST_ACCEPT },
+      headersTimeout: 3000,
+      bodyTimeout: 3000,
+    });
+    status = res.statusCode;
+    await res.body.dump();
+  } catch (err) {
+    throw new ApiError('upstream_unavailable', `image registry ${registry} is unreachable: ${(err as Error).message}`);
+  }
+  if (status === 200) return;
+  if (status === 404) {
+    throw new ApiError('image_pull_failed', `image ${JSON.stringify(image)} not found: ${resolved.ref} is not in the registry`);
+  }
+  if (status >= 500) throw new ApiError('upstream_unavailable', `image registry ${registry} answered HTTP ${status}`);
+  throw new ApiError('image_pull_failed', `image ${JSON.stringify(image)} could not be resolved (registry answered HTTP ${status})`);
+}

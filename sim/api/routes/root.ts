@@ -1,0 +1,76 @@
+/** Non-tenant routes: health and config (public), identity, and the sim-only admin route. */
+import { DEFAULT_QUOTAS, type Quotas } from '../db.ts';
+import { ApiError } from '../errors.ts';
+import { type Handler, readJson, sendJson } from '../http.ts';
+import type { Route } from '../router.ts';
+import { upsertOrgWithKey } from '../store.ts';
+
+const health: Handler = async (ctx) => sendJson(ctx.res, 200, { status: 'ok' });
+
+/** All five capability flags on, as the fact sheet suggests (§1.2). */
+const config: Handler = async (ctx) =>
+  sendJson(ctx.res, 200, {
+    capabilities: {
+      snapshots_enabled: true,
+      clone_enabled: true,
+      export_enabled: true,
+      import_enabled: true,
+      linux_capabilities_enabled: true,
+    },
+    defaults: { cpus: 1, memory_mib: 512, disk_size_gb: 10 },
+  });
+
+const me: Handler = async (ctx) => {
+  const { org, keyId } = ctx.principal;
+  sendJson(ctx.res, 200, {
+    sub: keyId,
+    principal_type: 'service_account',
+    display_name: `${org.name} api key`,
+    prefix: org.path_prefix,
+    path_prefix: org.path_prefix,
+    org_id: org.id,
+    scopes: ['boxes:read', 'boxes:write', 'exec', 'files'],
+    quotas: pickQuotas(org),
+    expires_at: null,
+  });
+};
+
+const pickQuotas = (q: Quotas): Quotas => Object.fromEntries(Object.keys(DEFAULT_QUOTAS).map((k) => [k, q[k as keyof Quotas]])) as Quotas;
+
+/** Multi-segment prefixes are allowed (§1.1) but must not shadow the root routes. */
+const PREFIX_RE = /^[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
+const RESERVED = new Set(['config', 'me', 'boxes', 'metrics', 'volumes', 'images']);
+
+/**
+ * SIM-ONLY: `POST /api/_sim/orgs` {path_prefix, name?, quotas?} with the admin key creates the
+ * org (or updates its quotas) and mints a new key, answered once in plaintext.
+ */
+const createOrg: Handler = async (ctx, app) => {
+  if (!ctx.principal.org.is_admin) throw new ApiError('permission_denied', 'sim admin routes need the admin api key');
+  const body = (await readJson(ctx.req)) as { path_prefix?: unknown; name?: unknown; quotas?: unknown } | undefined;
+  const prefix = body?.path_prefix;
+  if (typeof prefix !== 'string' || prefix.length > 200 || !PREFIX_RE.test(prefix) || RESERVED.has(prefix.split('/')[0] ?? '')) {
+    throw new ApiError('invalid_argument', 'path_prefix must be lowercase [a-z0-9_-] segments joined by "/", not a reserved word');
+  }
+  const quotas: Quotas = { ...DEFAULT_QUOTAS };
+  const given = (body?.quotas ?? {}) as Record<string, unknown>;
+  if (typeof given !== 'object' || given === null) throw new ApiError('invalid_argument', 'quotas must be an object');
+  for (const [k, v] of Object.entries(given)) {
+    if (!(k in DEFAULT_QUOTAS)) throw new ApiError('invalid_argument', `unknown quota ${k}; known: ${Object.keys(DEFAULT_QUOTAS).join(', ')}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ApiError('invalid_argument', `quota ${k} must be a non-negative integer`);
+    quotas[k as keyof Quotas] = v;
+  }
+  const name = typeof body?.name === 'string' && body.name ? body.name : prefix;
+  const { org, apiKey } = await upsertOrgWithKey(app.db, prefix, name, quotas);
+  sendJson(ctx.res, 201, { org_id: org.id, name: org.name, path_prefix: org.path_prefix, quotas: pickQuotas(org), api_key: apiKey });
+};
+
+export const publicRoutes: Route<Handler>[] = [
+  { method: 'GET', pattern: '/api/health', handler: health },
+  { method: 'GET', pattern: '/api/v1/config', handler: config },
+];
+
+export const rootRoutes: Route<Handler>[] = [
+  { method: 'GET', pattern: '/api/v1/me', handler: me },
+  { method: 'POST', pattern: '/api/_sim/orgs', handler: createOrg },
+];

@@ -1,0 +1,121 @@
+/**
+ * Starts (or reuses) the sim runner and sim API under the host supervisor and records them
+ * in the stack file. Runner first: the API forwards to it. Bug switches are part of a
+ * component's identity: a running sim with other switches is restarted, not reused.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { SetupError, UsageError } from '../bootstrap/core/errors.ts';
+import type { StatePaths } from '../bootstrap/core/paths.ts';
+import { choosePort } from '../bootstrap/core/ports.ts';
+import type { Progress } from '../bootstrap/core/progress.ts';
+import type { Secrets } from '../bootstrap/core/secrets.ts';
+import type { ComponentRecord, StackFile } from '../bootstrap/core/stack-file.ts';
+import { inspectSupervised, launchSupervised, stopSupervised } from '../bootstrap/providers/host/supervised.ts';
+import { waitHealthy } from '../bootstrap/services/index.ts';
+import { parseBugs } from './bugs.ts';
+
+const RUNNER_MAIN = fileURLToPath(new URL('./runner/main.ts', import.meta.url));
+const API_MAIN = fileURLToPath(new URL('./api/main.ts', import.meta.url));
+export const SIM_COMPONENTS = ['runner', 'api'] as const;
+export type SimComponent = (typeof SIM_COMPONENTS)[number];
+
+export interface SimLaunchOptions {
+  stack: StackFile;
+  paths: StatePaths;
+  secrets: Secrets;
+  bugs: string | undefined;
+  progress: Progress;
+}
+
+async function probeHttp(url: string): Promise<string> {
+  const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
+  const body = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`);
+  return (JSON.parse(body) as { version?: string }).version ?? 'sim';
+}
+
+const markerOf = (main: string) => main;
+
+async function startComponent(
+  which: SimComponent,
+  opts: SimLaunchOptions,
+  previous: ComponentRecord | undefined,
+  bugs: string[],
+  extraArgs: (port: number) => string[],
+): Promise<ComponentRecord> {
+  const { paths } = opts;
+  const main = which === 'runner' ? RUNNER_MAIN : API_MAIN;
+  const name = `sim-${which}`;
+  const healthPath = which === 'runner' ? '/' : '/api/health';
+  const sameBugs = previous && previous.bugs.join(',') === bugs.join(',');
+  const sup = await inspectSupervised(paths.runDir, name);
+  if (previous && sameBugs && sup.alive) {
+    try {
+      await probeHttp(`http://${previous.endpoint.host}:${previous.endpoint.port}${healthPath}`);
+      return previous;
+    } catch {
+      // unhealthy: fall through to a restart
+    }
+  }
+  if (sup.state) await stopSupervised(paths.runDir, name, markerOf(main));
+  const port = await choosePort(`sim ${which}`, undefined, previous?.endpoint.port);
+  const logFile = join(paths.logDir, `${name}.log`);
+  const journalFile = join(paths.logDir, which === 'runner' ? 'sim-runner.journal.jsonl' : 'sim-api.access.jsonl');
+  const state = await launchSupervised({
+    name,
+    runDir: paths.runDir,
+    argv: [process.execPath, main, '--port', String(port), '--stack', paths.stackFile, ...extraArgs(port), ...(which === 'runner' ? ['--journal', journalFile] : ['--access-log', journalFile]), ...(bugs.length ? ['--bugs', bugs.join(',')] : [])],
+    env: { NODE_ENV: 'production' },
+    logFile,
+    stopSignal: 'SIGTERM',
+  });
+  const endpoint = { host: '127.0.0.1', port };
+  const base = `http://127.0.0.1:${port}`;
+  let version: string;
+  try {
+    version = await waitHealthy(`sim ${which}`, () => probeHttp(`${base}${healthPath}`), {
+      timeoutMs: 30_000,
+      logHint: logFile,
+      isAlive: async () => (await inspectSupervised(paths.runDir, name)).alive,
+    });
+  } catch (err) {
+    throw new SetupError((err as Error).message);
+  }
+  return {
+    url: which === 'api' ? `${base}/api` : base,
+    endpoint,
+    credentials: which === 'api' ? { apiKey: 'ADMIN_API_KEY' } : { token: 'RUNNER_TOKEN' },
+    process: { kind: 'supervised', supervisorPid: state.supervisorPid, pid: state.childPid },
+    log: { kind: 'file', path: logFile },
+    journal: { kind: 'file', path: journalFile },
+    version,
+    startedAt: new Date().toISOString(),
+    bugs,
+  };
+}
+
+export async function startSim(opts: SimLaunchOptions): Promise<void> {
+  let bugs: string[];
+  try {
+    bugs = [...parseBugs(opts.bugs ?? process.env.BOXLITE_SIM_BUGS)].sort();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { stack } = opts;
+  const previousRunner = stack.runner;
+  stack.runner = await startComponent('runner', opts, previousRunner, bugs, () => []);
+  const runnerUrl = stack.runner.url;
+  // A restarted runner may sit on another port: the API must then restart to forward to it.
+  const apiPrev = stack.runner === previousRunner ? stack.api : undefined;
+  stack.api = await startComponent('api', opts, apiPrev, bugs, () => ['--runner-url', runnerUrl]);
+}
+
+export async function stopSim(stack: StackFile, paths: StatePaths): Promise<void> {
+  for (const which of ['api', 'runner'] as const) {
+    await stopSupervised(paths.runDir, `sim-${which}`, markerOf(which === 'runner' ? RUNNER_MAIN : API_MAIN));
+  }
+  delete stack.api;
+  delete stack.runner;
+}

@@ -1,0 +1,69 @@
+/**
+ * The runner's only door to the Docker engine. Every call goes through `bounded()` so a dead
+ * or wedged engine turns into a 503 `engine_unavailable` envelope within a few seconds
+ * instead of a hung request.
+ */
+import Docker from 'dockerode';
+import { ApiError } from './errors.ts';
+
+/** Default bound for control-plane calls (inspect, create, exec create/start, archive stat). */
+export const DOCKER_CALL_MS = 10_000;
+
+/** dockerode reads DOCKER_HOST itself (unix:// or tcp://); default is /var/run/docker.sock. */
+export function connectDocker(): Docker {
+  return new Docker();
+}
+
+/** Errors whose cause is "the engine is not there / not answering". */
+const ENGINE_DOWN_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+export interface DockerError extends Error {
+  statusCode?: number;
+  code?: string;
+  json?: unknown;
+}
+
+export function isEngineDown(err: unknown): boolean {
+  const e = err as DockerError;
+  return typeof e?.code === 'string' && ENGINE_DOWN_CODES.has(e.code);
+}
+
+export function dockerStatus(err: unknown): number | undefined {
+  return (err as DockerError)?.statusCode;
+}
+
+/** The daemon's own message (dockerode wraps it as "(HTTP code N) reason - message"). */
+export function dockerMessage(err: unknown): string {
+  const e = err as DockerError;
+  const j = e?.json as { message?: unknown } | undefined;
+  if (j && typeof j.message === 'string') return j.message;
+  if (Buffer.isBuffer(e?.json)) return e.json.toString('utf8').trim();
+  return e?.message ?? String(err);
+}
+
+/**
+ * Runs one Docker call with an AbortSignal and a deadline. A timeout or an unreachable
+ * engine becomes ApiError(engine_unavailable); any other error is rethrown for the caller
+ * to classify (404/409 mean different things per route).
+ */
+export async function bounded<T>(label: string, fn: (signal: AbortSignal) => Promise<T>, ms = DOCKER_CALL_MS): Promise<T> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ac.abort();
+      reject(new ApiError('engine_unavailable', `docker engine did not answer ${label} within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(ac.signal), deadline]);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (isEngineDown(err)) {
+      throw new ApiError('engine_unavailable', `docker engine unavailable during ${label}: ${(err as Error).message}`);
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
