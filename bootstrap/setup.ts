@@ -8,7 +8,7 @@
  *   --quiet                      only the summary line
  */
 import { parseArgs } from 'node:util';
-import { UsageError, runMain } from './core/errors.ts';
+import { runMain, UsageError } from './core/errors.ts';
 import { setupStack } from './stack-setup.ts';
 
 export function parseSetupArgs(argv: string[]) {

@@ -1,6 +1,7 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
 import { buildGuestImages } from '../fixtures/images/index.ts';
+import { startSim } from '../sim/launch.ts';
 import { type ConfigOverrides, readConfig, SERVICE_NAMES, type ServiceName } from './core/config.ts';
 import { UsageError } from './core/errors.ts';
 import { statePaths } from './core/paths.ts';
@@ -9,7 +10,6 @@ import { loadOrMintSecrets } from './core/secrets.ts';
 import { emptyStack, readStackFile, type StackFile, writeStackFile } from './core/stack-file.ts';
 import { createProvider } from './providers/index.ts';
 import { registryHost } from './services/registry.ts';
-import { startSim } from '../sim/launch.ts';
 
 export interface SetupOptions {
   overrides?: ConfigOverrides;
@@ -59,7 +59,8 @@ export async function setupStack(opts: SetupOptions = {}): Promise<string> {
   const wanted = opts.services ?? SERVICE_NAMES;
   await progress.step(`prepare ${config.provider} provider`, () => provider.prepare(wanted));
 
-  const stack: StackFile = previous ?? emptyStack(config.provider, config.target, paths.stateDir, paths.secretsFile);
+  const stack: StackFile =
+    previous ?? emptyStack(config.provider, config.target, paths.stateDir, paths.secretsFile);
   stack.target = config.target ?? previous?.target ?? null;
   let reused = 0;
   // Sequential on purpose: 2-core machines; and a port chosen for one must be bound before the next picks.
@@ -84,11 +85,15 @@ export async function setupStack(opts: SetupOptions = {}): Promise<string> {
     await writeStackFile(paths.stackFile, stack);
   }
   if (config.target === 'sim' || opts.bugs) {
-    await progress.step('sim api + runner', () => startSim({ stack, paths, secrets, bugs: opts.bugs, progress }));
+    await progress.step('sim api + runner', () =>
+      startSim({ stack, paths, secrets, bugs: opts.bugs, progress }),
+    );
     await writeStackFile(paths.stackFile, stack);
   }
 
-  const parts = wanted.map((n) => `${n} ${stack.services[n]?.endpoint.host}:${stack.services[n]?.endpoint.port}`);
+  const parts = wanted.map(
+    (n) => `${n} ${stack.services[n]?.endpoint.host}:${stack.services[n]?.endpoint.port}`,
+  );
   if (stack.api) parts.push(`api ${stack.api.url}`);
   return (
     `stack up (${config.provider}): ${parts.join(', ')} — ${reused} reused, ${wanted.length - reused} started` +

@@ -12,7 +12,10 @@ export function parseTeardownArgs(argv: string[]): { wipeData: boolean; full: bo
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { 'wipe-data': { type: 'boolean', default: false }, full: { type: 'boolean', default: false } },
+      options: {
+        'wipe-data': { type: 'boolean', default: false },
+        full: { type: 'boolean', default: false },
+      },
       strict: true,
       allowPositionals: false,
     });

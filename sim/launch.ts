@@ -12,7 +12,11 @@ import { choosePort } from '../bootstrap/core/ports.ts';
 import type { Progress } from '../bootstrap/core/progress.ts';
 import type { Secrets } from '../bootstrap/core/secrets.ts';
 import type { ComponentRecord, StackFile } from '../bootstrap/core/stack-file.ts';
-import { inspectSupervised, launchSupervised, stopSupervised } from '../bootstrap/providers/host/supervised.ts';
+import {
+  inspectSupervised,
+  launchSupervised,
+  stopSupervised,
+} from '../bootstrap/providers/host/supervised.ts';
 import { waitHealthy } from '../bootstrap/services/index.ts';
 import { parseBugs } from './bugs.ts';
 
@@ -62,11 +66,24 @@ async function startComponent(
   if (sup.state) await stopSupervised(paths.runDir, name, markerOf(main));
   const port = await choosePort(`sim ${which}`, undefined, previous?.endpoint.port);
   const logFile = join(paths.logDir, `${name}.log`);
-  const journalFile = join(paths.logDir, which === 'runner' ? 'sim-runner.journal.jsonl' : 'sim-api.access.jsonl');
+  const journalFile = join(
+    paths.logDir,
+    which === 'runner' ? 'sim-runner.journal.jsonl' : 'sim-api.access.jsonl',
+  );
   const state = await launchSupervised({
     name,
     runDir: paths.runDir,
-    argv: [process.execPath, main, '--port', String(port), '--stack', paths.stackFile, ...extraArgs(port), ...(which === 'runner' ? ['--journal', journalFile] : ['--access-log', journalFile]), ...(bugs.length ? ['--bugs', bugs.join(',')] : [])],
+    argv: [
+      process.execPath,
+      main,
+      '--port',
+      String(port),
+      '--stack',
+      paths.stackFile,
+      ...extraArgs(port),
+      ...(which === 'runner' ? ['--journal', journalFile] : ['--access-log', journalFile]),
+      ...(bugs.length ? ['--bugs', bugs.join(',')] : []),
+    ],
     env: { NODE_ENV: 'production' },
     logFile,
     stopSignal: 'SIGTERM',

@@ -38,7 +38,10 @@ describe('readConfig', () => {
   });
 
   it.each([
-    [{ BOXLITE_E2E_PROVIDER: 'kubernetes' }, /BOXLITE_E2E_PROVIDER="kubernetes" is not one of: host, containers/],
+    [
+      { BOXLITE_E2E_PROVIDER: 'kubernetes' },
+      /BOXLITE_E2E_PROVIDER="kubernetes" is not one of: host, containers/,
+    ],
     [{ BOXLITE_E2E_TARGET: 'prod' }, /BOXLITE_E2E_TARGET="prod" is not one of: sim, boxlite/],
     [{ BOXLITE_E2E_REDIS_PORT: '70000' }, /BOXLITE_E2E_REDIS_PORT="70000" is not a TCP port/],
     [{ BOXLITE_E2E_POSTGRES_PORT: '54x' }, /BOXLITE_E2E_POSTGRES_PORT="54x" is not a TCP port/],

@@ -30,7 +30,8 @@ export interface BootstrapConfig {
 
 /** Every env var this module reads, with its meaning; the README table is generated from the same facts. */
 export const CONFIG_ENV = {
-  BOXLITE_E2E_PROVIDER: 'service provider: host (Debian binaries as child processes) | containers (testcontainers)',
+  BOXLITE_E2E_PROVIDER:
+    'service provider: host (Debian binaries as child processes) | containers (testcontainers)',
   BOXLITE_E2E_TARGET: 'stack target: sim | boxlite',
   BOXLITE_E2E_STATE_DIR: 'where stack.json, secrets, data and logs live (default <repo>/.e2e-state)',
   BOXLITE_E2E_POSTGRES_PORT: 'pin the Postgres port (default: a free port)',
@@ -39,7 +40,8 @@ export const CONFIG_ENV = {
   BOXLITE_E2E_POSTGRES_IMAGE: `containers provider image for Postgres (default ${DEFAULT_SERVICE_IMAGES.postgres})`,
   BOXLITE_E2E_REDIS_IMAGE: `containers provider image for Redis (default ${DEFAULT_SERVICE_IMAGES.redis})`,
   BOXLITE_E2E_REGISTRY_IMAGE: `containers provider image for the registry (default ${DEFAULT_SERVICE_IMAGES.registry})`,
-  TESTCONTAINERS_RYUK_DISABLED: 'true (default) keeps containers after setup exits; false enables Ryuk reaping',
+  TESTCONTAINERS_RYUK_DISABLED:
+    'true (default) keeps containers after setup exits; false enables Ryuk reaping',
   DOCKER_HOST: 'Docker endpoint (default unix:///var/run/docker.sock)',
 } as const;
 
@@ -81,11 +83,16 @@ export function readConfig(env: Env = process.env, overrides: ConfigOverrides = 
   if (overrides.provider !== undefined) merged.BOXLITE_E2E_PROVIDER = overrides.provider;
   const provider = pickEnum(merged, 'BOXLITE_E2E_PROVIDER', PROVIDERS, 'host');
   let target: TargetKind | null = null;
-  if (overrides.target !== undefined && overrides.target !== null) merged.BOXLITE_E2E_TARGET = overrides.target;
+  if (overrides.target !== undefined && overrides.target !== null)
+    merged.BOXLITE_E2E_TARGET = overrides.target;
   if (merged.BOXLITE_E2E_TARGET?.trim()) target = pickEnum(merged, 'BOXLITE_E2E_TARGET', TARGETS, 'sim');
 
   const rawState = merged.BOXLITE_E2E_STATE_DIR?.trim();
-  const stateDir = rawState ? (isAbsolute(rawState) ? rawState : resolve(rawState)) : join(REPO_ROOT, '.e2e-state');
+  const stateDir = rawState
+    ? isAbsolute(rawState)
+      ? rawState
+      : resolve(rawState)
+    : join(REPO_ROOT, '.e2e-state');
 
   const pinnedPorts: Partial<Record<ServiceName, number>> = {};
   const images = { ...DEFAULT_SERVICE_IMAGES };

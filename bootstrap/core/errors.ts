@@ -23,7 +23,9 @@ export async function runMain(label: string, main: () => Promise<void>): Promise
       return;
     }
     // Unknown failures keep their stack: they are our bugs, not the user's.
-    process.stderr.write(`${label}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `${label}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 1;
   }
 }

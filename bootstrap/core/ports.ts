@@ -27,7 +27,11 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
  * Port choice: a pinned port must be free (else one clear line naming it); otherwise reuse
  * the port recorded last time when still free, so URLs stay stable across re-setups, or pick a new one.
  */
-export async function choosePort(what: string, pinned: number | undefined, previous: number | undefined): Promise<number> {
+export async function choosePort(
+  what: string,
+  pinned: number | undefined,
+  previous: number | undefined,
+): Promise<number> {
   if (pinned !== undefined) {
     if (await isPortFree(pinned)) return pinned;
     throw new SetupError(

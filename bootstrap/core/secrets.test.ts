@@ -1,9 +1,16 @@
-import { mkdtemp, readFile, stat, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SetupError } from './errors.ts';
-import { formatSecrets, loadOrMintSecrets, mintSecrets, parseSecrets, readSecrets, SECRET_KEYS } from './secrets.ts';
+import {
+  formatSecrets,
+  loadOrMintSecrets,
+  mintSecrets,
+  parseSecrets,
+  readSecrets,
+  SECRET_KEYS,
+} from './secrets.ts';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'secrets-'));
 

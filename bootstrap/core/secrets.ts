@@ -61,7 +61,8 @@ export async function loadOrMintSecrets(path: string): Promise<{ secrets: Secret
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new SetupError(`secrets file ${path} is unreadable (${code}); fix its permissions`);
+    if (code !== 'ENOENT')
+      throw new SetupError(`secrets file ${path} is unreadable (${code}); fix its permissions`);
   }
   if (text !== null) {
     const secrets = parseSecrets(path, text);
@@ -82,7 +83,9 @@ export async function readSecrets(path: string): Promise<Secrets> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new SetupError(`secrets file ${path} is unreadable (${(err as NodeJS.ErrnoException).code}); run \`pnpm e2e:setup\``);
+    throw new SetupError(
+      `secrets file ${path} is unreadable (${(err as NodeJS.ErrnoException).code}); run \`pnpm e2e:setup\``,
+    );
   }
   return parseSecrets(path, text);
 }

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SetupError, UsageError } from './errors.ts';
-import { emptyStack, readStackFile, STACK_VERSION, type StackFile, validateStackFile, writeStackFile } from './stack-file.ts';
+import {
+  emptyStack,
+  readStackFile,
+  STACK_VERSION,
+  type StackFile,
+  validateStackFile,
+  writeStackFile,
+} from './stack-file.ts';
 
 function sample(): StackFile {
   const s = emptyStack('host', 'sim', '/state', '/state/secrets.env');
@@ -58,8 +65,14 @@ describe('stack file', () => {
     ['not JSON object', []],
     ['wrong schema', { ...sample(), schema: 'other' }],
     ['bad provider', { ...sample(), provider: 'k8s' }],
-    ['bad endpoint', { ...sample(), services: { redis: { ...sample().services.postgres, endpoint: { host: 'x' } } } }],
-    ['bad process', { ...sample(), services: { redis: { ...sample().services.postgres, process: { kind: 'vm' } } } }],
+    [
+      'bad endpoint',
+      { ...sample(), services: { redis: { ...sample().services.postgres, endpoint: { host: 'x' } } } },
+    ],
+    [
+      'bad process',
+      { ...sample(), services: { redis: { ...sample().services.postgres, process: { kind: 'vm' } } } },
+    ],
   ])('rejects %s with a one-line SetupError naming the file', (_what, data) => {
     expect(() => validateStackFile('/s.json', data)).toThrow(SetupError);
     expect(() => validateStackFile('/s.json', data)).toThrow(/stack file \/s\.json is invalid/);

@@ -86,10 +86,12 @@ function fail(path: string, why: string): never {
   throw new SetupError(`stack file ${path} is invalid: ${why} (re-run \`pnpm e2e:setup\` to repair it)`);
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkEndpoint(path: string, where: string, v: unknown): void {
-  if (!isObj(v) || typeof v.host !== 'string' || !Number.isInteger(v.port)) fail(path, `${where}.endpoint must be {host, port}`);
+  if (!isObj(v) || typeof v.host !== 'string' || !Number.isInteger(v.port))
+    fail(path, `${where}.endpoint must be {host, port}`);
 }
 
 function checkProcess(path: string, where: string, v: unknown): void {
@@ -100,22 +102,27 @@ function checkProcess(path: string, where: string, v: unknown): void {
 }
 
 function checkLog(path: string, where: string, v: unknown): void {
-  if (!isObj(v) || !['file', 'journald', 'container'].includes(String(v.kind))) fail(path, `${where} is not a log source`);
+  if (!isObj(v) || !['file', 'journald', 'container'].includes(String(v.kind)))
+    fail(path, `${where} is not a log source`);
 }
 
 /** Validates parsed JSON as a StackFile; older/newer schema versions get an upgrade message. */
 export function validateStackFile(path: string, data: unknown): StackFile {
   if (!isObj(data)) fail(path, 'not a JSON object');
-  if (data.schema !== STACK_SCHEMA) fail(path, `schema is ${JSON.stringify(data.schema)}, expected "${STACK_SCHEMA}"`);
+  if (data.schema !== STACK_SCHEMA)
+    fail(path, `schema is ${JSON.stringify(data.schema)}, expected "${STACK_SCHEMA}"`);
   if (data.version !== STACK_VERSION) {
     const v = Number(data.version);
     const hint =
       v < STACK_VERSION
         ? 'it was written by an older boxlite-e2e; run `pnpm e2e:teardown` with the old checkout, or delete it and re-run `pnpm e2e:setup`'
         : 'it was written by a newer boxlite-e2e; update this checkout';
-    throw new UsageError(`stack file ${path} has schema version ${String(data.version)}, this tool reads ${STACK_VERSION}: ${hint}`);
+    throw new UsageError(
+      `stack file ${path} has schema version ${String(data.version)}, this tool reads ${STACK_VERSION}: ${hint}`,
+    );
   }
-  if (!['host', 'containers'].includes(String(data.provider))) fail(path, 'provider must be host or containers');
+  if (!['host', 'containers'].includes(String(data.provider)))
+    fail(path, 'provider must be host or containers');
   if (!isObj(data.services)) fail(path, 'services missing');
   for (const [name, svc] of Object.entries(data.services)) {
     if (!isObj(svc)) fail(path, `services.${name} is not an object`);
@@ -158,7 +165,9 @@ export async function readStackFile(path: string): Promise<StackFile | null> {
 export async function writeStackFile(path: string, stack: StackFile): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ ...stack, updatedAt: new Date().toISOString() }, null, 2)}\n`, { mode: 0o644 });
+  await writeFile(tmp, `${JSON.stringify({ ...stack, updatedAt: new Date().toISOString() }, null, 2)}\n`, {
+    mode: 0o644,
+  });
   await rename(tmp, path);
 }
 
@@ -166,7 +175,12 @@ export async function removeStackFile(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
-export function emptyStack(provider: ProviderKind, target: TargetKind | null, stateDir: string, secretsFile: string): StackFile {
+export function emptyStack(
+  provider: ProviderKind,
+  target: TargetKind | null,
+  stateDir: string,
+  secretsFile: string,
+): StackFile {
   const now = new Date().toISOString();
   return {
     schema: STACK_SCHEMA,

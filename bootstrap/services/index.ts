@@ -14,7 +14,11 @@ export interface ServiceKind {
 }
 
 export const SERVICES: Record<ServiceName, ServiceKind> = {
-  postgres: { url: postgresUrl, credentials: PG_CREDENTIALS, probe: (e, s) => probePostgres(e, s.DB_PASSWORD) },
+  postgres: {
+    url: postgresUrl,
+    credentials: PG_CREDENTIALS,
+    probe: (e, s) => probePostgres(e, s.DB_PASSWORD),
+  },
   redis: { url: redisUrl, credentials: {}, probe: (e) => probeRedis(e) },
   registry: { url: registryUrl, credentials: {}, probe: (e) => probeRegistry(e) },
 };
@@ -36,8 +40,10 @@ export async function waitHealthy(
     } catch (err) {
       last = (err as Error).message;
     }
-    if (opts.isAlive && !(await opts.isAlive())) throw new Error(`${what} exited during start-up (${last}); see ${opts.logHint}`);
-    if (Date.now() > deadline) throw new Error(`${what} not healthy after ${opts.timeoutMs / 1000} s (${last}); see ${opts.logHint}`);
+    if (opts.isAlive && !(await opts.isAlive()))
+      throw new Error(`${what} exited during start-up (${last}); see ${opts.logHint}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not healthy after ${opts.timeoutMs / 1000} s (${last}); see ${opts.logHint}`);
     await new Promise((r) => setTimeout(r, delay));
   }
 }

@@ -49,7 +49,10 @@ export async function proveRedis(e: Endpoint, marker: string): Promise<string | 
 }
 
 /** Monolithic blob upload (POST then PUT ?digest) and a GET back; returns the pulled bytes' digest. */
-export async function proveRegistry(e: Endpoint, marker: string): Promise<{ pushed: string; pulled: string }> {
+export async function proveRegistry(
+  e: Endpoint,
+  marker: string,
+): Promise<{ pushed: string; pulled: string }> {
   const base = registryUrl(e);
   const body = Buffer.from(`boxlite-e2e proof ${marker}`);
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;

@@ -39,7 +39,9 @@ afterAll(async () => {
 describe('host provider', () => {
   it('cold setup brings up postgres, redis and registry that answer real traffic', async () => {
     const summary = await up();
-    expect(summary).toMatch(/stack up \(host\): postgres 127\.0\.0\.1:\d+, redis 127\.0\.0\.1:\d+, registry 127\.0\.0\.1:\d+ — 0 reused, 3 started/);
+    expect(summary).toMatch(
+      /stack up \(host\): postgres 127\.0\.0\.1:\d+, redis 127\.0\.0\.1:\d+, registry 127\.0\.0\.1:\d+ — 0 reused, 3 started/,
+    );
     const s = await stack();
     const secrets = await readSecrets(s.secretsFile);
     expect(await provePostgres(s.services.postgres!.endpoint, secrets, 'cold')).toEqual(['cold']);
@@ -81,7 +83,12 @@ describe('host provider', () => {
     const after = (await stack()).services.redis!;
     expect(after.process).not.toEqual(redis.process);
     expect(await proveRedis(after.endpoint, 'repaired')).toBe('repaired');
-    const count = execFileSync('sh', ['-c', `pgrep -c -f 'redis-server 127\\.0\\.0\\.1:${after.endpoint.port}$' || true`]).toString().trim();
+    const count = execFileSync('sh', [
+      '-c',
+      `pgrep -c -f 'redis-server 127\\.0\\.0\\.1:${after.endpoint.port}$' || true`,
+    ])
+      .toString()
+      .trim();
     expect(count).toBe('1');
   });
 
@@ -91,7 +98,8 @@ describe('host provider', () => {
     const paths = statePaths(stateDir);
     for (const name of ['postgres', 'redis', 'registry'] as const) {
       const svc = s.services[name]!;
-      if (svc.process.kind === 'supervised') svc.process = { ...svc.process, supervisorPid: 999_999, pid: 999_998 };
+      if (svc.process.kind === 'supervised')
+        svc.process = { ...svc.process, supervisorPid: 999_999, pid: 999_998 };
     }
     await writeFile(paths.stackFile, JSON.stringify(s));
     // The run dir still knows the live supervisors: they are adopted (not duplicated) and the
@@ -104,7 +112,9 @@ describe('host provider', () => {
       expect(svc.process.supervisorPid).not.toBe(999_999);
       expect(pidMatches(svc.process.supervisorPid, 'supervisor.ts')).toBe(true);
     }
-    expect(await readPostgresMarkers(fixed.services.postgres!.endpoint, await readSecrets(fixed.secretsFile))).toContain('cold');
+    expect(
+      await readPostgresMarkers(fixed.services.postgres!.endpoint, await readSecrets(fixed.secretsFile)),
+    ).toContain('cold');
   });
 
   it('a corrupt stack file is moved aside and rebuilt, losing nothing', async () => {
@@ -113,7 +123,9 @@ describe('host provider', () => {
     const summary = await up();
     expect(summary).toMatch(/stack up \(host\)/);
     const s = await stack();
-    expect(await readPostgresMarkers(s.services.postgres!.endpoint, await readSecrets(s.secretsFile))).toContain('cold');
+    expect(
+      await readPostgresMarkers(s.services.postgres!.endpoint, await readSecrets(s.secretsFile)),
+    ).toContain('cold');
   });
 
   it('a pinned port that is taken fails with one line naming it', async () => {
@@ -138,13 +150,17 @@ describe('host provider', () => {
     expect(existsSync(statePaths(stateDir).stackFile)).toBe(false);
     await up();
     let s = await stack();
-    expect(await readPostgresMarkers(s.services.postgres!.endpoint, await readSecrets(secretsFile))).toContain('cold');
+    expect(
+      await readPostgresMarkers(s.services.postgres!.endpoint, await readSecrets(secretsFile)),
+    ).toContain('cold');
 
     expect(await down({ wipeData: true })).toMatch(/kept: secrets/);
     expect(await readFile(secretsFile, 'utf8')).toBe(secretsBefore);
     await up();
     s = await stack();
-    expect(await readPostgresMarkers(s.services.postgres!.endpoint, await readSecrets(secretsFile))).toEqual([]);
+    expect(await readPostgresMarkers(s.services.postgres!.endpoint, await readSecrets(secretsFile))).toEqual(
+      [],
+    );
 
     expect(await down({ full: true })).toMatch(/kept: image cache/);
     expect(existsSync(secretsFile)).toBe(false);

@@ -47,13 +47,23 @@ export function createHostProvider(ctx: ProviderContext): ServiceProvider {
       // The run dir's supervisor state is the truth about pids; the stack file may be stale.
       if (previous && sup.alive && sup.state) {
         const version = await healthy(name, previous);
-        const process = { kind: 'supervised' as const, supervisorPid: sup.state.supervisorPid, pid: sup.state.childPid };
+        const process = {
+          kind: 'supervised' as const,
+          supervisorPid: sup.state.supervisorPid,
+          pid: sup.state.childPid,
+        };
         if (version) return { record: { ...previous, version, process }, reused: true };
       }
       // Anything else is stale: stop whatever is left (supervisor and orphan child) and start fresh.
       if (sup.state) {
-        progress.info(`${name}: stale process state found (supervisor ${sup.alive ? 'alive but unhealthy' : 'dead'}); restarting`);
-        const placement = { dataDir: dataDirOf(name), runDir: paths.runDir, port: previous?.endpoint.port ?? 0 };
+        progress.info(
+          `${name}: stale process state found (supervisor ${sup.alive ? 'alive but unhealthy' : 'dead'}); restarting`,
+        );
+        const placement = {
+          dataDir: dataDirOf(name),
+          runDir: paths.runDir,
+          port: previous?.endpoint.port ?? 0,
+        };
         await stopSupervised(paths.runDir, name, def.childMarker(placement));
       }
       const port = await choosePort(name, spec.pinnedPort, previous?.endpoint.port);
@@ -74,11 +84,16 @@ export function createHostProvider(ctx: ProviderContext): ServiceProvider {
       try {
         if (name === 'postgres') {
           // First boot has only the maintenance DB; create ours, then probe it.
-          await waitHealthy(name, () => SERVICES.postgres.probe(endpoint, secrets).catch(async (err) => {
-            if (!/does not exist/.test((err as Error).message)) throw err;
-            await ensureDatabase(endpoint, secrets.DB_PASSWORD);
-            return SERVICES.postgres.probe(endpoint, secrets);
-          }), { timeoutMs: HEALTH_TIMEOUT_MS, logHint, isAlive });
+          await waitHealthy(
+            name,
+            () =>
+              SERVICES.postgres.probe(endpoint, secrets).catch(async (err) => {
+                if (!/does not exist/.test((err as Error).message)) throw err;
+                await ensureDatabase(endpoint, secrets.DB_PASSWORD);
+                return SERVICES.postgres.probe(endpoint, secrets);
+              }),
+            { timeoutMs: HEALTH_TIMEOUT_MS, logHint, isAlive },
+          );
         }
         version = await waitHealthy(name, () => SERVICES[name].probe(endpoint, secrets), {
           timeoutMs: HEALTH_TIMEOUT_MS,

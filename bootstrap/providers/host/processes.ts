@@ -29,7 +29,12 @@ export async function readSupervisorState(stateFile: string): Promise<Supervisor
 }
 
 /** Sends `signal`, waits up to `timeoutMs` for the process to go, then SIGKILLs it. */
-export async function terminate(pid: number, marker: string, signal: NodeJS.Signals, timeoutMs = 20_000): Promise<void> {
+export async function terminate(
+  pid: number,
+  marker: string,
+  signal: NodeJS.Signals,
+  timeoutMs = 20_000,
+): Promise<void> {
   if (!pidMatches(pid, marker)) return;
   try {
     process.kill(pid, signal);

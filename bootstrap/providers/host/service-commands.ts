@@ -39,7 +39,8 @@ export function postgresBinDir(root = '/usr/lib/postgresql'): string {
         .filter((d) => /^\d+$/.test(d) && existsSync(join(root, d, 'bin', 'postgres')))
         .sort((a, b) => Number(b) - Number(a))
     : [];
-  if (!majors[0]) throw new SetupError(`no PostgreSQL server binaries under ${root}; install the postgresql package`);
+  if (!majors[0])
+    throw new SetupError(`no PostgreSQL server binaries under ${root}; install the postgresql package`);
   return join(root, majors[0], 'bin');
 }
 
@@ -82,8 +83,20 @@ const postgres: HostServiceDef = {
       await writeFile(pwfile, `${secrets.DB_PASSWORD}\n`, { mode: 0o600 });
       if (owner) await chown(pwfile, owner.uid, owner.gid);
       try {
-        const initdb = [join(bin, 'initdb'), '-D', dataDir, '-U', PG_USER, '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8'];
-        const run = owner ? $({ quiet: true })`runuser -u postgres -- ${initdb}` : $({ quiet: true })`${initdb}`;
+        const initdb = [
+          join(bin, 'initdb'),
+          '-D',
+          dataDir,
+          '-U',
+          PG_USER,
+          '--auth=scram-sha-256',
+          `--pwfile=${pwfile}`,
+          '-E',
+          'UTF8',
+        ];
+        const run = owner
+          ? $({ quiet: true })`runuser -u postgres -- ${initdb}`
+          : $({ quiet: true })`${initdb}`;
         const res = await run.nothrow();
         if (res.exitCode !== 0) throw new SetupError(`initdb failed: ${res.stderr.trim().split('\n').pop()}`);
       } finally {
@@ -91,7 +104,19 @@ const postgres: HostServiceDef = {
       }
     }
     return {
-      argv: [join(bin, 'postgres'), '-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', sockDir, '-c', 'synchronous_commit=off'],
+      argv: [
+        join(bin, 'postgres'),
+        '-D',
+        dataDir,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-k',
+        sockDir,
+        '-c',
+        'synchronous_commit=off',
+      ],
       stopSignal: 'SIGINT', // "fast" shutdown: roll back clients, checkpoint, exit
       ...(owner ?? {}),
     };
@@ -105,7 +130,21 @@ const redis: HostServiceDef = {
   async prepare({ dataDir, port }) {
     await mkdir(dataDir, { recursive: true });
     return {
-      argv: ['/usr/bin/redis-server', '--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir, '--save', '60 1', '--appendonly', 'no', '--daemonize', 'no'],
+      argv: [
+        '/usr/bin/redis-server',
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--dir',
+        dataDir,
+        '--save',
+        '60 1',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
       stopSignal: 'SIGTERM',
     };
   },

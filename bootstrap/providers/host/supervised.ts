@@ -29,7 +29,11 @@ export interface Supervised {
   childAlive: boolean;
 }
 
-export async function inspectSupervised(runDir: string, name: string, childMarker?: string): Promise<Supervised> {
+export async function inspectSupervised(
+  runDir: string,
+  name: string,
+  childMarker?: string,
+): Promise<Supervised> {
   const files = supervisedFiles(runDir, name);
   const state = await readSupervisorState(files.state);
   const alive = !!state && pidMatches(state.supervisorPid, files.spec);
@@ -70,7 +74,10 @@ export async function launchSupervised(opts: LaunchOptions): Promise<SupervisorS
   await writeFile(files.spec, JSON.stringify(spec, null, 2));
   const out = openSync(opts.logFile, 'a');
   // Detached + own session: the service must outlive `pnpm e2e:setup` and its terminal.
-  const child = spawn(process.execPath, [SUPERVISOR, files.spec], { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [SUPERVISOR, files.spec], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   child.unref();
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {

@@ -6,7 +6,7 @@
  *
  * Usage: node supervisor.ts <spec.json>
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 export interface SupervisorSpec {

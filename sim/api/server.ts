@@ -1,0 +1,81 @@
+/**
+ * HTTP front: public routes, then bearer auth, then root routes, then tenant routes under
+ * `/api/v1/{path_prefix}`. Every request ends in exactly one access-log line.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AccessLog } from './access-log.ts';
+import { authenticate } from './auth.ts';
+import { ApiError } from './errors.ts';
+import { type App, type Ctx, type Handler, sendError } from './http.ts';
+import { boxRoutes } from './routes/boxes.ts';
+import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
+import { publicRoutes, rootRoutes } from './routes/root.ts';
+import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
+import type { Principal } from './store.ts';
+import { attachUpgradeHandler } from './ws-proxy.ts';
+
+const publicRouter = new Router<Handler>().addAll(publicRoutes);
+const rootRouter = new Router<Handler>().addAll(rootRoutes);
+export const tenantRouter = new Router<Handler>().addAll(boxRoutes).addAll(proxyRoutes).addAll(unsupportedRoutes);
+
+/** Unknown failures become typed errors: a dead database is 503, anything else 500. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { code?: string; message?: string };
+  const msg = e.message ?? String(err);
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(msg)) {
+    return new ApiError('upstream_unavailable', `database unavailable: ${msg}`);
+  }
+  process.stderr.write(`sim-api: internal error: ${err instanceof Error ? (err.stack ?? msg) : msg}\n`);
+  return new ApiError('internal', `internal error: ${msg}`);
+}
+
+async function dispatch(req: IncomingMessage, res: ServerResponse, url: URL, app: App, ctxOut: { boxId?: string }): Promise<void> {
+  const method = req.method ?? 'GET';
+  const run = async (handler: Handler, params: Record<string, string>, principal: Principal | null) => {
+    const ctx: Ctx = { req, res, url, params, principal: principal as Principal };
+    try {
+      await handler(ctx, app);
+    } finally {
+      if (ctx.boxId) ctxOut.boxId = ctx.boxId;
+    }
+  };
+  const pub = publicRouter.match(method, url.pathname);
+  if ('handler' in pub) return run(pub.handler, pub.params, null);
+
+  const principal = await authenticate(req, app.db, app.bugs);
+  const root = rootRouter.match(method, url.pathname);
+  if ('handler' in root) return run(root.handler, root.params, principal);
+
+  const rest = stripTenantPrefix(url.pathname, principal.org.path_prefix);
+  if (rest !== null) {
+    const m = tenantRouter.match(method, rest);
+    if ('handler' in m) return run(m.handler, m.params, principal);
+    if (m.methodMismatch) throw new ApiError('unsupported', `${method} is not allowed on ${url.pathname}`, 405);
+  }
+  throw new ApiError('not_found', `no route for ${method} ${url.pathname}`);
+}
+
+export function createApiServer(app: App, log: AccessLog): Server {
+  const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
+    const start = performance.now();
+    const url = new URL(req.url ?? '/', 'http://sim-api');
+    const out: { boxId?: string } = {};
+    res.once('close', () => {
+      log.write({
+        method: req.method ?? '?',
+        path: url.pathname,
+        status: res.headersSent ? res.statusCode : 499,
+        box_id: out.boxId ?? boxIdFromPath(url.pathname),
+        ms: performance.now() - start,
+      });
+    });
+    dispatch(req, res, url, app, out).catch((err: unknown) => {
+      sendError(res, toApiError(err));
+      // Drain an unread request body so keep-alive clients are not left mid-upload.
+      if (!req.complete) req.resume();
+    });
+  });
+  attachUpgradeHandler(server, app, log);
+  return server;
+}
