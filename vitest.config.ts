@@ -1,19 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+// One id per run names the report dir; `pnpm e2e` sets it, a bare vitest run gets one here.
+process.env.BOXLITE_E2E_RUN_ID ??= new Date().toISOString().replace(/[:.]/g, '-');
+const reportDir = `reports/${process.env.BOXLITE_E2E_RUN_ID}`;
+
 /**
- * Two projects: `unit` needs no services; `e2e` provisions real stacks (each self-test brings
- * its own up in a temp state dir). e2e files run one at a time: they share one Docker engine
- * and two cores, and parallel container churn only makes them slower and flakier.
+ * Three projects:
+ *   unit   no services
+ *   e2e    self-tests of bootstrap / sim / fixtures; each brings its own services up in a temp
+ *          state dir. Files run one at a time: one Docker engine, two cores.
+ *   cases  the contract suite against the stack under test (sim by default); the global
+ *          setup makes sure it is up and hands the stack handle to the workers.
  */
 export default defineConfig({
   test: {
-    reporters: ['default', './harness/reporters/summary-line.ts'],
+    outputFile: {
+      junit: `${reportDir}/junit.xml`,
+      json: `${reportDir}/results.json`,
+      html: `${reportDir}/html/index.html`,
+    },
+    reporters: [
+      'default',
+      'junit',
+      'json',
+      'html',
+      './harness/reporters/run-report.ts',
+      './harness/reporters/summary-line.ts',
+    ],
     projects: [
       {
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['**/*.e2e.test.ts', '**/node_modules/**', '.e2e-state/**'],
+          exclude: ['**/*.e2e.test.ts', 'cases/**', '**/node_modules/**', '.e2e-state/**'],
           testTimeout: 20_000,
         },
       },
@@ -21,10 +40,20 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],
-          exclude: ['**/node_modules/**', '.e2e-state/**'],
+          exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 900_000,
+        },
+      },
+      {
+        test: {
+          name: 'cases',
+          include: ['cases/**/*.test.ts'],
+          globalSetup: ['./harness/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          maxWorkers: 3,
         },
       },
     ],

@@ -97,6 +97,15 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Runs a build command, appending its output to the build log; failures name the log. */
 async function run(logFile: string, what: string, cmd: string, args: string[]): Promise<void> {
   const res = await execa(cmd, args, {
@@ -106,7 +115,7 @@ async function run(logFile: string, what: string, cmd: string, args: string[]): 
   });
   await writeFile(logFile, `\n$ ${cmd} ${args.join(' ')}\n${res.all ?? ''}\n`, { flag: 'a' });
   if (res.exitCode !== 0 || res.failed) {
-    throw new SetupError(`${what} failed: ${aptFailureReason(res.all || res.message)} (log: ${logFile})`);
+    throw new SetupError(`${what} failed: ${aptFailureReason(res.all || (res.message ?? ''))} (log: ${logFile})`);
   }
 }
 
@@ -130,9 +139,12 @@ export async function ensureServiceRootfs(cacheDir: string, progress: Progress):
   await mkdir(base, { recursive: true });
   const logFile = join(base, 'build.log');
   await writeFile(logFile, `# boxlite-e2e service rootfs build ${new Date().toISOString()}\n`);
-  // Old rootfs dirs (other hashes, dead temp dirs) are only disk usage now.
+  // Old rootfs dirs (other hashes, temp dirs of dead builds) are only disk usage now.
   for (const name of await readdir(base)) {
-    if (name.startsWith('rootfs-')) await rm(join(base, name), { recursive: true, force: true });
+    const tmpPid = /^\.tmp-rootfs-(\d+)$/.exec(name)?.[1];
+    if (name.startsWith('rootfs-') || (tmpPid && !pidAlive(Number(tmpPid)))) {
+      await rm(join(base, name), { recursive: true, force: true });
+    }
   }
   const tmp = join(base, `.tmp-rootfs-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
@@ -162,7 +174,11 @@ export async function ensureServiceRootfs(cacheDir: string, progress: Progress):
     // Docker bind-mounts its own resolv.conf; the host's must not be baked in.
     await rm(join(tmp, 'etc/resolv.conf'), { force: true });
     await writeFile(join(tmp, '.boxlite-e2e-complete'), `${JSON.stringify({ hash, mirrors })}\n`);
-    await rename(tmp, dir);
+    await rename(tmp, dir).catch(async (err: NodeJS.ErrnoException) => {
+      // A concurrent build finished first: use its result.
+      if (!(await exists(join(dir, '.boxlite-e2e-complete')))) throw err;
+      await rm(tmp, { recursive: true, force: true });
+    });
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;

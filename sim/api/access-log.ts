@@ -20,7 +20,14 @@ export class AccessLog {
   }
 
   write(e: AccessEntry): void {
-    const line = { ts: new Date().toISOString(), method: e.method, path: e.path, status: e.status, ...(e.box_id ? { box_id: e.box_id } : {}), ms: Math.round(e.ms * 10) / 10 };
+    const line = {
+      ts: new Date().toISOString(),
+      method: e.method,
+      path: e.path,
+      status: e.status,
+      ...(e.box_id ? { box_id: e.box_id } : {}),
+      ms: Math.round(e.ms * 10) / 10,
+    };
     this.out.write(`${JSON.stringify(line)}\n`);
   }
 

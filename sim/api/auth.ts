@@ -19,7 +19,11 @@ export function bearerOf(req: IncomingMessage): string | null {
   return token ? token : null;
 }
 
-export async function authenticate(req: IncomingMessage, db: Db, bugs: ReadonlySet<BugId>): Promise<Principal> {
+export async function authenticate(
+  req: IncomingMessage,
+  db: Db,
+  bugs: ReadonlySet<BugId>,
+): Promise<Principal> {
   const token = bearerOf(req);
   if (!token) throw new ApiError('unauthenticated', 'missing bearer token (Authorization: Bearer <api key>)');
   if (!WELL_FORMED.test(token)) {

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../bootstrap/core/errors.ts';
 import { readSecrets } from '../../bootstrap/core/secrets.ts';
-import { readStackFile, type Endpoint } from '../../bootstrap/core/stack-file.ts';
+import { type Endpoint, readStackFile } from '../../bootstrap/core/stack-file.ts';
 import { PG_DATABASE, PG_USER } from '../../bootstrap/services/postgres.ts';
 import { type BugId, parseBugs } from '../bugs.ts';
 
@@ -59,7 +59,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     throw new UsageError(`${(err as Error).message}; ${USAGE}`);
   }
   const port = Number(values.port);
-  if (!values.port || !/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535; ${USAGE}`);
+  if (!values.port || !/^\d+$/.test(values.port) || port > 65535)
+    throw new UsageError(`--port must be 0-65535; ${USAGE}`);
   for (const k of ['stack', 'runner-url', 'access-log'] as const) {
     if (!values[k]) throw new UsageError(`--${k} is required; ${USAGE}`);
   }
@@ -95,7 +96,8 @@ export async function loadConfig(args: CliArgs): Promise<ApiConfig> {
   const stack = await readStackFile(args.stack);
   if (!stack) throw new UsageError(`stack file ${args.stack} does not exist`);
   const { postgres, redis, registry } = stack.services;
-  if (!postgres || !redis || !registry) throw new UsageError(`stack file ${args.stack} lacks postgres, redis or registry`);
+  if (!postgres || !redis || !registry)
+    throw new UsageError(`stack file ${args.stack} lacks postgres, redis or registry`);
   const secrets = await readSecrets(stack.secretsFile);
   let user = PG_USER;
   let database = PG_DATABASE;
@@ -115,7 +117,13 @@ export async function loadConfig(args: CliArgs): Promise<ApiConfig> {
     runnerUrl: args.runnerUrl,
     accessLog: args.accessLog,
     bugs: args.bugs,
-    postgres: { host: postgres.endpoint.host, port: postgres.endpoint.port, user, password, database: args.dbName ?? database },
+    postgres: {
+      host: postgres.endpoint.host,
+      port: postgres.endpoint.port,
+      user,
+      password,
+      database: args.dbName ?? database,
+    },
     redis: redis.endpoint,
     registry: `${registry.endpoint.host}:${registry.endpoint.port}`,
     adminApiKey: secrets.ADMIN_API_KEY,

@@ -22,7 +22,7 @@ export const DEFAULT_QUOTAS = {
   max_total_memory_mib: 1048576,
   max_boxes: 500,
 } as const;
-export type Quotas = { [K in keyof typeof DEFAULT_QUOTAS]: number };
+export type Quotas = { -readonly [K in keyof typeof DEFAULT_QUOTAS]: number };
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE orgs (
@@ -77,7 +77,13 @@ export type Db = pg.Pool;
 
 /** Opens the pool, creating the database first when a dedicated --db-name does not exist yet. */
 export async function openDb(cfg: ApiConfig['postgres']): Promise<Db> {
-  const base = { host: cfg.host, port: cfg.port, user: cfg.user, password: cfg.password, connectionTimeoutMillis: 3000 };
+  const base = {
+    host: cfg.host,
+    port: cfg.port,
+    user: cfg.user,
+    password: cfg.password,
+    connectionTimeoutMillis: 3000,
+  };
   const probe = new pg.Client({ ...base, database: cfg.database });
   probe.on('error', () => {});
   try {
@@ -132,13 +138,23 @@ export async function seedAdmin(db: Db, adminKey: string): Promise<void> {
   await db.query(
     `INSERT INTO orgs (id, name, path_prefix, is_admin, max_cpus, max_memory_mib, max_disk_gb, max_total_cpus, max_total_memory_mib, max_boxes)
      VALUES ($1, 'admin', $2, true, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-    [ADMIN_ORG_ID, ADMIN_PREFIX, q.max_cpus, q.max_memory_mib, q.max_disk_gb, q.max_total_cpus, q.max_total_memory_mib, q.max_boxes],
+    [
+      ADMIN_ORG_ID,
+      ADMIN_PREFIX,
+      q.max_cpus,
+      q.max_memory_mib,
+      q.max_disk_gb,
+      q.max_total_cpus,
+      q.max_total_memory_mib,
+      q.max_boxes,
+    ],
   );
   await db.query(
     `INSERT INTO api_keys (id, org_id, key_sha256, label) VALUES ($1, $2, $3, 'admin-seed') ON CONFLICT (key_sha256) DO NOTHING`,
     [`key_${hash.slice(0, 12)}`, ADMIN_ORG_ID, hash],
   );
-  await db.query(`UPDATE api_keys SET revoked_at = now() WHERE label = 'admin-seed' AND key_sha256 <> $1 AND revoked_at IS NULL`, [
-    hash,
-  ]);
+  await db.query(
+    `UPDATE api_keys SET revoked_at = now() WHERE label = 'admin-seed' AND key_sha256 <> $1 AND revoked_at IS NULL`,
+    [hash],
+  );
 }

@@ -32,7 +32,10 @@ export class ApiError extends Error {
   }
 }
 
-export function envelope(code: ErrorCode, message: string): { error: { message: string; type: string; code: string } } {
+export function envelope(
+  code: ErrorCode,
+  message: string,
+): { error: { message: string; type: string; code: string } } {
   return { error: { message, type: ERROR_KINDS[code].type, code } };
 }
 
@@ -40,3 +43,18 @@ export function envelope(code: ErrorCode, message: string): { error: { message: 
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 export const invalid = (message: string) => new ApiError('invalid_argument', message);
 export const busy = () => new ApiError('invalid_state', 'state change in progress; retry shortly');
+
+/** Unknown failures become typed errors: a dead database is 503, anything else 500. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { code?: string; message?: string };
+  const msg = e.message ?? String(err);
+  const dbDown = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(
+    e.code ?? '',
+  );
+  if (dbDown || /Connection terminated|timeout exceeded when trying to connect/i.test(msg)) {
+    return new ApiError('upstream_unavailable', `database unavailable: ${msg}`);
+  }
+  process.stderr.write(`sim-api: internal error: ${err instanceof Error ? (err.stack ?? msg) : msg}\n`);
+  return new ApiError('internal', `internal error: ${msg}`);
+}

@@ -38,7 +38,11 @@ export class BoxLocks {
     });
   }
 
-  async withBoxLock<T>(boxId: string, opts: { ttlMs: number; waitMs: number }, fn: () => Promise<T>): Promise<T> {
+  async withBoxLock<T>(
+    boxId: string,
+    opts: { ttlMs: number; waitMs: number },
+    fn: () => Promise<T>,
+  ): Promise<T> {
     const key = `boxlite-sim:lock:box:${boxId}`;
     const token = randomBytes(12).toString('hex');
     const deadline = Date.now() + opts.waitMs;
@@ -47,7 +51,10 @@ export class BoxLocks {
       try {
         got = await this.redis.set(key, token, 'PX', opts.ttlMs, 'NX');
       } catch (err) {
-        throw new ApiError('upstream_unavailable', `lock service (redis) unavailable: ${(err as Error).message}`);
+        throw new ApiError(
+          'upstream_unavailable',
+          `lock service (redis) unavailable: ${(err as Error).message}`,
+        );
       }
       if (got === 'OK') break;
       if (Date.now() >= deadline) throw busy();

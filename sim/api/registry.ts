@@ -30,7 +30,10 @@ export function resolveImage(image: string, registry: string): ResolvedImage {
   } else {
     const first = rest.split('/')[0] ?? '';
     if (rest.includes('/') && looksLikeHost(first)) {
-      throw new ApiError('image_pull_failed', `image ${JSON.stringify(image)} names registry ${first}; the sim only pulls from ${registry}`);
+      throw new ApiError(
+        'image_pull_failed',
+        `image ${JSON.stringify(image)} names registry ${first}; the sim only pulls from ${registry}`,
+      );
     }
   }
   let repository = rest;
@@ -55,24 +58,41 @@ export function resolveImage(image: string, registry: string): ResolvedImage {
 }
 
 /** Throws 422 image_pull_failed when the manifest is absent, 503 when the registry is down. */
-export async function checkImageExists(image: string, resolved: ResolvedImage, registry: string): Promise<void> {
+export async function checkImageExists(
+  image: string,
+  resolved: ResolvedImage,
+  registry: string,
+): Promise<void> {
   let status: number;
   try {
-    const res = await request(`http://${registry}/v2/${resolved.repository}/manifests/${resolved.reference}`, {
-      method: 'HEAD',
-      headers: { accept: MANIFEST_ACCEPT },
-      headersTimeout: 3000,
-      bodyTimeout: 3000,
-    });
+    const res = await request(
+      `http://${registry}/v2/${resolved.repository}/manifests/${resolved.reference}`,
+      {
+        method: 'HEAD',
+        headers: { accept: MANIFEST_ACCEPT },
+        headersTimeout: 3000,
+        bodyTimeout: 3000,
+      },
+    );
     status = res.statusCode;
     await res.body.dump();
   } catch (err) {
-    throw new ApiError('upstream_unavailable', `image registry ${registry} is unreachable: ${(err as Error).message}`);
+    throw new ApiError(
+      'upstream_unavailable',
+      `image registry ${registry} is unreachable: ${(err as Error).message}`,
+    );
   }
   if (status === 200) return;
   if (status === 404) {
-    throw new ApiError('image_pull_failed', `image ${JSON.stringify(image)} not found: ${resolved.ref} is not in the registry`);
+    throw new ApiError(
+      'image_pull_failed',
+      `image ${JSON.stringify(image)} not found: ${resolved.ref} is not in the registry`,
+    );
   }
-  if (status >= 500) throw new ApiError('upstream_unavailable', `image registry ${registry} answered HTTP ${status}`);
-  throw new ApiError('image_pull_failed', `image ${JSON.stringify(image)} could not be resolved (registry answered HTTP ${status})`);
+  if (status >= 500)
+    throw new ApiError('upstream_unavailable', `image registry ${registry} answered HTTP ${status}`);
+  throw new ApiError(
+    'image_pull_failed',
+    `image ${JSON.stringify(image)} could not be resolved (registry answered HTTP ${status})`,
+  );
 }

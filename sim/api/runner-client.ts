@@ -44,7 +44,11 @@ export class RunnerClient {
     return `Bearer ${this.token}`;
   }
 
-  async call(method: Dispatcher.HttpMethod, path: string, opts: { json?: unknown; timeoutMs?: number } = {}): Promise<RunnerReply> {
+  async call(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    opts: { json?: unknown; timeoutMs?: number } = {},
+  ): Promise<RunnerReply> {
     const timeout = opts.timeoutMs ?? TIMEOUTS.control;
     const headers: Record<string, string> = { authorization: this.authHeader };
     let body: string | undefined;
@@ -108,5 +112,8 @@ export class RunnerClient {
 function unreachable(base: string, err: unknown): ApiError {
   const e = err as { code?: string; name?: string; message?: string };
   const why = e.code ?? e.name ?? 'error';
-  return new ApiError('upstream_unavailable', `runner at ${base} is unavailable (${why}: ${e.message ?? ''})`.trim());
+  return new ApiError(
+    'upstream_unavailable',
+    `runner at ${base} is unavailable (${why}: ${e.message ?? ''})`.trim(),
+  );
 }

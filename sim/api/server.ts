@@ -5,32 +5,29 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, toApiError } from './errors.ts';
 import { type App, type Ctx, type Handler, sendError } from './http.ts';
+import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
 import { boxRoutes } from './routes/boxes.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
-import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
 const publicRouter = new Router<Handler>().addAll(publicRoutes);
 const rootRouter = new Router<Handler>().addAll(rootRoutes);
-export const tenantRouter = new Router<Handler>().addAll(boxRoutes).addAll(proxyRoutes).addAll(unsupportedRoutes);
+export const tenantRouter = new Router<Handler>()
+  .addAll(boxRoutes)
+  .addAll(proxyRoutes)
+  .addAll(unsupportedRoutes);
 
-/** Unknown failures become typed errors: a dead database is 503, anything else 500. */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  const e = err as { code?: string; message?: string };
-  const msg = e.message ?? String(err);
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(msg)) {
-    return new ApiError('upstream_unavailable', `database unavailable: ${msg}`);
-  }
-  process.stderr.write(`sim-api: internal error: ${err instanceof Error ? (err.stack ?? msg) : msg}\n`);
-  return new ApiError('internal', `internal error: ${msg}`);
-}
-
-async function dispatch(req: IncomingMessage, res: ServerResponse, url: URL, app: App, ctxOut: { boxId?: string }): Promise<void> {
+async function dispatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  app: App,
+  ctxOut: { boxId?: string },
+): Promise<void> {
   const method = req.method ?? 'GET';
   const run = async (handler: Handler, params: Record<string, string>, principal: Principal | null) => {
     const ctx: Ctx = { req, res, url, params, principal: principal as Principal };
@@ -51,7 +48,8 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, url: URL, app
   if (rest !== null) {
     const m = tenantRouter.match(method, rest);
     if ('handler' in m) return run(m.handler, m.params, principal);
-    if (m.methodMismatch) throw new ApiError('unsupported', `${method} is not allowed on ${url.pathname}`, 405);
+    if (m.methodMismatch)
+      throw new ApiError('unsupported', `${method} is not allowed on ${url.pathname}`, 405);
   }
   throw new ApiError('not_found', `no route for ${method} ${url.pathname}`);
 }

@@ -60,7 +60,12 @@ export async function findPrincipal(db: Db, key: string): Promise<Principal | nu
 }
 
 /** Sim-only: creates an org (or updates its quotas) and mints a fresh key for it. */
-export async function upsertOrgWithKey(db: Db, prefix: string, name: string, q: Quotas): Promise<{ org: Org; apiKey: string }> {
+export async function upsertOrgWithKey(
+  db: Db,
+  prefix: string,
+  name: string,
+  q: Quotas,
+): Promise<{ org: Org; apiKey: string }> {
   const id = `org_${randomBytes(6).toString('hex')}`;
   const r = await db.query<Org>(
     `INSERT INTO orgs AS o (id, name, path_prefix, max_cpus, max_memory_mib, max_disk_gb, max_total_cpus, max_total_memory_mib, max_boxes)
@@ -70,7 +75,17 @@ export async function upsertOrgWithKey(db: Db, prefix: string, name: string, q: 
        max_total_memory_mib = EXCLUDED.max_total_memory_mib, max_boxes = EXCLUDED.max_boxes
      WHERE NOT o.is_admin
      RETURNING ${ORG_COLS}`,
-    [id, name, prefix, q.max_cpus, q.max_memory_mib, q.max_disk_gb, q.max_total_cpus, q.max_total_memory_mib, q.max_boxes],
+    [
+      id,
+      name,
+      prefix,
+      q.max_cpus,
+      q.max_memory_mib,
+      q.max_disk_gb,
+      q.max_total_cpus,
+      q.max_total_memory_mib,
+      q.max_boxes,
+    ],
   );
   const org = r.rows[0];
   // No row back means the conflict hit the admin org, which the update clause skips.
@@ -86,7 +101,12 @@ export async function upsertOrgWithKey(db: Db, prefix: string, name: string, q: 
 }
 
 /** By id first, then by live name; soft-deleted rows only when asked (bug exec-removed-500). */
-export async function findBox(db: Db, orgId: string, idOrName: string, includeDeleted = false): Promise<BoxRow | null> {
+export async function findBox(
+  db: Db,
+  orgId: string,
+  idOrName: string,
+  includeDeleted = false,
+): Promise<BoxRow | null> {
   const r = await db.query<BoxRow>(
     `SELECT * FROM boxes WHERE org_id = $1 AND (id = $2 OR name = $2) AND ($3 OR deleted_at IS NULL)
      ORDER BY (id = $2) DESC, (deleted_at IS NULL) DESC, created_at DESC LIMIT 1`,
@@ -96,7 +116,10 @@ export async function findBox(db: Db, orgId: string, idOrName: string, includeDe
 }
 
 export async function listBoxes(db: Db, orgId: string): Promise<BoxRow[]> {
-  const r = await db.query<BoxRow>('SELECT * FROM boxes WHERE org_id = $1 AND deleted_at IS NULL ORDER BY created_at, id', [orgId]);
+  const r = await db.query<BoxRow>(
+    'SELECT * FROM boxes WHERE org_id = $1 AND deleted_at IS NULL ORDER BY created_at, id',
+    [orgId],
+  );
   return r.rows;
 }
 
@@ -115,9 +138,12 @@ export async function reserveBox(db: Db, org: Org, box: NewBox): Promise<BoxRow>
       [org.id],
     );
     const used = t.rows[0] ?? { n: 0, cpus: 0, mem: 0 };
-    if (used.n + 1 > org.max_boxes) throw exhausted(`box count quota reached (${used.n} of max_boxes ${org.max_boxes})`);
+    if (used.n + 1 > org.max_boxes)
+      throw exhausted(`box count quota reached (${used.n} of max_boxes ${org.max_boxes})`);
     if (used.cpus + box.cpus > org.max_total_cpus) {
-      throw exhausted(`total cpus quota exceeded: ${used.cpus} in use + ${box.cpus} requested > max_total_cpus ${org.max_total_cpus}`);
+      throw exhausted(
+        `total cpus quota exceeded: ${used.cpus} in use + ${box.cpus} requested > max_total_cpus ${org.max_total_cpus}`,
+      );
     }
     if (used.mem + box.memory_mib > org.max_total_memory_mib) {
       throw exhausted(
@@ -127,7 +153,17 @@ export async function reserveBox(db: Db, org: Org, box: NewBox): Promise<BoxRow>
     const r = await client.query<BoxRow>(
       `INSERT INTO boxes (id, org_id, name, image, image_ref, cpus, memory_mib, disk_size_gb, status, spec)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'configured', $9) RETURNING *`,
-      [box.id, org.id, box.name, box.image, box.image_ref, box.cpus, box.memory_mib, box.disk_size_gb, JSON.stringify(box.spec)],
+      [
+        box.id,
+        org.id,
+        box.name,
+        box.image,
+        box.image_ref,
+        box.cpus,
+        box.memory_mib,
+        box.disk_size_gb,
+        JSON.stringify(box.spec),
+      ],
     );
     await client.query('COMMIT');
     return r.rows[0] as BoxRow;
@@ -145,32 +181,34 @@ export async function reserveBox(db: Db, org: Org, box: NewBox): Promise<BoxRow>
 const exhausted = (m: string) => new ApiError('resource_exhausted', m);
 
 export async function setBoxState(db: Db, id: string, status: string, pid: number | null): Promise<BoxRow> {
-  const r = await db.query<BoxRow>('UPDATE boxes SET status = $2, pid = $3, updated_at = now() WHERE id = $1 RETURNING *', [
-    id,
-    status,
-    pid,
-  ]);
+  const r = await db.query<BoxRow>(
+    'UPDATE boxes SET status = $2, pid = $3, updated_at = now() WHERE id = $1 RETURNING *',
+    [id, status, pid],
+  );
   return r.rows[0] as BoxRow;
 }
 
 /** A create the runner refused: kept (for boxes_failed_total) but invisible and name-free. */
 export async function markCreateFailed(db: Db, id: string): Promise<void> {
-  await db.query(`UPDATE boxes SET status = 'failed', pid = NULL, updated_at = now(), deleted_at = now() WHERE id = $1`, [id]);
+  await db.query(
+    `UPDATE boxes SET status = 'failed', pid = NULL, updated_at = now(), deleted_at = now() WHERE id = $1`,
+    [id],
+  );
 }
 
 export async function softDeleteBox(db: Db, id: string): Promise<void> {
   await db.query(`UPDATE boxes SET pid = NULL, updated_at = now(), deleted_at = now() WHERE id = $1`, [id]);
 }
 
-export async function recordExecution(db: Db, e: { id: string | null; boxId: string; orgId: string; command: string }): Promise<void> {
+export async function recordExecution(
+  db: Db,
+  e: { id: string | null; boxId: string; orgId: string; command: string },
+): Promise<void> {
   const failed = e.id === null;
-  await db.query('INSERT INTO executions (id, box_id, org_id, command, failed) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING', [
-    e.id ?? `failed_${randomBytes(8).toString('hex')}`,
-    e.boxId,
-    e.orgId,
-    e.command.slice(0, 4096),
-    failed,
-  ]);
+  await db.query(
+    'INSERT INTO executions (id, box_id, org_id, command, failed) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING',
+    [e.id ?? `failed_${randomBytes(8).toString('hex')}`, e.boxId, e.orgId, e.command.slice(0, 4096), failed],
+  );
 }
 
 /**

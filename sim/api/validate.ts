@@ -13,11 +13,10 @@ export const MIN_MEMORY_MIB = 16;
 export const MAX_CPUS = 255;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-export interface RunnerVolume {
-  host_path: string;
-  guest_path: string;
-  read_only: boolean;
-}
+/** What the runner takes: a managed (named) volume, or a host path under host-bind-honored. */
+export type RunnerVolume =
+  | { managed_volume: string; guest_path: string; read_only: boolean }
+  | { host_path: string; guest_path: string; read_only: boolean };
 
 export interface CreateSpec {
   name: string | null;
@@ -35,13 +34,15 @@ export interface CreateSpec {
   extras: Record<string, unknown>;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 function intField(body: Record<string, unknown>, key: string, fallback: number): number {
   const v = body[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalid(`${key} must be an integer (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v))
+    throw invalid(`${key} must be an integer (got ${JSON.stringify(v)})`);
   return v;
 }
 
@@ -57,7 +58,8 @@ export function validateCreate(body: unknown, quotas: Quotas, bugs: ReadonlySet<
     }
     name = body.name;
   }
-  if (body.rootfs_path !== undefined) throw new ApiError('unsupported', 'rootfs_path is not supported over REST; use image');
+  if (body.rootfs_path !== undefined)
+    throw new ApiError('unsupported', 'rootfs_path is not supported over REST; use image');
   if (typeof body.image !== 'string' || body.image.trim() === '') throw invalid('image is required');
   const image = body.image.trim();
   if (/\s/.test(image)) throw invalid(`image ${JSON.stringify(image)} is not a valid reference`);
@@ -77,14 +79,16 @@ export function validateCreate(body: unknown, quotas: Quotas, bugs: ReadonlySet<
     memory = Math.min(memory, quotas.max_memory_mib);
     disk = Math.min(disk, quotas.max_disk_gb);
   }
-  if (cpus < 1 || cpus > MAX_CPUS) throw invalid(`cpus must be an integer between 1 and ${MAX_CPUS} (got ${cpus})`);
+  if (cpus < 1 || cpus > MAX_CPUS)
+    throw invalid(`cpus must be an integer between 1 and ${MAX_CPUS} (got ${cpus})`);
   if (memory < MIN_MEMORY_MIB) throw invalid(`memory_mib must be at least ${MIN_MEMORY_MIB} (got ${memory})`);
   if (disk < 1) throw invalid(`disk_size_gb must be at least 1 (got ${disk})`);
   if (!bugs.has('quota-not-enforced')) {
     const over = (what: string, got: number, max: number, key: string) =>
       new ApiError('resource_exhausted', `${what} ${got} exceeds the per-box quota (${key} ${max})`);
     if (cpus > quotas.max_cpus) throw over('cpus', cpus, quotas.max_cpus, 'max_cpus');
-    if (memory > quotas.max_memory_mib) throw over('memory_mib', memory, quotas.max_memory_mib, 'max_memory_mib');
+    if (memory > quotas.max_memory_mib)
+      throw over('memory_mib', memory, quotas.max_memory_mib, 'max_memory_mib');
     if (disk > quotas.max_disk_gb) throw over('disk_size_gb', disk, quotas.max_disk_gb, 'max_disk_gb');
   }
 
@@ -115,7 +119,8 @@ export function validateCreate(body: unknown, quotas: Quotas, bugs: ReadonlySet<
     spec.extras.network = body.network;
   }
   for (const key of ['auto_stop', 'auto_delete'] as const) {
-    if (typeof body[key] === 'number' && Number.isSafeInteger(body[key]) && (body[key] as number) >= 0) spec.extras[key] = body[key];
+    if (typeof body[key] === 'number' && Number.isSafeInteger(body[key]) && (body[key] as number) >= 0)
+      spec.extras[key] = body[key];
   }
   if (typeof body.auto_resume === 'boolean') spec.extras.auto_resume = body.auto_resume;
   return spec;
@@ -129,17 +134,28 @@ function validateVolumes(raw: unknown, honorHostBinds: boolean): RunnerVolume[] 
     if (!isObj(v) || typeof v.guest_path !== 'string' || !v.guest_path.startsWith('/')) {
       throw invalid('each volume needs an absolute guest_path');
     }
-    const host = v.host_path ?? v.hostPath ?? v.source;
+    const read_only = v.read_only === true;
+    // A "managed volume" that is an absolute path is a host bind in disguise.
+    const managedPath =
+      typeof v.managed_volume === 'string' && v.managed_volume.startsWith('/') ? v.managed_volume : undefined;
+    const host = v.host_path ?? v.hostPath ?? v.source ?? managedPath;
     if (typeof host === 'string') {
       // Over REST only managed volumes exist (§3.2); a host path would expose the runner host.
-      if (!honorHostBinds) throw invalid(`host path volumes are not allowed over REST (${v.guest_path})`);
-      out.push({ host_path: host, guest_path: v.guest_path, read_only: v.read_only === true });
+      if (!honorHostBinds)
+        throw new ApiError(
+          'unsupported',
+          `host path volumes are not allowed over REST (${v.guest_path}); use a managed volume`,
+        );
+      out.push({ host_path: host, guest_path: v.guest_path, read_only });
       continue;
     }
-    if (typeof v.managed_volume === 'string') {
-      throw new ApiError('unsupported', 'managed volumes are not supported by the sim');
+    if (
+      typeof v.managed_volume !== 'string' ||
+      !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(v.managed_volume)
+    ) {
+      throw invalid('a volume needs managed_volume (a volume name)');
     }
-    throw invalid('a volume needs managed_volume');
+    out.push({ managed_volume: v.managed_volume, guest_path: v.guest_path, read_only });
   }
   return out;
 }

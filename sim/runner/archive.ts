@@ -59,7 +59,8 @@ export async function readSmallFile(container: Docker.Container, path: string, m
   let size = 0;
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, entry, next) => {
-      entry.on('data', (b: Buffer) => {
+      entry.on('data', (b: unknown) => {
+        if (!Buffer.isBuffer(b)) return;
         size += b.length;
         if (header.type === 'file' && size <= maxBytes) chunks.push(b);
       });

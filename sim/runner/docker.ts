@@ -6,8 +6,11 @@
 import Docker from 'dockerode';
 import { ApiError } from './errors.ts';
 
-/** Default bound for control-plane calls (inspect, create, exec create/start, archive stat). */
-export const DOCKER_CALL_MS = 10_000;
+/**
+ * Default bound for control-plane calls (inspect, create, exec create/start, archive stat).
+ * BOXLITE_SIM_DOCKER_TIMEOUT_MS overrides it (tests use a short one against a wedged engine).
+ */
+export const DOCKER_CALL_MS = Number(process.env.BOXLITE_SIM_DOCKER_TIMEOUT_MS) || 10_000;
 
 /** dockerode reads DOCKER_HOST itself (unix:// or tcp://); default is /var/run/docker.sock. */
 export function connectDocker(): Docker {

@@ -10,7 +10,7 @@ const PULL_MS = 180_000;
 
 async function present(docker: Docker, ref: string): Promise<boolean> {
   try {
-    await bounded('image inspect', (signal) => docker.getImage(ref).inspect({ abortSignal: signal }));
+    await bounded('image inspect', () => docker.getImage(ref).inspect());
     return true;
   } catch (err) {
     if (dockerStatus(err) === 404) return false;

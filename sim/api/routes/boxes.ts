@@ -76,7 +76,14 @@ const create: Handler = async (ctx, app) => {
     cpus: spec.cpus,
     memory_mib: spec.memory_mib,
     disk_size_gb: spec.disk_size_gb,
-    spec: { ...spec.extras, env: spec.env, working_dir: spec.working_dir, entrypoint: spec.entrypoint, cmd: spec.cmd, user: spec.user },
+    spec: {
+      ...spec.extras,
+      env: spec.env,
+      working_dir: spec.working_dir,
+      entrypoint: spec.entrypoint,
+      cmd: spec.cmd,
+      user: spec.user,
+    },
   });
   const runnerBody = {
     box_id: id,
@@ -115,7 +122,9 @@ function transition(verb: 'start' | 'stop'): Handler {
     await app.locks.withBoxLock(first.id, LIFECYCLE_LOCK, async () => {
       const box = await findBox(app.db, ctx.principal.org.id, first.id);
       if (!box) throw new ApiError('not_found', `box ${first.id} not found`);
-      const reply = await app.runner.call('POST', `/boxes/${box.id}/${verb}`, { timeoutMs: TIMEOUTS.lifecycle });
+      const reply = await app.runner.call('POST', `/boxes/${box.id}/${verb}`, {
+        timeoutMs: TIMEOUTS.lifecycle,
+      });
       if (reply.status === 404 && verb === 'stop') {
         // The container is gone, so the box is certainly not running: stopping succeeded.
         sendJson(ctx.res, 200, boxJson(await setBoxState(app.db, box.id, 'stopped', null)));
@@ -138,9 +147,14 @@ const remove: Handler = async (ctx, app) => {
     const box = await findBox(app.db, ctx.principal.org.id, first.id);
     if (!box) throw new ApiError('not_found', `box ${first.id} not found`);
     if (!force && box.status === 'running') {
-      throw new ApiError('invalid_state', `box ${box.id} is running; stop it first or remove with force=true`);
+      throw new ApiError(
+        'invalid_state',
+        `box ${box.id} is running; stop it first or remove with force=true`,
+      );
     }
-    const reply = await app.runner.call('DELETE', `/boxes/${box.id}?force=true`, { timeoutMs: TIMEOUTS.lifecycle });
+    const reply = await app.runner.call('DELETE', `/boxes/${box.id}?force=true`, {
+      timeoutMs: TIMEOUTS.lifecycle,
+    });
     if (reply.status >= 300 && reply.status !== 404) {
       sendReply(ctx.res, reply);
       return;

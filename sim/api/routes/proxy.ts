@@ -6,7 +6,8 @@
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors.ts';
-import { type App, type Ctx, type Handler, readJson, sendReply } from '../http.ts';
+import type { Ctx, Handler } from '../http.ts';
+import { readJson, sendReply } from '../http.ts';
 import type { Route } from '../router.ts';
 import { TIMEOUTS } from '../runner-client.ts';
 import { recordExecution } from '../store.ts';
@@ -17,7 +18,11 @@ const EXEC_LOCK = { ttlMs: TIMEOUTS.control + 5000, waitMs: 5000 };
 const PASS_HEADERS = ['content-type', 'content-length', 'x-boxlite-source-is-dir', 'content-disposition'];
 
 const runnerPath = (ctx: Ctx, boxId: string) => {
-  const tail = ctx.url.pathname.slice(ctx.url.pathname.indexOf('/boxes/') + '/boxes/'.length).split('/').slice(1).join('/');
+  const tail = ctx.url.pathname
+    .slice(ctx.url.pathname.indexOf('/boxes/') + '/boxes/'.length)
+    .split('/')
+    .slice(1)
+    .join('/');
   return `/v1/boxes/${boxId}/${tail}${ctx.url.search}`;
 };
 
@@ -31,7 +36,13 @@ const passThrough: Handler = async (ctx, app) => {
   }
   const method = ctx.req.method as Dispatcher.HttpMethod;
   const hasBody = method === 'PUT' || method === 'POST';
-  const reply = await app.runner.stream(method, runnerPath(ctx, box.id), headers, hasBody ? ctx.req : null, TIMEOUTS.control * 4);
+  const reply = await app.runner.stream(
+    method,
+    runnerPath(ctx, box.id),
+    headers,
+    hasBody ? ctx.req : null,
+    TIMEOUTS.control * 4,
+  );
   const out: Record<string, string> = {};
   for (const h of PASS_HEADERS) {
     const v = reply.headers[h];
@@ -53,14 +64,24 @@ const exec: Handler = async (ctx, app) => {
     throw new ApiError('internal', `spawn_failed: build failed: box ${box.id} has no container`);
   }
   const body = await readJson(ctx.req);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('invalid_argument', 'request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ApiError('invalid_argument', 'request body must be a JSON object');
   const command = (body as { command?: unknown }).command;
-  if (typeof command !== 'string' || command === '') throw new ApiError('invalid_argument', 'command is required');
+  if (typeof command !== 'string' || command === '')
+    throw new ApiError('invalid_argument', 'command is required');
   await app.locks.withBoxLock(box.id, EXEC_LOCK, async () => {
-    const reply = await app.runner.call('POST', `/v1/boxes/${box.id}/exec`, { json: body, timeoutMs: TIMEOUTS.control });
+    const reply = await app.runner.call('POST', `/v1/boxes/${box.id}/exec`, {
+      json: body,
+      timeoutMs: TIMEOUTS.control,
+    });
     const eid = (reply.json as { execution_id?: unknown } | null)?.execution_id;
     const ok = reply.status < 300 && typeof eid === 'string';
-    await recordExecution(app.db, { id: ok ? eid : null, boxId: box.id, orgId: ctx.principal.org.id, command });
+    await recordExecution(app.db, {
+      id: ok ? eid : null,
+      boxId: box.id,
+      orgId: ctx.principal.org.id,
+      command,
+    });
     sendReply(ctx.res, reply);
   });
 };
@@ -78,12 +99,19 @@ export const proxyRoutes: Route<Handler>[] = [
 
 /** Features the config advertises for the SDK's sake but the sim does not implement. */
 const unsupported: Handler = async (ctx) => {
-  throw new ApiError('unsupported', `${ctx.req.method} ${ctx.url.pathname.replace(/^.*?\/(boxes|volumes|images)/, '/$1')} is not implemented by the sim`);
+  throw new ApiError(
+    'unsupported',
+    `${ctx.req.method} ${ctx.url.pathname.replace(/^.*?\/(boxes|volumes|images)/, '/$1')} is not implemented by the sim`,
+  );
 };
 
 export const unsupportedRoutes: Route<Handler>[] = [
   ...['GET', 'POST'].map((method) => ({ method, pattern: '/boxes/:id/snapshots', handler: unsupported })),
-  ...['GET', 'DELETE'].map((method) => ({ method, pattern: '/boxes/:id/snapshots/:name', handler: unsupported })),
+  ...['GET', 'DELETE'].map((method) => ({
+    method,
+    pattern: '/boxes/:id/snapshots/:name',
+    handler: unsupported,
+  })),
   { method: 'POST', pattern: '/boxes/:id/snapshots/:name/restore', handler: unsupported },
   { method: 'POST', pattern: '/boxes/import', handler: unsupported },
   { method: 'POST', pattern: '/boxes/:id/clone', handler: unsupported },

@@ -35,7 +35,8 @@ const me: Handler = async (ctx) => {
   });
 };
 
-const pickQuotas = (q: Quotas): Quotas => Object.fromEntries(Object.keys(DEFAULT_QUOTAS).map((k) => [k, q[k as keyof Quotas]])) as Quotas;
+const pickQuotas = (q: Quotas): Quotas =>
+  Object.fromEntries(Object.keys(DEFAULT_QUOTAS).map((k) => [k, q[k as keyof Quotas]])) as Quotas;
 
 /** Multi-segment prefixes are allowed (§1.1) but must not shadow the root routes. */
 const PREFIX_RE = /^[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
@@ -46,23 +47,46 @@ const RESERVED = new Set(['config', 'me', 'boxes', 'metrics', 'volumes', 'images
  * org (or updates its quotas) and mints a new key, answered once in plaintext.
  */
 const createOrg: Handler = async (ctx, app) => {
-  if (!ctx.principal.org.is_admin) throw new ApiError('permission_denied', 'sim admin routes need the admin api key');
-  const body = (await readJson(ctx.req)) as { path_prefix?: unknown; name?: unknown; quotas?: unknown } | undefined;
+  if (!ctx.principal.org.is_admin)
+    throw new ApiError('permission_denied', 'sim admin routes need the admin api key');
+  const body = (await readJson(ctx.req)) as
+    | { path_prefix?: unknown; name?: unknown; quotas?: unknown }
+    | undefined;
   const prefix = body?.path_prefix;
-  if (typeof prefix !== 'string' || prefix.length > 200 || !PREFIX_RE.test(prefix) || RESERVED.has(prefix.split('/')[0] ?? '')) {
-    throw new ApiError('invalid_argument', 'path_prefix must be lowercase [a-z0-9_-] segments joined by "/", not a reserved word');
+  if (
+    typeof prefix !== 'string' ||
+    prefix.length > 200 ||
+    !PREFIX_RE.test(prefix) ||
+    RESERVED.has(prefix.split('/')[0] ?? '')
+  ) {
+    throw new ApiError(
+      'invalid_argument',
+      'path_prefix must be lowercase [a-z0-9_-] segments joined by "/", not a reserved word',
+    );
   }
   const quotas: Quotas = { ...DEFAULT_QUOTAS };
   const given = (body?.quotas ?? {}) as Record<string, unknown>;
-  if (typeof given !== 'object' || given === null) throw new ApiError('invalid_argument', 'quotas must be an object');
+  if (typeof given !== 'object' || given === null)
+    throw new ApiError('invalid_argument', 'quotas must be an object');
   for (const [k, v] of Object.entries(given)) {
-    if (!(k in DEFAULT_QUOTAS)) throw new ApiError('invalid_argument', `unknown quota ${k}; known: ${Object.keys(DEFAULT_QUOTAS).join(', ')}`);
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ApiError('invalid_argument', `quota ${k} must be a non-negative integer`);
+    if (!(k in DEFAULT_QUOTAS))
+      throw new ApiError(
+        'invalid_argument',
+        `unknown quota ${k}; known: ${Object.keys(DEFAULT_QUOTAS).join(', ')}`,
+      );
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+      throw new ApiError('invalid_argument', `quota ${k} must be a non-negative integer`);
     quotas[k as keyof Quotas] = v;
   }
   const name = typeof body?.name === 'string' && body.name ? body.name : prefix;
   const { org, apiKey } = await upsertOrgWithKey(app.db, prefix, name, quotas);
-  sendJson(ctx.res, 201, { org_id: org.id, name: org.name, path_prefix: org.path_prefix, quotas: pickQuotas(org), api_key: apiKey });
+  sendJson(ctx.res, 201, {
+    org_id: org.id,
+    name: org.name,
+    path_prefix: org.path_prefix,
+    quotas: pickQuotas(org),
+    api_key: apiKey,
+  });
 };
 
 export const publicRoutes: Route<Handler>[] = [

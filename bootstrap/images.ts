@@ -1,0 +1,61 @@
+/**
+ * `pnpm e2e:images`: builds the containers provider's local service images
+ * (boxlite-e2e/{postgres,redis,registry}:local) from Debian packages, because this machine
+ * cannot pull from any container registry. Idempotent: up-to-date images are left alone.
+ *
+ *   node bootstrap/images.ts [--check]    --check: only report, exit 1 when something is missing/stale
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_SERVICE_IMAGES, readConfig, SERVICE_NAMES } from './core/config.ts';
+import { runMain, SetupError, UsageError } from './core/errors.ts';
+import { statePaths } from './core/paths.ts';
+import { createProgress, secondsSince } from './core/progress.ts';
+import { ensureServiceImages, imageState, localImageLabels, planImages } from './images/service-images.ts';
+import { dockerClient, ensureDockerEngine } from './system/docker-engine.ts';
+
+async function main(): Promise<void> {
+  let values: { check?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write('usage: pnpm e2e:images [--check]\n');
+    return;
+  }
+  const t0 = performance.now();
+  const config = readConfig();
+  const paths = statePaths(config.stateDir);
+  const progress = createProgress();
+  const docker = dockerClient(config.dockerHost);
+
+  if (values.check) {
+    const plans = await planImages();
+    const bad: string[] = [];
+    for (const plan of plans) {
+      const state = imageState(await localImageLabels(docker, plan.tag), plan.inputHash);
+      process.stdout.write(`${plan.tag}: ${state}\n`);
+      if (state !== 'up-to-date') bad.push(plan.tag);
+    }
+    if (bad.length) throw new SetupError(`${bad.join(', ')} missing or stale; run \`pnpm e2e:images\``);
+    return;
+  }
+
+  const engine = await ensureDockerEngine({
+    dockerHost: config.dockerHost,
+    logFile: `${paths.logDir}/dockerd.log`,
+    progress,
+  });
+  progress.info(`Docker engine ${engine.version} at ${config.dockerHost}${engine.started ? ' (started by us)' : ''}`);
+  const result = await ensureServiceImages({ docker, cacheDir: paths.cacheDir, progress });
+  for (const name of SERVICE_NAMES) {
+    if (config.images[name] !== DEFAULT_SERVICE_IMAGES[name]) {
+      progress.info(`note: ${name} is overridden to ${config.images[name]}; only ${DEFAULT_SERVICE_IMAGES[name]} is built here`);
+    }
+  }
+  const summary = SERVICE_NAMES.map((n) => `${n}: ${result[n]}`).join(', ');
+  process.stdout.write(`service images ready (${summary}) in ${secondsSince(t0)}\n`);
+}
+
+await runMain('e2e:images', main);

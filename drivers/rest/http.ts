@@ -1,0 +1,93 @@
+/**
+ * Raw REST driver: speaks the BoxLite wire protocol with undici and hands back everything a
+ * contract case asserts on — status, raw body, parsed JSON and the error envelope — without
+ * any SDK interpretation in between.
+ */
+import { request } from 'undici';
+
+export interface RestTarget {
+  apiUrl: string;
+  apiKey: string;
+  pathPrefix: string;
+}
+
+export interface ErrorEnvelope {
+  message: string;
+  type: string;
+  code: string;
+}
+
+export interface RestResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: T | null;
+  /** The `{"error":{...}}` envelope when the body is one (with a STRING code), else null. */
+  envelope: ErrorEnvelope | null;
+  ms: number;
+}
+
+export interface RestRequest {
+  body?: unknown;
+  /** Raw body (e.g. invalid JSON or a tar); wins over `body`. */
+  raw?: string | Buffer;
+  contentType?: string;
+  /** false = send no Authorization header; a string = send that bearer instead of the key. */
+  auth?: false | string;
+  query?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export function parseEnvelope(json: unknown): ErrorEnvelope | null {
+  const err = (json as { error?: unknown } | null)?.error;
+  if (!err || typeof err !== 'object') return null;
+  const { message, type, code } = err as Record<string, unknown>;
+  if (typeof message !== 'string' || typeof type !== 'string' || typeof code !== 'string') return null;
+  return { message, type, code };
+}
+
+/** Tenant-scoped path ("/boxes/x") → URL with the v1 + prefix segments, like the SDK builds it. */
+export function tenantUrl(t: RestTarget, path: string): string {
+  const prefix = t.pathPrefix ? `/${t.pathPrefix}` : '';
+  return `${t.apiUrl}/v1${prefix}${path}`;
+}
+
+export function rootUrl(t: RestTarget, path: string): string {
+  return `${t.apiUrl}/v1${path}`;
+}
+
+export function authHeader(t: RestTarget, auth: RestRequest['auth']): Record<string, string> {
+  if (auth === false) return {};
+  return { authorization: `Bearer ${typeof auth === 'string' ? auth : t.apiKey}` };
+}
+
+export async function call<T = unknown>(
+  t: RestTarget,
+  method: string,
+  url: string,
+  opts: RestRequest = {},
+): Promise<RestResponse<T>> {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(opts.query ?? {})) u.searchParams.set(k, v);
+  const headers: Record<string, string> = { ...authHeader(t, opts.auth) };
+  let body: string | Buffer | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['content-type'] = opts.contentType ?? 'application/json';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] = 'application/json';
+  }
+  const t0 = performance.now();
+  const timeout = opts.timeoutMs ?? 60_000;
+  const res = await request(u, { method: method as 'GET', headers, body, headersTimeout: timeout, bodyTimeout: timeout });
+  const text = await res.body.text();
+  const ms = performance.now() - t0;
+  let json: T | null = null;
+  try {
+    json = text ? (JSON.parse(text) as T) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.statusCode, headers: res.headers, text, json, envelope: parseEnvelope(json), ms };
+}

@@ -1,0 +1,68 @@
+/**
+ * Strict expected-failure decisions. Per target, a case that detects bug B must fail when B
+ * is active: on the sim when B's switch is on (or B is an SDK bug, which the sim shares since
+ * it runs the real SDK); on a real stack when the ledger (or a per-run override) says open.
+ * An expected failure is an xfail; an unexpected pass fails the run, telling what to update.
+ */
+import { UsageError } from '../../bootstrap/core/errors.ts';
+import { type BugStatus, KNOWN_BUGS, type KnownBug, knownBug } from './known-bugs.ts';
+
+export interface BugContext {
+  target: 'sim' | 'boxlite' | 'remote';
+  /** Active sim switches. */
+  switches: readonly string[];
+  /** Per-run status overrides for real stacks. */
+  overrides: Readonly<Record<string, BugStatus>>;
+  /** Teeth mode: markers off, so a detected bug shows as a plain failure. */
+  markersOff: boolean;
+}
+
+/** Parses BOXLITE_E2E_BUG_STATUS="id=fixed,id2=open". */
+export function parseStatusOverrides(raw: string | undefined): Record<string, BugStatus> {
+  const out: Record<string, BugStatus> = {};
+  for (const part of (raw ?? '').split(',')) {
+    if (!part.trim()) continue;
+    const [id, status] = part.split('=').map((s) => s.trim());
+    if (!id || (status !== 'open' && status !== 'fixed')) {
+      throw new UsageError(`BOXLITE_E2E_BUG_STATUS entry ${JSON.stringify(part)} is not <bug>=open|fixed`);
+    }
+    knownBug(id);
+    out[id] = status;
+  }
+  return out;
+}
+
+export function isBugActive(bug: KnownBug, ctx: BugContext): boolean {
+  if (ctx.target === 'sim') {
+    if (bug.simSwitch === null) return (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
+    return ctx.switches.includes(bug.simSwitch);
+  }
+  return (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
+}
+
+export interface Expectation {
+  expectFailure: boolean;
+  /** The active bugs that make the failure expected (empty when the case must pass). */
+  because: KnownBug[];
+}
+
+export function expectationFor(detects: readonly string[], ctx: BugContext): Expectation {
+  const bugs = detects.map(knownBug);
+  const because = ctx.markersOff ? [] : bugs.filter((b) => isBugActive(b, ctx));
+  return { expectFailure: because.length > 0, because };
+}
+
+export function xfailReason(e: Expectation): string {
+  return e.because.map((b) => `${b.id} (${b.upstream}): ${b.title}`).join('; ');
+}
+
+export function xpassMessage(e: Expectation, ctx: BugContext): string {
+  const ids = e.because.map((b) => b.id).join(', ');
+  const where =
+    ctx.target === 'sim'
+      ? `the sim has switch(es) on for ${ids} but the case passed: the case no longer detects the bug (fix the case)`
+      : `ledger says ${ids} is open on the real stack but the case passed: if the bug is fixed, set realStatus: 'fixed' in harness/ledger/known-bugs.ts (or BOXLITE_E2E_BUG_STATUS=${e.because[0]?.id}=fixed for this run)`;
+  return `XPASS (strict): ${where}`;
+}
+
+export const ALL_BUG_IDS = KNOWN_BUGS.map((b) => b.id);

@@ -1,0 +1,167 @@
+/**
+ * The known-bug ledger: every bug a case is allowed to be failing on, with where it lives
+ * upstream and whether the real stack still has it. Cases declare which bugs they detect;
+ * `expectations.ts` turns this into strict expected-failure decisions per target.
+ *
+ * `realStatus` is the status on a real BoxLite stack built from main; a run can override
+ * it (BOXLITE_E2E_BUG_STATUS=id=fixed,...) e.g. for a PR that claims a fix.
+ */
+import type { BugId } from '../../sim/bugs.ts';
+
+export type BugLayer = 'sdk' | 'api' | 'runner' | 'core';
+export type BugStatus = 'open' | 'fixed';
+
+export interface KnownBug {
+  id: string;
+  title: string;
+  /** Issue or PR upstream. */
+  upstream: string;
+  /** Source pointer (file:line) where the misbehaviour was traced. */
+  pointer: string;
+  symptom: string;
+  layer: BugLayer;
+  /** Sim bug switch reproducing it, or null (e.g. SDK gaps reproduce on every target). */
+  simSwitch: BugId | null;
+  realStatus: BugStatus;
+}
+
+export const KNOWN_BUGS = [
+  {
+    id: 'exec-stdout-drop',
+    title: 'fast exec loses stdout: exit frame overtakes the last output chunks',
+    upstream: 'boxlite-ai/boxlite#563',
+    pointer: 'apps/runner/pkg/api/controllers/boxlite_exec_attach.go (runAttachLoop drains ≤2 s before exit)',
+    symptom: '~36-90 % of `cat /etc/os-release` execs return empty stdout with exit 0',
+    layer: 'runner',
+    simSwitch: 'exec-stdout-drop',
+    realStatus: 'open',
+  },
+  {
+    id: 'exec-stopped-500',
+    title: 'exec on a stopped box answers 500 instead of 409 stopped',
+    upstream: 'boxlite-ai/boxlite PR #678',
+    pointer: 'apps/runner/pkg/api/controllers/boxlite_exec.go:77',
+    symptom: 'POST /exec on a stopped box → HTTP 500 internal',
+    layer: 'runner',
+    simSwitch: 'exec-stopped-500',
+    realStatus: 'fixed',
+  },
+  {
+    id: 'exec-removed-500',
+    title: 'exec after remove answers 500 (spawn_failed) instead of 404',
+    upstream: 'scripts/test/e2e/cases/test_runner_concurrency.py (strict xfail)',
+    pointer: 'apps/api/src/boxlite-rest/boxlite-proxy.controller.ts (soft-deleted row matched)',
+    symptom: 'POST /exec on a removed box → 500 "spawn_failed: build failed"',
+    layer: 'api',
+    simSwitch: 'exec-removed-500',
+    realStatus: 'open',
+  },
+  {
+    id: 'exec-spawn-500',
+    title: 'missing binary answers 500 internal instead of 422 execution_failed',
+    upstream: 'scripts/test/e2e/cases/test_error_code_mapping.py (strict xfail)',
+    pointer: 'src/shared/src/errors.rs:198-280; runner classifyExecError',
+    symptom: 'exec of /nonexistent/binary → "internal error: spawn_failed"',
+    layer: 'runner',
+    simSwitch: 'exec-spawn-500',
+    realStatus: 'open',
+  },
+  {
+    id: 'exec-user-500',
+    title: 'unknown exec user answers 500 instead of 400 invalid_argument',
+    upstream: 'boxlite-ai/boxlite#690',
+    pointer: 'apps/runner/pkg/api/controllers/boxlite_exec.go (user lookup error classified internal)',
+    symptom: 'POST /exec {"user":"nosuchuser"} → HTTP 500',
+    layer: 'runner',
+    simSwitch: 'exec-user-500',
+    realStatus: 'open',
+  },
+  {
+    id: 'create-invalid-accepted',
+    title: 'cpus=0 / memory_mib=-1 silently coerced to defaults and created',
+    upstream: 'boxlite-ai/boxlite PR #662 (same root cause)',
+    pointer: 'apps/api/src/boxlite-rest/dto/create-box.dto.ts:24; apps/api/src/main.ts:65-69',
+    symptom: 'POST /boxes {"cpus":0} → 201 with the org default',
+    layer: 'api',
+    simSwitch: 'create-invalid-accepted',
+    realStatus: 'open',
+  },
+  {
+    id: 'create-oversize-clamped',
+    title: 'cpus=999 clamped and created instead of 400/429',
+    upstream: 'scripts/test/e2e/cases/test_quota_enforcement.py (module strict xfail)',
+    pointer: 'apps/api/src/boxlite-rest/dto/create-box.dto.ts:24 (@Min, no @Max)',
+    symptom: 'POST /boxes {"cpus":999} → 201',
+    layer: 'api',
+    simSwitch: 'create-oversize-clamped',
+    realStatus: 'open',
+  },
+  {
+    id: 'quota-not-enforced',
+    title: 'per-box org quota (max_*_per_box) ignored at create',
+    upstream: 'scripts/test/e2e/cases/test_quota_enforcement.py (module strict xfail)',
+    pointer: 'apps/api/src/box/services/box.service.ts createFromSnapshot',
+    symptom: 'a box above the org per-box limit is created',
+    layer: 'api',
+    simSwitch: 'quota-not-enforced',
+    realStatus: 'open',
+  },
+  {
+    id: 'bad-token-500',
+    title: 'a malformed bearer token answers 500 instead of 401',
+    upstream: 'scripts/test/e2e/cases/test_errors.py test_invalid_token_returns_401_not_500',
+    pointer: 'apps/api/src/auth (API key guard throws on undecodable keys)',
+    symptom: 'Authorization: Bearer <junk> → HTTP 500',
+    layer: 'api',
+    simSwitch: 'bad-token-500',
+    realStatus: 'fixed',
+  },
+  {
+    id: 'signal-after-exit-204',
+    title: 'signal to a finished exec answers 204 instead of 409 invalid_state',
+    upstream: 'serve/handlers/executions.rs vs runner boxlite_exec.go (old handler ignores state)',
+    pointer: 'apps/runner/pkg/api/controllers/boxlite_exec.go (signal handler)',
+    symptom: 'POST .../executions/{eid}/signal after exit → 204',
+    layer: 'runner',
+    simSwitch: 'signal-after-exit-204',
+    realStatus: 'open',
+  },
+  {
+    id: 'attach-no-replay',
+    title: 'output produced before attach or while disconnected is lost',
+    upstream: 'boxlite-ai/boxlite#627 (attach re-drain)',
+    pointer: 'apps/runner/pkg/api/controllers/boxlite_exec_attach.go (fan-out without backlog)',
+    symptom: 'a re-attach after a dropped socket misses output written meanwhile',
+    layer: 'runner',
+    simSwitch: 'attach-no-replay',
+    realStatus: 'open',
+  },
+  {
+    id: 'host-bind-honored',
+    title: 'a host path in create volumes is mounted instead of refused',
+    upstream: 'src/boxlite/src/rest/types.rs (REST carries managed volumes only)',
+    pointer: 'apps/api/src/boxlite-rest/dto/create-box.dto.ts volumes',
+    symptom: 'POST /boxes {"volumes":[{"host_path":"/etc",...}]} exposes host files',
+    layer: 'api',
+    simSwitch: 'host-bind-honored',
+    realStatus: 'open',
+  },
+  {
+    id: 'sdk-node-drops-user',
+    title: 'npm SDK 0.10.x silently drops the exec `user` option',
+    upstream: 'sdks/node (JsBox.exec user parameter not forwarded over REST)',
+    pointer: 'src/boxlite/src/rest/types.rs ExecRequest (no user field in 0.10.x)',
+    symptom: "box.exec('id', ['-u'], ..., user='1000') runs as root",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
+] as const satisfies readonly KnownBug[];
+
+export type KnownBugId = (typeof KNOWN_BUGS)[number]['id'];
+
+export function knownBug(id: string): KnownBug {
+  const bug = (KNOWN_BUGS as readonly KnownBug[]).find((b) => b.id === id);
+  if (!bug) throw new Error(`unknown ledger bug ${JSON.stringify(id)}; add it to harness/ledger/known-bugs.ts`);
+  return bug;
+}

@@ -1,0 +1,101 @@
+/**
+ * Remote stack configuration in upstream's vocabulary, so existing users keep their habits:
+ * env `BOXLITE_E2E_URL` (alias `BOXLITE_E2E_API_URL`), `_API_KEY`, `_PREFIX`, `_IMAGE`,
+ * `_PROFILE`, and `~/.boxlite/credentials.toml` (`$BOXLITE_HOME/credentials.toml` when set)
+ * profiles with `url`, `api_key`, `auth_method`, `path_prefix`.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import { UsageError } from '../../bootstrap/core/errors.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface RemoteConfig {
+  url: string;
+  apiKey: string;
+  /** null = discover through GET /v1/me. */
+  pathPrefix: string | null;
+  image: string | null;
+  origin: string;
+}
+
+export function credentialsPath(env: Env): string {
+  return env.BOXLITE_HOME ? join(env.BOXLITE_HOME, 'credentials.toml') : join(homedir(), '.boxlite', 'credentials.toml');
+}
+
+interface Profile {
+  url?: unknown;
+  api_key?: unknown;
+  auth_method?: unknown;
+  path_prefix?: unknown;
+}
+
+async function readProfile(env: Env, name: string): Promise<Profile> {
+  const path = credentialsPath(env);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`BOXLITE_E2E_PROFILE=${name} but ${path} cannot be read`);
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`${path} is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const profiles = (doc.profiles ?? {}) as Record<string, Profile>;
+  const profile = profiles[name];
+  if (!profile) {
+    const known = Object.keys(profiles);
+    throw new UsageError(`profile "${name}" not found in ${path} (profiles: ${known.join(', ') || 'none'})`);
+  }
+  return profile;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/** Returns the remote config when the environment asks for one, else null. Contradictions are errors. */
+export async function readRemoteConfig(env: Env): Promise<RemoteConfig | null> {
+  const url1 = str(env.BOXLITE_E2E_URL);
+  const url2 = str(env.BOXLITE_E2E_API_URL);
+  if (url1 && url2 && url1 !== url2) {
+    throw new UsageError(`BOXLITE_E2E_URL (${url1}) and BOXLITE_E2E_API_URL (${url2}) disagree; set one`);
+  }
+  const envUrl = url1 ?? url2;
+  const profileName = str(env.BOXLITE_E2E_PROFILE);
+  if (!envUrl && !profileName) return null;
+
+  const profile = profileName ? await readProfile(env, profileName) : {};
+  if (profileName) {
+    const method = str(profile.auth_method) ?? 'api_key';
+    if (method !== 'api_key') {
+      throw new UsageError(`profile "${profileName}" uses auth_method=${method}; only api_key is supported`);
+    }
+  }
+  const url = envUrl ?? str(profile.url);
+  if (!url) throw new UsageError(`profile "${profileName}" has no url; set it or BOXLITE_E2E_URL`);
+  if (envUrl && str(profile.url) && str(profile.url) !== envUrl) {
+    throw new UsageError(`BOXLITE_E2E_URL (${envUrl}) contradicts profile "${profileName}" url (${String(profile.url)})`);
+  }
+  const apiKey = str(env.BOXLITE_E2E_API_KEY) ?? str(profile.api_key);
+  if (!apiKey) {
+    throw new UsageError(`remote stack ${url} has no API key: set BOXLITE_E2E_API_KEY or api_key in the profile`);
+  }
+  const envPrefix = env.BOXLITE_E2E_PREFIX;
+  const pathPrefix = envPrefix !== undefined ? envPrefix.trim() : (str(profile.path_prefix) ?? null);
+  try {
+    new URL(url);
+  } catch {
+    throw new UsageError(`remote stack url ${JSON.stringify(url)} is not a URL`);
+  }
+  return {
+    url: url.replace(/\/+$/, ''),
+    apiKey,
+    pathPrefix,
+    image: str(env.BOXLITE_E2E_IMAGE) ?? null,
+    origin: profileName ? `profile ${profileName} (${credentialsPath(env)})` : 'BOXLITE_E2E_URL',
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Start-of-run sweep: boxes named `e2e-<pid>-...` whose harness process is gone were left
+ * by an interrupted run; remove them. Boxes of live runs (other pids) are left alone.
+ */
+import { call, tenantUrl } from '../drivers/rest/http.ts';
+import { removeBox } from './fixtures/box-tracker.ts';
+import type { StackHandle } from './stack/handle.ts';
+
+const NAME = /^e2e-(\d+)-[a-z0-9]{4}-\d+$/;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes harness boxes that `select` picks among those whose run is dead or that are ours. */
+export async function sweepBoxes(stack: StackHandle, select: (name: string) => boolean): Promise<string[]> {
+  const res = await call<{ boxes: Array<{ box_id: string; name?: string | null }> }>(stack, 'GET', tenantUrl(stack, '/boxes'));
+  if (res.status !== 200 || !res.json) return [];
+  const doomed = res.json.boxes.filter((b) => {
+    const m = NAME.exec(b.name ?? '');
+    if (!m || !select(b.name!)) return false;
+    return Number(m[1]) === process.pid || !pidAlive(Number(m[1]));
+  });
+  await Promise.all(doomed.map((b) => removeBox(stack, b.box_id)));
+  return doomed.map((b) => b.box_id);
+}

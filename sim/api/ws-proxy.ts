@@ -1,0 +1,160 @@
+/**
+ * WebSocket attach proxy. Auth and box lookup happen at our upgrade; only when the runner's
+ * own upgrade succeeds do we answer 101, so runner refusals (404 unknown exec, 409 already
+ * attached) reach the SDK as the same plain HTTP status + body (§6.4). After that, frames
+ * are relayed verbatim both ways: binary and text, pings, close codes.
+ */
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { AccessLog } from './access-log.ts';
+import { authenticate } from './auth.ts';
+import { ApiError, envelope, toApiError } from './errors.ts';
+import type { App } from './http.ts';
+import { Router, stripTenantPrefix } from './router.ts';
+import { findBox } from './store.ts';
+
+const attachRouter = new Router<true>().add('GET', '/boxes/:id/executions/:eid/attach', true);
+
+interface Refusal {
+  status: number;
+  body: Buffer;
+  contentType: string;
+}
+
+export function attachUpgradeHandler(server: Server, app: App, log: AccessLog): void {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 << 20 });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void handleUpgrade(req, socket, head, app, log, wss);
+  });
+  server.on('close', () => wss.close());
+}
+
+async function handleUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  app: App,
+  log: AccessLog,
+  wss: WebSocketServer,
+) {
+  const start = performance.now();
+  const url = new URL(req.url ?? '/', 'http://sim-api');
+  let boxId: string | undefined;
+  const logged = (status: number) =>
+    log.write({ method: 'GET', path: url.pathname, status, box_id: boxId, ms: performance.now() - start });
+  socket.on('error', () => {});
+
+  let upstream: WebSocket;
+  try {
+    const principal = await authenticate(req, app.db, app.bugs);
+    const rest = stripTenantPrefix(url.pathname, principal.org.path_prefix);
+    const m = rest === null ? null : attachRouter.match('GET', rest);
+    if (!m || !('handler' in m)) throw new ApiError('not_found', `no websocket route ${url.pathname}`);
+    const box = await findBox(app.db, principal.org.id, m.params.id ?? '');
+    if (!box) throw new ApiError('not_found', `box ${m.params.id} not found`);
+    boxId = box.id;
+    const target = `${app.runner.baseUrl.replace(/^http/, 'ws')}/v1/boxes/${box.id}/executions/${encodeURIComponent(m.params.eid ?? '')}/attach${url.search}`;
+    upstream = await connectUpstream(target, app.runner.authHeader);
+  } catch (err) {
+    const refusal = isRefusal(err) ? err : apiRefusal(toApiError(err));
+    refuse(socket, refusal);
+    logged(refusal.status);
+    return;
+  }
+  if (socket.destroyed) {
+    upstream.terminate();
+    logged(499);
+    return;
+  }
+  // Hold runner frames (including its first ping, which the SDK's 10 s first-frame timer
+  // needs) that arrive before the client side is wired up; replay them in order.
+  const early: (() => void)[] = [];
+  let client: WebSocket | null = null;
+  const holdMsg = (d: WebSocket.RawData, bin: boolean) => early.push(() => client?.send(d, { binary: bin }));
+  const holdPing = (d: Buffer) => early.push(() => client?.ping(d));
+  upstream.on('message', holdMsg);
+  upstream.on('ping', holdPing);
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    logged(101);
+    client = ws;
+    upstream.off('message', holdMsg);
+    upstream.off('ping', holdPing);
+    for (const replay of early) replay();
+    bridge(ws, upstream);
+  });
+}
+
+function connectUpstream(target: string, auth: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(target, {
+      headers: { authorization: auth },
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+      maxPayload: 16 << 20,
+    });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const ct = res.headers['content-type'];
+        reject({
+          status: res.statusCode ?? 502,
+          body: Buffer.concat(chunks),
+          contentType: typeof ct === 'string' ? ct : 'text/plain',
+        } satisfies Refusal);
+      });
+      res.on('error', () =>
+        reject(apiRefusal(new ApiError('upstream_unavailable', 'runner dropped the attach handshake'))),
+      );
+    });
+    ws.once('error', (err) =>
+      reject(new ApiError('upstream_unavailable', `runner attach unavailable: ${err.message}`)),
+    );
+  });
+}
+
+function bridge(client: WebSocket, upstream: WebSocket): void {
+  const relay = (to: WebSocket) => (d: WebSocket.RawData, bin: boolean) => {
+    if (to.readyState === WebSocket.OPEN) to.send(d, { binary: bin });
+  };
+  upstream.on('message', relay(client));
+  client.on('message', relay(upstream));
+  // Pings travel end to end; each ws endpoint answers pongs itself, so pongs are not relayed.
+  upstream.on('ping', (d) => client.readyState === WebSocket.OPEN && client.ping(d));
+  client.on('ping', (d) => upstream.readyState === WebSocket.OPEN && upstream.ping(d));
+  upstream.on('close', (code, reason) => closeLike(client, code, reason));
+  client.on('close', (code, reason) => closeLike(upstream, code, reason));
+  upstream.on('error', () => client.terminate());
+  client.on('error', () => upstream.terminate());
+}
+
+/** Mirrors a close: 1005 (no code) closes bare, 1006 (no handshake) drops the TCP connection. */
+function closeLike(ws: WebSocket, code: number, reason: Buffer): void {
+  if (ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) return;
+  try {
+    if (code === 1005) ws.close();
+    else if (code === 1006) ws.terminate();
+    else ws.close(code, reason);
+  } catch {
+    ws.terminate();
+  }
+}
+
+const isRefusal = (e: unknown): e is Refusal =>
+  typeof e === 'object' && e !== null && 'status' in e && Buffer.isBuffer((e as Refusal).body);
+
+function apiRefusal(err: ApiError): Refusal {
+  return {
+    status: err.status,
+    body: Buffer.from(JSON.stringify(envelope(err.code, err.message))),
+    contentType: 'application/json',
+  };
+}
+
+function refuse(socket: Duplex, r: Refusal): void {
+  if (socket.destroyed) return;
+  const head = `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? 'Error'}\r\nContent-Type: ${r.contentType}\r\nContent-Length: ${r.body.length}\r\nConnection: close\r\n\r\n`;
+  socket.end(Buffer.concat([Buffer.from(head), r.body]));
+}

@@ -1,0 +1,98 @@
+/**
+ * Attach semantics: buffering before the first attach, re-attach after a dropped socket
+ * (replay of only the unsent bytes), takeover of a lingering socket, keepalive pings, and
+ * auth on both HTTP and the WebSocket upgrade.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { attach, call, cleanup, guestImage, makeTempStack, type RunnerProc, readJournal, sleep, spawnRunner, type TempStack } from './test-support.ts';
+
+let stack: TempStack;
+let runner: RunnerProc;
+const BOX = `attach-${process.pid}`;
+
+beforeAll(async () => {
+  stack = makeTempStack();
+  runner = await spawnRunner(stack);
+  const r = await call(runner, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage() });
+  expect(r.status, r.body.toString()).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await runner?.stop();
+  if (stack) await cleanup(stack);
+}, 60_000);
+
+async function startExec(body: Record<string, unknown>): Promise<string> {
+  const r = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { tty: false, ...body });
+  expect(r.status, r.body.toString()).toBe(201);
+  return r.json().execution_id;
+}
+
+describe('attach', { timeout: 60_000 }, () => {
+  test('output produced before the first attach is delivered, then exit', async () => {
+    const id = await startExec({ command: 'sh', args: ['-c', 'echo early; echo early-err >&2'] });
+    await sleep(1000); // the exec is long finished before anyone attaches
+    const a = await attach(runner, stack.token, BOX, id).result;
+    expect(a).toMatchObject({ stdout: 'early\n', stderr: 'early-err\n', exitCode: 0, afterExit: 0 });
+    // Attaching again after exit gets just the exit frame (no repeat of output).
+    const again = await attach(runner, stack.token, BOX, id).result;
+    expect(again).toMatchObject({ stdout: '', stderr: '', exitCode: 0 });
+  });
+
+  test('re-attach after a dropped socket: unsent output is replayed, nothing is repeated', async () => {
+    const id = await startExec({ command: 'sh', args: ['-c', 'echo first; sleep 1; echo second; sleep 1; echo third'] });
+    const first = attach(runner, stack.token, BOX, id);
+    await sleep(500);
+    first.ws.terminate(); // client vanishes without a close handshake
+    const a1 = await first.result;
+    expect(a1.stdout).toBe('first\n');
+    await sleep(1200); // "second" is produced while nobody is attached
+    const a2 = await attach(runner, stack.token, BOX, id).result;
+    expect(a2.stdout).toBe('second\nthird\n');
+    expect(a2.exitCode).toBe(0);
+  });
+
+  test('a new attach takes over a lingering socket instead of 409', async () => {
+    const id = await startExec({ command: 'sh', args: ['-c', 'sleep 1; echo done'] });
+    const old = attach(runner, stack.token, BOX, id);
+    await new Promise((r) => old.ws.once('open', r));
+    const fresh = attach(runner, stack.token, BOX, id);
+    const o = await old.result;
+    expect(o.closeCode).toBe(4000);
+    expect(o.exitCode).toBeNull();
+    const f = await fresh.result;
+    expect(f).toMatchObject({ stdout: 'done\n', exitCode: 0 });
+  });
+
+  test('the server pings right after the upgrade', async () => {
+    const id = await startExec({ command: 'sleep', args: ['2'] });
+    const a = await attach(runner, stack.token, BOX, id).result;
+    expect(a.firstPingMs).not.toBeNull();
+    expect(a.firstPingMs as number).toBeLessThan(1000);
+  });
+
+  test('401 with an envelope on bad tokens, for HTTP and the WS upgrade', async () => {
+    const none = await call(runner, null, 'GET', '/boxes');
+    expect(none.status).toBe(401);
+    expect(none.json().error).toMatchObject({ code: 'unauthenticated' });
+    expect((await call(runner, 'wrong', 'GET', `/boxes/${BOX}`)).status).toBe(401);
+    expect((await call(runner, null, 'GET', '/')).json()).toEqual({ status: 'ok' });
+    const id = await startExec({ command: 'echo', args: ['x'] });
+    const err = await attach(runner, 'wrong', BOX, id).result.catch((e) => e);
+    expect(err.status).toBe(401);
+    expect(JSON.parse(err.body).error.code).toBe('unauthenticated');
+    await attach(runner, stack.token, BOX, id).result;
+  });
+
+  test('the journal records exec and attach with ids, never the token', async () => {
+    const id = await startExec({ command: 'echo', args: ['journal'] });
+    await attach(runner, stack.token, BOX, id).result;
+    await sleep(100);
+    const lines = readJournal(stack);
+    expect(lines.find((l) => l.op === 'exec' && l.exec_id === id)).toMatchObject({ box_id: BOX, status: 201 });
+    expect(lines.find((l) => l.op === 'attach' && l.exec_id === id)).toMatchObject({ box_id: BOX, status: 101 });
+    expect(lines.find((l) => l.op === 'exec_exit' && l.exec_id === id)).toMatchObject({ exit_code: 0 });
+    for (const l of lines) expect(typeof l.ts).toBe('string');
+    expect(JSON.stringify(lines)).not.toContain(stack.token);
+  });
+});
