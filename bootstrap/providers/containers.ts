@@ -16,8 +16,7 @@ import type { Endpoint, ServiceRecord } from '../core/stack-file.ts';
 import { missingImages } from '../images/service-images.ts';
 import { SERVICES, waitHealthy } from '../services/index.ts';
 import { ensureDatabase } from '../services/postgres.ts';
-import { lastLogLine } from '../system/docker-engine.ts';
-import { dockerClient, ensureDockerEngine, parseDockerHost } from '../system/docker-engine.ts';
+import { dockerClient, ensureDockerEngine, lastLogLine, parseDockerHost } from '../system/docker-engine.ts';
 import {
   CONTAINER_DATA_PATH,
   CONTAINER_PORT,
@@ -185,16 +184,20 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
         containerPort: CONTAINER_PORT[name],
       });
 
+      const existing = (await findServiceContainers(docker, paths.stateDir, name, previous)).map((info) => ({
+        info,
+        hostPort: loopbackHostPort(info.NetworkSettings.Ports, CONTAINER_PORT[name]),
+      }));
+      // A pinned port held by someone else fails before we touch our containers.
+      if (spec.pinnedPort !== undefined && !existing.some((e) => e.hostPort === spec.pinnedPort)) {
+        await choosePort(name, spec.pinnedPort, undefined);
+      }
+
       // Keep at most one healthy matching container; everything else of ours goes.
       let kept: UpResult | null = null;
-      for (const info of await findServiceContainers(docker, paths.stateDir, name, previous)) {
+      for (const { info, hostPort } of existing) {
         let verdict = judgeExisting(
-          {
-            running: info.State.Running,
-            status: info.State.Status,
-            labels: info.Config.Labels ?? {},
-            hostPort: loopbackHostPort(info.NetworkSettings.Ports, CONTAINER_PORT[name]),
-          },
+          { running: info.State.Running, status: info.State.Status, labels: info.Config.Labels ?? {}, hostPort },
           { specHash: wantSpec, pinnedPort: spec.pinnedPort },
         );
         if (verdict.action === 'reuse' && !kept) {
@@ -218,7 +221,7 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
       if (kept) return kept;
 
       await mkdir(dataDir, { recursive: true });
-      const port = await choosePort(`${name} (containers provider)`, spec.pinnedPort, previous?.endpoint.port);
+      const port = await choosePort(name, spec.pinnedPort, previous?.endpoint.port);
       const cname = containerName(paths.stateDir, name);
       let id: string;
       try {

@@ -45,7 +45,7 @@ async function handleUpgrade(
     log.write({ method: 'GET', path: url.pathname, status, box_id: boxId, ms: performance.now() - start });
   socket.on('error', () => {});
 
-  let upstream: WebSocket;
+  let upstream: Upstream;
   try {
     const principal = await authenticate(req, app.db, app.bugs);
     const rest = stripTenantPrefix(url.pathname, principal.org.path_prefix);
@@ -63,29 +63,29 @@ async function handleUpgrade(
     return;
   }
   if (socket.destroyed) {
-    upstream.terminate();
+    upstream.ws.terminate();
     logged(499);
     return;
   }
-  // Hold runner frames (including its first ping, which the SDK's 10 s first-frame timer
-  // needs) that arrive before the client side is wired up; replay them in order.
-  const early: (() => void)[] = [];
-  let client: WebSocket | null = null;
-  const holdMsg = (d: WebSocket.RawData, bin: boolean) => early.push(() => client?.send(d, { binary: bin }));
-  const holdPing = (d: Buffer) => early.push(() => client?.ping(d));
-  upstream.on('message', holdMsg);
-  upstream.on('ping', holdPing);
-  wss.handleUpgrade(req, socket, head, (ws) => {
+  wss.handleUpgrade(req, socket, head, (client) => {
     logged(101);
-    client = ws;
-    upstream.off('message', holdMsg);
-    upstream.off('ping', holdPing);
-    for (const replay of early) replay();
-    bridge(ws, upstream);
+    bridge(client, upstream);
   });
 }
 
-function connectUpstream(target: string, auth: string): Promise<WebSocket> {
+/**
+ * The runner socket plus whatever it said before the client side was wired up. Its first
+ * ping often rides in the same TCP segment as the 101 and is parsed synchronously with
+ * 'open', so recording must start at construction, not after an await.
+ */
+interface Upstream {
+  ws: WebSocket;
+  early: { kind: 'message' | 'ping'; data: WebSocket.RawData; binary: boolean }[];
+  closed: { code: number; reason: Buffer } | null;
+  detach: () => void;
+}
+
+function connectUpstream(target: string, auth: string): Promise<Upstream> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(target, {
       headers: { authorization: auth },
@@ -93,7 +93,22 @@ function connectUpstream(target: string, auth: string): Promise<WebSocket> {
       handshakeTimeout: 10_000,
       maxPayload: 16 << 20,
     });
-    ws.once('open', () => resolve(ws));
+    const up: Upstream = { ws, early: [], closed: null, detach: () => {} };
+    const onMessage = (data: WebSocket.RawData, binary: boolean) =>
+      up.early.push({ kind: 'message', data, binary });
+    const onPing = (data: Buffer) => up.early.push({ kind: 'ping', data, binary: true });
+    const onClose = (code: number, reason: Buffer) => {
+      up.closed = { code, reason };
+    };
+    ws.on('message', onMessage);
+    ws.on('ping', onPing);
+    ws.on('close', onClose);
+    up.detach = () => {
+      ws.off('message', onMessage);
+      ws.off('ping', onPing);
+      ws.off('close', onClose);
+    };
+    ws.once('open', () => resolve(up));
     ws.once('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -109,13 +124,23 @@ function connectUpstream(target: string, auth: string): Promise<WebSocket> {
         reject(apiRefusal(new ApiError('upstream_unavailable', 'runner dropped the attach handshake'))),
       );
     });
-    ws.once('error', (err) =>
+    ws.on('error', (err) =>
       reject(new ApiError('upstream_unavailable', `runner attach unavailable: ${err.message}`)),
     );
   });
 }
 
-function bridge(client: WebSocket, upstream: WebSocket): void {
+function bridge(client: WebSocket, up: Upstream): void {
+  const upstream = up.ws;
+  up.detach();
+  for (const f of up.early) {
+    if (f.kind === 'ping') client.ping(f.data);
+    else client.send(f.data, { binary: f.binary });
+  }
+  if (up.closed) {
+    closeLike(client, up.closed.code, up.closed.reason);
+    return;
+  }
   const relay = (to: WebSocket) => (d: WebSocket.RawData, bin: boolean) => {
     if (to.readyState === WebSocket.OPEN) to.send(d, { binary: bin });
   };

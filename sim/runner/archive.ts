@@ -12,6 +12,7 @@ export interface PathStat {
   size: number;
   /** Go os.FileMode: permission bits plus type bits in the high word. */
   mode: number;
+  mtime: string;
   linkTarget: string;
 }
 
@@ -46,7 +47,11 @@ export async function statPath(container: Docker.Container, path: string): Promi
 }
 
 /** Reads a small regular file; null when missing. Bounded in size to protect the runner. */
-export async function readSmallFile(container: Docker.Container, path: string, maxBytes = 1 << 20): Promise<string | null> {
+export async function readSmallFile(
+  container: Docker.Container,
+  path: string,
+  maxBytes = 1 << 20,
+): Promise<string | null> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = await bounded('archive get', (signal) => container.getArchive({ path, abortSignal: signal }));

@@ -4,7 +4,18 @@
  * auth on both HTTP and the WebSocket upgrade.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { attach, call, cleanup, guestImage, makeTempStack, type RunnerProc, readJournal, sleep, spawnRunner, type TempStack } from './test-support.ts';
+import {
+  attach,
+  call,
+  cleanup,
+  guestImage,
+  makeTempStack,
+  type RunnerProc,
+  readJournal,
+  sleep,
+  spawnRunner,
+  type TempStack,
+} from './test-support.ts';
 
 let stack: TempStack;
 let runner: RunnerProc;
@@ -40,7 +51,10 @@ describe('attach', { timeout: 60_000 }, () => {
   });
 
   test('re-attach after a dropped socket: unsent output is replayed, nothing is repeated', async () => {
-    const id = await startExec({ command: 'sh', args: ['-c', 'echo first; sleep 1; echo second; sleep 1; echo third'] });
+    const id = await startExec({
+      command: 'sh',
+      args: ['-c', 'echo first; sleep 1; echo second; sleep 1; echo third'],
+    });
     const first = attach(runner, stack.token, BOX, id);
     await sleep(500);
     first.ws.terminate(); // client vanishes without a close handshake
@@ -89,8 +103,14 @@ describe('attach', { timeout: 60_000 }, () => {
     await attach(runner, stack.token, BOX, id).result;
     await sleep(100);
     const lines = readJournal(stack);
-    expect(lines.find((l) => l.op === 'exec' && l.exec_id === id)).toMatchObject({ box_id: BOX, status: 201 });
-    expect(lines.find((l) => l.op === 'attach' && l.exec_id === id)).toMatchObject({ box_id: BOX, status: 101 });
+    expect(lines.find((l) => l.op === 'exec' && l.exec_id === id)).toMatchObject({
+      box_id: BOX,
+      status: 201,
+    });
+    expect(lines.find((l) => l.op === 'attach' && l.exec_id === id)).toMatchObject({
+      box_id: BOX,
+      status: 101,
+    });
     expect(lines.find((l) => l.op === 'exec_exit' && l.exec_id === id)).toMatchObject({ exit_code: 0 });
     for (const l of lines) expect(typeof l.ts).toBe('string');
     expect(JSON.stringify(lines)).not.toContain(stack.token);

@@ -54,7 +54,13 @@ export class AttachHandler {
       });
     } catch (err) {
       const e = toApiError(err);
-      this.journal.write({ op: 'attach', box_id: boxId, ...(execId ? { exec_id: execId } : {}), status: e.status, error: e.code });
+      this.journal.write({
+        op: 'attach',
+        box_id: boxId,
+        ...(execId ? { exec_id: execId } : {}),
+        status: e.status,
+        error: e.code,
+      });
       refuseUpgrade(socket, e);
     }
   }

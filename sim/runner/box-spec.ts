@@ -14,7 +14,11 @@ export const LABEL_CREATED = 'boxlite-e2e.sim-created-at';
 export const containerName = (boxId: string): string => `boxlite-sim-${boxId}`;
 
 /** Keeps PID 1 alive without relying on the image's CMD, and exits at once on docker stop. */
-export const KEEPALIVE_ENTRYPOINT = ['/bin/sh', '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done'];
+export const KEEPALIVE_ENTRYPOINT = [
+  '/bin/sh',
+  '-c',
+  'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done',
+];
 
 /** Docker container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]*; the SDK limits box ids to 128. */
 const BOX_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -40,7 +44,8 @@ export interface BoxSpec {
   volumes: VolumeSpec[];
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function checkBoxId(id: unknown): string {
   if (typeof id !== 'string' || !BOX_ID.test(id)) {
@@ -51,7 +56,8 @@ export function checkBoxId(id: unknown): string {
 
 function strArray(v: unknown, field: string): string[] | null {
   if (v === undefined || v === null) return null;
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw badRequest(`${field} must be an array of strings`);
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+    throw badRequest(`${field} must be an array of strings`);
   return v;
 }
 
@@ -60,14 +66,16 @@ export function strMap(v: unknown, field: string): Record<string, string> {
   if (!isObj(v)) throw badRequest(`${field} must be an object of strings`);
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string') throw badRequest(`${field}.${k} must be a string`);
-    if (k === '' || k.includes('=')) throw badRequest(`${field} key ${JSON.stringify(k)} is not a valid name`);
+    if (k === '' || k.includes('='))
+      throw badRequest(`${field} key ${JSON.stringify(k)} is not a valid name`);
   }
   return v as Record<string, string>;
 }
 
 function optNumber(v: unknown, field: string): number | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw badRequest(`${field} must be a non-negative number`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw badRequest(`${field} must be a non-negative number`);
   return v;
 }
 
@@ -77,13 +85,18 @@ function parseVolumes(v: unknown): VolumeSpec[] {
   return v.map((raw, i) => {
     if (!isObj(raw)) throw badRequest(`volumes[${i}] must be an object`);
     const guest = raw.guest_path;
-    if (typeof guest !== 'string' || !isAbsolute(guest)) throw badRequest(`volumes[${i}].guest_path must be an absolute path`);
+    if (typeof guest !== 'string' || !isAbsolute(guest))
+      throw badRequest(`volumes[${i}].guest_path must be an absolute path`);
     const out: VolumeSpec = { guest_path: guest, read_only: raw.read_only === true };
     // A host path may arrive as host_path/source or as a managed_volume that is really a path.
     const source = raw.host_path ?? raw.source;
     if (typeof source === 'string') out.host_path = source;
-    else if (typeof raw.managed_volume === 'string' && raw.managed_volume.startsWith('/')) out.host_path = raw.managed_volume;
-    else if (typeof raw.managed_volume === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(raw.managed_volume)) {
+    else if (typeof raw.managed_volume === 'string' && raw.managed_volume.startsWith('/'))
+      out.host_path = raw.managed_volume;
+    else if (
+      typeof raw.managed_volume === 'string' &&
+      /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(raw.managed_volume)
+    ) {
       out.managed_volume = raw.managed_volume;
     } else throw badRequest(`volumes[${i}] needs managed_volume (a volume name)`);
     return out;
@@ -99,7 +112,8 @@ export function parseBoxSpec(body: unknown): BoxSpec {
     throw badRequest('working_dir must be an absolute path');
   }
   const user = body.user;
-  if (user !== undefined && user !== null && typeof user !== 'string') throw badRequest('user must be a string');
+  if (user !== undefined && user !== null && typeof user !== 'string')
+    throw badRequest('user must be a string');
   return {
     box_id: checkBoxId(body.box_id),
     image: image.trim(),
@@ -117,7 +131,8 @@ export function parseBoxSpec(body: unknown): BoxSpec {
 /** Qualifies a bare reference ("boxlite-e2e/busybox:1") with the stack registry. */
 export function qualifyImage(ref: string, registry: string | null): string {
   const first = ref.split('/')[0] ?? '';
-  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasRegistry =
+    ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   return hasRegistry || !registry ? ref : `${registry}/${ref}`;
 }
 
@@ -130,7 +145,12 @@ export interface ContainerPlan {
  * Builds the Docker create options. Host-path volumes become binds here; refusing them
  * (the correct behaviour, unless host-bind-honored is on) is the caller's job.
  */
-export function containerPlan(spec: BoxSpec, image: string, runnerId: string, hostCpus: number): ContainerPlan {
+export function containerPlan(
+  spec: BoxSpec,
+  image: string,
+  runnerId: string,
+  hostCpus: number,
+): ContainerPlan {
   const notes: string[] = [];
   const host: NonNullable<ContainerCreateOptions['HostConfig']> = {};
   if (spec.cpus !== null && spec.cpus > 0) {
@@ -144,8 +164,15 @@ export function containerPlan(spec: BoxSpec, image: string, runnerId: string, ho
   }
   const mounts: NonNullable<NonNullable<ContainerCreateOptions['HostConfig']>['Mounts']> = [];
   for (const v of spec.volumes) {
-    if (v.host_path !== undefined) mounts.push({ Type: 'bind', Source: v.host_path, Target: v.guest_path, ReadOnly: !!v.read_only });
-    else mounts.push({ Type: 'volume', Source: `boxlite-sim-vol-${v.managed_volume}`, Target: v.guest_path, ReadOnly: !!v.read_only });
+    if (v.host_path !== undefined)
+      mounts.push({ Type: 'bind', Source: v.host_path, Target: v.guest_path, ReadOnly: !!v.read_only });
+    else
+      mounts.push({
+        Type: 'volume',
+        Source: `boxlite-sim-vol-${v.managed_volume}`,
+        Target: v.guest_path,
+        ReadOnly: !!v.read_only,
+      });
   }
   if (mounts.length) host.Mounts = mounts;
   const custom = spec.entrypoint !== null || spec.cmd !== null;

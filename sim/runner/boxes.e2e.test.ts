@@ -4,7 +4,17 @@
  * restarted runner.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { call, cleanup, guestImage, makeTempStack, type RunnerProc, readJournal, runExec, spawnRunner, type TempStack } from './test-support.ts';
+import {
+  call,
+  cleanup,
+  guestImage,
+  makeTempStack,
+  type RunnerProc,
+  readJournal,
+  runExec,
+  spawnRunner,
+  type TempStack,
+} from './test-support.ts';
 
 let stack: TempStack;
 let runner: RunnerProc;
@@ -23,13 +33,21 @@ afterAll(async () => {
 describe('boxes', { timeout: 90_000 }, () => {
   test('create → running box with a pid, listed and gettable; duplicate id → 409', async () => {
     const id = B('life');
-    const r = await call(runner, stack.token, 'POST', '/boxes', { box_id: id, image: guestImage(), cpus: 1, memory_mib: 64 });
+    const r = await call(runner, stack.token, 'POST', '/boxes', {
+      box_id: id,
+      image: guestImage(),
+      cpus: 1,
+      memory_mib: 64,
+    });
     expect(r.status, r.body.toString()).toBe(201);
     expect(r.json()).toMatchObject({ box_id: id, status: 'running' });
     expect(r.json().pid).toBeGreaterThan(0);
     const list = (await call(runner, stack.token, 'GET', '/boxes')).json();
     expect(list.boxes.map((b: { box_id: string }) => b.box_id)).toContain(id);
-    expect((await call(runner, stack.token, 'GET', `/boxes/${id}`)).json()).toMatchObject({ box_id: id, status: 'running' });
+    expect((await call(runner, stack.token, 'GET', `/boxes/${id}`)).json()).toMatchObject({
+      box_id: id,
+      status: 'running',
+    });
     const dup = await call(runner, stack.token, 'POST', '/boxes', { box_id: id, image: guestImage() });
     expect(dup.status).toBe(409);
     expect(dup.json().error.code).toBe('already_exists');
@@ -42,12 +60,17 @@ describe('boxes', { timeout: 90_000 }, () => {
     const stop = await call(runner, stack.token, 'POST', `/boxes/${id}/stop`);
     expect(stop.status).toBe(200);
     expect(stop.json()).toMatchObject({ box_id: id, status: 'stopped', pid: null });
-    const ex = await call(runner, stack.token, 'POST', `/v1/boxes/${id}/exec`, { command: 'echo', tty: false });
+    const ex = await call(runner, stack.token, 'POST', `/v1/boxes/${id}/exec`, {
+      command: 'echo',
+      tty: false,
+    });
     expect(ex.status).toBe(409);
     expect(ex.json().error).toMatchObject({ code: 'stopped', type: 'StoppedError' });
     const start = await call(runner, stack.token, 'POST', `/boxes/${id}/start`);
     expect(start.json()).toMatchObject({ box_id: id, status: 'running' });
-    expect((await runExec(runner, stack.token, id, { command: 'cat', args: ['/root/marker'] })).stdout).toBe('kept\n');
+    expect((await runExec(runner, stack.token, id, { command: 'cat', args: ['/root/marker'] })).stdout).toBe(
+      'kept\n',
+    );
   });
 
   test('remove: running box needs force; removed box is 404', async () => {
@@ -57,7 +80,10 @@ describe('boxes', { timeout: 90_000 }, () => {
     expect(soft.json().error.code).toBe('invalid_state');
     expect((await call(runner, stack.token, 'DELETE', `/boxes/${id}?force=true`)).status).toBe(204);
     expect((await call(runner, stack.token, 'GET', `/boxes/${id}`)).status).toBe(404);
-    expect((await call(runner, stack.token, 'POST', `/v1/boxes/${id}/exec`, { command: 'echo', tty: false })).status).toBe(404);
+    expect(
+      (await call(runner, stack.token, 'POST', `/v1/boxes/${id}/exec`, { command: 'echo', tty: false }))
+        .status,
+    ).toBe(404);
     expect((await call(runner, stack.token, 'DELETE', `/boxes/${id}?force=true`)).status).toBe(404);
   });
 
@@ -88,10 +114,20 @@ describe('boxes', { timeout: 90_000 }, () => {
       volumes: [{ managed_volume: vol, guest_path: '/data', read_only: false }],
     });
     expect(ok.status, ok.body.toString()).toBe(201);
-    expect((await runExec(runner, stack.token, B('vol'), { command: 'sh', args: ['-c', 'echo v > /data/f && cat /data/f'] })).stdout).toBe('v\n');
+    expect(
+      (
+        await runExec(runner, stack.token, B('vol'), {
+          command: 'sh',
+          args: ['-c', 'echo v > /data/f && cat /data/f'],
+        })
+      ).stdout,
+    ).toBe('v\n');
     await call(runner, stack.token, 'DELETE', `/boxes/${B('vol')}?force=true`);
     const Docker = (await import('dockerode')).default;
-    await new Docker().getVolume(`boxlite-sim-vol-${vol}`).remove().catch(() => {});
+    await new Docker()
+      .getVolume(`boxlite-sim-vol-${vol}`)
+      .remove()
+      .catch(() => {});
   });
 
   test('entrypoint/cmd from the box replace the keep-alive loop; env and working_dir apply', async () => {
@@ -105,13 +141,18 @@ describe('boxes', { timeout: 90_000 }, () => {
       working_dir: '/srv/app',
     });
     expect(r.status, r.body.toString()).toBe(201);
-    const ps = await runExec(runner, stack.token, id, { command: 'sh', args: ['-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $BOX_ENV; pwd'] });
+    const ps = await runExec(runner, stack.token, id, {
+      command: 'sh',
+      args: ['-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $BOX_ENV; pwd'],
+    });
     expect(ps.stdout).toBe('/bin/sleep 300 \nyes\n/srv/app\n');
   });
 
   test('a restarted runner re-adopts its boxes (and they kept running)', async () => {
     const id = B('adopt');
-    expect((await call(runner, stack.token, 'POST', '/boxes', { box_id: id, image: guestImage() })).status).toBe(201);
+    expect(
+      (await call(runner, stack.token, 'POST', '/boxes', { box_id: id, image: guestImage() })).status,
+    ).toBe(201);
     await runExec(runner, stack.token, id, { command: 'sh', args: ['-c', 'echo survived > /tmp/f'] });
     expect(await runner.stop()).toBe(0);
     runner = await spawnRunner(stack);
@@ -119,7 +160,9 @@ describe('boxes', { timeout: 90_000 }, () => {
     expect(readJournal(stack).some((l) => l.op === 'adopt' && l.box_id === id)).toBe(true);
     const list = (await call(runner, stack.token, 'GET', '/boxes')).json();
     expect(list.boxes).toContainEqual(expect.objectContaining({ box_id: id, status: 'running' }));
-    expect((await runExec(runner, stack.token, id, { command: 'cat', args: ['/tmp/f'] })).stdout).toBe('survived\n');
+    expect((await runExec(runner, stack.token, id, { command: 'cat', args: ['/tmp/f'] })).stdout).toBe(
+      'survived\n',
+    );
   });
 
   test('boxes of another runner (another stack) are invisible', async () => {

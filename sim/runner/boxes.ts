@@ -94,7 +94,8 @@ export class BoxService {
       throw new ApiError('unsupported', 'host bind mounts are not supported over REST; use a managed volume');
     }
     const image = qualifyImage(spec.image, this.opts.registry);
-    if (await this.existsByName(spec.box_id)) throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
+    if (await this.existsByName(spec.box_id))
+      throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
     const pulled = (await ensureImage(this.docker, image)) === 'pulled';
     const plan = containerPlan(spec, image, this.opts.runnerId, this.opts.hostCpus);
     let container: Docker.Container;
@@ -103,15 +104,19 @@ export class BoxService {
         this.docker.createContainer({ ...plan.options, abortSignal: signal }),
       );
     } catch (err) {
-      if (dockerStatus(err) === 409) throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
-      if (dockerStatus(err) === 400) throw new ApiError('invalid_argument', `box spec refused: ${dockerMessage(err)}`);
+      if (dockerStatus(err) === 409)
+        throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
+      if (dockerStatus(err) === 400)
+        throw new ApiError('invalid_argument', `box spec refused: ${dockerMessage(err)}`);
       throw err;
     }
     try {
       await bounded('container start', (signal) => container.start({ abortSignal: signal }));
     } catch (err) {
       // Do not leave a half-made box behind: a failed create must not occupy the id.
-      await bounded('container remove', (signal) => container.remove({ force: true, abortSignal: signal })).catch(() => {});
+      await bounded('container remove', (signal) =>
+        container.remove({ force: true, abortSignal: signal }),
+      ).catch(() => {});
       throw new ApiError('internal', `box ${spec.box_id} failed to start: ${dockerMessage(err)}`);
     }
     return { view: this.view(await this.require(spec.box_id)), spec, pulled, notes: plan.notes };
@@ -119,7 +124,9 @@ export class BoxService {
 
   private async existsByName(boxId: string): Promise<boolean> {
     try {
-      await bounded('container inspect', (signal) => this.docker.getContainer(containerName(boxId)).inspect({ abortSignal: signal }));
+      await bounded('container inspect', (signal) =>
+        this.docker.getContainer(containerName(boxId)).inspect({ abortSignal: signal }),
+      );
       return true;
     } catch (err) {
       if (dockerStatus(err) === 404) return false;
@@ -129,7 +136,11 @@ export class BoxService {
 
   async list(): Promise<BoxView[]> {
     const rows = await bounded('container list', (signal) =>
-      this.docker.listContainers({ all: true, filters: { label: [`${LABEL_RUNNER}=${this.opts.runnerId}`] }, abortSignal: signal }),
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_RUNNER}=${this.opts.runnerId}`] },
+        abortSignal: signal,
+      }),
     );
     const views = await Promise.all(
       rows.map(async (r) => {
@@ -143,9 +154,12 @@ export class BoxService {
   async start(boxId: string): Promise<BoxView> {
     const info = await this.require(boxId);
     try {
-      await bounded('container start', (signal) => this.docker.getContainer(info.Id).start({ abortSignal: signal }));
+      await bounded('container start', (signal) =>
+        this.docker.getContainer(info.Id).start({ abortSignal: signal }),
+      );
     } catch (err) {
-      if (dockerStatus(err) !== 304) throw new ApiError('internal', `box ${boxId} failed to start: ${dockerMessage(err)}`);
+      if (dockerStatus(err) !== 304)
+        throw new ApiError('internal', `box ${boxId} failed to start: ${dockerMessage(err)}`);
     }
     return this.view(await this.require(boxId));
   }
@@ -159,7 +173,8 @@ export class BoxService {
         (STOP_GRACE_S + 15) * 1000,
       );
     } catch (err) {
-      if (dockerStatus(err) !== 304) throw new ApiError('internal', `box ${boxId} failed to stop: ${dockerMessage(err)}`);
+      if (dockerStatus(err) !== 304)
+        throw new ApiError('internal', `box ${boxId} failed to stop: ${dockerMessage(err)}`);
     }
     return this.view(await this.require(boxId));
   }

@@ -7,7 +7,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { attach, call, cleanup, guestImage, makeTempStack, type RunnerProc, runExec, sleep, spawnRunner, type TempStack } from './test-support.ts';
+import {
+  attach,
+  call,
+  cleanup,
+  guestImage,
+  makeTempStack,
+  type RunnerProc,
+  runExec,
+  sleep,
+  spawnRunner,
+  type TempStack,
+} from './test-support.ts';
 
 let stack: TempStack;
 let plain: RunnerProc;
@@ -27,8 +38,12 @@ const exec = (r: RunnerProc, body: Record<string, unknown>, box = BOX) =>
 beforeAll(async () => {
   stack = makeTempStack();
   plain = await spawnRunner(stack);
-  expect((await call(plain, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage() })).status).toBe(201);
-  expect((await call(plain, stack.token, 'POST', '/boxes', { box_id: STOPPED, image: guestImage() })).status).toBe(201);
+  expect(
+    (await call(plain, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage() })).status,
+  ).toBe(201);
+  expect(
+    (await call(plain, stack.token, 'POST', '/boxes', { box_id: STOPPED, image: guestImage() })).status,
+  ).toBe(201);
   expect((await call(plain, stack.token, 'POST', `/boxes/${STOPPED}/stop`)).status).toBe(200);
 }, 120_000);
 
@@ -80,7 +95,9 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
     const r = await exec(buggy, { command: 'id', user: 'ghost' });
     expect(r.status).toBe(500);
     expect(r.json().error.code).toBe('internal');
-    expect((await runExec(buggy, stack.token, BOX, { command: 'id', args: ['-u'], user: 'tester' })).stdout).toBe('1000\n');
+    expect(
+      (await runExec(buggy, stack.token, BOX, { command: 'id', args: ['-u'], user: 'tester' })).stdout,
+    ).toBe('1000\n');
   });
 
   test('signal-after-exit-204: signalling a finished exec answers 204 instead of 409', async () => {
@@ -90,22 +107,35 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
       return id;
     };
     const a = await finishedOn(plain);
-    expect((await call(plain, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${a}/signal`, { signal: 15 })).status).toBe(409);
+    expect(
+      (await call(plain, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${a}/signal`, { signal: 15 }))
+        .status,
+    ).toBe(409);
     const buggy = await withBug('signal-after-exit-204');
     const b = await finishedOn(buggy);
-    expect((await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${b}/signal`, { signal: 15 })).status).toBe(204);
+    expect(
+      (await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${b}/signal`, { signal: 15 }))
+        .status,
+    ).toBe(204);
     // Running execs are still signalled for real, and bad signals still refused.
     const live = (await exec(buggy, { command: 'sleep', args: ['30'] })).json().execution_id;
     const at = attach(buggy, stack.token, BOX, live);
     await sleep(200);
-    expect((await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${live}/signal`, { signal: 9 })).status).toBe(400);
-    expect((await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${live}/signal`, { signal: 15 })).status).toBe(204);
+    expect(
+      (await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${live}/signal`, { signal: 9 }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${live}/signal`, { signal: 15 }))
+        .status,
+    ).toBe(204);
     expect((await at.result).exitCode).toBe(143);
   });
 
   test('attach-no-replay: output before the first attach is lost; live output still flows', async () => {
     const early = async (r: RunnerProc): Promise<string> => {
-      const id = (await exec(r, { command: 'sh', args: ['-c', 'echo early; sleep 1; echo late'] })).json().execution_id;
+      const id = (await exec(r, { command: 'sh', args: ['-c', 'echo early; sleep 1; echo late'] })).json()
+        .execution_id;
       await sleep(400);
       return (await attach(r, stack.token, BOX, id).result).stdout;
     };
@@ -117,14 +147,21 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
   test('host-bind-honored: a host path volume is mounted instead of refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runner-bind-'));
     writeFileSync(join(dir, 'secret.txt'), 'host-data');
-    const body = (id: string) => ({ box_id: id, image: guestImage(), volumes: [{ host_path: dir, guest_path: '/mnt/host' }] });
+    const body = (id: string) => ({
+      box_id: id,
+      image: guestImage(),
+      volumes: [{ host_path: dir, guest_path: '/mnt/host' }],
+    });
     try {
       const refused = await call(plain, stack.token, 'POST', '/boxes', body(`${BOX}-bind0`));
       expect(refused.status).toBe(400);
       const buggy = await withBug('host-bind-honored');
       const created = await call(buggy, stack.token, 'POST', '/boxes', body(`${BOX}-bind1`));
       expect(created.status, created.body.toString()).toBe(201);
-      const a = await runExec(buggy, stack.token, `${BOX}-bind1`, { command: 'cat', args: ['/mnt/host/secret.txt'] });
+      const a = await runExec(buggy, stack.token, `${BOX}-bind1`, {
+        command: 'cat',
+        args: ['/mnt/host/secret.txt'],
+      });
       expect(a.stdout).toBe('host-data');
     } finally {
       rmSync(dir, { recursive: true, force: true });

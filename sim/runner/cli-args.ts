@@ -14,7 +14,8 @@ export interface RunnerArgs {
   bugs: Set<BugId>;
 }
 
-const USAGE = 'usage: sim/runner/main.ts --port N --stack <stack.json> --journal <file> [--bugs a,b] [--host 127.0.0.1]';
+const USAGE =
+  'usage: sim/runner/main.ts --port N --stack <stack.json> --journal <file> [--bugs a,b] [--host 127.0.0.1]';
 const KNOWN = new Set(['port', 'host', 'stack', 'journal', 'bugs']);
 
 export function parseRunnerArgs(argv: string[], env: NodeJS.ProcessEnv): RunnerArgs {
@@ -29,7 +30,8 @@ export function parseRunnerArgs(argv: string[], env: NodeJS.ProcessEnv): RunnerA
     if (eq !== -1) value = arg.slice(eq + 1);
     else {
       value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${key} needs a value; ${USAGE}`);
+      if (value === undefined || value.startsWith('--'))
+        throw new UsageError(`--${key} needs a value; ${USAGE}`);
     }
     if (got.has(key)) throw new UsageError(`--${key} given twice`);
     got.set(key, value);
@@ -39,7 +41,8 @@ export function parseRunnerArgs(argv: string[], env: NodeJS.ProcessEnv): RunnerA
   }
   const portText = got.get('port') as string;
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got ${JSON.stringify(portText)}`);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new UsageError(`--port must be an integer 0..65535, got ${JSON.stringify(portText)}`);
   let bugs: Set<BugId>;
   try {
     bugs = parseBugs(got.get('bugs') ?? env.BOXLITE_SIM_BUGS);

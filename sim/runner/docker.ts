@@ -18,7 +18,15 @@ export function connectDocker(): Docker {
 }
 
 /** Errors whose cause is "the engine is not there / not answering". */
-const ENGINE_DOWN_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const ENGINE_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
 
 export interface DockerError extends Error {
   statusCode?: number;
@@ -49,7 +57,11 @@ export function dockerMessage(err: unknown): string {
  * engine becomes ApiError(engine_unavailable); any other error is rethrown for the caller
  * to classify (404/409 mean different things per route).
  */
-export async function bounded<T>(label: string, fn: (signal: AbortSignal) => Promise<T>, ms = DOCKER_CALL_MS): Promise<T> {
+export async function bounded<T>(
+  label: string,
+  fn: (signal: AbortSignal) => Promise<T>,
+  ms = DOCKER_CALL_MS,
+): Promise<T> {
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -63,7 +75,10 @@ export async function bounded<T>(label: string, fn: (signal: AbortSignal) => Pro
   } catch (err) {
     if (err instanceof ApiError) throw err;
     if (isEngineDown(err)) {
-      throw new ApiError('engine_unavailable', `docker engine unavailable during ${label}: ${(err as Error).message}`);
+      throw new ApiError(
+        'engine_unavailable',
+        `docker engine unavailable during ${label}: ${(err as Error).message}`,
+      );
     }
     throw err;
   } finally {

@@ -41,7 +41,8 @@ export class ExecService {
     const info = await this.boxes.require(boxId);
     if (!info.State.Running) {
       this.metrics.box(boxId).exec_errors_total++;
-      if (this.bugs.has('exec-stopped-500')) throw new ApiError('internal', `exec failed: container for box ${boxId} is not running`);
+      if (this.bugs.has('exec-stopped-500'))
+        throw new ApiError('internal', `exec failed: container for box ${boxId} is not running`);
       throw new ApiError('stopped', `box ${boxId} is stopped; start it before exec`);
     }
     const t0 = performance.now();
@@ -49,7 +50,10 @@ export class ExecService {
     const preflightMs = performance.now() - t0;
     if (failure) {
       this.metrics.box(boxId).exec_errors_total++;
-      throw preflightError(failure, { spawn500: this.bugs.has('exec-spawn-500'), user500: this.bugs.has('exec-user-500') });
+      throw preflightError(failure, {
+        spawn500: this.bugs.has('exec-spawn-500'),
+        user500: this.bugs.has('exec-user-500'),
+      });
     }
     const container = this.docker.getContainer(info.Id);
     let exec: Docker.Exec;
@@ -75,7 +79,8 @@ export class ExecService {
       this.metrics.box(boxId).exec_errors_total++;
       if (err instanceof ApiError) throw err;
       // The box stopped between inspect and exec: the same answer as the early check.
-      if (dockerStatus(err) === 409) throw new ApiError('stopped', `box ${boxId} is stopped; start it before exec`);
+      if (dockerStatus(err) === 409)
+        throw new ApiError('stopped', `box ${boxId} is stopped; start it before exec`);
       throw new ApiError('internal', `exec failed: ${dockerMessage(err)}`);
     }
     const id = `exec-${randomUUID()}`;

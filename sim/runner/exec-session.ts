@@ -97,7 +97,8 @@ export class ExecSession {
       this.hooks.note('exec_stream_error', { error: err.message });
       void this.finish();
     });
-    if (p.timeoutSeconds !== null) this.timers.push(setTimeout(() => void this.onTimeout(), p.timeoutSeconds * 1000));
+    if (p.timeoutSeconds !== null)
+      this.timers.push(setTimeout(() => void this.onTimeout(), p.timeoutSeconds * 1000));
     // Cache the host pid early so signal/kill do not pay for an inspect later.
     void this.ensurePid().catch(() => {});
   }
@@ -111,7 +112,10 @@ export class ExecSession {
   private onOutput(stream: StreamId, data: Buffer): void {
     this.hooks.output(data.length);
     const ws = this.openSocket();
-    if (ws && !this.bugs.stdoutDrop) return this.send(ws, stream, data);
+    if (ws && !this.bugs.stdoutDrop) {
+      this.send(ws, stream, data);
+      return;
+    }
     if (!ws && this.bugs.noReplay) {
       this.droppedBytes += data.length;
       return;
@@ -175,13 +179,17 @@ export class ExecSession {
     const replayedBytes = this.backlogBytes;
     if (this.finished) this.deliverExit(ws);
     else if (!this.bugs.stdoutDrop) this.flushBacklog(ws);
-    else if (this.backlog.length && !this.pumpTimer) this.pumpTimer = setTimeout(() => this.pump(), DROP_PUMP_MS);
+    else if (this.backlog.length && !this.pumpTimer)
+      this.pumpTimer = setTimeout(() => this.pump(), DROP_PUMP_MS);
     return { replayedBytes, superseded };
   }
 
   private onClientFrame(ws: WebSocket, data: Buffer, isBinary: boolean): void {
     if (isBinary) {
-      if (this.finished || this.stdinClosed) return this.errorFrame(ws, 'stdin is closed');
+      if (this.finished || this.stdinClosed) {
+        this.errorFrame(ws, 'stdin is closed');
+        return;
+      }
       this.hooks.stdin(data.length);
       this.stream.write(data);
       return;
@@ -192,15 +200,20 @@ export class ExecSession {
     } catch {
       return; // non-JSON text is ignored, like the SDK does
     }
-    if (msg.type === 'stdin_eof') return this.closeStdin();
+    if (msg.type === 'stdin_eof') {
+      this.closeStdin();
+      return;
+    }
     if (msg.type === 'resize') {
-      this.resize({ cols: Number(msg.cols), rows: Number(msg.rows) }).catch((e: Error) => this.errorFrame(ws, e.message));
+      this.resize({ cols: Number(msg.cols), rows: Number(msg.rows) }).catch((e: Error) =>
+        this.errorFrame(ws, e.message),
+      );
       return;
     }
     if (msg.type === 'signal') {
       const sig = Number(msg.sig ?? msg.signal);
-      if (!ALLOWED_SIGNALS.has(sig)) return this.errorFrame(ws, `signal ${String(msg.sig ?? msg.signal)} is not allowed`);
-      this.signal(sig).catch((e: Error) => this.errorFrame(ws, e.message));
+      if (ALLOWED_SIGNALS.has(sig)) this.signal(sig).catch((e: Error) => this.errorFrame(ws, e.message));
+      else this.errorFrame(ws, `signal ${String(msg.sig ?? msg.signal)} is not allowed`);
     }
   }
 
@@ -230,7 +243,11 @@ export class ExecSession {
     // Docker ends the stream after the exit is recorded; retry briefly in case of a race.
     for (let i = 0; i < 20 && code === null; i++) {
       try {
-        const info = await bounded('exec inspect', (signal) => this.exec.inspect({ abortSignal: signal }), 3000);
+        const info = await bounded(
+          'exec inspect',
+          (signal) => this.exec.inspect({ abortSignal: signal }),
+          3000,
+        );
         if (!info.Running && typeof info.ExitCode === 'number') code = info.ExitCode;
       } catch {
         break; // container gone or engine down: report -1 below
@@ -268,7 +285,11 @@ export class ExecSession {
   private async ensurePid(): Promise<number> {
     if (this.pid) return this.pid;
     for (let i = 0; i < 20; i++) {
-      const info = await bounded('exec inspect', (signal) => this.exec.inspect({ abortSignal: signal }), 3000);
+      const info = await bounded(
+        'exec inspect',
+        (signal) => this.exec.inspect({ abortSignal: signal }),
+        3000,
+      );
       if (info.Pid > 0) {
         this.pid = info.Pid;
         return info.Pid;
@@ -317,7 +338,9 @@ export class ExecSession {
       throw badRequest('cols and rows must be positive integers');
     }
     if (this.streamEnded) throw new ApiError('invalid_state', `execution ${this.id} has already finished`);
-    await bounded('exec resize', (signal) => this.exec.resize({ h: size.rows, w: size.cols, abortSignal: signal }));
+    await bounded('exec resize', (signal) =>
+      this.exec.resize({ h: size.rows, w: size.cols, abortSignal: signal }),
+    );
   }
 
   /** Runner shutdown / box removal: forget sockets and timers, leave the process alone. */

@@ -2,8 +2,9 @@
  * Validation of the public exec body (§4.1) plus the internal `user` field, and of the
  * control bodies (signal, resize). Pure; unit-tested.
  */
-import { badRequest } from './errors.ts';
+
 import { strMap } from './box-spec.ts';
+import { badRequest } from './errors.ts';
 
 export interface ExecSpec {
   command: string;
@@ -21,24 +22,38 @@ export interface ExecSpec {
 /** §4.2: the in-band and HTTP signal endpoints accept only these (9 is DELETE's job). */
 export const ALLOWED_SIGNALS: ReadonlySet<number> = new Set([1, 2, 3, 6, 10, 12, 15, 28]);
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseExecSpec(body: unknown): ExecSpec {
   if (!isObj(body)) throw badRequest('body must be a JSON object');
   const { command, args, timeout_seconds: timeout, working_dir: wd, tty, user, stdin } = body;
   if (typeof command !== 'string' || command === '') throw badRequest('command must be a non-empty string');
   if (command.includes('\0')) throw badRequest('command must not contain NUL');
-  if (args !== undefined && args !== null && (!Array.isArray(args) || !args.every((a) => typeof a === 'string'))) {
+  if (
+    args !== undefined &&
+    args !== null &&
+    (!Array.isArray(args) || !args.every((a) => typeof a === 'string'))
+  ) {
     throw badRequest('args must be an array of strings');
   }
-  if (timeout !== undefined && timeout !== null && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0)) {
+  if (
+    timeout !== undefined &&
+    timeout !== null &&
+    (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0)
+  ) {
     throw badRequest('timeout_seconds must be a non-negative number');
   }
-  if (wd !== undefined && wd !== null && typeof wd !== 'string') throw badRequest('working_dir must be a string');
-  if (typeof wd === 'string' && wd !== '' && !wd.startsWith('/')) throw badRequest('working_dir must be an absolute path');
-  if (tty !== undefined && tty !== null && typeof tty !== 'boolean') throw badRequest('tty must be a boolean');
-  if (user !== undefined && user !== null && typeof user !== 'string') throw badRequest('user must be a string');
-  if (stdin !== undefined && stdin !== null && typeof stdin !== 'string') throw badRequest('stdin must be a string');
+  if (wd !== undefined && wd !== null && typeof wd !== 'string')
+    throw badRequest('working_dir must be a string');
+  if (typeof wd === 'string' && wd !== '' && !wd.startsWith('/'))
+    throw badRequest('working_dir must be an absolute path');
+  if (tty !== undefined && tty !== null && typeof tty !== 'boolean')
+    throw badRequest('tty must be a boolean');
+  if (user !== undefined && user !== null && typeof user !== 'string')
+    throw badRequest('user must be a string');
+  if (stdin !== undefined && stdin !== null && typeof stdin !== 'string')
+    throw badRequest('stdin must be a string');
   return {
     command,
     args: (args as string[] | undefined) ?? [],
@@ -56,7 +71,9 @@ export function parseSignal(body: unknown): number {
   const sig = isObj(body) ? (body.signal ?? body.sig) : undefined;
   if (typeof sig !== 'number' || !Number.isInteger(sig)) throw badRequest('signal must be an integer');
   if (!ALLOWED_SIGNALS.has(sig)) {
-    throw badRequest(`signal ${sig} is not allowed (allowed: ${[...ALLOWED_SIGNALS].join(', ')}; use DELETE to kill)`);
+    throw badRequest(
+      `signal ${sig} is not allowed (allowed: ${[...ALLOWED_SIGNALS].join(', ')}; use DELETE to kill)`,
+    );
   }
   return sig;
 }

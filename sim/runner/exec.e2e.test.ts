@@ -23,7 +23,12 @@ const BOX = `exec-${process.pid}`;
 beforeAll(async () => {
   stack = makeTempStack();
   runner = await spawnRunner(stack);
-  const r = await call(runner, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage(), cpus: 1, memory_mib: 128 });
+  const r = await call(runner, stack.token, 'POST', '/boxes', {
+    box_id: BOX,
+    image: guestImage(),
+    cpus: 1,
+    memory_mib: 128,
+  });
   expect(r.status, r.body.toString()).toBe(201);
 }, 120_000);
 
@@ -49,7 +54,10 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('exit frame comes last, after all output, then the socket closes', async () => {
-    const a = await run({ command: 'sh', args: ['-c', 'for i in 1 2 3 4 5; do echo line$i; done; echo e >&2'] });
+    const a = await run({
+      command: 'sh',
+      args: ['-c', 'for i in 1 2 3 4 5; do echo line$i; done; echo e >&2'],
+    });
     expect(a.order.at(-1)).toBe('exit');
     expect(a.afterExit).toBe(0);
     expect(a.stdout).toBe('line1\nline2\nline3\nline4\nline5\n');
@@ -57,7 +65,9 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('env, working_dir and user', async () => {
-    expect((await run({ command: 'sh', args: ['-c', 'echo $FOO'], env: { FOO: 'bar baz' } })).stdout).toBe('bar baz\n');
+    expect((await run({ command: 'sh', args: ['-c', 'echo $FOO'], env: { FOO: 'bar baz' } })).stdout).toBe(
+      'bar baz\n',
+    );
     expect((await run({ command: 'pwd', working_dir: '/tmp' })).stdout).toBe('/tmp\n');
     expect((await run({ command: 'id', args: ['-u'], user: 'tester' })).stdout).toBe('1000\n');
     expect((await run({ command: 'id', args: ['-u'], user: '4242' })).stdout).toBe('4242\n');
@@ -65,17 +75,34 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('spawn failures are answered before the exec starts', async () => {
-    const missing = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'definitely-not-here', tty: false });
+    const missing = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'definitely-not-here',
+      tty: false,
+    });
     expect(missing.status).toBe(422);
     expect(missing.json().error.code).toBe('execution_failed');
-    const abs = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: '/nope/bin', tty: false });
+    const abs = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: '/nope/bin',
+      tty: false,
+    });
     expect(abs.json().error.code).toBe('execution_failed');
-    const user = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'id', user: 'nobody-here', tty: false });
+    const user = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'id',
+      user: 'nobody-here',
+      tty: false,
+    });
     expect(user.status).toBe(400);
     expect(user.json().error).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
-    const wd = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'pwd', working_dir: '/nope', tty: false });
+    const wd = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'pwd',
+      working_dir: '/nope',
+      tty: false,
+    });
     expect(wd.json().error.code).toBe('execution_failed');
-    const unknownBox = await call(runner, stack.token, 'POST', '/v1/boxes/no-such-box/exec', { command: 'echo', tty: false });
+    const unknownBox = await call(runner, stack.token, 'POST', '/v1/boxes/no-such-box/exec', {
+      command: 'echo',
+      tty: false,
+    });
     expect(unknownBox.status).toBe(404);
     expect(unknownBox.json().error.code).toBe('not_found');
   });
@@ -89,7 +116,10 @@ describe('exec', { timeout: 60_000 }, () => {
     const id = rep.json().execution_id;
     const at = attach(runner, stack.token, BOX, id);
     await sleep(300);
-    const rz = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/resize`, { cols: 120, rows: 40 });
+    const rz = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/resize`, {
+      cols: 120,
+      rows: 40,
+    });
     expect(rz.status).toBe(204);
     at.ws.send(Buffer.from('go\n'));
     const a = await at.result;
@@ -98,9 +128,16 @@ describe('exec', { timeout: 60_000 }, () => {
     expect(a.stdout).toContain('40 120');
     expect(a.exitCode).toBe(0);
 
-    const plain = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'sleep', args: ['5'], tty: false });
+    const plain = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'sleep',
+      args: ['5'],
+      tty: false,
+    });
     const pid = plain.json().execution_id;
-    const bad = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${pid}/resize`, { cols: 10, rows: 10 });
+    const bad = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${pid}/resize`, {
+      cols: 10,
+      rows: 10,
+    });
     expect(bad.status).toBe(400);
     expect(bad.json().error.code).toBe('invalid_argument');
     await call(runner, stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${pid}`);
@@ -130,7 +167,10 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('stdin frames then stdin_eof end `cat`', async () => {
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'cat', tty: false });
+    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'cat',
+      tty: false,
+    });
     const at = attach(runner, stack.token, BOX, rep.json().execution_id);
     await new Promise((r) => at.ws.once('open', r));
     at.ws.send(Buffer.from('hello\n'));
@@ -150,21 +190,35 @@ describe('exec', { timeout: 60_000 }, () => {
     const id = rep.json().execution_id;
     const at = attach(runner, stack.token, BOX, id);
     await sleep(300);
-    const nine = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, { signal: 9 });
+    const nine = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, {
+      signal: 9,
+    });
     expect(nine.status).toBe(400);
     expect(nine.json().error.code).toBe('invalid_argument');
-    expect((await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, { signal: 10 })).status).toBe(204);
+    expect(
+      (await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, { signal: 10 }))
+        .status,
+    ).toBe(204);
     const a = await at.result;
     expect(a).toMatchObject({ stdout: 'got-usr1\n', exitCode: 7 });
-    const late = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, { signal: 15 });
+    const late = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, {
+      signal: 15,
+    });
     expect(late.status).toBe(409);
     expect(late.json().error.code).toBe('invalid_state');
 
-    const r2 = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'sleep', args: ['30'], tty: false });
+    const r2 = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'sleep',
+      args: ['30'],
+      tty: false,
+    });
     const id2 = r2.json().execution_id;
     const at2 = attach(runner, stack.token, BOX, id2);
     await sleep(200);
-    expect((await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id2}/signal`, { signal: 15 })).status).toBe(204);
+    expect(
+      (await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id2}/signal`, { signal: 15 }))
+        .status,
+    ).toBe(204);
     expect((await at2.result).exitCode).toBe(143);
   });
 
@@ -190,18 +244,28 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('status probe and unknown exec ids', async () => {
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'sleep', args: ['1'], tty: false });
+    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'sleep',
+      args: ['1'],
+      tty: false,
+    });
     const id = rep.json().execution_id;
-    expect((await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json()).toMatchObject({
+    expect(
+      (await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
+    ).toMatchObject({
       status: 'running',
       exit_code: null,
     });
     await attach(runner, stack.token, BOX, id).result;
-    expect((await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json()).toMatchObject({
+    expect(
+      (await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
+    ).toMatchObject({
       status: 'completed',
       exit_code: 0,
     });
-    expect((await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/exec-nope`)).status).toBe(404);
+    expect((await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/exec-nope`)).status).toBe(
+      404,
+    );
     await expect(attach(runner, stack.token, BOX, 'exec-nope').result).rejects.toMatchObject({ status: 404 });
   });
 

@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { call, cleanup, guestImage, makeTempStack, type RunnerProc, runExec, spawnRunner, type TempStack } from './test-support.ts';
+import {
+  call,
+  cleanup,
+  guestImage,
+  makeTempStack,
+  type RunnerProc,
+  runExec,
+  spawnRunner,
+  type TempStack,
+} from './test-support.ts';
 
 let stack: TempStack;
 let runner: RunnerProc;
@@ -16,7 +25,9 @@ const BOX = `files-${process.pid}`;
 beforeAll(async () => {
   stack = makeTempStack();
   runner = await spawnRunner(stack);
-  expect((await call(runner, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage() })).status).toBe(201);
+  expect(
+    (await call(runner, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage() })).status,
+  ).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
@@ -30,7 +41,11 @@ async function makeTar(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   for (const e of entries) {
     if (e.dir) pack.entry({ name: e.name, type: 'directory', mode: 0o755 });
-    else pack.entry({ name: e.name, mode: 0o644 }, typeof e.body === 'string' ? Buffer.from(e.body) : (e.body ?? Buffer.alloc(0)));
+    else
+      pack.entry(
+        { name: e.name, mode: 0o644 },
+        typeof e.body === 'string' ? Buffer.from(e.body) : (e.body ?? Buffer.alloc(0)),
+      );
   }
   pack.finalize();
   const chunks: Buffer[] = [];
@@ -57,11 +72,14 @@ const put = (path: string, body: Buffer | Readable, extra = '') =>
   call(runner, stack.token, 'PUT', `/v1/boxes/${BOX}/files?path=${encodeURIComponent(path)}${extra}`, body, {
     'content-type': 'application/x-tar',
   });
-const cat = async (path: string) => (await runExec(runner, stack.token, BOX, { command: 'cat', args: [path] })).stdout;
+const cat = async (path: string) =>
+  (await runExec(runner, stack.token, BOX, { command: 'cat', args: [path] })).stdout;
 
 describe('files', { timeout: 60_000 }, () => {
   test('single-file upload lands exactly at dst (parents created), or inside an existing dir', async () => {
-    expect((await put('/tmp/deep/er/renamed.txt', await makeTar([{ name: 'hello.txt', body: 'hello\n' }]))).status).toBe(204);
+    expect(
+      (await put('/tmp/deep/er/renamed.txt', await makeTar([{ name: 'hello.txt', body: 'hello\n' }]))).status,
+    ).toBe(204);
     expect(await cat('/tmp/deep/er/renamed.txt')).toBe('hello\n');
     const ls = await runExec(runner, stack.token, BOX, { command: 'ls', args: ['/tmp/deep/er'] });
     expect(ls.stdout).toBe('renamed.txt\n');
@@ -93,13 +111,18 @@ describe('files', { timeout: 60_000 }, () => {
     expect((await put('/opt/chunked', stream, '&source_is_dir=true')).status).toBe(204);
     expect(await cat('/opt/chunked/src/only.txt')).toBe('chunked');
     // A one-file tar flagged source_is_dir is a directory upload, not a rename.
-    expect((await put('/opt/flagged', await makeTar([{ name: 'one.txt', body: '1' }]), '&source_is_dir=true')).status).toBe(204);
+    expect(
+      (await put('/opt/flagged', await makeTar([{ name: 'one.txt', body: '1' }]), '&source_is_dir=true'))
+        .status,
+    ).toBe(204);
     expect(await cat('/opt/flagged/one.txt')).toBe('1');
   });
 
   test('copy out: a file keeps its name, a directory comes without its parent; binary round-trip', async () => {
     const bin = randomBytes(200_000);
-    expect((await put('/srv/blob.bin', await makeTar([{ name: 'local-name.bin', body: bin }]))).status).toBe(204);
+    expect((await put('/srv/blob.bin', await makeTar([{ name: 'local-name.bin', body: bin }]))).status).toBe(
+      204,
+    );
     const f = await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/files?path=/srv/blob.bin`);
     expect(f.status).toBe(200);
     expect(f.headers['content-type']).toBe('application/x-tar');
@@ -129,7 +152,9 @@ describe('files', { timeout: 60_000 }, () => {
 
   test('files work on a stopped box', async () => {
     await call(runner, stack.token, 'POST', `/boxes/${BOX}/stop`);
-    expect((await put('/root/offline.txt', await makeTar([{ name: 'x', body: 'offline' }]))).status).toBe(204);
+    expect((await put('/root/offline.txt', await makeTar([{ name: 'x', body: 'offline' }]))).status).toBe(
+      204,
+    );
     const got = await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/files?path=/root/offline.txt`);
     expect((await readTar(got.body)).get('offline.txt')?.toString()).toBe('offline');
     await call(runner, stack.token, 'POST', `/boxes/${BOX}/start`);

@@ -28,7 +28,11 @@ function checkPath(raw: string | null): string {
 
 async function put(container: Docker.Container, archive: Buffer, dir: string): Promise<void> {
   try {
-    const res = await bounded('archive put', (signal) => container.putArchive(archive, { path: dir, abortSignal: signal }), PUT_MS);
+    const res = await bounded(
+      'archive put',
+      (signal) => container.putArchive(archive, { path: dir, abortSignal: signal }),
+      PUT_MS,
+    );
     (res as unknown as Readable | undefined)?.resume?.();
   } catch (err) {
     const st = dockerStatus(err);

@@ -59,14 +59,19 @@ export function authorized(req: IncomingMessage, token: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-export const unauthenticated = (): ApiError => new ApiError('unauthenticated', 'missing or invalid bearer token');
+export const unauthenticated = (): ApiError =>
+  new ApiError('unauthenticated', 'missing or invalid bearer token');
 
 /** Answers an upgrade request with a plain HTTP error (the client reads status + body, §6.4). */
 export function refuseUpgrade(socket: Duplex, err: ApiError): void {
   const body = JSON.stringify(err.envelope());
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 503: 'Service Unavailable' }[
-    err.status
-  ];
+  const reason = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    404: 'Not Found',
+    409: 'Conflict',
+    503: 'Service Unavailable',
+  }[err.status];
   socket.end(
     `HTTP/1.1 ${err.status} ${reason ?? 'Error'}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

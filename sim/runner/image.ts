@@ -41,10 +41,15 @@ export async function ensureImage(docker: Docker, ref: string): Promise<'present
   try {
     await bounded(`pull ${ref}`, (signal) => pull(docker, ref, signal), PULL_MS);
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'engine_unavailable' && !/did not answer/.test(err.message)) throw err;
-    throw new ApiError('image_pull_failed', `failed to pull image ${ref}: ${err instanceof ApiError ? err.message : dockerMessage(err)}`);
+    if (err instanceof ApiError && err.code === 'engine_unavailable' && !/did not answer/.test(err.message))
+      throw err;
+    throw new ApiError(
+      'image_pull_failed',
+      `failed to pull image ${ref}: ${err instanceof ApiError ? err.message : dockerMessage(err)}`,
+    );
   }
   // A "successful" pull of a tag that resolves to nothing would otherwise fail later at create.
-  if (!(await present(docker, ref))) throw new ApiError('image_pull_failed', `image ${ref} is not present after pull`);
+  if (!(await present(docker, ref)))
+    throw new ApiError('image_pull_failed', `image ${ref} is not present after pull`);
   return 'pulled';
 }

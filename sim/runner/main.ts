@@ -16,7 +16,9 @@ const log = (line: string): void => {
 
 // One bad request must not take every live exec down with the process; log it loudly instead.
 process.on('unhandledRejection', (err) => {
-  process.stderr.write(`runner: unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `runner: unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
 });
 
 await runMain('sim runner', async () => {
@@ -34,7 +36,8 @@ await runMain('sim runner', async () => {
     throw new UsageError(`cannot write journal ${args.journal}: ${(err as Error).message}`);
   }
   for (const b of BUG_SWITCHES) {
-    if (args.bugs.has(b.id) && b.owner === 'api') log(`bug switch ${b.id} is API-owned; the runner ignores it`);
+    if (args.bugs.has(b.id) && b.owner === 'api')
+      log(`bug switch ${b.id} is API-owned; the runner ignores it`);
   }
   let runner: Awaited<ReturnType<typeof startRunner>>;
   try {
@@ -66,7 +69,9 @@ await runMain('sim runner', async () => {
   // Printed last: supervisors and tests take this line as "ready", adoption included.
   const bugs = [...args.bugs].join(',') || 'none';
   journal.write({ op: 'runner_start', box_id: null, port: runner.port, runner_id: config.runnerId, bugs });
-  log(`listening on http://${args.host}:${runner.port} (runner id ${config.runnerId}, registry ${config.registry ?? 'none'}, bugs ${bugs})`);
+  log(
+    `listening on http://${args.host}:${runner.port} (runner id ${config.runnerId}, registry ${config.registry ?? 'none'}, bugs ${bugs})`,
+  );
 
   await stopped;
   process.exit(0);

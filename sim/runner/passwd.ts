@@ -37,16 +37,21 @@ export function userSpecNeedsDb(spec: string): boolean {
 /** Returns null when valid, else the reason (used verbatim in the 400 message). */
 export function checkUserSpec(spec: string, db: UserDb | null): string | null {
   const parts = spec.split(':');
-  if (parts.length > 2 || parts.some((p) => p === '')) return `user ${JSON.stringify(spec)} is not of the form user[:group]`;
+  if (parts.length > 2 || parts.some((p) => p === ''))
+    return `user ${JSON.stringify(spec)} is not of the form user[:group]`;
   const [u = '', g] = parts;
-  for (const [kind, v] of [['user', u], ['group', g]] as const) {
+  for (const [kind, v] of [
+    ['user', u],
+    ['group', g],
+  ] as const) {
     if (v === undefined) continue;
     if (NUMERIC.test(v)) {
       if (Number(v) > MAX_ID) return `${kind} id ${v} is out of range`;
       continue;
     }
     const table = kind === 'user' ? db?.users : db?.groups;
-    if (!table?.has(v)) return `unknown ${kind} ${JSON.stringify(v)}: no matching entry in /etc/${kind === 'user' ? 'passwd' : 'group'}`;
+    if (!table?.has(v))
+      return `unknown ${kind} ${JSON.stringify(v)}: no matching entry in /etc/${kind === 'user' ? 'passwd' : 'group'}`;
   }
   return null;
 }

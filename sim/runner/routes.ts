@@ -47,7 +47,11 @@ export function buildRoutes(d: Deps): Route[] {
         const body = await readJson(req);
         if (body && typeof body === 'object' && 'box_id' in body) entry.box_id = String(body.box_id);
         const r = await d.boxes.create(body);
-        Object.assign(entry, { image: r.spec.image, pulled: r.pulled, ...(r.notes.length ? { notes: r.notes } : {}) });
+        Object.assign(entry, {
+          image: r.spec.image,
+          pulled: r.pulled,
+          ...(r.notes.length ? { notes: r.notes } : {}),
+        });
         sendJson(res, 201, r.view);
       },
     },
@@ -65,7 +69,8 @@ export function buildRoutes(d: Deps): Route[] {
       method: 'GET',
       pattern: re(`/boxes/${BOX}`),
       op: 'get',
-      handler: async ({ res, params }) => sendJson(res, 200, d.boxes.view(await d.boxes.require(params.id as string))),
+      handler: async ({ res, params }) =>
+        sendJson(res, 200, d.boxes.view(await d.boxes.require(params.id as string))),
     },
     {
       method: 'POST',
@@ -99,7 +104,11 @@ export function buildRoutes(d: Deps): Route[] {
       handler: async ({ req, res, params, entry }) => {
         const body = (await readJson(req)) as Record<string, unknown>;
         // Command and arg count only: args/env values may carry secrets.
-        Object.assign(entry, { command: body?.command, argc: Array.isArray(body?.args) ? body.args.length : 0, tty: body?.tty === true });
+        Object.assign(entry, {
+          command: body?.command,
+          argc: Array.isArray(body?.args) ? body.args.length : 0,
+          tty: body?.tty === true,
+        });
         if (typeof body?.user === 'string') entry.user = body.user;
         const { session, preflightMs } = await d.execs.start(params.id as string, body);
         entry.exec_id = session.id;
@@ -172,7 +181,13 @@ export function buildRoutes(d: Deps): Route[] {
       handler: async ({ req, res, params, url, entry }) => {
         const sid = url.searchParams.get('source_is_dir');
         const body = await readBody(req, TAR_LIMIT);
-        const r = await copyIn(d.boxes, params.id as string, url.searchParams.get('path'), sid === null ? null : sid === 'true', body);
+        const r = await copyIn(
+          d.boxes,
+          params.id as string,
+          url.searchParams.get('path'),
+          sid === null ? null : sid === 'true',
+          body,
+        );
         Object.assign(entry, { path: r.target, mode: r.mode, entries: r.entries, bytes: r.bytes });
         sendEmpty(res);
       },
@@ -184,7 +199,10 @@ export function buildRoutes(d: Deps): Route[] {
       handler: async ({ res, params, url, entry }) => {
         const r = await copyOut(d.boxes, params.id as string, url.searchParams.get('path'));
         Object.assign(entry, { path: r.path, is_dir: r.isDir });
-        res.writeHead(200, { 'content-type': 'application/x-tar', 'x-boxlite-source-is-dir': String(r.isDir) });
+        res.writeHead(200, {
+          'content-type': 'application/x-tar',
+          'x-boxlite-source-is-dir': String(r.isDir),
+        });
         let bytes = 0;
         r.stream.on('data', (c: Buffer) => {
           bytes += c.length;
@@ -213,7 +231,11 @@ export function buildRoutes(d: Deps): Route[] {
   ];
 }
 
-export function matchRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | 'method' | null {
+export function matchRoute(
+  routes: Route[],
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | 'method' | null {
   let pathMatched = false;
   for (const route of routes) {
     const m = route.pattern.exec(path);

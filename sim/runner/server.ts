@@ -3,8 +3,8 @@
  * endpoint on one node:http server. `GET /` is the only unauthenticated route.
  */
 import { createServer, type Server } from 'node:http';
-import { cpus } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
 import type { BugId } from '../bugs.ts';
 import { AttachHandler } from './attach.ts';
 import { BoxService } from './boxes.ts';
@@ -61,7 +61,8 @@ export async function startRunner(p: {
         throw new ApiError('invalid_argument', 'malformed percent-encoding in path');
       }
       if (match === null) throw notFound(`no route ${req.method} ${url.pathname}`);
-      if (match === 'method') throw new ApiError('unsupported', `method ${req.method} not allowed on ${url.pathname}`);
+      if (match === 'method')
+        throw new ApiError('unsupported', `method ${req.method} not allowed on ${url.pathname}`);
       entry.op = match.route.op;
       if (match.params.id) entry.box_id = match.params.id;
       if (match.params.eid) entry.exec_id = match.params.eid;

@@ -11,8 +11,8 @@ import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { request } from 'undici';
 import WebSocket from 'ws';
-import { formatSecrets, mintSecrets } from '../../bootstrap/core/secrets.ts';
 import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
+import { formatSecrets, mintSecrets } from '../../bootstrap/core/secrets.ts';
 import { LABEL_RUNNER } from './box-spec.ts';
 import { runnerIdFor } from './config.ts';
 
@@ -85,7 +85,13 @@ export function makeTempStack(): TempStack {
   };
   const stackPath = join(dir, 'stack.json');
   writeFileSync(stackPath, JSON.stringify(stack, null, 2));
-  return { dir, stackPath, token: secrets.RUNNER_TOKEN, runnerId: runnerIdFor(dir), journalPath: join(dir, 'journal.log') };
+  return {
+    dir,
+    stackPath,
+    token: secrets.RUNNER_TOKEN,
+    runnerId: runnerIdFor(dir),
+    journalPath: join(dir, 'journal.log'),
+  };
 }
 
 export interface RunnerProc {
@@ -98,10 +104,16 @@ export interface RunnerProc {
 
 const MAIN = resolve(REPO_ROOT, 'sim/runner/main.ts');
 
-export async function spawnRunner(stack: TempStack, opts: { bugs?: string[]; env?: Record<string, string> } = {}): Promise<RunnerProc> {
+export async function spawnRunner(
+  stack: TempStack,
+  opts: { bugs?: string[]; env?: Record<string, string> } = {},
+): Promise<RunnerProc> {
   const args = [MAIN, '--port', '0', '--stack', stack.stackPath, '--journal', stack.journalPath];
   if (opts.bugs?.length) args.push('--bugs', opts.bugs.join(','));
-  const proc = spawn(process.execPath, args, { env: { ...process.env, BOXLITE_SIM_BUGS: '', ...opts.env }, stdio: 'pipe' });
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, BOXLITE_SIM_BUGS: '', ...opts.env },
+    stdio: 'pipe',
+  });
   let out = '';
   proc.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr?.on('data', (b: Buffer) => (out += b.toString()));
@@ -135,6 +147,7 @@ export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  // biome-ignore lint/suspicious/noExplicitAny: tests poke at arbitrary JSON replies
   json: () => any;
 }
 
@@ -192,9 +205,21 @@ export function attach(
   opts: { untilMs?: number } = {},
 ): Attached {
   const url = `${r.url.replace('http', 'ws')}/v1/boxes/${boxId}/executions/${execId}/attach`;
-  const ws = new WebSocket(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+  const ws = new WebSocket(url, {
+    headers: token === null ? {} : { authorization: `Bearer ${token}` },
+    perMessageDeflate: false,
+  });
   const t0 = Date.now();
-  const res: AttachResult = { stdout: '', stderr: '', stdoutBeforeExit: '', exitCode: null, order: [], afterExit: 0, firstPingMs: null, closeCode: null };
+  const res: AttachResult = {
+    stdout: '',
+    stderr: '',
+    stdoutBeforeExit: '',
+    exitCode: null,
+    order: [],
+    afterExit: 0,
+    firstPingMs: null,
+    closeCode: null,
+  };
   const result = new Promise<AttachResult>((resolveRes, reject) => {
     ws.on('ping', () => {
       if (res.firstPingMs === null) res.firstPingMs = Date.now() - t0;
@@ -218,7 +243,11 @@ export function attach(
     ws.on('unexpected-response', (_req, resp) => {
       let body = '';
       resp.on('data', (c: Buffer) => (body += c));
-      resp.on('end', () => reject(Object.assign(new Error(`upgrade refused ${resp.statusCode}`), { status: resp.statusCode, body })));
+      resp.on('end', () =>
+        reject(
+          Object.assign(new Error(`upgrade refused ${resp.statusCode}`), { status: resp.statusCode, body }),
+        ),
+      );
     });
     ws.on('error', (e) => reject(e));
     ws.on('close', (code) => {
@@ -231,12 +260,18 @@ export function attach(
 }
 
 /** POST exec + attach + wait: the common "run a command" round trip. */
-export async function runExec(r: { url: string }, token: string, boxId: string, body: Record<string, unknown>): Promise<AttachResult> {
+export async function runExec(
+  r: { url: string },
+  token: string,
+  boxId: string,
+  body: Record<string, unknown>,
+): Promise<AttachResult> {
   const rep = await call(r, token, 'POST', `/v1/boxes/${boxId}/exec`, { tty: false, ...body });
   if (rep.status !== 201) throw new Error(`exec failed ${rep.status}: ${rep.body.toString()}`);
   return attach(r, token, boxId, rep.json().execution_id).result;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: journal lines are free-form
 export function readJournal(stack: TempStack): Array<Record<string, any>> {
   if (!existsSync(stack.journalPath)) return [];
   return readFileSync(stack.journalPath, 'utf8')
@@ -248,8 +283,18 @@ export function readJournal(stack: TempStack): Array<Record<string, any>> {
 /** Removes every container labelled with this run's runner id, and the temp stack dir. */
 export async function cleanup(stack: TempStack): Promise<void> {
   const docker = new Docker();
-  const rows = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUNNER}=${stack.runnerId}`] } });
-  await Promise.all(rows.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  const rows = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABEL_RUNNER}=${stack.runnerId}`] },
+  });
+  await Promise.all(
+    rows.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
   rmSync(stack.dir, { recursive: true, force: true });
 }
 

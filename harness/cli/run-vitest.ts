@@ -1,0 +1,30 @@
+/** Runs the `cases` project as a child vitest process; shared by `pnpm e2e` and `pnpm e2e:teeth`. */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
+
+const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+
+export interface VitestRun {
+  files?: string[];
+  grep?: string;
+  env: Record<string, string>;
+  /** Replace the configured reporters (teeth wants machine-readable JSON only). */
+  jsonOutput?: string;
+  quiet?: boolean;
+}
+
+export async function runCases(run: VitestRun): Promise<number> {
+  const args = [vitestBin, 'run', '--project', 'cases'];
+  if (run.grep) args.push('-t', run.grep);
+  if (run.jsonOutput) args.push('--reporter=json', `--outputFile=${run.jsonOutput}`);
+  args.push(...(run.files ?? []));
+  const res = await execa(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...run.env },
+    stdio: run.quiet ? 'ignore' : 'inherit',
+    reject: false,
+  });
+  return res.exitCode ?? 1;
+}

@@ -1,0 +1,53 @@
+/**
+ * `pnpm e2e:teeth` — proves each case catches the bug it claims. For every ledger bug with a
+ * sim switch: run its claiming case files against a sim with that switch on (markers off:
+ * the failure must show) and with every switch off (all must pass). Prints and writes the
+ * bug × case matrix; exits 1 if any bug goes undetected.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runMain } from '../../bootstrap/core/errors.ts';
+import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
+import { setupStack } from '../../bootstrap/stack-setup.ts';
+import { KNOWN_BUGS } from '../ledger/known-bugs.ts';
+import { scanClaims } from '../teeth/claims.ts';
+import { type BugTeeth, type CaseResult, parseVitestJson, renderTeeth, teethFor } from '../teeth/matrix.ts';
+import { runCases } from './run-vitest.ts';
+
+async function runWith(bugs: string, files: string[], out: string): Promise<CaseResult[]> {
+  await setupStack({ overrides: { target: 'sim' }, bugs, quiet: true });
+  await runCases({
+    files,
+    env: { BOXLITE_E2E_NO_SETUP: '1', BOXLITE_E2E_MARKERS: 'off', BOXLITE_E2E_RUN_ID: `teeth-${Date.now()}` },
+    jsonOutput: out,
+    quiet: true,
+  });
+  return parseVitestJson(JSON.parse(await readFile(out, 'utf8')));
+}
+
+if (import.meta.main) {
+  await runMain('e2e:teeth', async () => {
+    const dir = join(REPO_ROOT, 'reports', `teeth-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await mkdir(dir, { recursive: true });
+    const claims = await scanClaims(join(REPO_ROOT, 'cases'), REPO_ROOT);
+    const bugs = KNOWN_BUGS.filter((b) => b.simSwitch !== null);
+    const allFiles = [...new Set(bugs.flatMap((b) => claims.get(b.id) ?? []))];
+    process.stderr.write(`teeth: baseline (no switches) over ${allFiles.length} file(s)…\n`);
+    const off = allFiles.length ? await runWith('', allFiles, join(dir, 'baseline.json')) : [];
+    const rows: BugTeeth[] = [];
+    for (const bug of bugs) {
+      const files = claims.get(bug.id) ?? [];
+      const t0 = performance.now();
+      const on = files.length ? await runWith(bug.simSwitch!, files, join(dir, `${bug.id}.json`)) : [];
+      const row = teethFor(bug.id, bug.simSwitch!, on, off);
+      rows.push(row);
+      process.stderr.write(`teeth: ${bug.id}: ${row.detected ? 'detected' : 'UNDETECTED'} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    }
+    await setupStack({ overrides: { target: 'sim' }, bugs: '', quiet: true });
+    const md = renderTeeth(rows);
+    await writeFile(join(dir, 'teeth.md'), md);
+    await writeFile(join(dir, 'teeth.json'), `${JSON.stringify(rows, null, 2)}\n`);
+    process.stdout.write(md);
+    if (rows.some((r) => !r.detected)) process.exitCode = 1;
+  });
+}

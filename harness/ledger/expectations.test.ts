@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { BUG_IDS } from '../../sim/bugs.ts';
+import { type BugContext, expectationFor, parseStatusOverrides, xpassMessage } from './expectations.ts';
+import { KNOWN_BUGS } from './known-bugs.ts';
+
+const sim = (switches: string[], markersOff = false): BugContext => ({ target: 'sim', switches, overrides: {}, markersOff });
+const real = (overrides: Record<string, 'open' | 'fixed'> = {}): BugContext => ({ target: 'boxlite', switches: [], overrides, markersOff: false });
+
+describe('ledger', () => {
+  it('every ledger entry is complete and every sim switch has a ledger entry', () => {
+    for (const b of KNOWN_BUGS) {
+      for (const field of ['id', 'title', 'upstream', 'pointer', 'symptom', 'layer', 'realStatus'] as const) expect(b[field], `${b.id}.${field}`).toBeTruthy();
+    }
+    const switches = KNOWN_BUGS.map((b) => b.simSwitch).filter(Boolean);
+    expect([...switches].sort()).toEqual([...BUG_IDS].sort());
+  });
+});
+
+describe('expected-failure decisions', () => {
+  it('sim: a case must fail exactly when a switch it detects is on', () => {
+    expect(expectationFor(['exec-stopped-500'], sim([])).expectFailure).toBe(false);
+    expect(expectationFor(['exec-stopped-500'], sim(['exec-stopped-500'])).expectFailure).toBe(true);
+    expect(expectationFor(['exec-stopped-500'], sim(['exec-spawn-500'])).expectFailure).toBe(false);
+  });
+
+  it('sim: SDK bugs have no switch and are active on every target while open', () => {
+    expect(expectationFor(['sdk-node-drops-user'], sim([])).expectFailure).toBe(true);
+  });
+
+  it('real stack: ledger status decides, a per-run override wins', () => {
+    expect(expectationFor(['exec-stopped-500'], real()).expectFailure).toBe(false); // fixed in the ledger
+    expect(expectationFor(['exec-spawn-500'], real()).expectFailure).toBe(true); // open
+    expect(expectationFor(['exec-spawn-500'], real({ 'exec-spawn-500': 'fixed' })).expectFailure).toBe(false);
+  });
+
+  it('markers off (teeth mode): nothing is expected to fail', () => {
+    expect(expectationFor(['exec-stopped-500'], sim(['exec-stopped-500'], true)).expectFailure).toBe(false);
+  });
+
+  it('unknown bug ids are a loud error, not a silent pass', () => {
+    expect(() => expectationFor(['no-such-bug'], sim([]))).toThrow(/unknown ledger bug "no-such-bug"/);
+  });
+
+  it('XPASS tells what to update', () => {
+    const e = expectationFor(['exec-spawn-500'], real());
+    expect(xpassMessage(e, real())).toMatch(/set realStatus: 'fixed' in harness\/ledger\/known-bugs\.ts/);
+    const s = expectationFor(['exec-spawn-500'], sim(['exec-spawn-500']));
+    expect(xpassMessage(s, sim(['exec-spawn-500']))).toMatch(/no longer detects the bug/);
+  });
+
+  it('parses BOXLITE_E2E_BUG_STATUS and rejects junk', () => {
+    expect(parseStatusOverrides('exec-spawn-500=fixed, exec-user-500=open')).toEqual({ 'exec-spawn-500': 'fixed', 'exec-user-500': 'open' });
+    expect(() => parseStatusOverrides('exec-spawn-500=gone')).toThrow(/is not <bug>=open\|fixed/);
+    expect(() => parseStatusOverrides('nope=fixed')).toThrow(/unknown ledger bug/);
+  });
+});

@@ -1,0 +1,52 @@
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPathGuard } from './guard.ts';
+
+async function logs() {
+  const dir = await mkdtemp(join(tmpdir(), 'guard-'));
+  const runner = join(dir, 'runner.jsonl');
+  const api = join(dir, 'api.jsonl');
+  await writeFile(runner, '{"op":"create","box_id":"old000000001"}\n');
+  await writeFile(api, '{"path":"/boxes/old000000001"}\n');
+  return { runner, api };
+}
+
+describe('path guard', () => {
+  it('passes when every box appears in both journals after the cursor', async () => {
+    const f = await logs();
+    const guard = createPathGuard({ runner: { kind: 'file', path: f.runner }, api: { kind: 'file', path: f.api } });
+    const cursors = await guard.begin();
+    await appendFile(f.runner, '{"op":"create","box_id":"abcDEF123456"}\n');
+    await appendFile(f.api, '{"path":"/api/v1/p/boxes","box_id":"abcDEF123456"}\n');
+    const v = await guard.verify(['abcDEF123456'], cursors, { timeoutMs: 200 });
+    expect(v.ok).toBe(true);
+  });
+
+  it('only counts lines written after the cursor (an old box id does not satisfy it)', async () => {
+    const f = await logs();
+    const guard = createPathGuard({ runner: { kind: 'file', path: f.runner }, api: { kind: 'file', path: f.api } });
+    const cursors = await guard.begin();
+    const v = await guard.verify(['old000000001'], cursors, { timeoutMs: 100 });
+    expect(v.ok).toBe(false);
+  });
+
+  it('names the missing ids and where it looked; waits for late writes', async () => {
+    const f = await logs();
+    const guard = createPathGuard({ runner: { kind: 'file', path: f.runner }, api: { kind: 'file', path: f.api } });
+    const cursors = await guard.begin();
+    setTimeout(() => void appendFile(f.runner, 'box_id=late00000001\n'), 150);
+    const v = await guard.verify(['late00000001'], cursors, { timeoutMs: 600 });
+    expect(v.missing.runner).toEqual([]);
+    expect(v.missing.api).toEqual(['late00000001']);
+    expect(v.message).toBe(`path guard: box(es) did not travel SDK → API → runner: API access log (file ${f.api}) lacks late00000001`);
+  });
+
+  it('a missing journal source counts as missing, never as a pass', async () => {
+    const guard = createPathGuard({ runner: null, api: null });
+    const v = await guard.verify(['x00000000001'], await guard.begin(), { timeoutMs: 50 });
+    expect(v.ok).toBe(false);
+    expect(v.message).toMatch(/no source configured/);
+  });
+});

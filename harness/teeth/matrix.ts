@@ -1,0 +1,60 @@
+/**
+ * The teeth matrix: for each bug, which claiming cases failed with its switch on (caught)
+ * and passed with it off. A bug is detected when at least one claiming case is caught and
+ * none of them fails with the switch off.
+ */
+export type CellState = 'caught' | 'missed' | 'broken' | 'not-run';
+
+export interface CaseResult {
+  id: string;
+  detects: string[];
+  passed: boolean;
+}
+
+export interface BugTeeth {
+  bug: string;
+  simSwitch: string;
+  cells: Record<string, CellState>;
+  detected: boolean;
+}
+
+/** vitest JSON reporter output → per-case pass/fail with the `detects` meta. */
+export function parseVitestJson(json: unknown): CaseResult[] {
+  const out: CaseResult[] = [];
+  const files = (json as { testResults?: Array<{ name: string; assertionResults: Array<{ fullName: string; status: string; meta?: { detects?: string[] } }> }> }).testResults ?? [];
+  for (const file of files) {
+    for (const a of file.assertionResults) {
+      out.push({ id: `${file.name.split('/cases/').pop()} > ${a.fullName}`, detects: a.meta?.detects ?? [], passed: a.status === 'passed' });
+    }
+  }
+  return out;
+}
+
+export function teethFor(bug: string, simSwitch: string, on: CaseResult[], off: CaseResult[]): BugTeeth {
+  const claiming = new Set([...on, ...off].filter((c) => c.detects.includes(bug)).map((c) => c.id));
+  const cells: Record<string, CellState> = {};
+  for (const id of claiming) {
+    const withOn = on.find((c) => c.id === id);
+    const withOff = off.find((c) => c.id === id);
+    if (!withOn || !withOff) cells[id] = 'not-run';
+    else if (!withOff.passed) cells[id] = 'broken';
+    else cells[id] = withOn.passed ? 'missed' : 'caught';
+  }
+  const states = Object.values(cells);
+  return { bug, simSwitch, cells, detected: states.includes('caught') && !states.includes('broken') };
+}
+
+export function renderTeeth(rows: BugTeeth[]): string {
+  const lines = ['# Teeth matrix (bug × case)', '', '| bug | switch | case | with switch on / off |', '|---|---|---|---|'];
+  for (const r of rows) {
+    const cells = Object.entries(r.cells);
+    if (cells.length === 0) lines.push(`| ${r.bug} | ${r.simSwitch} | (no claiming case) | **UNDETECTED** |`);
+    for (const [id, state] of cells) {
+      const word = state === 'caught' ? 'fails / passes ✓' : state === 'missed' ? 'passes / passes ✗ missed' : state === 'broken' ? '? / FAILS ✗ broken' : 'not run';
+      lines.push(`| ${r.bug} | ${r.simSwitch} | ${id} | ${word} |`);
+    }
+  }
+  const undetected = rows.filter((r) => !r.detected).map((r) => r.bug);
+  lines.push('', undetected.length ? `**Undetected: ${undetected.join(', ')}**` : `All ${rows.length} bugs detected.`);
+  return `${lines.join('\n')}\n`;
+}
