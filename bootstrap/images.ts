@@ -16,7 +16,9 @@ import { dockerClient, ensureDockerEngine } from './system/docker-engine.ts';
 async function main(): Promise<void> {
   let values: { check?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -47,11 +49,15 @@ async function main(): Promise<void> {
     logFile: `${paths.logDir}/dockerd.log`,
     progress,
   });
-  progress.info(`Docker engine ${engine.version} at ${config.dockerHost}${engine.started ? ' (started by us)' : ''}`);
+  progress.info(
+    `Docker engine ${engine.version} at ${config.dockerHost}${engine.started ? ' (started by us)' : ''}`,
+  );
   const result = await ensureServiceImages({ docker, cacheDir: paths.cacheDir, progress });
   for (const name of SERVICE_NAMES) {
     if (config.images[name] !== DEFAULT_SERVICE_IMAGES[name]) {
-      progress.info(`note: ${name} is overridden to ${config.images[name]}; only ${DEFAULT_SERVICE_IMAGES[name]} is built here`);
+      progress.info(
+        `note: ${name} is overridden to ${config.images[name]}; only ${DEFAULT_SERVICE_IMAGES[name]} is built here`,
+      );
     }
   }
   const summary = SERVICE_NAMES.map((n) => `${n}: ${result[n]}`).join(', ');

@@ -7,27 +7,17 @@
  *   --bugs a,b                   sim bug switches (env BOXLITE_SIM_BUGS)
  *   --quiet                      only the summary line
  */
-import { parseArgs } from 'node:util';
-import { runMain, UsageError } from './core/errors.ts';
+import { parseCli } from './core/cli.ts';
+import { runMain } from './core/errors.ts';
 import { setupStack } from './stack-setup.ts';
 
 export function parseSetupArgs(argv: string[]) {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        provider: { type: 'string' },
-        target: { type: 'string' },
-        bugs: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    return values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseCli(argv, {
+    provider: { type: 'string' },
+    target: { type: 'string' },
+    bugs: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  }).values;
 }
 
 if (import.meta.main) {

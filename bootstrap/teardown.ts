@@ -4,20 +4,15 @@
  *   --wipe-data  also drop data (database, registry blobs, boxes); keep secrets
  *   --full       also drop secrets (the next setup mints new ones)
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './core/cli.ts';
 import { runMain, UsageError } from './core/errors.ts';
 import { teardownStack } from './stack-teardown.ts';
 
 export function parseTeardownArgs(argv: string[]): { wipeData: boolean; full: boolean } {
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        'wipe-data': { type: 'boolean', default: false },
-        full: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
+    const { values } = parseCli(argv, {
+      'wipe-data': { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
     });
     return { wipeData: values['wipe-data'] || values.full, full: values.full };
   } catch (err) {

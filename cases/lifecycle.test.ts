@@ -19,7 +19,11 @@ const sh = (box: SdkBox, script: string) => runSdkExec(box, { command: 'sh', arg
 describe('box lifecycle', () => {
   test(
     'listInfo / getInfo / get describe a created box',
-    ports('test_runtime_initialization_creates_empty_list', 'test_get_info_returns_box_metadata', 'test_list_info_includes_created_box'),
+    ports(
+      'test_runtime_initialization_creates_empty_list',
+      'test_get_info_returns_box_metadata',
+      'test_list_info_includes_created_box',
+    ),
     async ({ rt, box, image }) => {
       const list = await rt.listInfo();
       // The org is shared with other workers: assert on our box and on the shape of all.
@@ -29,10 +33,20 @@ describe('box lifecycle', () => {
       }
       const mine = list.filter((i) => i.id === box.id);
       expect(mine).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ id: box.id, name: box.name, image, state: { status: 'running', running: true } });
+      expect(mine[0]).toMatchObject({
+        id: box.id,
+        name: box.name,
+        image,
+        state: { status: 'running', running: true },
+      });
 
       const info = await rt.getInfo(box.id);
-      expect(info).toMatchObject({ id: box.id, name: box.name, image, state: { status: 'running', running: true } });
+      expect(info).toMatchObject({
+        id: box.id,
+        name: box.name,
+        image,
+        state: { status: 'running', running: true },
+      });
       expect(Number.isNaN(Date.parse(info!.createdAt))).toBe(false);
       const handle = await rt.get(box.id);
       expect(handle?.id).toBe(box.id);
@@ -40,37 +54,56 @@ describe('box lifecycle', () => {
     },
   );
 
-  test('getInfo / get return null for an unknown id', ports('test_get_info_returns_none_for_nonexistent'), async ({ rt, rest }) => {
-    for (const id of UNKNOWN_IDS) {
-      expect(await rt.getInfo(id)).toBeNull();
-      expect(await rt.get(id)).toBeNull();
-      const res = await rest.tenant('GET', `/boxes/${id}`);
-      expect(res.status).toBe(404);
-      expect(res.envelope?.code).toBe('not_found');
-    }
-  });
+  test(
+    'getInfo / get return null for an unknown id',
+    ports('test_get_info_returns_none_for_nonexistent'),
+    async ({ rt, rest }) => {
+      for (const id of UNKNOWN_IDS) {
+        expect(await rt.getInfo(id)).toBeNull();
+        expect(await rt.get(id)).toBeNull();
+        const res = await rest.tenant('GET', `/boxes/${id}`);
+        expect(res.status).toBe(404);
+        expect(res.envelope?.code).toBe('not_found');
+      }
+    },
+  );
 
-  test('creates get unique server-issued 12-char base62 ids', ports('test_create_generates_unique_ids'), async ({ boxFactory }) => {
-    const boxes = await boxFactory.make(2);
-    for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
-    expect(new Set(boxes.map((b) => b.id)).size).toBe(2);
-  });
+  test(
+    'creates get unique server-issued 12-char base62 ids',
+    ports('test_create_generates_unique_ids'),
+    async ({ boxFactory }) => {
+      const boxes = await boxFactory.make(2);
+      for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
+      expect(new Set(boxes.map((b) => b.id)).size).toBe(2);
+    },
+  );
 
-  test('a named box keeps its name and is addressable by it', ports('test_create_named_box'), async ({ rt, image, boxName }) => {
-    const name = boxName();
-    const b = await rt.create({ image }, name);
-    expect(b.name).toBe(name);
-    expect((await b.info()).name).toBe(name);
-    expect((await rt.getInfo(b.id))?.name).toBe(name);
-    expect((await rt.getInfo(name))?.id).toBe(b.id);
-    expect((await rt.get(name))?.id).toBe(b.id);
-  });
+  test(
+    'a named box keeps its name and is addressable by it',
+    ports('test_create_named_box'),
+    async ({ rt, image, boxName }) => {
+      const name = boxName();
+      const b = await rt.create({ image }, name);
+      expect(b.name).toBe(name);
+      expect((await b.info()).name).toBe(name);
+      expect((await rt.getInfo(b.id))?.name).toBe(name);
+      expect((await rt.getInfo(name))?.id).toBe(b.id);
+      expect((await rt.get(name))?.id).toBe(b.id);
+    },
+  );
 
-  test('box env option reaches every exec', ports('test_box_options_env_propagates_through_rest'), async ({ rt, image, boxName }) => {
-    const b = await rt.create({ image, env: [{ key: 'BOXLITE_E2E_MARKER', value: 'yes-its-there' }] }, boxName());
-    const r = await sh(b, 'echo "$BOXLITE_E2E_MARKER"');
-    expect(r).toMatchObject({ stdout: 'yes-its-there\n', stderr: '', exitCode: 0, error: null });
-  });
+  test(
+    'box env option reaches every exec',
+    ports('test_box_options_env_propagates_through_rest'),
+    async ({ rt, image, boxName }) => {
+      const b = await rt.create(
+        { image, env: [{ key: 'BOXLITE_E2E_MARKER', value: 'yes-its-there' }] },
+        boxName(),
+      );
+      const r = await sh(b, 'echo "$BOXLITE_E2E_MARKER"');
+      expect(r).toMatchObject({ stdout: 'yes-its-there\n', stderr: '', exitCode: 0, error: null });
+    },
+  );
 
   test('stop / start preserves the rootfs', ports('test_stop_start_preserves_rootfs'), async ({ box }) => {
     const w = await sh(box, 'echo persisted-across-restart > /workspace/marker.txt');
@@ -81,41 +114,53 @@ describe('box lifecycle', () => {
     expect(r).toMatchObject({ stdout: 'persisted-across-restart\n', exitCode: 0 });
   });
 
-  test('info reflects running / stopped state', ports('test_box_info_reflects_state'), async ({ rt, box }) => {
-    expect((await box.info()).state).toMatchObject({ status: 'running', running: true });
-    await box.stop();
-    expect((await box.info()).state).toMatchObject({ status: 'stopped', running: false });
-    expect((await rt.getInfo(box.id))?.state).toMatchObject({ status: 'stopped', running: false });
-    const handle = await rt.get(box.id);
-    expect(handle?.id).toBe(box.id);
-    await box.start();
-    expect((await box.info()).state).toMatchObject({ status: 'running', running: true });
-  });
+  test(
+    'info reflects running / stopped state',
+    ports('test_box_info_reflects_state'),
+    async ({ rt, box }) => {
+      expect((await box.info()).state).toMatchObject({ status: 'running', running: true });
+      await box.stop();
+      expect((await box.info()).state).toMatchObject({ status: 'stopped', running: false });
+      expect((await rt.getInfo(box.id))?.state).toMatchObject({ status: 'stopped', running: false });
+      const handle = await rt.get(box.id);
+      expect(handle?.id).toBe(box.id);
+      await box.start();
+      expect((await box.info()).state).toMatchObject({ status: 'running', running: true });
+    },
+  );
 
-  test('rapid create / remove leaves nothing behind', ports('test_rapid_create_remove_no_leak'), async ({ rt, stack, boxName, rest }) => {
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const b = await rt.create({ image: stack.images.busybox }, boxName());
-      ids.push(b.id);
-      await rt.remove(b.id, true);
-    }
-    expect(new Set(ids).size).toBe(5);
-    const listed = new Set((await rt.listInfo()).map((i) => i.id));
-    expect(ids.filter((id) => listed.has(id))).toEqual([]);
-    for (const id of ids) {
-      expect(await rt.getInfo(id)).toBeNull();
-      expect((await rest.tenant('GET', `/boxes/${id}`)).status).toBe(404);
-    }
-  });
+  test(
+    'rapid create / remove leaves nothing behind',
+    ports('test_rapid_create_remove_no_leak'),
+    async ({ rt, stack, boxName, rest }) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const b = await rt.create({ image: stack.images.busybox }, boxName());
+        ids.push(b.id);
+        await rt.remove(b.id, true);
+      }
+      expect(new Set(ids).size).toBe(5);
+      const listed = new Set((await rt.listInfo()).map((i) => i.id));
+      expect(ids.filter((id) => listed.has(id))).toEqual([]);
+      for (const id of ids) {
+        expect(await rt.getInfo(id)).toBeNull();
+        expect((await rest.tenant('GET', `/boxes/${id}`)).status).toBe(404);
+      }
+    },
+  );
 
-  test('a running box refuses a plain remove and goes with force', ports('test_force_remove_running_box'), async ({ rt, box }) => {
-    await expect(rt.remove(box.id)).rejects.toThrow(/^invalid state: /);
-    expect((await rt.getInfo(box.id))?.state.status).toBe('running');
-    await rt.remove(box.id, true);
-    expect(await rt.getInfo(box.id)).toBeNull();
-    expect(await rt.get(box.id)).toBeNull();
-    expect((await rt.listInfo()).map((i) => i.id)).not.toContain(box.id);
-  });
+  test(
+    'a running box refuses a plain remove and goes with force',
+    ports('test_force_remove_running_box'),
+    async ({ rt, box }) => {
+      await expect(rt.remove(box.id)).rejects.toThrow(/^invalid state: /);
+      expect((await rt.getInfo(box.id))?.state.status).toBe('running');
+      await rt.remove(box.id, true);
+      expect(await rt.getInfo(box.id)).toBeNull();
+      expect(await rt.get(box.id)).toBeNull();
+      expect((await rt.listInfo()).map((i) => i.id)).not.toContain(box.id);
+    },
+  );
 
   test(
     'removing a removed or unknown box is a typed not-found',
@@ -130,19 +175,23 @@ describe('box lifecycle', () => {
     },
   );
 
-  test('two runtimes on the same profile share one world', ports('test_two_runtimes_share_world'), async ({ stack, box }) => {
-    const rt2 = createRuntime(stack);
-    try {
-      expect((await rt2.listInfo()).map((i) => i.id)).toContain(box.id);
-      expect((await rt2.getInfo(box.id))?.name).toBe(box.name);
-      const other = await rt2.get(box.id);
-      expect(other).not.toBeNull();
-      const r = await sh(other!, 'echo via-second-runtime');
-      expect(r).toMatchObject({ stdout: 'via-second-runtime\n', exitCode: 0 });
-    } finally {
-      rt2.close();
-    }
-  });
+  test(
+    'two runtimes on the same profile share one world',
+    ports('test_two_runtimes_share_world'),
+    async ({ stack, box }) => {
+      const rt2 = createRuntime(stack);
+      try {
+        expect((await rt2.listInfo()).map((i) => i.id)).toContain(box.id);
+        expect((await rt2.getInfo(box.id))?.name).toBe(box.name);
+        const other = await rt2.get(box.id);
+        expect(other).not.toBeNull();
+        const r = await sh(other!, 'echo via-second-runtime');
+        expect(r).toMatchObject({ stdout: 'via-second-runtime\n', exitCode: 0 });
+      } finally {
+        rt2.close();
+      }
+    },
+  );
 
   test('closing a runtime twice is harmless', ports('test_close_is_idempotent'), async ({ stack }) => {
     const rt2 = createRuntime(stack);
@@ -153,44 +202,52 @@ describe('box lifecycle', () => {
     }).not.toThrow();
   });
 
-  test('two boxes have separate filesystems', ports('test_two_boxes_are_isolated'), async ({ boxFactory }) => {
-    const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
-    await Promise.all([a, b].map(async (x) => expect((await sh(x, `echo ${x.id} > /workspace/who.txt`)).exitCode).toBe(0)));
-    expect((await sh(a, 'touch /workspace/only-in-a')).exitCode).toBe(0);
-    const [ra, rb, probe] = await Promise.all([
-      sh(a, 'cat /workspace/who.txt'),
-      sh(b, 'cat /workspace/who.txt'),
-      sh(b, 'test -e /workspace/only-in-a'),
-    ]);
-    expect(ra.stdout).toBe(`${a.id}\n`);
-    expect(rb.stdout).toBe(`${b.id}\n`);
-    expect(probe.exitCode).toBe(1);
-  });
-
-  test('box options cpus / memoryMib round-trip and bound the guest', ports('test_box_with_custom_cpu_memory'), async ({ rt, image, boxName }) => {
-    const b = await rt.create({ image, cpus: 1, memoryMib: 256 }, boxName());
-    expect(await b.info()).toMatchObject({ cpus: 1, memoryMib: 256 });
-    // A 1-vCPU guest must see one CPU, whatever the host has.
-    expect((await runSdkExec(b, { command: 'nproc' })).stdout).toBe('1\n');
-  });
+  test(
+    'two boxes have separate filesystems',
+    ports('test_two_boxes_are_isolated'),
+    async ({ boxFactory }) => {
+      const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
+      await Promise.all(
+        [a, b].map(async (x) => expect((await sh(x, `echo ${x.id} > /workspace/who.txt`)).exitCode).toBe(0)),
+      );
+      expect((await sh(a, 'touch /workspace/only-in-a')).exitCode).toBe(0);
+      const [ra, rb, probe] = await Promise.all([
+        sh(a, 'cat /workspace/who.txt'),
+        sh(b, 'cat /workspace/who.txt'),
+        sh(b, 'test -e /workspace/only-in-a'),
+      ]);
+      expect(ra.stdout).toBe(`${a.id}\n`);
+      expect(rb.stdout).toBe(`${b.id}\n`);
+      expect(probe.exitCode).toBe(1);
+    },
+  );
 });
 
 describe('metrics', () => {
-  test('runtime boxes_created_total grows with a create', ports('test_runtime_metrics_counts_active_boxes'), async ({ rt, image, boxName }) => {
-    const before = await rt.metrics();
-    await rt.create({ image }, boxName());
-    const after = await rt.metrics();
-    // Other workers share the org, so growth is at least ours.
-    expect(after.boxesCreatedTotal).toBeGreaterThanOrEqual(before.boxesCreatedTotal + 1);
-    expect(after.totalCommandsExecuted).toBeGreaterThanOrEqual(before.totalCommandsExecuted);
-  });
+  test(
+    'runtime boxes_created_total grows with a create',
+    ports('test_runtime_metrics_counts_active_boxes'),
+    async ({ rt, image, boxName }) => {
+      const before = await rt.metrics();
+      await rt.create({ image }, boxName());
+      const after = await rt.metrics();
+      // Other workers share the org, so growth is at least ours.
+      expect(after.boxesCreatedTotal).toBeGreaterThanOrEqual(before.boxesCreatedTotal + 1);
+      expect(after.totalCommandsExecuted).toBeGreaterThanOrEqual(before.totalCommandsExecuted);
+    },
+  );
 
   test(
     'box commands_executed_total counts exactly the execs run',
     ports('test_box_metrics_increments_command_count', 'test_box_metrics_shape_is_complete'),
     async ({ box }) => {
       const m0 = await box.metrics();
-      for (const k of ['commandsExecutedTotal', 'execErrorsTotal', 'bytesSentTotal', 'bytesReceivedTotal'] as const) {
+      for (const k of [
+        'commandsExecutedTotal',
+        'execErrorsTotal',
+        'bytesSentTotal',
+        'bytesReceivedTotal',
+      ] as const) {
         expect(Number.isInteger(m0[k]), k).toBe(true);
       }
       expect(m0.commandsExecutedTotal).toBe(0);

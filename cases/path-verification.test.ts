@@ -7,18 +7,26 @@ import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
 describe('path verification', () => {
-  test('SDK runtime is REST against the stack API', ports('test_sdk_runtime_is_rest_against_local_api'), async ({ stack }) => {
-    expect(stack.apiUrl).toMatch(/^https?:\/\/.+\/api$/);
-  });
+  test(
+    'SDK runtime is REST against the stack API',
+    ports('test_sdk_runtime_is_rest_against_local_api'),
+    async ({ stack }) => {
+      expect(stack.apiUrl).toMatch(/^https?:\/\/.+\/api$/);
+    },
+  );
 
-  test('exec reaches the runner journal and the API access log', ports('test_exec_reaches_runner_journal'), async ({ box, journal, tracker, stack }) => {
-    const ex = await box.exec('cat', ['/etc/os-release']);
-    expect((await ex.wait()).exitCode).toBe(0);
-    expect(stack.pathGuard.enabled, stack.pathGuard.reason).toBe(true);
-    const verdict = await journal.guard.verify(tracker.ids, journal.cursors);
-    expect(verdict.ok, verdict.message).toBe(true);
-    expect(verdict.checked).toBe(1);
-  });
+  test(
+    'exec reaches the runner journal and the API access log',
+    ports('test_exec_reaches_runner_journal'),
+    async ({ box, journal, tracker, stack }) => {
+      const ex = await box.exec('cat', ['/etc/os-release']);
+      expect((await ex.wait()).exitCode).toBe(0);
+      expect(stack.pathGuard.enabled, stack.pathGuard.reason).toBe(true);
+      const verdict = await journal.guard.verify(tracker.ids, journal.cursors);
+      expect(verdict.ok, verdict.message).toBe(true);
+      expect(verdict.checked).toBe(1);
+    },
+  );
 
   test('meta: an id that never travelled the path fails the guard, naming it', async ({ stack, journal }) => {
     expect(stack.pathGuard.enabled, stack.pathGuard.reason).toBe(true);
@@ -26,10 +34,15 @@ describe('path verification', () => {
     expect(verdict.ok).toBe(false);
     expect(verdict.missing.runner).toEqual(['fakeBox00000']);
     expect(verdict.missing.api).toEqual(['fakeBox00000']);
-    expect(verdict.message).toMatch(/runner journal \(file .+\) lacks fakeBox00000; API access log \(file .+\) lacks fakeBox00000/);
+    expect(verdict.message).toMatch(
+      /runner journal \(file .+\) lacks fakeBox00000; API access log \(file .+\) lacks fakeBox00000/,
+    );
   });
 
-  test('meta: a box created straight on the runner (bypassing the API) fails the guard', async ({ stack, journal }) => {
+  test('meta: a box created straight on the runner (bypassing the API) fails the guard', async ({
+    stack,
+    journal,
+  }) => {
     expect(stack.runner, 'needs direct runner access (sim)').not.toBeNull();
     const runner = stack.runner!;
     const registry = stack.stack!.services.registry!.endpoint;
@@ -52,7 +65,10 @@ describe('path verification', () => {
       expect(verdict.missing.runner).toEqual([]);
       expect(verdict.missing.api).toEqual([body.box_id]);
     } finally {
-      await fetch(`${runner.url}/boxes/${body.box_id}?force=true`, { method: 'DELETE', headers: { authorization: `Bearer ${runner.token}` } });
+      await fetch(`${runner.url}/boxes/${body.box_id}?force=true`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${runner.token}` },
+      });
     }
   });
 });

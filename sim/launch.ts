@@ -3,6 +3,8 @@
  * in the stack file. Runner first: the API forwards to it. Bug switches are part of a
  * component's identity: a running sim with other switches is restarted, not reused.
  */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -42,20 +44,36 @@ async function probeHttp(url: string): Promise<string> {
 
 const markerOf = (main: string) => main;
 
+/**
+ * Hash of the sim's own source: a running sim built from other code is restarted, not reused
+ * (after a `git pull` or while developing the sim, a stale process would test old behaviour).
+ */
+export async function simCodeHash(): Promise<string> {
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  const hash = createHash('sha256');
+  const files = (await readdir(root, { recursive: true }))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('testkit'))
+    .sort();
+  for (const f of files) hash.update(f).update(await readFile(join(root, f)));
+  return hash.digest('hex').slice(0, 12);
+}
+
 async function startComponent(
   which: SimComponent,
   opts: SimLaunchOptions,
   previous: ComponentRecord | undefined,
   bugs: string[],
   extraArgs: (port: number) => string[],
+  codeHash: string,
 ): Promise<ComponentRecord> {
   const { paths } = opts;
   const main = which === 'runner' ? RUNNER_MAIN : API_MAIN;
   const name = `sim-${which}`;
   const healthPath = which === 'runner' ? '/' : '/api/health';
   const sameBugs = previous && previous.bugs.join(',') === bugs.join(',');
+  const sameCode = previous?.version?.endsWith(`+${codeHash}`);
   const sup = await inspectSupervised(paths.runDir, name);
-  if (previous && sameBugs && sup.alive) {
+  if (previous && sameBugs && sameCode && sup.alive) {
     try {
       await probeHttp(`http://${previous.endpoint.host}:${previous.endpoint.port}${healthPath}`);
       return previous;
@@ -107,7 +125,7 @@ async function startComponent(
     process: { kind: 'supervised', supervisorPid: state.supervisorPid, pid: state.childPid },
     log: { kind: 'file', path: logFile },
     journal: { kind: 'file', path: journalFile },
-    version,
+    version: `${version}+${codeHash}`,
     startedAt: new Date().toISOString(),
     bugs,
   };
@@ -122,11 +140,12 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
   }
   const { stack } = opts;
   const previousRunner = stack.runner;
-  stack.runner = await startComponent('runner', opts, previousRunner, bugs, () => []);
+  const codeHash = await simCodeHash();
+  stack.runner = await startComponent('runner', opts, previousRunner, bugs, () => [], codeHash);
   const runnerUrl = stack.runner.url;
   // A restarted runner may sit on another port: the API must then restart to forward to it.
   const apiPrev = stack.runner === previousRunner ? stack.api : undefined;
-  stack.api = await startComponent('api', opts, apiPrev, bugs, () => ['--runner-url', runnerUrl]);
+  stack.api = await startComponent('api', opts, apiPrev, bugs, () => ['--runner-url', runnerUrl], codeHash);
 }
 
 export async function stopSim(stack: StackFile, paths: StatePaths): Promise<void> {

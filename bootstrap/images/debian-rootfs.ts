@@ -16,7 +16,7 @@ import { aptFailureReason, ensureDebianPackages, POLICY_RC_D_SCRIPT } from '../s
 export const DEBIAN_SUITE = 'bookworm';
 export const ROOTFS_PACKAGES = ['postgresql', 'redis-server', 'docker-registry'] as const;
 /** Bump when the build steps below change in a way that changes the result. */
-const ROOTFS_RECIPE = 1;
+const ROOTFS_RECIPE = 2;
 const FALLBACK_MIRROR = 'http://deb.debian.org/debian';
 
 export interface AptSource {
@@ -48,7 +48,8 @@ export function parseAptSources(text: string, format: 'list' | 'deb822'): AptSou
     if (!types.includes('deb') || fields.get('enabled')?.toLowerCase() === 'no') continue;
     const suites = (fields.get('suites') ?? '').split(/\s+/).filter(Boolean);
     const components = (fields.get('components') ?? '').split(/\s+/).filter(Boolean);
-    for (const uri of (fields.get('uris') ?? '').split(/\s+/).filter(Boolean)) out.push({ uri, suites, components });
+    for (const uri of (fields.get('uris') ?? '').split(/\s+/).filter(Boolean))
+      out.push({ uri, suites, components });
   }
   return out;
 }
@@ -79,13 +80,21 @@ export async function hostMirrors(): Promise<{ archive: string; security: string
 
 /** Hash of everything that determines the rootfs contents (not the mirror: same packages). */
 export function rootfsHash(): string {
-  const inputs = { recipe: ROOTFS_RECIPE, suite: DEBIAN_SUITE, variant: 'minbase', packages: [...ROOTFS_PACKAGES] };
+  const inputs = {
+    recipe: ROOTFS_RECIPE,
+    suite: DEBIAN_SUITE,
+    variant: 'minbase',
+    packages: [...ROOTFS_PACKAGES],
+  };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
 }
 
 /** apt sources for the chroot: the suite, its updates, and security when the host has it. */
 export function chrootSourcesList(mirrors: { archive: string; security: string | null }): string {
-  const lines = [`deb ${mirrors.archive} ${DEBIAN_SUITE} main`, `deb ${mirrors.archive} ${DEBIAN_SUITE}-updates main`];
+  const lines = [
+    `deb ${mirrors.archive} ${DEBIAN_SUITE} main`,
+    `deb ${mirrors.archive} ${DEBIAN_SUITE}-updates main`,
+  ];
   if (mirrors.security) lines.push(`deb ${mirrors.security} ${DEBIAN_SUITE}-security main`);
   return `${lines.join('\n')}\n`;
 }
@@ -115,12 +124,33 @@ async function run(logFile: string, what: string, cmd: string, args: string[]): 
   });
   await writeFile(logFile, `\n$ ${cmd} ${args.join(' ')}\n${res.all ?? ''}\n`, { flag: 'a' });
   if (res.exitCode !== 0 || res.failed) {
-    throw new SetupError(`${what} failed: ${aptFailureReason(res.all || (res.message ?? ''))} (log: ${logFile})`);
+    throw new SetupError(
+      `${what} failed: ${aptFailureReason(res.all || (res.message ?? ''))} (log: ${logFile})`,
+    );
   }
 }
 
 /** Paths removed after install: docs, manuals and apt indexes are dead weight in a service image. */
-const TRIM = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'var/lib/apt/lists', 'var/cache/apt'];
+const TRIM = [
+  'usr/share/doc',
+  'usr/share/man',
+  'usr/share/info',
+  'usr/share/locale',
+  'var/lib/apt/lists',
+  'var/cache/apt',
+];
+/**
+ * Postgres' optional LLVM JIT: ~155 MB that only llvmjit.so loads. Without that file
+ * Postgres silently runs without JIT. Worth it: with Docker's vfs driver every container
+ * create/remove copies/deletes the whole image, so size is start-up time.
+ */
+const TRIM_JIT = [
+  'usr/lib/x86_64-linux-gnu/libLLVM-14.so.1',
+  'usr/lib/x86_64-linux-gnu/libz3.so.4',
+  'usr/lib/postgresql/15/lib/llvmjit.so',
+  'usr/lib/postgresql/15/lib/llvmjit_types.bc',
+  'usr/lib/postgresql/15/lib/bitcode',
+];
 
 /**
  * Returns a complete rootfs directory, building it when the cache has none for the current
@@ -133,7 +163,9 @@ export async function ensureServiceRootfs(cacheDir: string, progress: Progress):
   const dir = join(base, `rootfs-${hash}`);
   if (await exists(join(dir, '.boxlite-e2e-complete'))) return dir;
   if (process.getuid?.() !== 0) {
-    throw new SetupError('building service images needs root (debootstrap + chroot); run `pnpm e2e:images` as root');
+    throw new SetupError(
+      'building service images needs root (debootstrap + chroot); run `pnpm e2e:images` as root',
+    );
   }
   await ensureDebianPackages(['debootstrap'], progress);
   await mkdir(base, { recursive: true });
@@ -171,6 +203,7 @@ export async function ensureServiceRootfs(cacheDir: string, progress: Progress):
       await rm(join(tmp, p), { recursive: true, force: true });
       await mkdir(join(tmp, p), { recursive: true });
     }
+    for (const p of TRIM_JIT) await rm(join(tmp, p), { recursive: true, force: true });
     // Docker bind-mounts its own resolv.conf; the host's must not be baked in.
     await rm(join(tmp, 'etc/resolv.conf'), { force: true });
     await writeFile(join(tmp, '.boxlite-e2e-complete'), `${JSON.stringify({ hash, mirrors })}\n`);
@@ -186,7 +219,10 @@ export async function ensureServiceRootfs(cacheDir: string, progress: Progress):
   return dir;
 }
 
-async function prepareChroot(root: string, mirrors: { archive: string; security: string | null }): Promise<void> {
+async function prepareChroot(
+  root: string,
+  mirrors: { archive: string; security: string | null },
+): Promise<void> {
   await writeFile(join(root, 'etc/apt/sources.list'), chrootSourcesList(mirrors));
   // Our entrypoint runs initdb into the data volume; no stock cluster in the image.
   await mkdir(join(root, 'etc/postgresql-common'), { recursive: true });

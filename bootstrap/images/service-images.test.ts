@@ -18,7 +18,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 describe('apt sources → mirror', () => {
   it('parses one-line and deb822 sources', () => {
-    const list = '# c\ndeb [arch=amd64] http://m.example/debian bookworm main contrib\ndeb-src http://x bookworm main\n';
+    const list =
+      '# c\ndeb [arch=amd64] http://m.example/debian bookworm main contrib\ndeb-src http://x bookworm main\n';
     expect(parseAptSources(list, 'list')).toEqual([
       { uri: 'http://m.example/debian', suites: ['bookworm'], components: ['main', 'contrib'] },
     ]);
@@ -75,7 +76,9 @@ describe('image inputs and change detection', () => {
   it('the input hash moves with file bytes, file mode, changes and the rootfs recipe', () => {
     const base = imageInputHash('r1', [file], ['CMD ["a"]']);
     expect(imageInputHash('r1', [file], ['CMD ["a"]'])).toBe(base);
-    expect(imageInputHash('r1', [{ ...file, content: Buffer.from('#!/bin/sh\n#\n') }], ['CMD ["a"]'])).not.toBe(base);
+    expect(
+      imageInputHash('r1', [{ ...file, content: Buffer.from('#!/bin/sh\n#\n') }], ['CMD ["a"]']),
+    ).not.toBe(base);
     expect(imageInputHash('r1', [{ ...file, mode: 0o644 }], ['CMD ["a"]'])).not.toBe(base);
     expect(imageInputHash('r1', [file], ['CMD ["b"]'])).not.toBe(base);
     expect(imageInputHash('r2', [file], ['CMD ["a"]'])).not.toBe(base);
@@ -112,7 +115,9 @@ describe('image definitions', () => {
         expect(existsSync(join(here, f.src))).toBe(true);
         if (f.src.endsWith('.sh')) execFileSync('sh', ['-n', join(here, f.src)]);
       }
-      expect(def.changes.some((c) => c.startsWith('ENTRYPOINT ["/usr/local/bin/boxlite-e2e-entrypoint"]'))).toBe(true);
+      expect(
+        def.changes.some((c) => c.startsWith('ENTRYPOINT ["/usr/local/bin/boxlite-e2e-entrypoint"]')),
+      ).toBe(true);
       expect(def.changes.some((c) => /^EXPOSE \d+$/.test(c))).toBe(true);
       expect(def.changes.some((c) => c.startsWith('ENV PATH='))).toBe(true);
     });

@@ -58,11 +58,26 @@ export const SERVICE_IMAGE_DEFS: Record<ServiceName, ServiceImageDef> = {
   },
   redis: {
     files: [entry('redis-entrypoint.sh')],
-    changes: [PATH_ENV, 'ENV LANG=C.UTF-8', 'EXPOSE 6379', `ENTRYPOINT ["${ENTRYPOINT}"]`, 'CMD ["redis-server", "--protected-mode", "no"]'],
+    changes: [
+      PATH_ENV,
+      'ENV LANG=C.UTF-8',
+      'EXPOSE 6379',
+      `ENTRYPOINT ["${ENTRYPOINT}"]`,
+      'CMD ["redis-server", "--protected-mode", "no"]',
+    ],
   },
   registry: {
-    files: [entry('registry-entrypoint.sh'), { src: 'registry.yml', dest: '/etc/boxlite-e2e/registry.yml', mode: 0o644 }],
-    changes: [PATH_ENV, 'ENV LANG=C.UTF-8', 'EXPOSE 5000', `ENTRYPOINT ["${ENTRYPOINT}"]`, 'CMD ["/etc/boxlite-e2e/registry.yml"]'],
+    files: [
+      entry('registry-entrypoint.sh'),
+      { src: 'registry.yml', dest: '/etc/boxlite-e2e/registry.yml', mode: 0o644 },
+    ],
+    changes: [
+      PATH_ENV,
+      'ENV LANG=C.UTF-8',
+      'EXPOSE 5000',
+      `ENTRYPOINT ["${ENTRYPOINT}"]`,
+      'CMD ["/etc/boxlite-e2e/registry.yml"]',
+    ],
   },
 };
 
@@ -74,7 +89,11 @@ export interface ImagePlan {
 }
 
 /** Input hash of one image: the rootfs recipe, its own files' bytes and modes, its changes. */
-export function imageInputHash(rootfs: string, files: { dest: string; mode: number; content: Buffer }[], changes: string[]): string {
+export function imageInputHash(
+  rootfs: string,
+  files: { dest: string; mode: number; content: Buffer }[],
+  changes: string[],
+): string {
   const h = createHash('sha256');
   h.update(JSON.stringify({ recipe: IMAGE_RECIPE, rootfs, changes }));
   for (const f of files) h.update(`\0${f.dest}\0${f.mode.toString(8)}\0`).update(f.content);
@@ -156,9 +175,29 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** Streams rootfs + overlay as one tar into `POST /images/create?fromSrc=-`. */
-async function importImage(docker: Docker, rootfs: string, overlay: string, files: string[], plan: ImagePlan): Promise<string> {
-  const tarArgs = ['--create', '--file=-', '--numeric-owner', '--exclude=./dev/*', '--exclude=./proc/*', '--exclude=./sys/*'];
-  tarArgs.push('--exclude=./.boxlite-e2e-complete', `--directory=${rootfs}`, '.', '--no-recursion', `--directory=${overlay}`, ...files);
+async function importImage(
+  docker: Docker,
+  rootfs: string,
+  overlay: string,
+  files: string[],
+  plan: ImagePlan,
+): Promise<string> {
+  const tarArgs = [
+    '--create',
+    '--file=-',
+    '--numeric-owner',
+    '--exclude=./dev/*',
+    '--exclude=./proc/*',
+    '--exclude=./sys/*',
+  ];
+  tarArgs.push(
+    '--exclude=./.boxlite-e2e-complete',
+    `--directory=${rootfs}`,
+    '.',
+    '--no-recursion',
+    `--directory=${overlay}`,
+    ...files,
+  );
   const tar = execa('tar', tarArgs, { buffer: { stdout: false, stderr: true }, reject: false });
   const changes = [
     ...plan.def.changes,
@@ -200,7 +239,9 @@ export interface EnsureImagesOptions {
  * Builds the missing or stale service images; up-to-date ones cost one inspect each.
  * Returns what happened per service.
  */
-export async function ensureServiceImages(opts: EnsureImagesOptions): Promise<Record<string, ImageState | 'built'>> {
+export async function ensureServiceImages(
+  opts: EnsureImagesOptions,
+): Promise<Record<string, ImageState | 'built'>> {
   const { docker, progress } = opts;
   const plans = await planImages(opts.services, opts.tags);
   const result: Record<string, ImageState | 'built'> = {};
@@ -227,7 +268,11 @@ export async function ensureServiceImages(opts: EnsureImagesOptions): Promise<Re
       const files = await stageOverlay(overlay, rootfs, plan.def);
       const id = await importImage(docker, rootfs, overlay, files, plan);
       // The replaced image is now untagged; drop it unless a container still uses it.
-      if (oldId && oldId !== id) await docker.getImage(oldId).remove().catch(() => {});
+      if (oldId && oldId !== id)
+        await docker
+          .getImage(oldId)
+          .remove()
+          .catch(() => {});
     });
     result[plan.service] = 'built';
   }

@@ -46,7 +46,11 @@ export function serviceDataDir(paths: StatePaths, service: ServiceName): string 
   return join(paths.dataDir, 'containers', service);
 }
 
-export function containerLabels(stateDir: string, service: ServiceName, specHash: string): Record<string, string> {
+export function containerLabels(
+  stateDir: string,
+  service: ServiceName,
+  specHash: string,
+): Record<string, string> {
   return { [LABEL_STATE_DIR]: resolve(stateDir), [LABEL_SERVICE]: service, [LABEL_SPEC]: specHash };
 }
 
@@ -87,7 +91,10 @@ export type Verdict = { action: 'reuse'; port: number } | { action: 'replace'; w
  * Whether an existing container can be kept as is (subject to a real health probe after).
  * Anything stopped, differently configured or on the wrong port is replaced; data stays.
  */
-export function judgeExisting(c: ExistingContainer, want: { specHash: string; pinnedPort: number | undefined }): Verdict {
+export function judgeExisting(
+  c: ExistingContainer,
+  want: { specHash: string; pinnedPort: number | undefined },
+): Verdict {
   if (!c.running) return { action: 'replace', why: `container is ${c.status}` };
   if (c.labels[LABEL_SPEC] !== want.specHash) return { action: 'replace', why: 'image or settings changed' };
   if (c.hostPort === null) return { action: 'replace', why: 'service port is not published on 127.0.0.1' };

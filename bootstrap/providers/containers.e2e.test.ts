@@ -32,7 +32,7 @@ let config: BootstrapConfig;
 let secrets: Secrets;
 let docker: Docker;
 let provider: ServiceProvider;
-let records: Partial<Record<ServiceName, ServiceRecord>> = {};
+const records: Partial<Record<ServiceName, ServiceRecord>> = {};
 const timings: string[] = [];
 const progress = createProgress(process.stderr, !process.env.BOXLITE_E2E_VERBOSE);
 
@@ -44,11 +44,18 @@ async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
 }
 
 function makeProvider(env: Record<string, string> = {}): ServiceProvider {
-  const cfg = readConfig({ ...env, BOXLITE_E2E_STATE_DIR: stateDir, BOXLITE_E2E_PROVIDER: 'containers', DOCKER_HOST: config.dockerHost });
+  const cfg = readConfig({
+    ...env,
+    BOXLITE_E2E_STATE_DIR: stateDir,
+    BOXLITE_E2E_PROVIDER: 'containers',
+    DOCKER_HOST: config.dockerHost,
+  });
   return createContainersProvider({ config: cfg, paths: statePaths(stateDir), secrets, progress });
 }
 
-async function upAll(previous: Partial<Record<ServiceName, ServiceRecord>>): Promise<Record<ServiceName, boolean>> {
+async function upAll(
+  previous: Partial<Record<ServiceName, ServiceRecord>>,
+): Promise<Record<ServiceName, boolean>> {
   const reused = {} as Record<ServiceName, boolean>;
   for (const name of SERVICE_NAMES) {
     const res = await provider.up({ name, pinnedPort: undefined }, previous[name]);
@@ -67,25 +74,39 @@ async function ourContainers(service?: ServiceName) {
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'e2e-containers-'));
-  config = readConfig({ BOXLITE_E2E_STATE_DIR: stateDir, BOXLITE_E2E_PROVIDER: 'containers', DOCKER_HOST: process.env.DOCKER_HOST });
+  config = readConfig({
+    BOXLITE_E2E_STATE_DIR: stateDir,
+    BOXLITE_E2E_PROVIDER: 'containers',
+    DOCKER_HOST: process.env.DOCKER_HOST,
+  });
   const paths = statePaths(stateDir);
   secrets = (await loadOrMintSecrets(paths.secretsFile)).secrets;
   await timed('docker engine', () =>
-    ensureDockerEngine({ dockerHost: config.dockerHost, logFile: join(paths.logDir, 'dockerd.log'), progress }),
+    ensureDockerEngine({
+      dockerHost: config.dockerHost,
+      logFile: join(paths.logDir, 'dockerd.log'),
+      progress,
+    }),
   );
   docker = dockerClient(config.dockerHost);
   const built = await timed('service images (ensure)', () =>
     ensureServiceImages({ docker, cacheDir: paths.cacheDir, progress }),
   );
   timings.push(`  image states: ${JSON.stringify(built)}`);
-  await timed('service images (second ensure)', () => ensureServiceImages({ docker, cacheDir: paths.cacheDir, progress }));
+  await timed('service images (second ensure)', () =>
+    ensureServiceImages({ docker, cacheDir: paths.cacheDir, progress }),
+  );
   provider = makeProvider();
   await provider.prepare(SERVICE_NAMES);
 }, 1_200_000);
 
 afterAll(async () => {
   if (docker) {
-    for (const c of await ourContainers().catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+    for (const c of await ourContainers().catch(() => []))
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {});
   }
   await rm(stateDir, { recursive: true, force: true });
   process.stderr.write(`containers provider timings:\n  ${timings.join('\n  ')}\n`);
@@ -94,7 +115,9 @@ afterAll(async () => {
 describe('containers provider', () => {
   it('cold up starts all three as loopback-only containers that answer real traffic', async () => {
     for (const name of SERVICE_NAMES) {
-      const res = await timed(`cold up ${name}`, () => provider.up({ name, pinnedPort: undefined }, undefined));
+      const res = await timed(`cold up ${name}`, () =>
+        provider.up({ name, pinnedPort: undefined }, undefined),
+      );
       expect(res.reused).toBe(false);
       records[name] = res.record;
     }
@@ -107,8 +130,15 @@ describe('containers provider', () => {
       const rec = records[name]!;
       expect(rec.endpoint.host).toBe('127.0.0.1');
       expect(rec.url).not.toContain(secrets.DB_PASSWORD);
-      expect(rec.process).toMatchObject({ kind: 'container', name: containerName(stateDir, name), image: config.images[name] });
-      expect(rec.log).toEqual({ kind: 'container', id: rec.process.kind === 'container' ? rec.process.id : '' });
+      expect(rec.process).toMatchObject({
+        kind: 'container',
+        name: containerName(stateDir, name),
+        image: config.images[name],
+      });
+      expect(rec.log).toEqual({
+        kind: 'container',
+        id: rec.process.kind === 'container' ? rec.process.id : '',
+      });
       expect(rec.dataDir).toBe(serviceDataDir(statePaths(stateDir), name));
       const info = await docker.getContainer(containerName(stateDir, name)).inspect();
       // Published on loopback only, data bind-mounted, and nothing that would reap it on our exit.
@@ -117,9 +147,12 @@ describe('containers provider', () => {
       expect(info.HostConfig.Binds?.[0]).toMatch(new RegExp(`^${rec.dataDir}:`));
       expect(info.HostConfig.AutoRemove).toBe(false);
       expect(info.Config.Labels[LABEL_STATE_DIR]).toBe(stateDir);
-      if (name === 'postgres') expect(info.Config.StopSignal).toBe('SIGINT');
+      if (name === 'postgres') expect((info.Config as { StopSignal?: string }).StopSignal).toBe('SIGINT');
     }
-    expect((await docker.listContainers({ filters: { ancestor: ['testcontainers/ryuk'] } }).catch(() => [])).length).toBe(0);
+    expect(
+      (await docker.listContainers({ filters: { ancestor: ['testcontainers/ryuk'] } }).catch(() => []))
+        .length,
+    ).toBe(0);
   });
 
   it('up again with the previous records reuses all three within seconds', async () => {
@@ -140,7 +173,9 @@ describe('containers provider', () => {
   it('a container killed behind our back is replaced on the same port and data dir, never duplicated', async () => {
     const before = records.redis!;
     await docker.getContainer(containerName(stateDir, 'redis')).kill();
-    const res = await timed('repair up redis', () => provider.up({ name: 'redis', pinnedPort: undefined }, before));
+    const res = await timed('repair up redis', () =>
+      provider.up({ name: 'redis', pinnedPort: undefined }, before),
+    );
     expect(res.reused).toBe(false);
     expect(res.record.process).not.toEqual(before.process);
     expect(res.record.endpoint).toEqual(before.endpoint);
@@ -154,7 +189,9 @@ describe('containers provider', () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
     try {
-      const err = await provider.up({ name: 'redis', pinnedPort: port }, records.redis).catch((e: Error) => e);
+      const err = await provider
+        .up({ name: 'redis', pinnedPort: port }, records.redis)
+        .catch((e: Error) => e);
       expect(err).toBeInstanceOf(SetupError);
       expect((err as Error).message).toBe(
         `port ${port} for redis is already taken on 127.0.0.1; free it or unset the pinned port to get a free one`,
@@ -182,7 +219,11 @@ describe('containers provider', () => {
     expect(reused).toEqual({ postgres: false, redis: false, registry: false });
     expect(await readPostgresMarkers(records.postgres!.endpoint, secrets)).toEqual(['cold']);
     // Redis saves its RDB on a clean stop (the default save points are on).
-    const redis = new Redis({ host: '127.0.0.1', port: records.redis!.endpoint.port, maxRetriesPerRequest: 1 });
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port: records.redis!.endpoint.port,
+      maxRetriesPerRequest: 1,
+    });
     try {
       expect(await redis.get('e2e:proof:still-up')).toBe('still-up');
     } finally {

@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.ts';
 import { statePaths } from '../core/paths.ts';
 import { createProgress } from '../core/progress.ts';
 import { mintSecrets } from '../core/secrets.ts';
-import { configureTestcontainersEnv, createContainersProvider } from './containers.ts';
+import { configureTestcontainersEnv, createContainersProvider, demuxDockerLog } from './containers.ts';
 import {
   containerEnv,
   containerLabels,
@@ -55,7 +55,13 @@ describe('naming and labels', () => {
 });
 
 describe('spec hash and reuse verdict', () => {
-  const inputs = { image: 'i:1', imageId: 'sha256:1', env: { A: '1', B: '2' }, dataDir: '/d', containerPort: 5432 };
+  const inputs = {
+    image: 'i:1',
+    imageId: 'sha256:1',
+    env: { A: '1', B: '2' },
+    dataDir: '/d',
+    containerPort: 5432,
+  };
   const want = specHash(inputs);
 
   it('the spec hash moves with image id, env, data dir; not with env order; never shows secrets', () => {
@@ -68,11 +74,22 @@ describe('spec hash and reuse verdict', () => {
     expect(pg).not.toContain(secrets.DB_PASSWORD);
   });
 
-  const running: ExistingContainer = { running: true, status: 'running', labels: { [LABEL_SPEC]: want }, hostPort: 40000 };
+  const running: ExistingContainer = {
+    running: true,
+    status: 'running',
+    labels: { [LABEL_SPEC]: want },
+    hostPort: 40000,
+  };
 
   it('keeps a running, matching container on its published port', () => {
-    expect(judgeExisting(running, { specHash: want, pinnedPort: undefined })).toEqual({ action: 'reuse', port: 40000 });
-    expect(judgeExisting(running, { specHash: want, pinnedPort: 40000 })).toEqual({ action: 'reuse', port: 40000 });
+    expect(judgeExisting(running, { specHash: want, pinnedPort: undefined })).toEqual({
+      action: 'reuse',
+      port: 40000,
+    });
+    expect(judgeExisting(running, { specHash: want, pinnedPort: 40000 })).toEqual({
+      action: 'reuse',
+      port: 40000,
+    });
   });
 
   it('replaces stopped, changed, unpublished or wrongly pinned containers, saying why', () => {
@@ -122,8 +139,28 @@ describe('provider set-up', () => {
 
   it('a remote DOCKER_HOST is refused: ports are published on the engine host loopback', () => {
     const config = readConfig({ DOCKER_HOST: 'tcp://10.0.0.5:2375', BOXLITE_E2E_STATE_DIR: '/tmp/x' });
-    const ctx = { config, paths: statePaths('/tmp/x'), secrets, progress: createProgress(process.stderr, true) };
+    const ctx = {
+      config,
+      paths: statePaths('/tmp/x'),
+      secrets,
+      progress: createProgress(process.stderr, true),
+    };
     expect(() => createContainersProvider(ctx)).toThrow(UsageError);
     expect(() => createContainersProvider(ctx)).toThrow(/needs a local engine/);
+  });
+});
+
+describe('container logs', () => {
+  it('demultiplexes Docker log frames and passes raw text through', () => {
+    const frame = (stream: number, text: string) => {
+      const body = Buffer.from(text);
+      const head = Buffer.alloc(8);
+      head[0] = stream;
+      head.writeUInt32BE(body.length, 4);
+      return Buffer.concat([head, body]);
+    };
+    const buf = Buffer.concat([frame(1, 'starting\n'), frame(2, 'FATAL: boom\n')]);
+    expect(demuxDockerLog(buf)).toBe('starting\nFATAL: boom\n');
+    expect(demuxDockerLog(Buffer.from('plain tty output\n'))).toBe('plain tty output\n');
   });
 });

@@ -97,13 +97,27 @@ async function removeContainer(docker: Docker, id: string, graceful: boolean): P
   await c.remove({ force: true, v: false }).catch(ignore404);
 }
 
+/** Joins the payloads of Docker's multiplexed (non-TTY) log stream: 8-byte header + chunk. */
+export function demuxDockerLog(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let off = 0;
+  while (off + 8 <= buf.length && buf[off]! <= 2 && buf.readUIntBE(off + 1, 3) === 0) {
+    const size = buf.readUInt32BE(off + 4);
+    parts.push(buf.subarray(off + 8, off + 8 + size));
+    off += 8 + size;
+  }
+  // Not multiplexed (TTY container) or trailing garbage: keep the raw rest.
+  if (off < buf.length) parts.push(buf.subarray(off));
+  return Buffer.concat(parts).toString('utf8');
+}
+
 /** Last log line of a container, for one-line error messages. */
 async function containerLastLine(docker: Docker, id: string): Promise<string> {
   try {
-    const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
-    // Non-TTY logs are multiplexed: 8-byte frame headers precede each chunk; strip them.
-    const text = buf.toString('utf8').replace(/[\x00-\x08]/g, '');
-    return lastLogLine(text);
+    const buf = (await docker
+      .getContainer(id)
+      .logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
+    return lastLogLine(demuxDockerLog(buf));
   } catch {
     return 'no logs';
   }
@@ -123,7 +137,12 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
 
   const probe = (name: ServiceName, endpoint: Endpoint) => SERVICES[name].probe(endpoint, secrets);
 
-  function record(name: ServiceName, info: ContainerInspectInfo, port: number, version: string): ServiceRecord {
+  function record(
+    name: ServiceName,
+    info: ContainerInspectInfo,
+    port: number,
+    version: string,
+  ): ServiceRecord {
     const endpoint = { host: LOOPBACK, port };
     const cname = info.Name.replace(/^\//, '');
     return {
@@ -143,7 +162,8 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
     try {
       return (await docker.getImage(image).inspect()).Id;
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) throw new SetupError(imageMissingMessage(image));
+      if ((err as { statusCode?: number }).statusCode === 404)
+        throw new SetupError(imageMissingMessage(image));
       throw err;
     }
   }
@@ -152,7 +172,11 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
     kind: 'containers',
 
     async prepare(services) {
-      await ensureDockerEngine({ dockerHost: config.dockerHost, logFile: `${paths.logDir}/dockerd.log`, progress });
+      await ensureDockerEngine({
+        dockerHost: config.dockerHost,
+        logFile: `${paths.logDir}/dockerd.log`,
+        progress,
+      });
       const missing = await missingImages(
         docker,
         services.map((s) => config.images[s]),
@@ -197,7 +221,12 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
       let kept: UpResult | null = null;
       for (const { info, hostPort } of existing) {
         let verdict = judgeExisting(
-          { running: info.State.Running, status: info.State.Status, labels: info.Config.Labels ?? {}, hostPort },
+          {
+            running: info.State.Running,
+            status: info.State.Status,
+            labels: info.Config.Labels ?? {},
+            hostPort,
+          },
           { specHash: wantSpec, pinnedPort: spec.pinnedPort },
         );
         if (verdict.action === 'reuse' && !kept) {
@@ -215,7 +244,9 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
           }
         }
         const why = verdict.action === 'replace' ? verdict.why : 'duplicate container for this service';
-        progress.info(`${name}: replacing container ${info.Name.slice(1)} (${why}); data in ${dataDir} is kept`);
+        progress.info(
+          `${name}: replacing container ${info.Name.slice(1)} (${why}); data in ${dataDir} is kept`,
+        );
         await removeContainer(docker, info.Id, false);
       }
       if (kept) return kept;

@@ -10,7 +10,8 @@ import type { Progress } from '../core/progress.ts';
 
 export const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 /** exit 101 = "action forbidden": invoke-rc.d then skips starting the package's service. */
-export const POLICY_RC_D_SCRIPT = '#!/bin/sh\n# boxlite-e2e: keep apt from starting services during install\nexit 101\n';
+export const POLICY_RC_D_SCRIPT =
+  '#!/bin/sh\n# boxlite-e2e: keep apt from starting services during install\nexit 101\n';
 
 /** Parses `dpkg-query -W -f='${Package}\t${db:Status-Status}\n'` output into installed names. */
 export function parseInstalled(output: string): Set<string> {
@@ -27,6 +28,7 @@ export function parseInstalled(output: string): Set<string> {
 export async function missingDebianPackages(pkgs: readonly string[]): Promise<string[]> {
   if (pkgs.length === 0) return [];
   // dpkg-query exits 1 when some names are unknown; the output still lists the known ones.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${field} is dpkg-query's format syntax
   const res = await execa('dpkg-query', ['-W', '-f=${Package}\t${db:Status-Status}\n', ...pkgs], {
     reject: false,
   }).catch((err: Error) => {
@@ -92,5 +94,6 @@ export async function ensureDebianPackages(pkgs: string[], progress: Progress): 
     if (createdPolicy) await rm(POLICY_RC_D, { force: true });
   }
   const still = await missingDebianPackages(missing);
-  if (still.length) throw new SetupError(`apt-get reported success but ${still.join(', ')} is still not installed`);
+  if (still.length)
+    throw new SetupError(`apt-get reported success but ${still.join(', ')} is still not installed`);
 }

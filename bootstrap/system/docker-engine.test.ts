@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SetupError, UsageError } from '../core/errors.ts';
 import { createProgress } from '../core/progress.ts';
@@ -47,8 +50,16 @@ async function oneLineError(p: Promise<unknown>): Promise<string> {
 
 describe('parseDockerHost', () => {
   it('reads unix and tcp forms', () => {
-    expect(parseDockerHost('unix:///var/run/docker.sock')).toEqual({ kind: 'unix', socketPath: '/var/run/docker.sock' });
-    expect(parseDockerHost('tcp://127.0.0.1:2375')).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 2375, protocol: 'http' });
+    expect(parseDockerHost('unix:///var/run/docker.sock')).toEqual({
+      kind: 'unix',
+      socketPath: '/var/run/docker.sock',
+    });
+    expect(parseDockerHost('tcp://127.0.0.1:2375')).toEqual({
+      kind: 'tcp',
+      host: '127.0.0.1',
+      port: 2375,
+      protocol: 'http',
+    });
     expect(parseDockerHost('tcp://docker')).toMatchObject({ host: 'docker', port: 2375 });
   });
 
@@ -75,7 +86,10 @@ describe('lastLogLine', () => {
 describe('ensureDockerEngine', () => {
   it('reuses an engine that answers, without starting anything', async () => {
     const deps = fakeDeps({ ping: async () => '20.10.24' });
-    const res = await ensureDockerEngine({ dockerHost: 'unix:///x.sock', logFile: '/tmp/x.log', progress }, deps);
+    const res = await ensureDockerEngine(
+      { dockerHost: 'unix:///x.sock', logFile: '/tmp/x.log', progress },
+      deps,
+    );
     expect(res).toEqual({ started: false, version: '20.10.24' });
     expect(deps.started).toEqual([]);
   });
@@ -107,16 +121,24 @@ describe('ensureDockerEngine', () => {
         return '20.10.24';
       },
     });
-    const res = await ensureDockerEngine({ dockerHost: 'unix:///run/d.sock', logFile: '/tmp/x.log', progress }, deps);
+    const res = await ensureDockerEngine(
+      { dockerHost: 'unix:///run/d.sock', logFile: '/tmp/x.log', progress },
+      deps,
+    );
     expect(res).toEqual({ started: true, version: '20.10.24' });
     expect(deps.started).toEqual([['/usr/sbin/dockerd', ...dockerdArgs('/run/d.sock')]]);
-    expect(dockerdArgs('/run/d.sock')).toEqual(['--host=unix:///run/d.sock', '--storage-driver=vfs', '--iptables=false']);
+    expect(dockerdArgs('/run/d.sock')).toEqual([
+      '--host=unix:///run/d.sock',
+      '--storage-driver=vfs',
+      '--iptables=false',
+    ]);
   });
 
   it('dockerd that exits during start-up: one line with its last log message', async () => {
     const deps = fakeDeps({
       start: async () => ({ exitCode: () => 1 }),
-      readLog: async () => 'time="t" level=info msg="x"\ntime="t" level=fatal msg="pid file found, ensure docker is not running"\n',
+      readLog: async () =>
+        'time="t" level=info msg="x"\ntime="t" level=fatal msg="pid file found, ensure docker is not running"\n',
     });
     const msg = await oneLineError(
       ensureDockerEngine({ dockerHost: 'unix:///run/d.sock', logFile: '/tmp/d.log', progress }, deps),
@@ -139,7 +161,10 @@ describe('ensureDockerEngine', () => {
         readLog: async () => 'time="t" level=info msg="Loading containers: start."\n',
       });
       const msg = await oneLineError(
-        ensureDockerEngine({ dockerHost: 'unix:///run/d.sock', logFile: '/tmp/d.log', progress, timeoutMs: 2000 }, deps),
+        ensureDockerEngine(
+          { dockerHost: 'unix:///run/d.sock', logFile: '/tmp/d.log', progress, timeoutMs: 2000 },
+          deps,
+        ),
       );
       expect(msg).toContain('did not answer on unix:///run/d.sock within 2 s');
       expect(msg).toContain('Loading containers: start.');
@@ -157,5 +182,40 @@ describe('ensureDockerEngine', () => {
     expect(msg).toContain('tcp://127.0.0.1:1 is not reachable');
     expect(msg).toContain(HINT);
     expect(deps.started).toEqual([]);
+  });
+});
+
+describe('detached start (real spawn of a harmless stand-in)', () => {
+  it('writes stdout/stderr to the log file and reports the exit code', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dockerd-start-'));
+    try {
+      const log = join(dir, 'logs', 'd.log');
+      const child = await realDockerEngineDeps.start(
+        '/bin/sh',
+        ['-c', 'echo out; echo level=fatal msg=\\"boom\\" >&2; exit 3'],
+        log,
+      );
+      for (let i = 0; i < 100 && child.exitCode() === null; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(child.exitCode()).toBe(3);
+      const text = await readFile(log, 'utf8');
+      expect(text).toContain('out');
+      expect(lastLogLine(text)).toBe('boom');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a binary that cannot be spawned is one SetupError line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dockerd-start-'));
+    try {
+      const child = await realDockerEngineDeps.start('/nonexistent/dockerd', [], join(dir, 'd.log'));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(() => child.exitCode()).toThrow(SetupError);
+      expect(() => child.exitCode()).toThrow(
+        /cannot start \/nonexistent\/dockerd: .*BOXLITE_E2E_PROVIDER=host/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -21,7 +21,8 @@ export type DockerEndpoint =
 export function parseDockerHost(dockerHost: string): DockerEndpoint {
   if (dockerHost.startsWith('unix://')) {
     const socketPath = dockerHost.slice('unix://'.length);
-    if (!socketPath.startsWith('/')) throw new UsageError(`DOCKER_HOST=${dockerHost} must name an absolute socket path`);
+    if (!socketPath.startsWith('/'))
+      throw new UsageError(`DOCKER_HOST=${dockerHost} must name an absolute socket path`);
     return { kind: 'unix', socketPath };
   }
   let url: URL;
@@ -34,7 +35,12 @@ export function parseDockerHost(dockerHost: string): DockerEndpoint {
     throw new UsageError(`DOCKER_HOST=${JSON.stringify(dockerHost)} is not unix:///path or tcp://host:port`);
   }
   const https = url.protocol === 'https:';
-  return { kind: 'tcp', host: url.hostname, port: Number(url.port) || (https ? 2376 : 2375), protocol: https ? 'https' : 'http' };
+  return {
+    kind: 'tcp',
+    host: url.hostname,
+    port: Number(url.port) || (https ? 2376 : 2375),
+    protocol: https ? 'https' : 'http',
+  };
 }
 
 /** A dockerode client for DOCKER_HOST (explicit, so it never depends on process.env). */
@@ -88,7 +94,13 @@ async function pingEngine(dockerHost: string): Promise<string> {
 
 async function findOnPath(bin: string): Promise<string | null> {
   // sbin is often missing from a non-login PATH, and Debian puts dockerd there.
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/bin', '/usr/local/bin', '/sbin'];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter),
+    '/usr/sbin',
+    '/usr/bin',
+    '/usr/local/bin',
+    '/sbin',
+  ];
   for (const dir of dirs.filter(Boolean)) {
     try {
       await access(join(dir, bin));
@@ -116,7 +128,8 @@ async function startDetached(dockerd: string, args: string[], logFile: string) {
     child.unref();
     return {
       exitCode: () => {
-        if (spawnError) throw new SetupError(`cannot start ${dockerd}: ${(spawnError as Error).message}; ${HOST_HINT}`);
+        if (spawnError)
+          throw new SetupError(`cannot start ${dockerd}: ${(spawnError as Error).message}; ${HOST_HINT}`);
         return code;
       },
     };
@@ -157,7 +170,9 @@ export async function ensureDockerEngine(
     why = (err as Error).message;
   }
   if (ep.kind !== 'unix') {
-    throw new SetupError(`Docker engine at ${dockerHost} is not reachable (${why}); start it, or ${HOST_HINT}`);
+    throw new SetupError(
+      `Docker engine at ${dockerHost} is not reachable (${why}); start it, or ${HOST_HINT}`,
+    );
   }
 
   let dockerd = await deps.findDockerd();
@@ -170,7 +185,8 @@ export async function ensureDockerEngine(
       );
     }
     dockerd = await deps.findDockerd();
-    if (!dockerd) throw new SetupError(`docker.io was installed but no dockerd binary was found; ${HOST_HINT}`);
+    if (!dockerd)
+      throw new SetupError(`docker.io was installed but no dockerd binary was found; ${HOST_HINT}`);
   }
 
   return progress.step(`start dockerd on ${dockerHost} (log: ${logFile})`, async () => {
@@ -188,7 +204,9 @@ export async function ensureDockerEngine(
         const version = await deps.ping(dockerHost).catch(() => null);
         if (version) return { started: false, version };
         const last = lastLogLine(await deps.readLog(logFile));
-        throw new SetupError(`dockerd exited with code ${code} during start-up: ${last} (log: ${logFile}); ${HOST_HINT}`);
+        throw new SetupError(
+          `dockerd exited with code ${code} during start-up: ${last} (log: ${logFile}); ${HOST_HINT}`,
+        );
       }
       if (Date.now() > deadline) {
         const last = lastLogLine(await deps.readLog(logFile));

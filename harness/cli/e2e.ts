@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../../bootstrap/core/cli.ts';
 import { runMain, UsageError } from '../../bootstrap/core/errors.ts';
 import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
 import { setupStack } from '../../bootstrap/stack-setup.ts';
@@ -20,24 +20,19 @@ import { readRemoteConfig } from '../stack/remote-config.ts';
 import { runCases } from './run-vitest.ts';
 
 export function parseE2eArgs(argv: string[]) {
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        target: { type: 'string' },
-        provider: { type: 'string' },
-        bugs: { type: 'string' },
-        markers: { type: 'string', default: 'on' },
-        grep: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-    if (values.markers !== 'on' && values.markers !== 'off') throw new UsageError('--markers takes on or off');
-    return { ...values, files: positionals };
-  } catch (err) {
-    throw err instanceof UsageError ? err : new UsageError((err as Error).message);
-  }
+  const { values, positionals } = parseCli(
+    argv,
+    {
+      target: { type: 'string' },
+      provider: { type: 'string' },
+      bugs: { type: 'string' },
+      markers: { type: 'string', default: 'on' },
+      grep: { type: 'string' },
+    },
+    true,
+  );
+  if (values.markers !== 'on' && values.markers !== 'off') throw new UsageError('--markers takes on or off');
+  return { ...values, files: positionals };
 }
 
 if (import.meta.main) {

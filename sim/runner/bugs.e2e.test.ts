@@ -54,7 +54,8 @@ afterAll(async () => {
 
 describe('runner bug switches', { timeout: 120_000 }, () => {
   test('exec-stdout-drop loses output of fast execs; the default loses none', async () => {
-    const N = 20;
+    // Measured ~55-70 % loss with the switch; >= 10 % of 30 keeps this far from flaky.
+    const N = 30;
     const lost = async (r: RunnerProc): Promise<number> => {
       let n = 0;
       for (let i = 0; i < N; i++) {
@@ -67,7 +68,7 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
     expect(await lost(plain)).toBe(0);
     const buggy = await withBug('exec-stdout-drop');
     const n = await lost(buggy);
-    expect(n).toBeGreaterThanOrEqual(N * 0.3);
+    expect(n).toBeGreaterThanOrEqual(3);
   });
 
   test('exec-stopped-500: 500 internal instead of 409 stopped', async () => {

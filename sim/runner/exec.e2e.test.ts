@@ -110,7 +110,9 @@ describe('exec', { timeout: 60_000 }, () => {
   test('tty: output on 0x01 only, resize reaches the terminal; non-tty resize is refused', async () => {
     const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sh',
-      args: ['-c', 'stty size; echo err >&2; read x; stty size'],
+      // No initial `stty size`: the 80x24 default is applied right after start and can lose
+      // the race with a fast first command (Docker 20.10 has no ConsoleSize on exec).
+      args: ['-c', 'echo err >&2; read x; stty size'],
       tty: true,
     });
     const id = rep.json().execution_id;
@@ -124,7 +126,7 @@ describe('exec', { timeout: 60_000 }, () => {
     at.ws.send(Buffer.from('go\n'));
     const a = await at.result;
     expect(a.stderr).toBe('');
-    expect(a.stdout).toContain('24 80');
+    expect(a.stdout).toContain('err');
     expect(a.stdout).toContain('40 120');
     expect(a.exitCode).toBe(0);
 
@@ -147,7 +149,7 @@ describe('exec', { timeout: 60_000 }, () => {
     const t0 = Date.now();
     const soft = await run({ command: 'sleep', args: ['30'], timeout_seconds: 1 });
     expect(soft.exitCode).toBe(143);
-    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(Date.now() - t0).toBeLessThan(5000);
 
     const t1 = Date.now();
     const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
@@ -161,7 +163,7 @@ describe('exec', { timeout: 60_000 }, () => {
     const took = Date.now() - t1;
     expect(a.exitCode).toBe(137);
     expect(took).toBeGreaterThanOrEqual(2800);
-    expect(took).toBeLessThan(6000);
+    expect(took).toBeLessThan(8000);
     const st = await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
     expect(st.json()).toMatchObject({ status: 'timed_out', exit_code: 137 });
   });
@@ -234,7 +236,7 @@ describe('exec', { timeout: 60_000 }, () => {
     const t0 = Date.now();
     expect((await call(runner, stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${id}`)).status).toBe(204);
     const a = await at.result;
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(Date.now() - t0).toBeLessThan(5000);
     expect(a.exitCode).toBe(137);
     const st = await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
     expect(st.json()).toMatchObject({ execution_id: id, status: 'killed', exit_code: 137 });

@@ -5,16 +5,20 @@ import { type Handler, readJson, sendJson } from '../http.ts';
 import type { Route } from '../router.ts';
 import { upsertOrgWithKey } from '../store.ts';
 
-const health: Handler = async (ctx) => sendJson(ctx.res, 200, { status: 'ok' });
+const health: Handler = async (ctx) => sendJson(ctx.res, 200, { status: 'ok', version: 'sim-api/1' });
 
-/** All five capability flags on, as the fact sheet suggests (§1.2). */
+/**
+ * Capabilities the sim really has. Snapshots, clone, export and import are not simulated, so
+ * they are advertised false: the SDK then refuses them client-side with "does not support"
+ * instead of reaching a route that can only answer `unsupported` (protocol §1.2).
+ */
 const config: Handler = async (ctx) =>
   sendJson(ctx.res, 200, {
     capabilities: {
-      snapshots_enabled: true,
-      clone_enabled: true,
-      export_enabled: true,
-      import_enabled: true,
+      snapshots_enabled: false,
+      clone_enabled: false,
+      export_enabled: false,
+      import_enabled: false,
       linux_capabilities_enabled: true,
     },
     defaults: { cpus: 1, memory_mib: 512, disk_size_gb: 10 },

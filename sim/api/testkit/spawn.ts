@@ -5,8 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { freePort } from '../../../bootstrap/core/ports.ts';
+import { runnerIdFor } from '../../runner/config.ts';
 import { type TestStack, testStack } from './stack.ts';
 
 const API_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -137,8 +138,8 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     },
     stop: async () => {
       await sim.api.stop();
-      if (runner) await removeRunnerBoxes(runnerUrl, stack.secrets.RUNNER_TOKEN);
       await runner?.stop();
+      if (runner) await removeRunnerContainers(stack.stateDir);
     },
   };
   try {
@@ -150,24 +151,30 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   return sim;
 }
 
-/** The runner keeps containers across its own restarts, so a test run deletes what it made. */
-async function removeRunnerBoxes(runnerUrl: string, token: string): Promise<void> {
-  const headers = { authorization: `Bearer ${token}` };
+/**
+ * The runner leaves boxes running when it stops, and a test may have killed it, so cleanup
+ * goes to Docker directly: every container labelled with this test runner's id.
+ */
+export async function removeRunnerContainers(stateDir: string): Promise<void> {
+  const docker = new Client('http://docker', { socketPath: '/var/run/docker.sock' });
   try {
-    const res = await request(`${runnerUrl}/boxes`, { headers, headersTimeout: 5000, bodyTimeout: 5000 });
-    const { boxes } = (await res.body.json()) as { boxes: { box_id: string }[] };
-    await Promise.all(
-      boxes.map(async (b) => {
-        const r = await request(`${runnerUrl}/boxes/${b.box_id}?force=true`, {
-          method: 'DELETE',
-          headers,
-          headersTimeout: 30_000,
-        });
-        await r.body.dump();
-      }),
-    );
+    const filters = JSON.stringify({ label: [`boxlite-e2e.sim-runner=${runnerIdFor(stateDir)}`] });
+    const res = await docker.request({
+      method: 'GET',
+      path: `/v1.41/containers/json?all=1&filters=${encodeURIComponent(filters)}`,
+    });
+    const list = (await res.body.json()) as { Id: string }[];
+    for (const c of list) {
+      const r = await docker.request({
+        method: 'DELETE',
+        path: `/v1.41/containers/${c.Id}?force=true&v=true`,
+      });
+      await r.body.dump();
+    }
   } catch {
-    // Best effort: a dead runner has nothing we can clean through it.
+    // Best effort: no Docker means the runner could not have made containers either.
+  } finally {
+    await docker.close();
   }
 }
 

@@ -1,0 +1,350 @@
+/**
+ * Attach and re-attach over the raw WebSocket (ports upstream §1.9 test_exec_attach; contract
+ * from protocol §4.3–4.4). Raw frames, not the SDK, so ordering, pings and replay are visible:
+ *
+ * - output produced before the first attach is delivered on it (§4.4 "must-have for any mock");
+ * - the exit frame is the last frame: the SDK stops reading at `exit` (§4.3);
+ * - a Ping (or data) within 10 s of the upgrade — the SDK's first-frame timer IS the contract;
+ * - after a dropped socket, a re-attach gets the bytes not yet delivered, then `exit`;
+ * - a second attach while the first socket lives takes over (§7 item 9; 409 would break every
+ *   SDK reconnect, since the client keeps its old socket open until the new one is up);
+ * - refusals are plain HTTP statuses before 101 (404 unknown exec, 401 bad token, §6.4);
+ * - GET /executions/{eid} reports completed + exit_code after exit (§4.2).
+ *
+ * To know that output exists before a socket does, cases poll the box's
+ * `bytes_received_total` (exec output bytes the runner has received, §3.4), never a sleep.
+ */
+import { once } from 'node:events';
+import type { TestContext } from 'vitest';
+import WebSocket from 'ws';
+import { attach, attachUrl, type Frame, type UpgradeRejection } from '../drivers/rest/attach.ts';
+import type { RestDriver } from '../drivers/rest/driver.ts';
+import type { RestTarget } from '../drivers/rest/http.ts';
+import { test as base, describe, detects, expect } from '../harness/fixtures/index.ts';
+import { ports } from '../harness/fixtures/ports.ts';
+
+/**
+ * The harness's `boxName` counts per worker from 1 under one run-wide prefix, so files running
+ * in parallel workers mint the same names (409 already_exists). Same sweepable shape
+ * (`e2e-<pid>-<xxxx>-<digits>`), with digits unique to this worker and test.
+ */
+const test = base.extend<{ boxName: () => string }>({
+  boxName: async ({ run }, use) => {
+    let n = 0;
+    const salt = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
+    await use(() => {
+      n += 1;
+      return `${run.namePrefix}${salt}${n}`;
+    });
+  },
+});
+
+/** The SDK abandons a socket that shows no frame within this long of the upgrade (§4.3). */
+const FIRST_FRAME_TIMEOUT_MS = 10_000;
+
+/** `detects()` returns `(ctx) => …`, which vitest's fixture parser refuses; see errors.test.ts. */
+const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, fn: (c: TestContext) => Promise<void>) =>
+  fn(ctx as TestContext);
+
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function newBox(rest: RestDriver, image: string, name: string): Promise<string> {
+  const res = await rest.createBox({ image, name });
+  expect(res.status, res.text).toBe(201);
+  return res.json!.box_id;
+}
+
+async function startExec(rest: RestDriver, boxId: string, script: string): Promise<string> {
+  const res = await rest.startExec(boxId, { command: 'sh', args: ['-c', script] });
+  expect(res.status, res.text).toBe(201);
+  return res.json!.execution_id;
+}
+
+/** Exec output bytes the runner has received for this box so far. */
+async function outputBytes(rest: RestDriver, boxId: string): Promise<number> {
+  const res = await rest.tenant<{ bytes_received_total: number }>('GET', `/boxes/${boxId}/metrics`);
+  expect(res.status).toBe(200);
+  return res.json!.bytes_received_total;
+}
+
+/**
+ * A bare socket whose listeners exist before the upgrade completes, so a case can watch frames
+ * arrive live (e.g. drop the socket right after the first chunk).
+ */
+async function liveSocket(t: RestTarget, boxId: string, eid: string) {
+  const ws = new WebSocket(attachUrl(t, boxId, eid), {
+    headers: { authorization: `Bearer ${t.apiKey}` },
+    perMessageDeflate: false,
+  });
+  const seen = { stdout: '', kinds: [] as string[], closeCode: null as number | null };
+  ws.on('message', (d: Buffer, binary: boolean) => {
+    if (binary && d[0] === 1) seen.stdout += d.subarray(1).toString('utf8');
+    seen.kinds.push(binary ? `bin${d[0]}` : d.toString('utf8'));
+  });
+  ws.on('close', (code) => {
+    seen.closeCode = code;
+  });
+  ws.on('error', () => {});
+  await once(ws, 'open');
+  return { ws, seen };
+}
+
+function refusal(p: Promise<{ drop(): void }>): Promise<UpgradeRejection | null> {
+  return p.then(
+    (s) => {
+      s.drop();
+      return null;
+    },
+    (e: UpgradeRejection) => e,
+  );
+}
+
+/** No stdout/stderr frame after the exit frame, and exactly one exit frame. */
+function expectExitLast(frames: Frame[]): void {
+  const kinds = frames.filter((f) => f.kind !== 'ping').map((f) => f.kind);
+  expect(
+    kinds.filter((k) => k === 'exit'),
+    `frames ${kinds.join(',')}`,
+  ).toHaveLength(1);
+  expect(kinds.at(-1), `frames ${kinds.join(',')}`).toBe('exit');
+}
+
+describe('attach: delivery', () => {
+  test('output produced before the first attach is delivered on it, then live output, then exit', async ({
+    rest,
+    stack,
+    boxName,
+    task,
+    annotate,
+  }) =>
+    marked(
+      { task, annotate },
+      detects(['attach-no-replay'], async () => {
+        const id = await newBox(rest, stack.images.busybox, boxName());
+        const eid = await startExec(rest, id, 'echo early; sleep 1; echo late');
+        await waitFor(
+          '"early" to reach the runner',
+          async () => (await outputBytes(rest, id)) >= 'early\n'.length,
+        );
+        const result = await (await attach(rest.target, id, eid)).done;
+        expect(result.stdout).toBe('early\nlate\n');
+        expect(result.exitCode).toBe(0);
+        expectExitLast(result.frames);
+      }),
+    ));
+
+  test(
+    'a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code',
+    ports('test_reattach_after_original_completes'),
+    async ({ rest, stack, boxName, task, annotate }) =>
+      marked(
+        { task, annotate },
+        detects(['attach-no-replay'], async () => {
+          const id = await newBox(rest, stack.images.busybox, boxName());
+          const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
+          await waitFor('the exec to finish', async () => {
+            const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
+            return probe.json?.status === 'completed';
+          });
+          const first = await (await attach(rest.target, id, eid)).done;
+          expect(first.stdout).toBe('out-1\nout-2\n');
+          expect(first.stderr).toBe('err-1\n');
+          expect(first.exitCode).toBe(5);
+          expectExitLast(first.frames);
+          // Upstream: re-attaching to a completed exec yields a handle whose exit code matches.
+          const again = await (await attach(rest.target, id, eid)).done;
+          expect(again.exitCode).toBe(5);
+          expectExitLast(again.frames);
+          await annotate(
+            `re-attach after completion replayed ${again.stdout.length + again.stderr.length} byte(s) of output`,
+          );
+        }),
+      ),
+  );
+
+  test('the exit frame is the last frame: no data after exit, across concurrent execs', async ({
+    rest,
+    stack,
+    boxName,
+    task,
+    annotate,
+  }) =>
+    marked(
+      { task, annotate },
+      detects(['exec-stdout-drop'], async () => {
+        const id = await newBox(rest, stack.images.busybox, boxName());
+        // Output only once attached (gated on stdin), right before exit, so a racy runner still
+        // holds the tail when the process ends — and the replay policy plays no part.
+        const outcomes = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            rest.exec(id, {
+              command: 'sh',
+              args: ['-c', `read go; echo a${i}; echo b${i} >&2; echo c${i}`],
+              stdin: 'go\n',
+            }),
+          ),
+        );
+        outcomes.forEach((o, i) => {
+          expect(o.http).toBe(201);
+          expect(o.attach, o.error ?? '').not.toBeNull();
+          expectExitLast(o.attach!.frames);
+          expect(o.exitCode).toBe(0);
+          expect(o.stdout).toBe(`a${i}\nc${i}\n`);
+          expect(o.stderr).toBe(`b${i}\n`);
+          expect(o.attach!.closeCode, 'server closes normally after exit').toBe(1000);
+        });
+      }),
+    ));
+
+  test(`a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`, async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'exec sleep 60');
+    const session = await attach(rest.target, id, eid);
+    let pinged = false;
+    session.ws.on('ping', () => {
+      pinged = true;
+    });
+    // Waits at most the SDK's first-frame budget; a ping that came with the 101 shows in firstPingMs.
+    await waitFor('a ping', () => pinged, FIRST_FRAME_TIMEOUT_MS + 500).catch(() => {});
+    const killed = await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`);
+    expect(killed.status, killed.text).toBe(204);
+    const result = await session.done;
+    expect(result.firstPingMs, 'no ping before the SDK would abandon the socket').not.toBeNull();
+    expect(result.firstPingMs!).toBeLessThanOrEqual(FIRST_FRAME_TIMEOUT_MS);
+    expect(result.frames.filter((f) => f.kind !== 'ping').map((f) => f.kind)).toEqual(['exit']);
+    expect(result.exitCode, 'SIGKILL').toBe(137);
+    const probe = await rest.tenant('GET', `/boxes/${id}/executions/${eid}`);
+    expect(probe.json).toMatchObject({ execution_id: eid, status: 'killed', exit_code: 137 });
+  });
+});
+
+describe('attach: re-attach', () => {
+  test('re-attach after a dropped socket gets the output produced meanwhile, the rest, and exit', async ({
+    rest,
+    stack,
+    boxName,
+    task,
+    annotate,
+  }) =>
+    marked(
+      { task, annotate },
+      detects(['attach-no-replay'], async () => {
+        const id = await newBox(rest, stack.images.busybox, boxName());
+        const eid = await startExec(rest, id, 'echo one; sleep 1; echo two; sleep 1; echo three');
+        const first = await liveSocket(rest.target, id, eid);
+        await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
+        first.ws.terminate(); // like the SDK: no close handshake
+        // "two" is produced while no socket is attached.
+        await waitFor(
+          '"two" to reach the runner',
+          async () => (await outputBytes(rest, id)) >= 'one\ntwo\n'.length,
+        );
+        const second = await (await attach(rest.target, id, eid)).done;
+        expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
+        expect(second.exitCode).toBe(0);
+        expectExitLast(second.frames);
+        if (second.stdout.startsWith('one\n'))
+          await annotate('re-attach repeated bytes the first socket already got');
+      }),
+    ));
+
+  test('a second attach while the first socket is live takes over: the first is closed, the second gets the rest', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'echo a; sleep 1; echo b');
+    const first = await liveSocket(rest.target, id, eid);
+    await waitFor('"a" on the first socket', () => first.seen.stdout === 'a\n');
+    const secondSession = await attach(rest.target, id, eid).catch((e: UpgradeRejection) => {
+      throw new Error(
+        `second attach refused with HTTP ${e.status} ${e.body}: a 409 would break SDK reconnects (§4.4 step 3)`,
+      );
+    });
+    await waitFor('the server to close the superseded socket', () => first.seen.closeCode !== null);
+    const second = await secondSession.done;
+    expect(second.stdout).toBe('b\n');
+    expect(second.exitCode).toBe(0);
+    expectExitLast(second.frames);
+    expect(first.seen.stdout, 'the superseded socket gets nothing more').toBe('a\n');
+    expect(first.seen.kinds.some((k) => k.includes('"exit"'))).toBe(false);
+  });
+});
+
+describe('attach: refusals and status', () => {
+  test(
+    'attach to an unknown execution → 404 not_found before the upgrade',
+    ports('test_attach_with_bogus_id_is_typed_error'),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      for (const [box, eid] of [
+        [id, 'exec-00000000-0000-0000-0000-000000000000'],
+        ['00000000-0000-0000-0000-000000000000', 'exec-00000000-0000-0000-0000-000000000000'],
+      ] as const) {
+        const r = await refusal(attach(rest.target, box, eid));
+        expect(r, `attach ${box}/${eid} must be refused`).not.toBeNull();
+        expect(r!.status).toBe(404);
+        expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'not_found', type: 'NotFoundError' } });
+      }
+    },
+  );
+
+  test('attach with a bad token → 401 unauthenticated before the upgrade', async ({
+    rest,
+    stack,
+    boxName,
+    task,
+    annotate,
+  }) =>
+    marked(
+      { task, annotate },
+      detects(['bad-token-500'], async () => {
+        const id = await newBox(rest, stack.images.busybox, boxName());
+        const eid = await startExec(rest, id, 'exec sleep 30');
+        for (const token of ['not-a-key!@#', 'deadbeef'.repeat(8)]) {
+          const r = await refusal(attach(rest.target, id, eid, { auth: token }));
+          expect(r, `token ${token} must be refused`).not.toBeNull();
+          expect(r!.status, r!.body).toBe(401);
+          expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
+        }
+        expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
+      }),
+    ));
+
+  test('status probe: running with null exit_code, then completed with the exit code', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'read line; echo "got $line"; exit 3');
+    const probe = () => rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}/executions/${eid}`);
+    const running = await probe();
+    expect(running.status).toBe(200);
+    expect(running.json).toMatchObject({ execution_id: eid, status: 'running', exit_code: null });
+    const session = await attach(rest.target, id, eid);
+    session.sendStdin('go\n');
+    session.sendEof();
+    const result = await session.done;
+    expect(result.stdout).toBe('got go\n');
+    expect(result.exitCode).toBe(3);
+    const done = await probe();
+    expect(done.status).toBe(200);
+    expect(done.json).toMatchObject({ execution_id: eid, status: 'completed', exit_code: 3 });
+  });
+});

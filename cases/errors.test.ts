@@ -1,0 +1,381 @@
+/**
+ * Errors and HTTP error-code mapping (ports upstream §1.6 test_errors + test_error_code_mapping).
+ *
+ * Upstream asserted "some 4xx" and "no '500' in the message". Here every refusal must carry the
+ * exact status AND the protocol envelope `{"error":{"message","type","code"}}` with a STRING code
+ * whose status and type agree with the canonical table (protocol §6.2) — the SDK dispatches on
+ * `code`, so a wrong or non-string code is a client-visible bug even when the status is right.
+ */
+import type { TestContext } from 'vitest';
+import { attach, type UpgradeRejection } from '../drivers/rest/attach.ts';
+import type { RestResponse } from '../drivers/rest/http.ts';
+import { test as base, describe, detects, expect } from '../harness/fixtures/index.ts';
+import { ports } from '../harness/fixtures/ports.ts';
+
+/**
+ * The harness's `boxName` counts per worker from 1 under one run-wide prefix, so files running
+ * in parallel workers mint the same names (409 already_exists). Same sweepable shape
+ * (`e2e-<pid>-<xxxx>-<digits>`), with digits unique to this worker and test.
+ */
+const test = base.extend<{ boxName: () => string }>({
+  boxName: async ({ run }, use) => {
+    let n = 0;
+    const salt = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
+    await use(() => {
+      n += 1;
+      return `${run.namePrefix}${salt}${n}`;
+    });
+  },
+});
+
+/** Protocol §6.2: code → (status, accepted `type` names). */
+const CANONICAL: Record<string, { status: number; types: string[] }> = {
+  invalid_argument: { status: 400, types: ['InvalidArgumentError'] },
+  unsupported: { status: 400, types: ['UnsupportedError'] },
+  unauthenticated: { status: 401, types: ['AuthError', 'UnauthorizedError'] },
+  permission_denied: { status: 403, types: ['AuthError'] },
+  not_found: { status: 404, types: ['NotFoundError'] },
+  already_exists: { status: 409, types: ['AlreadyExistsError'] },
+  invalid_state: { status: 409, types: ['InvalidStateError'] },
+  stopped: { status: 409, types: ['StoppedError'] },
+  session_reaped: { status: 410, types: ['SessionReapedError'] },
+  image_pull_failed: { status: 422, types: ['ImageError'] },
+  execution_failed: { status: 422, types: ['ExecutionError'] },
+  resource_exhausted: { status: 429, types: ['ResourceExhaustedError'] },
+};
+
+/** Exact status + string code + envelope whose type/status agree with §6.2. */
+function expectError(res: RestResponse, status: number, code: string | string[]): string {
+  const what = `HTTP ${res.status} ${res.text.slice(0, 300)}`;
+  expect(res.status, what).toBe(status);
+  expect(res.envelope, `not a string-code envelope: ${what}`).not.toBeNull();
+  const env = res.envelope!;
+  expect(Array.isArray(code) ? code : [code], what).toContain(env.code);
+  const canon = CANONICAL[env.code];
+  expect(canon, `code ${env.code} is not in the canonical table`).toBeDefined();
+  expect(canon!.status, `code ${env.code} belongs with HTTP ${canon!.status}`).toBe(res.status);
+  expect(canon!.types, `type ${env.type} for code ${env.code}`).toContain(env.type);
+  expect(env.message.trim().length).toBeGreaterThan(0);
+  expect(String(res.headers['content-type'] ?? '')).toMatch(/^application\/json/);
+  return env.message;
+}
+
+/**
+ * `detects()` returns `(ctx) => …`, which vitest's fixture parser refuses as a test function
+ * (it must destructure its fixtures); the case destructures them and hands over what the
+ * marker uses.
+ */
+const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, fn: (c: TestContext) => Promise<void>) =>
+  fn(ctx as TestContext);
+
+const BOGUS_ID = '00000000-0000-0000-0000-000000000000';
+/** A bearer that is not even shaped like a key (the shape upstream saw answered with 500). */
+const MALFORMED_TOKEN = 'not-a-key!@#';
+/** Shaped like a sim key (hex) but never issued. */
+const UNKNOWN_TOKEN = 'deadbeef'.repeat(8);
+
+describe('errors: create', () => {
+  test(
+    'unknown image → 422 image_pull_failed (or 404) naming the image; no box row is left',
+    ports('test_image_pull_failed_returns_422'),
+    async ({ rest, boxName }) => {
+      const name = boxName();
+      const image = 'boxlite-e2e/no-such-image:404';
+      const res = await rest.createBox({ image, name });
+      const message = expectError(
+        res,
+        res.status === 404 ? 404 : 422,
+        res.status === 404 ? 'not_found' : 'image_pull_failed',
+      );
+      expect(message).toContain('boxlite-e2e/no-such-image');
+      expect(res.json, 'the refusal carries no box').not.toHaveProperty('box_id');
+      const list = await rest.tenant<{ boxes: { name?: string | null }[] }>('GET', '/boxes');
+      expect(list.json!.boxes.map((b) => b.name)).not.toContain(name);
+    },
+  );
+
+  test(
+    'unknown image via the SDK → a typed images error naming the image',
+    ports('test_create_with_unknown_image_returns_typed_error'),
+    async ({ rt, boxName }) => {
+      const err = await rt.create({ image: 'boxlite-e2e/no-such-image:404' }, boxName()).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(err, 'create of an unknown image must reject').not.toBeNull();
+      expect(err!.message).toMatch(/^(images error|box not found): /);
+      expect(err!.message).toContain('boxlite-e2e/no-such-image');
+    },
+  );
+
+  test(
+    'cpus=0 → 400 invalid_argument, nothing created',
+    { ...ports('test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx') },
+    async ({ rest, stack, boxName, task, annotate }) =>
+      marked(
+        { task, annotate },
+        detects(['create-invalid-accepted'], async () => {
+          const res = await rest.createBox({ image: stack.images.busybox, name: boxName(), cpus: 0 });
+          expect(expectError(res, 400, 'invalid_argument')).toMatch(/cpus/);
+        }),
+      ),
+  );
+
+  test(
+    'memory_mib=-1 → 400 invalid_argument, nothing created',
+    ports('test_invalid_argument_negative_memory_returns_400'),
+    async ({ rest, stack, boxName, task, annotate }) =>
+      marked(
+        { task, annotate },
+        detects(['create-invalid-accepted'], async () => {
+          const res = await rest.createBox({ image: stack.images.busybox, name: boxName(), memory_mib: -1 });
+          expect(expectError(res, 400, 'invalid_argument')).toMatch(/memory/);
+        }),
+      ),
+  );
+
+  test(
+    'cpus=999 → refused (400 invalid_argument / 422 / 429 resource_exhausted), nothing created',
+    ports('test_resource_exhausted_over_cpu_quota_returns_429'),
+    async ({ rest, stack, boxName, task, annotate }) =>
+      marked(
+        { task, annotate },
+        detects(['create-oversize-clamped'], async () => {
+          const res = await rest.createBox({ image: stack.images.busybox, name: boxName(), cpus: 999 });
+          expect([400, 422, 429], `HTTP ${res.status} ${res.text}`).toContain(res.status);
+          const code =
+            { 400: 'invalid_argument', 422: 'execution_failed', 429: 'resource_exhausted' }[res.status] ?? '';
+          expect(expectError(res, res.status, code)).toMatch(/cpu/);
+        }),
+      ),
+  );
+
+  test('a host-path volume in create is refused with 400 (REST carries managed volumes only)', async ({
+    rest,
+    stack,
+    boxName,
+    task,
+    annotate,
+  }) =>
+    marked(
+      { task, annotate },
+      detects(['host-bind-honored'], async () => {
+        // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
+        // volume that is really an absolute path (validate.ts treats both as host binds).
+        for (const volume of [
+          { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+          { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+        ]) {
+          const res = await rest.createBox({
+            image: stack.images.busybox,
+            name: boxName(),
+            volumes: [volume],
+          });
+          expectError(res, 400, ['unsupported', 'invalid_argument']);
+        }
+      }),
+    ));
+
+  test('invalid JSON body → 400 invalid_argument (create and exec)', async ({ rest, stack, boxName }) => {
+    expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
+    expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');
+    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+    expect(box.status).toBe(201);
+    const exec = await rest.tenant('POST', `/boxes/${box.json!.box_id}/exec`, { raw: '{"command":"true",' });
+    expectError(exec, 400, 'invalid_argument');
+  });
+});
+
+describe('errors: auth', () => {
+  test(
+    'invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)',
+    ports('test_invalid_token_returns_401_not_500'),
+    async ({ rest, task, annotate }) =>
+      marked(
+        { task, annotate },
+        detects(['bad-token-500'], async () => {
+          for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
+            expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
+            expectError(await rest.tenant('GET', '/boxes', { auth: token }), 401, 'unauthenticated');
+          }
+        }),
+      ),
+  );
+
+  test(
+    'missing Authorization header → 401 on HTTP and on the WebSocket upgrade',
+    ports('test_missing_auth_header_returns_401_not_500'),
+    async ({ rest, stack, boxName }) => {
+      expectError(await rest.root('GET', '/me', { auth: false }), 401, 'unauthenticated');
+      expectError(await rest.tenant('GET', '/boxes', { auth: false }), 401, 'unauthenticated');
+      const created = await rest.tenant('POST', '/boxes', {
+        auth: false,
+        body: { image: stack.images.busybox, name: boxName() },
+      });
+      expectError(created, 401, 'unauthenticated');
+      // The upgrade is refused before 101, with a plain status + envelope, for a real exec.
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const id = box.json!.box_id;
+      const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
+      expect(started.status).toBe(201);
+      const eid = started.json!.execution_id;
+      const refused = (await attach(rest.target, id, eid, { auth: false }).then(
+        (s) => {
+          s.drop();
+          return null;
+        },
+        (e: UpgradeRejection) => e,
+      )) as UpgradeRejection | null;
+      expect(refused, 'an unauthenticated upgrade must be refused').not.toBeNull();
+      expect(refused!.status).toBe(401);
+      expect(JSON.parse(refused!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
+      expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
+    },
+  );
+});
+
+describe('errors: not found and state', () => {
+  test(
+    'unknown box → 404 not_found on GET, DELETE and exec; the SDK maps it to null / "box not found"',
+    ports(
+      'test_not_found_for_unknown_box_id_returns_404',
+      'test_remove_unknown_box_id_returns_404',
+      'test_get_info_returns_none_for_nonexistent',
+      'test_remove_nonexistent_returns_not_found',
+    ),
+    async ({ rest, rt }) => {
+      expectError(await rest.tenant('GET', `/boxes/${BOGUS_ID}`), 404, 'not_found');
+      expectError(
+        await rest.tenant('DELETE', `/boxes/${BOGUS_ID}`, { query: { force: 'true' } }),
+        404,
+        'not_found',
+      );
+      expectError(await rest.startExec(BOGUS_ID, { command: 'true' }), 404, 'not_found');
+      expect(await rt.getInfo(BOGUS_ID)).toBeNull();
+      await expect(rt.remove(BOGUS_ID, true)).rejects.toThrow(/^box not found: /);
+    },
+  );
+
+  test(
+    'missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)',
+    ports('test_execution_invalid_command_returns_422', 'test_nonexistent_command_returns_error'),
+    async ({ rest, rt, stack, boxName, task, annotate }) =>
+      marked(
+        { task, annotate },
+        detects(['exec-spawn-500'], async () => {
+          const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+          expect(box.status).toBe(201);
+          const id = box.json!.box_id;
+          const res = await rest.startExec(id, { command: '/nonexistent/binary' });
+          expect(expectError(res, 422, 'execution_failed')).toContain('/nonexistent/binary');
+          const handle = await rt.get(id);
+          expect(handle).not.toBeNull();
+          await expect(handle!.exec('/nonexistent/binary')).rejects.toThrow(
+            /^Execution error: .*\/nonexistent\/binary/,
+          );
+        }),
+      ),
+  );
+
+  test(
+    'double stop: the first answers the stopped box, the second is idempotent 200 or 409 invalid_state',
+    ports(
+      'test_invalid_state_stop_already_stopped_returns_4xx',
+      'test_double_stop_is_idempotent_or_typed_409',
+    ),
+    async ({ rest, stack, boxName }) => {
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const id = box.json!.box_id;
+      const first = await rest.tenant<{ box_id: string; status: string }>('POST', `/boxes/${id}/stop`);
+      expect(first.status, first.text).toBe(200);
+      expect(first.json).toMatchObject({ box_id: id, status: 'stopped' });
+      const second = await rest.tenant<{ box_id: string; status: string }>('POST', `/boxes/${id}/stop`);
+      if (second.status === 200) expect(second.json).toMatchObject({ box_id: id, status: 'stopped' });
+      else expectError(second, 409, 'invalid_state');
+    },
+  );
+
+  test('signal: 204 while running, 409 invalid_state once the exec has finished', async ({
+    rest,
+    stack,
+    boxName,
+    task,
+    annotate,
+  }) =>
+    marked(
+      { task, annotate },
+      detects(['signal-after-exit-204'], async () => {
+        const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+        expect(box.status).toBe(201);
+        const id = box.json!.box_id;
+        const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
+        expect(started.status).toBe(201);
+        const eid = started.json!.execution_id;
+        const session = await attach(rest.target, id, eid);
+        const live = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+          body: { signal: 15 },
+        });
+        expect(live.status, live.text).toBe(204);
+        const result = await session.done;
+        expect(result.exitCode, 'SIGTERM ends sleep').toBe(143);
+        const late = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+          body: { signal: 15 },
+        });
+        expect(expectError(late, 409, 'invalid_state')).toMatch(/finished|exited|not running/);
+      }),
+    ));
+});
+
+describe('errors: envelope', () => {
+  test('every refusal is the envelope with a string code whose status and type agree with §6.2', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+    expect(box.status).toBe(201);
+    const id = box.json!.box_id;
+    const cases: Array<[string, Promise<RestResponse>, number, string]> = [
+      ['unknown tenant route', rest.tenant('GET', '/no-such-route'), 404, 'not_found'],
+      [
+        'unknown execution status',
+        rest.tenant('GET', `/boxes/${id}/executions/exec-bogus`),
+        404,
+        'not_found',
+      ],
+      [
+        'unknown execution kill',
+        rest.tenant('DELETE', `/boxes/${id}/executions/exec-bogus`),
+        404,
+        'not_found',
+      ],
+      ['metrics of unknown box', rest.tenant('GET', `/boxes/${BOGUS_ID}/metrics`), 404, 'not_found'],
+      [
+        'create without image',
+        rest.tenant('POST', '/boxes', { body: { name: boxName() } }),
+        400,
+        'invalid_argument',
+      ],
+      [
+        'create with string cpus',
+        rest.tenant('POST', '/boxes', { body: { image: stack.images.busybox, cpus: '2' } }),
+        400,
+        'invalid_argument',
+      ],
+      [
+        'exec without command',
+        rest.tenant('POST', `/boxes/${id}/exec`, { body: { args: ['x'] } }),
+        400,
+        'invalid_argument',
+      ],
+      ['no credentials', rest.tenant('GET', `/boxes/${id}`, { auth: false }), 401, 'unauthenticated'],
+    ];
+    const results = await Promise.all(cases.map(([, p]) => p));
+    results.forEach((res, i) => {
+      const [label, , status, code] = cases[i]!;
+      expect.soft(() => expectError(res, status, code), label).not.toThrow();
+    });
+  });
+});
