@@ -31,6 +31,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', 'cases/**', '**/node_modules/**', '.e2e-state/**'],
           testTimeout: 20_000,
@@ -39,6 +40,8 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
+          globalSetup: ['./harness/engine-setup.ts'],
           include: ['**/*.e2e.test.ts'],
           exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**'],
           fileParallelism: false,
@@ -49,6 +52,7 @@ export default defineConfig({
       {
         test: {
           name: 'cases',
+          sequence: { groupOrder: 2 },
           include: ['cases/**/*.test.ts'],
           globalSetup: ['./harness/global-setup.ts'],
           testTimeout: 90_000,

@@ -11,7 +11,7 @@ import { runMain, SetupError, UsageError } from './core/errors.ts';
 import { statePaths } from './core/paths.ts';
 import { createProgress, secondsSince } from './core/progress.ts';
 import { ensureServiceImages, imageState, localImageLabels, planImages } from './images/service-images.ts';
-import { dockerClient, ensureDockerEngine } from './system/docker-engine.ts';
+import { dockerClient, ensureDockerEngine, realDockerEngineDeps } from './system/docker-engine.ts';
 
 async function main(): Promise<void> {
   let values: { check?: boolean; help?: boolean };
@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const docker = dockerClient(config.dockerHost);
 
   if (values.check) {
+    await realDockerEngineDeps.ping(config.dockerHost).catch((err: Error) => {
+      throw new SetupError(`no Docker engine answers at ${config.dockerHost} (${err.message})`);
+    });
     const plans = await planImages();
     const bad: string[] = [];
     for (const plan of plans) {

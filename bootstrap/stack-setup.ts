@@ -1,5 +1,6 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { buildGuestImages } from '../fixtures/images/index.ts';
 import { startSim } from '../sim/launch.ts';
 import { type ConfigOverrides, readConfig, SERVICE_NAMES, type ServiceName } from './core/config.ts';
@@ -10,6 +11,7 @@ import { loadOrMintSecrets } from './core/secrets.ts';
 import { emptyStack, readStackFile, type StackFile, writeStackFile } from './core/stack-file.ts';
 import { createProvider } from './providers/index.ts';
 import { registryHost } from './services/registry.ts';
+import { ensureDockerEngine } from './system/docker-engine.ts';
 
 export interface SetupOptions {
   overrides?: ConfigOverrides;
@@ -85,6 +87,14 @@ export async function setupStack(opts: SetupOptions = {}): Promise<string> {
     await writeStackFile(paths.stackFile, stack);
   }
   if (config.target === 'sim' || opts.bugs) {
+    // The sim runner's "VMs" are Docker containers: it needs an engine whatever the provider.
+    await progress.step('docker engine', () =>
+      ensureDockerEngine({
+        dockerHost: config.dockerHost,
+        logFile: join(paths.logDir, 'dockerd.log'),
+        progress,
+      }),
+    );
     await progress.step('sim api + runner', () =>
       startSim({ stack, paths, secrets, bugs: opts.bugs, progress }),
     );

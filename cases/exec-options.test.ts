@@ -12,6 +12,17 @@ import { drain, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/no
 import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
+// The harness's boxName counter restarts in every test file, so files running in parallel
+// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
+test.override('boxName', ({ run }) => {
+  const salt = Math.random().toString(36).slice(2, 8);
+  let n = 0;
+  return () => {
+    n += 1;
+    return `${run.namePrefix}${salt}-${n}`;
+  };
+});
+
 /**
  * vitest only sets up the fixtures a test function destructures, so a case destructures
  * them and hands the marker what it needs (`detects` itself takes the context).
@@ -39,7 +50,9 @@ async function finish(ex: SdkExecution, stdout: { next(): Promise<string | null>
   return { stdout: seen + rest, stderr, exitCode: res.exitCode };
 }
 
-describe('exec working dir and env', () => {
+describe.concurrent('exec working dir and env', () => {
+  test.override('image', ({ stack }) => stack.images.busybox);
+
   test(
     'working dir is honoured, including one with spaces',
     ports('test_exec_working_dir', 'test_exec_cwd_with_spaces'),
@@ -87,7 +100,9 @@ describe('exec working dir and env', () => {
   );
 });
 
-describe('exec tty', () => {
+describe.concurrent('exec tty', () => {
+  test.override('image', ({ stack }) => stack.images.busybox);
+
   test(
     'a tty exec merges its streams through the terminal and keeps the natural exit code',
     ports('test_exec_tty_collects_natural_exit_code'),
@@ -132,7 +147,9 @@ describe('exec tty', () => {
   );
 });
 
-describe('exec user', () => {
+describe.concurrent('exec user', () => {
+  test.override('image', ({ stack }) => stack.images.busybox);
+
   test(
     'user by name, uid and uid:gid selects the identity (REST)',
     ports(

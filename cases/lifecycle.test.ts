@@ -10,13 +10,24 @@ import { createRuntime, runSdkExec, type SdkBox } from '../drivers/node-sdk/driv
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
+// The harness's boxName counter restarts in every test file, so files running in parallel
+// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
+test.override('boxName', ({ run }) => {
+  const salt = Math.random().toString(36).slice(2, 8);
+  let n = 0;
+  return () => {
+    n += 1;
+    return `${run.namePrefix}${salt}-${n}`;
+  };
+});
+
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids that were never issued: one in the real format, one in upstream's UUID shape. */
 const UNKNOWN_IDS = ['zzzzzzzzzzzz', '00000000-0000-0000-0000-000000000001'];
 
 const sh = (box: SdkBox, script: string) => runSdkExec(box, { command: 'sh', args: ['-c', script] });
 
-describe('box lifecycle', () => {
+describe.concurrent('box lifecycle', () => {
   test(
     'listInfo / getInfo / get describe a created box',
     ports(
@@ -51,6 +62,23 @@ describe('box lifecycle', () => {
       const handle = await rt.get(box.id);
       expect(handle?.id).toBe(box.id);
       expect((await handle!.info()).id).toBe(box.id);
+    },
+  );
+
+  test(
+    'create → exec → remove through the Node SDK',
+    ports('test_node_sdk_create_exec_remove', 'test_node_exec'),
+    async ({ rt, stack, boxName }) => {
+      const b = await rt.create({ image: stack.images.busybox }, boxName());
+      expect(b.id).toMatch(BOX_ID_RE);
+      const [hello, code] = await Promise.all([
+        runSdkExec(b, { command: 'echo', args: ['HELLO-FROM-NODE'] }),
+        sh(b, 'exit 42'),
+      ]);
+      expect(hello).toMatchObject({ stdout: 'HELLO-FROM-NODE\n', stderr: '', exitCode: 0 });
+      expect(code.exitCode).toBe(42);
+      await rt.remove(b.id, true);
+      expect(await rt.getInfo(b.id)).toBeNull();
     },
   );
 
@@ -223,7 +251,7 @@ describe('box lifecycle', () => {
   );
 });
 
-describe('metrics', () => {
+describe.concurrent('metrics', () => {
   test(
     'runtime boxes_created_total grows with a create',
     ports('test_runtime_metrics_counts_active_boxes'),

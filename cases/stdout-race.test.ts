@@ -10,9 +10,16 @@
  * whose stdout came back empty. Every exec must still exit 0, and every non-empty stdout must
  * be the complete file (a truncated tail is a loss of a different shape, so it fails too).
  *
- * Threshold: MAX_LOSS = 0.05, upstream's gate. On a correct stack the loss is 0; the margin
- * only absorbs a rare infrastructure hiccup, while the bug (upstream 36–90 %, sim switch 70 %
- * per exec whose tail is still buffered) lands far above it even at the default 40 execs.
+ * Threshold: no exec may lose its stdout (MAX_LOSS = 0). Upstream's gate was MAX_LOSS = 0.05
+ * at ROUNDS = 5, i.e. 10 execs, where 5 % tolerated zero losses; a correct stack loses nothing
+ * (the #563 fix measured 0 %, the sim 0/40 run after run), so any allowance only hides the bug.
+ * BOXLITE_E2E_P06_MAX_LOSS (a rate, e.g. 0.05) loosens it for a noisy remote stack.
+ *
+ * Claims exec-stdout-drop (#563: the exit frame overtakes the tail; the sim switch loses
+ * 30–65 % of these execs). attach-no-replay (#627: output produced before the SDK's attach is
+ * lost) also makes this case fail, but only sometimes (1–30 % of execs, occasionally none in a
+ * run), so it is deliberately NOT claimed: a strict claim would XPASS at random. The attach
+ * cases (attach.test.ts) catch that bug deterministically.
  *
  * BOXLITE_E2E_P06_ROUNDS: "N" (N boxes × 10 execs) or "NxM". Default 4x10. Upstream's
  * two-sided gate used ROUNDS=5 (2 execs per box); raise it when hunting a rare race.
@@ -47,8 +54,16 @@ declare module 'vitest' {
   }
 }
 
-const MAX_LOSS = 0.05;
+const MAX_LOSS = maxLoss(process.env.BOXLITE_E2E_P06_MAX_LOSS);
 const CONCURRENCY = 8;
+
+function maxLoss(raw: string | undefined): number {
+  if (!raw?.trim()) return 0;
+  const v = Number(raw);
+  if (!(v >= 0 && v < 1))
+    throw new Error(`BOXLITE_E2E_P06_MAX_LOSS=${JSON.stringify(raw)}: expected a rate in [0, 1)`);
+  return v;
+}
 
 function parseRounds(raw: string | undefined): { boxes: number; execs: number } {
   const m = /^\s*(\d+)\s*(?:[x×*]\s*(\d+))?\s*$/.exec(raw ?? '');

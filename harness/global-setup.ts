@@ -10,8 +10,8 @@ import { REPO_ROOT } from '../bootstrap/core/paths.ts';
 import { setupStack } from '../bootstrap/stack-setup.ts';
 import type { RunContext } from './context.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
-import { resolveStackHandle } from './stack/handle.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';
+import { resolveStackHandle } from './stack/handle.ts';
 import { readRemoteConfig } from './stack/remote-config.ts';
 import { sweepBoxes } from './sweep.ts';
 
@@ -23,7 +23,11 @@ export default async function globalSetup(project: TestProject) {
   // `pnpm e2e` brings the stack up before vitest; a bare `vitest --project cases` does it here.
   const t0 = performance.now();
   if (!remote && !truthy(env.BOXLITE_E2E_NO_SETUP)) {
-    await setupStack({ overrides: { target: env.BOXLITE_E2E_TARGET || 'sim' }, bugs: env.BOXLITE_SIM_BUGS ?? '', quiet: true });
+    await setupStack({
+      overrides: { target: env.BOXLITE_E2E_TARGET || 'sim' },
+      bugs: env.BOXLITE_SIM_BUGS ?? '',
+      quiet: true,
+    });
   }
   const stack = await resolveStackHandle(env);
   const setupMs = performance.now() - t0;

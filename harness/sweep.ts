@@ -6,7 +6,8 @@ import { call, tenantUrl } from '../drivers/rest/http.ts';
 import { removeBox } from './fixtures/box-tracker.ts';
 import type { StackHandle } from './stack/handle.ts';
 
-const NAME = /^e2e-(\d+)-[a-z0-9]{4}-\d+$/;
+// e2e-<harness pid>-<run tag>-<worker>-<n>; digits after the tag vary by writer, so be lenient.
+const NAME = /^e2e-(\d+)-[a-z0-9]{4}-[0-9-]+$/;
 
 function pidAlive(pid: number): boolean {
   try {
@@ -19,7 +20,11 @@ function pidAlive(pid: number): boolean {
 
 /** Removes harness boxes that `select` picks among those whose run is dead or that are ours. */
 export async function sweepBoxes(stack: StackHandle, select: (name: string) => boolean): Promise<string[]> {
-  const res = await call<{ boxes: Array<{ box_id: string; name?: string | null }> }>(stack, 'GET', tenantUrl(stack, '/boxes'));
+  const res = await call<{ boxes: Array<{ box_id: string; name?: string | null }> }>(
+    stack,
+    'GET',
+    tenantUrl(stack, '/boxes'),
+  );
   if (res.status !== 200 || !res.json) return [];
   const doomed = res.json.boxes.filter((b) => {
     const m = NAME.exec(b.name ?? '');

@@ -8,8 +8,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCli } from '../bootstrap/core/cli.ts';
 import { execa } from 'execa';
+import { parseCli } from '../bootstrap/core/cli.ts';
 import { runMain, UsageError } from '../bootstrap/core/errors.ts';
 import { REPO_ROOT } from '../bootstrap/core/paths.ts';
 import { setupStack } from '../bootstrap/stack-setup.ts';
@@ -26,8 +26,14 @@ export function percentile(samples: number[], p: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (rank - lo);
 }
 
-const stats = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), max: Math.max(...xs) });
-const fmt = (s: ReturnType<typeof stats>) => `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
+const stats = (xs: number[]) => ({
+  n: xs.length,
+  p50: percentile(xs, 50),
+  p95: percentile(xs, 95),
+  max: Math.max(...xs),
+});
+const fmt = (s: ReturnType<typeof stats>) =>
+  `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -54,7 +60,9 @@ if (import.meta.main) {
     const wrong: string[] = [];
     try {
       for (let i = 0; i < boxes; i++) {
-        const [box, ms] = await timed(() => rt.create({ image: stack.images.busybox }, `bench-${process.pid}-${i}`));
+        const [box, ms] = await timed(() =>
+          rt.create({ image: stack.images.busybox }, `bench-${process.pid}-${i}`),
+        );
         created.push(box.id);
         createMs.push(ms);
       }
@@ -83,7 +91,10 @@ if (import.meta.main) {
     };
     await mkdir(join(REPO_ROOT, 'reports'), { recursive: true });
     const out = join(REPO_ROOT, 'reports', `bench-${result.at.replace(/[:.]/g, '-')}.json`);
-    await writeFile(out, `${JSON.stringify({ ...result, samples: { createMs, sdkExecMs, dockerExecMs } }, null, 2)}\n`);
+    await writeFile(
+      out,
+      `${JSON.stringify({ ...result, samples: { createMs, sdkExecMs, dockerExecMs } }, null, 2)}\n`,
+    );
     process.stdout.write(
       [
         `box create (SDK):         ${fmt(result.create)}`,

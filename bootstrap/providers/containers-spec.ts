@@ -46,12 +46,17 @@ export function serviceDataDir(paths: StatePaths, service: ServiceName): string 
   return join(paths.dataDir, 'containers', service);
 }
 
+/** Label value for a state dir: resolved, so "/a/b/" and "/a/b" are the same stack. */
+export function stateDirLabel(stateDir: string): string {
+  return resolve(stateDir);
+}
+
 export function containerLabels(
   stateDir: string,
   service: ServiceName,
   specHash: string,
 ): Record<string, string> {
-  return { [LABEL_STATE_DIR]: resolve(stateDir), [LABEL_SERVICE]: service, [LABEL_SPEC]: specHash };
+  return { [LABEL_STATE_DIR]: stateDirLabel(stateDir), [LABEL_SERVICE]: service, [LABEL_SPEC]: specHash };
 }
 
 /** Env the upstream-compatible images read (POSTGRES_* for Postgres; the others need none). */

@@ -202,6 +202,29 @@ describe('containers provider', () => {
     expect(await proveRedis(records.redis!.endpoint, 'still-up')).toBe('still-up');
   });
 
+  it('a changed image is detected: the container is replaced on the same port, data kept', async () => {
+    const alt = 'boxlite-e2e/redis:e2e-alt';
+    await docker.getImage(config.images.redis).tag({ repo: 'boxlite-e2e/redis', tag: 'e2e-alt' });
+    try {
+      const altProvider = makeProvider({ BOXLITE_E2E_REDIS_IMAGE: alt });
+      const res = await altProvider.up({ name: 'redis', pinnedPort: undefined }, records.redis);
+      expect(res.reused).toBe(false);
+      expect(res.record.process).toMatchObject({ kind: 'container', image: alt });
+      expect(res.record.endpoint).toEqual(records.redis!.endpoint);
+      expect((await ourContainers('redis')).length).toBe(1);
+      // And back: the default image replaces it again; the key written before survives (clean stop).
+      const back = await provider.up({ name: 'redis', pinnedPort: undefined }, res.record);
+      expect(back.reused).toBe(false);
+      records.redis = back.record;
+      expect(await proveRedis(back.record.endpoint, 'still-up')).toBe('still-up');
+    } finally {
+      await docker
+        .getImage(alt)
+        .remove({ noprune: true })
+        .catch(() => {});
+    }
+  });
+
   it('a missing image fails prepare with one line pointing at pnpm e2e:images', async () => {
     const p = makeProvider({ BOXLITE_E2E_REDIS_IMAGE: 'boxlite-e2e/nope:missing' });
     await expect(p.prepare(['redis'])).rejects.toThrow(

@@ -32,6 +32,7 @@ import {
   STOP_SIGNAL,
   serviceDataDir,
   specHash,
+  stateDirLabel,
 } from './containers-spec.ts';
 import type { ProviderContext, ServiceProvider, ServiceSpec, UpResult } from './provider.ts';
 import { startServiceContainer } from './testcontainers-start.ts';
@@ -41,6 +42,7 @@ const LOOPBACK = '127.0.0.1';
 const REUSE_PROBE_MS = 5_000;
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_S = 20;
+const REPLACE_STOP_S = 5;
 
 /**
  * testcontainers reads its settings from process.env on first use; set them from our config.
@@ -66,7 +68,7 @@ async function findServiceContainers(
   const ids = new Set<string>();
   const byLabel = await docker.listContainers({
     all: true,
-    filters: { label: [`${LABEL_STATE_DIR}=${stateDir}`, `${LABEL_SERVICE}=${name}`] },
+    filters: { label: [`${LABEL_STATE_DIR}=${stateDirLabel(stateDir)}`, `${LABEL_SERVICE}=${name}`] },
   });
   for (const c of byLabel) ids.add(c.Id);
   const cname = containerName(stateDir, name);
@@ -87,14 +89,15 @@ async function findServiceContainers(
   return found;
 }
 
-async function removeContainer(docker: Docker, id: string, graceful: boolean): Promise<void> {
+/** Stops (SIGTERM/SIGINT, then SIGKILL after `stopSeconds`) and removes; gone already is fine. */
+async function removeContainer(docker: Docker, id: string, stopSeconds: number): Promise<void> {
   const c = docker.getContainer(id);
-  const ignore404 = (err: { statusCode?: number }) => {
+  const ignoreGone = (err: { statusCode?: number }) => {
     // 304: already stopped; 404: already gone; 409: removal already in progress.
     if (![304, 404, 409].includes(err.statusCode ?? 0)) throw err;
   };
-  if (graceful) await c.stop({ t: STOP_TIMEOUT_S }).catch(ignore404);
-  await c.remove({ force: true, v: false }).catch(ignore404);
+  if (stopSeconds > 0) await c.stop({ t: stopSeconds }).catch(ignoreGone);
+  await c.remove({ force: true, v: false }).catch(ignoreGone);
 }
 
 /** Joins the payloads of Docker's multiplexed (non-TTY) log stream: 8-byte header + chunk. */
@@ -247,7 +250,8 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
         progress.info(
           `${name}: replacing container ${info.Name.slice(1)} (${why}); data in ${dataDir} is kept`,
         );
-        await removeContainer(docker, info.Id, false);
+        // A clean stop spares Postgres crash recovery; a hung one gets little patience.
+        await removeContainer(docker, info.Id, info.State.Running ? REPLACE_STOP_S : 0);
       }
       if (kept) return kept;
 
@@ -295,7 +299,7 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
     async down(rec: ServiceRecord): Promise<void> {
       // By recorded id and by name/labels: a container recreated behind the record's back goes too.
       for (const info of await findServiceContainers(docker, paths.stateDir, rec.name, rec)) {
-        await removeContainer(docker, info.Id, true);
+        await removeContainer(docker, info.Id, STOP_TIMEOUT_S);
       }
     },
   };

@@ -55,7 +55,15 @@ export async function drain(stream: { next(): Promise<string | null> }): Promise
 /** Starts an exec with the SDK's positional signature from our protocol's request. */
 export function sdkExec(box: SdkBox, req: ExecRequest): Promise<SdkExecution> {
   const env = req.env ? Object.entries(req.env) : null;
-  return box.exec(req.command, req.args ?? null, env, req.tty ?? false, req.user ?? null, req.timeoutSecs ?? null, req.workingDir ?? null);
+  return box.exec(
+    req.command,
+    req.args ?? null,
+    env,
+    req.tty ?? false,
+    req.user ?? null,
+    req.timeoutSecs ?? null,
+    req.workingDir ?? null,
+  );
 }
 
 /** exec → (stdin) → drain stdout/stderr concurrently → wait: the SDK exec round trip. */

@@ -144,7 +144,9 @@ export async function runPythonOps(
     else if (line.event === 'done') done = true;
   }
   const res = await child;
-  const stopped = opts.stopOnError && results.at(-1)?.error != null;
+  // A stop_on_error op (or run) that failed ends the run early, legitimately.
+  const last = results.at(-1);
+  const stopped = last?.error != null && (opts.stopOnError || ops[last.index]?.stop_on_error === true);
   if (fatal !== null || !done || (results.length < ops.length && !stopped)) {
     const tail = String(res.stderr ?? '')
       .trim()

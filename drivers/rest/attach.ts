@@ -74,7 +74,11 @@ export function attach(
       res.on('data', (c: Buffer) => {
         body += c.toString();
       });
-      res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body })));
+      res.on('end', () =>
+        reject(
+          Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body }),
+        ),
+      );
     });
     ws.once('error', reject);
     ws.on('ping', () => frames.push({ kind: 'ping', at: performance.now() }));
@@ -82,7 +86,8 @@ export function attach(
       const at = performance.now();
       if (isBinary) {
         const tag = data[0];
-        if (tag === 1 || tag === 2) frames.push({ kind: tag === 1 ? 'stdout' : 'stderr', data: data.subarray(1), at });
+        if (tag === 1 || tag === 2)
+          frames.push({ kind: tag === 1 ? 'stdout' : 'stderr', data: data.subarray(1), at });
         return;
       }
       const text = data.toString('utf8');

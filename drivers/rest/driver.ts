@@ -22,7 +22,11 @@ export interface RestDriver {
   root<T = unknown>(method: string, path: string, opts?: RestRequest): Promise<RestResponse<T>>;
   /** POST /boxes; a 2xx box is tracked before it is returned. */
   createBox(body: Record<string, unknown>, opts?: RestRequest): Promise<RestResponse<BoxJson>>;
-  startExec(boxId: string, req: ExecRequest, opts?: RestRequest): Promise<RestResponse<{ execution_id: string }>>;
+  startExec(
+    boxId: string,
+    req: ExecRequest,
+    opts?: RestRequest,
+  ): Promise<RestResponse<{ execution_id: string }>>;
   /** POST /exec then attach and collect until exit: the raw-protocol exec round trip. */
   exec(boxId: string, req: ExecRequest): Promise<ExecOutcome & { attach: AttachResult | null; http: number }>;
 }
@@ -40,8 +44,10 @@ export function execBody(req: ExecRequest): Record<string, unknown> {
 }
 
 export function createRestDriver(target: RestTarget, onBoxCreated: BoxCreatedHook): RestDriver {
-  const tenant = <T>(method: string, path: string, opts?: RestRequest) => call<T>(target, method, tenantUrl(target, path), opts);
-  const root = <T>(method: string, path: string, opts?: RestRequest) => call<T>(target, method, rootUrl(target, path), opts);
+  const tenant = <T>(method: string, path: string, opts?: RestRequest) =>
+    call<T>(target, method, tenantUrl(target, path), opts);
+  const root = <T>(method: string, path: string, opts?: RestRequest) =>
+    call<T>(target, method, rootUrl(target, path), opts);
   const driver: RestDriver = {
     target,
     tenant,
@@ -58,7 +64,11 @@ export function createRestDriver(target: RestTarget, onBoxCreated: BoxCreatedHoo
       const eid = started.json?.execution_id;
       if (started.status >= 300 || !eid) {
         const why = started.envelope ? `${started.envelope.code}: ${started.envelope.message}` : started.text;
-        return { ...emptyOutcome('rest', `HTTP ${started.status} ${why}`, performance.now() - t0), attach: null, http: started.status };
+        return {
+          ...emptyOutcome('rest', `HTTP ${started.status} ${why}`, performance.now() - t0),
+          attach: null,
+          http: started.status,
+        };
       }
       const session = await attach(target, boxId, eid);
       if (req.stdin !== undefined) {
@@ -71,7 +81,8 @@ export function createRestDriver(target: RestTarget, onBoxCreated: BoxCreatedHoo
         stdout: result.stdout,
         stderr: result.stderr,
         exitCode: result.exitCode,
-        error: result.exitCode === null ? `socket closed without exit frame (code ${result.closeCode})` : null,
+        error:
+          result.exitCode === null ? `socket closed without exit frame (code ${result.closeCode})` : null,
         ms: performance.now() - t0,
         attach: result,
         http: started.status,

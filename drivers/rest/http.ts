@@ -80,7 +80,13 @@ export async function call<T = unknown>(
   }
   const t0 = performance.now();
   const timeout = opts.timeoutMs ?? 60_000;
-  const res = await request(u, { method: method as 'GET', headers, body, headersTimeout: timeout, bodyTimeout: timeout });
+  const res = await request(u, {
+    method: method as 'GET',
+    headers,
+    body,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+  });
   const text = await res.body.text();
   const ms = performance.now() - t0;
   let json: T | null = null;

@@ -16,7 +16,9 @@ if (import.meta.main) {
     await mkdir(join(REPO_ROOT, 'reports'), { recursive: true });
     await writeFile(join(REPO_ROOT, 'reports', 'parity.md'), md);
     process.stdout.write(md);
-    const bad = report.rows.filter((r) => r.status === 'missing' || r.status === 'contradiction').length + report.unknown.length;
+    const bad =
+      report.rows.filter((r) => r.status === 'missing' || r.status === 'contradiction').length +
+      report.unknown.length;
     if (bad) {
       process.stderr.write(`e2e:parity: ${bad} problem(s); see reports/parity.md\n`);
       process.exitCode = 1;

@@ -41,7 +41,9 @@ if (import.meta.main) {
       const on = files.length ? await runWith(bug.simSwitch!, files, join(dir, `${bug.id}.json`)) : [];
       const row = teethFor(bug.id, bug.simSwitch!, on, off);
       rows.push(row);
-      process.stderr.write(`teeth: ${bug.id}: ${row.detected ? 'detected' : 'UNDETECTED'} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+      process.stderr.write(
+        `teeth: ${bug.id}: ${row.detected ? 'detected' : 'UNDETECTED'} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+      );
     }
     await setupStack({ overrides: { target: 'sim' }, bugs: '', quiet: true });
     const md = renderTeeth(rows);

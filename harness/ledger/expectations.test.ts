@@ -3,13 +3,24 @@ import { BUG_IDS } from '../../sim/bugs.ts';
 import { type BugContext, expectationFor, parseStatusOverrides, xpassMessage } from './expectations.ts';
 import { KNOWN_BUGS } from './known-bugs.ts';
 
-const sim = (switches: string[], markersOff = false): BugContext => ({ target: 'sim', switches, overrides: {}, markersOff });
-const real = (overrides: Record<string, 'open' | 'fixed'> = {}): BugContext => ({ target: 'boxlite', switches: [], overrides, markersOff: false });
+const sim = (switches: string[], markersOff = false): BugContext => ({
+  target: 'sim',
+  switches,
+  overrides: {},
+  markersOff,
+});
+const real = (overrides: Record<string, 'open' | 'fixed'> = {}): BugContext => ({
+  target: 'boxlite',
+  switches: [],
+  overrides,
+  markersOff: false,
+});
 
 describe('ledger', () => {
   it('every ledger entry is complete and every sim switch has a ledger entry', () => {
     for (const b of KNOWN_BUGS) {
-      for (const field of ['id', 'title', 'upstream', 'pointer', 'symptom', 'layer', 'realStatus'] as const) expect(b[field], `${b.id}.${field}`).toBeTruthy();
+      for (const field of ['id', 'title', 'upstream', 'pointer', 'symptom', 'layer', 'realStatus'] as const)
+        expect(b[field], `${b.id}.${field}`).toBeTruthy();
     }
     const switches = KNOWN_BUGS.map((b) => b.simSwitch).filter(Boolean);
     expect([...switches].sort()).toEqual([...BUG_IDS].sort());
@@ -49,7 +60,10 @@ describe('expected-failure decisions', () => {
   });
 
   it('parses BOXLITE_E2E_BUG_STATUS and rejects junk', () => {
-    expect(parseStatusOverrides('exec-spawn-500=fixed, exec-user-500=open')).toEqual({ 'exec-spawn-500': 'fixed', 'exec-user-500': 'open' });
+    expect(parseStatusOverrides('exec-spawn-500=fixed, exec-user-500=open')).toEqual({
+      'exec-spawn-500': 'fixed',
+      'exec-user-500': 'open',
+    });
     expect(() => parseStatusOverrides('exec-spawn-500=gone')).toThrow(/is not <bug>=open\|fixed/);
     expect(() => parseStatusOverrides('nope=fixed')).toThrow(/unknown ledger bug/);
   });

@@ -162,6 +162,7 @@ export type KnownBugId = (typeof KNOWN_BUGS)[number]['id'];
 
 export function knownBug(id: string): KnownBug {
   const bug = (KNOWN_BUGS as readonly KnownBug[]).find((b) => b.id === id);
-  if (!bug) throw new Error(`unknown ledger bug ${JSON.stringify(id)}; add it to harness/ledger/known-bugs.ts`);
+  if (!bug)
+    throw new Error(`unknown ledger bug ${JSON.stringify(id)}; add it to harness/ledger/known-bugs.ts`);
   return bug;
 }

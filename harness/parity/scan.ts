@@ -13,7 +13,8 @@ export interface PortDecl {
   title: string;
 }
 
-const PORTS_CALL = /ports\(((?:\s*'[^']+'\s*,?)+)\)/g;
+// Biome may wrap a long ports(...) over lines with a trailing comma: allow space before `)`.
+const PORTS_CALL = /ports\(((?:\s*'[^']+'\s*,?)+)\s*\)/g;
 const TITLE = /(?:test|it)(?:\.\w+)*(?:\([^)]*\))?\(\s*(['"`])((?:(?!\1).)+)\1\s*,\s*$/;
 
 export async function scanPorts(casesDir: string, root: string): Promise<PortDecl[]> {
@@ -26,7 +27,8 @@ export async function scanPorts(casesDir: string, root: string): Promise<PortDec
       const before = text.slice(Math.max(0, m.index - 400), m.index);
       const title = TITLE.exec(before)?.[2] ?? '(untitled)';
       const line = text.slice(0, m.index).split('\n').length;
-      for (const q of m[1]!.matchAll(/'([^']+)'/g)) out.push({ upstream: q[1]!, file: relative(root, path), line, title });
+      for (const q of m[1]!.matchAll(/'([^']+)'/g))
+        out.push({ upstream: q[1]!, file: relative(root, path), line, title });
     }
   }
   return out;
@@ -43,7 +45,10 @@ export interface ParityReport {
   unknown: PortDecl[];
 }
 
-export function joinParity(decls: readonly PortDecl[], catalogue: readonly UpstreamCase[] = UPSTREAM_CASES): ParityReport {
+export function joinParity(
+  decls: readonly PortDecl[],
+  catalogue: readonly UpstreamCase[] = UPSTREAM_CASES,
+): ParityReport {
   const rows = catalogue.map((upstream): ParityRow => {
     const ours = decls.filter((d) => d.upstream === upstream.name);
     const status = ours.length
@@ -79,7 +84,12 @@ export function renderParity(r: ParityReport): string {
     }),
   ];
   if (r.unknown.length) {
-    lines.push('', '## ports() naming no upstream case', '', ...r.unknown.map((d) => `- ${d.file}:${d.line} ports('${d.upstream}')`));
+    lines.push(
+      '',
+      '## ports() naming no upstream case',
+      '',
+      ...r.unknown.map((d) => `- ${d.file}:${d.line} ports('${d.upstream}')`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

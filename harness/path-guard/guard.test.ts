@@ -16,7 +16,10 @@ async function logs() {
 describe('path guard', () => {
   it('passes when every box appears in both journals after the cursor', async () => {
     const f = await logs();
-    const guard = createPathGuard({ runner: { kind: 'file', path: f.runner }, api: { kind: 'file', path: f.api } });
+    const guard = createPathGuard({
+      runner: { kind: 'file', path: f.runner },
+      api: { kind: 'file', path: f.api },
+    });
     const cursors = await guard.begin();
     await appendFile(f.runner, '{"op":"create","box_id":"abcDEF123456"}\n');
     await appendFile(f.api, '{"path":"/api/v1/p/boxes","box_id":"abcDEF123456"}\n');
@@ -26,7 +29,10 @@ describe('path guard', () => {
 
   it('only counts lines written after the cursor (an old box id does not satisfy it)', async () => {
     const f = await logs();
-    const guard = createPathGuard({ runner: { kind: 'file', path: f.runner }, api: { kind: 'file', path: f.api } });
+    const guard = createPathGuard({
+      runner: { kind: 'file', path: f.runner },
+      api: { kind: 'file', path: f.api },
+    });
     const cursors = await guard.begin();
     const v = await guard.verify(['old000000001'], cursors, { timeoutMs: 100 });
     expect(v.ok).toBe(false);
@@ -34,13 +40,18 @@ describe('path guard', () => {
 
   it('names the missing ids and where it looked; waits for late writes', async () => {
     const f = await logs();
-    const guard = createPathGuard({ runner: { kind: 'file', path: f.runner }, api: { kind: 'file', path: f.api } });
+    const guard = createPathGuard({
+      runner: { kind: 'file', path: f.runner },
+      api: { kind: 'file', path: f.api },
+    });
     const cursors = await guard.begin();
     setTimeout(() => void appendFile(f.runner, 'box_id=late00000001\n'), 150);
     const v = await guard.verify(['late00000001'], cursors, { timeoutMs: 600 });
     expect(v.missing.runner).toEqual([]);
     expect(v.missing.api).toEqual(['late00000001']);
-    expect(v.message).toBe(`path guard: box(es) did not travel SDK → API → runner: API access log (file ${f.api}) lacks late00000001`);
+    expect(v.message).toBe(
+      `path guard: box(es) did not travel SDK → API → runner: API access log (file ${f.api}) lacks late00000001`,
+    );
   });
 
   it('a missing journal source counts as missing, never as a pass', async () => {

@@ -28,7 +28,11 @@ export interface GuardVerdict {
 
 export interface PathGuard {
   begin(): Promise<GuardCursors>;
-  verify(boxIds: readonly string[], cursors: GuardCursors, opts?: { timeoutMs?: number }): Promise<GuardVerdict>;
+  verify(
+    boxIds: readonly string[],
+    cursors: GuardCursors,
+    opts?: { timeoutMs?: number },
+  ): Promise<GuardVerdict>;
 }
 
 export function createPathGuard(sources: GuardSources): PathGuard {
@@ -61,9 +65,11 @@ export function createPathGuard(sources: GuardSources): PathGuard {
         await new Promise((r) => setTimeout(r, 100));
       }
       const ok = missing.runner.length === 0 && missing.api.length === 0;
-      const where = (k: 'runner' | 'api') => (sources[k] ? describeLogSource(sources[k]!) : 'no source configured');
+      const where = (k: 'runner' | 'api') =>
+        sources[k] ? describeLogSource(sources[k]!) : 'no source configured';
       const parts: string[] = [];
-      if (missing.runner.length) parts.push(`runner journal (${where('runner')}) lacks ${missing.runner.join(', ')}`);
+      if (missing.runner.length)
+        parts.push(`runner journal (${where('runner')}) lacks ${missing.runner.join(', ')}`);
       if (missing.api.length) parts.push(`API access log (${where('api')}) lacks ${missing.api.join(', ')}`);
       return {
         ok,

@@ -8,7 +8,10 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import type { LogSource } from '../../bootstrap/core/stack-file.ts';
 
-export type Cursor = { kind: 'offset'; offset: number } | { kind: 'journald'; cursor: string | null } | { kind: 'since'; unixSeconds: number };
+export type Cursor =
+  | { kind: 'offset'; offset: number }
+  | { kind: 'journald'; cursor: string | null }
+  | { kind: 'since'; unixSeconds: number };
 
 export interface JournalReader {
   source: LogSource;
@@ -20,7 +23,10 @@ function fileReader(source: Extract<LogSource, { kind: 'file' }>): JournalReader
   return {
     source,
     async cursor() {
-      const size = await stat(source.path).then((s) => s.size, () => 0);
+      const size = await stat(source.path).then(
+        (s) => s.size,
+        () => 0,
+      );
       return { kind: 'offset', offset: size };
     },
     async readSince(c) {
@@ -45,13 +51,17 @@ function journaldReader(source: Extract<LogSource, { kind: 'journald' }>): Journ
   return {
     source,
     async cursor() {
-      const res = await execa('journalctl', ['-u', source.unit, '-n', '0', '--show-cursor', '--no-pager'], { reject: false });
+      const res = await execa('journalctl', ['-u', source.unit, '-n', '0', '--show-cursor', '--no-pager'], {
+        reject: false,
+      });
       const m = /-- cursor: (\S+)/.exec(res.stdout);
       return { kind: 'journald', cursor: m?.[1] ?? null };
     },
     async readSince(c) {
       const after = c.kind === 'journald' && c.cursor ? [`--after-cursor=${c.cursor}`] : [];
-      const res = await execa('journalctl', ['-u', source.unit, ...after, '--no-pager', '-o', 'cat'], { reject: false });
+      const res = await execa('journalctl', ['-u', source.unit, ...after, '--no-pager', '-o', 'cat'], {
+        reject: false,
+      });
       return res.stdout;
     },
   };
@@ -66,7 +76,9 @@ function containerReader(source: Extract<LogSource, { kind: 'container' }>): Jou
     },
     async readSince(c) {
       const since = c.kind === 'since' ? c.unixSeconds : 0;
-      const buf = (await docker.getContainer(source.id).logs({ stdout: true, stderr: true, since, follow: false })) as Buffer;
+      const buf = (await docker
+        .getContainer(source.id)
+        .logs({ stdout: true, stderr: true, since, follow: false })) as Buffer;
       return buf.toString('utf8');
     },
   };

@@ -26,7 +26,14 @@ function bugRows(cases: readonly CaseRecord[], facts: RunFacts | null): string[]
     const claim = cases.filter((c) => c.detects.includes(bug.id));
     const seen = claim.filter((c) => c.outcome === 'xfail').length;
     const active = isBugActive(bug, ctx);
-    const state = claim.length === 0 ? 'no case' : active ? (seen ? `detected (${seen} xfail)` : 'active, not detected') : 'inactive, cases pass';
+    const state =
+      claim.length === 0
+        ? 'no case'
+        : active
+          ? seen
+            ? `detected (${seen} xfail)`
+            : 'active, not detected'
+          : 'inactive, cases pass';
     return `| ${bug.id} | ${bug.upstream} | ${bug.simSwitch ?? '—'} | ${bug.realStatus} | ${claim.length} | ${state} |`;
   });
 }
@@ -47,7 +54,11 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
     '',
     `- target: ${facts?.target ?? 'unknown'} (${facts?.origin ?? '?'}), API ${facts?.apiUrl ?? '?'}, prefix \`${facts?.pathPrefix ?? ''}\``,
     `- active sim switches: ${facts?.switches.length ? facts.switches.join(', ') : 'none'}${facts?.markersOff ? ' (markers OFF: teeth mode)' : ''}`,
-    `- versions: ${Object.entries(facts?.versions ?? {}).map(([k, v]) => `${k} ${v ?? '?'}`).join(', ') || 'n/a'}`,
+    `- versions: ${
+      Object.entries(facts?.versions ?? {})
+        .map(([k, v]) => `${k} ${v ?? '?'}`)
+        .join(', ') || 'n/a'
+    }`,
     `- stack setup: ${((facts?.setupMs ?? 0) / 1000).toFixed(1)} s`,
     '',
     '## Path guard',
@@ -64,10 +75,21 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
     '',
   ];
   if (problems.length) {
-    lines.push('## Unexpected', '', ...problems.map((c) => `- **${c.outcome}** ${c.id}: ${c.error ?? ''}`), '');
+    lines.push(
+      '## Unexpected',
+      '',
+      ...problems.map((c) => `- **${c.outcome}** ${c.id}: ${c.error ?? ''}`),
+      '',
+    );
   }
   const xfails = cases.filter((c) => c.outcome === 'xfail');
-  if (xfails.length) lines.push('## Expected failures', '', ...xfails.map((c) => `- ${c.id}: ${c.xfailReason}`), '');
-  lines.push('## Slowest cases', '', ...slowest.map((c) => `- ${(c.durationMs / 1000).toFixed(2)} s ${c.id}`), '');
+  if (xfails.length)
+    lines.push('## Expected failures', '', ...xfails.map((c) => `- ${c.id}: ${c.xfailReason}`), '');
+  lines.push(
+    '## Slowest cases',
+    '',
+    ...slowest.map((c) => `- ${(c.durationMs / 1000).toFixed(2)} s ${c.id}`),
+    '',
+  );
   return lines.join('\n');
 }

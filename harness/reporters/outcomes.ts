@@ -45,7 +45,17 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
     }
     if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) {
       const err = mod.errors()[0]?.message?.split('\n')[0] ?? 'file failed to load';
-      out.push({ id: file, file, name: '(file)', outcome: 'fail', durationMs: 0, detects: [], xfailReason: null, error: err, pathGuard: null });
+      out.push({
+        id: file,
+        file,
+        name: '(file)',
+        outcome: 'fail',
+        durationMs: 0,
+        detects: [],
+        xfailReason: null,
+        error: err,
+        pathGuard: null,
+      });
     }
   }
   return out;

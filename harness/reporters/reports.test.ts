@@ -55,7 +55,11 @@ describe('run summary', () => {
   });
 
   it('a disabled path guard is loud', () => {
-    const md = renderSummary([], { ...facts, pathGuard: { enabled: false, reason: 'DISABLED for remote stack' } }, { wallMs: 0, testMs: 0, callMs: 0 });
+    const md = renderSummary(
+      [],
+      { ...facts, pathGuard: { enabled: false, reason: 'DISABLED for remote stack' } },
+      { wallMs: 0, testMs: 0, callMs: 0 },
+    );
     expect(md).toContain('- **DISABLED for remote stack**');
   });
 });
@@ -66,6 +70,8 @@ describe('secret scrubbing', () => {
     await writeFile(join(dir, 'junit.xml'), '<failure>Bearer 0123456789abcdef leaked</failure>');
     await writeFile(join(dir, 'clean.md'), 'nothing here');
     expect(await scrubDir(dir, ['0123456789abcdef'])).toBe(1);
-    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toBe('<failure>Bearer [redacted] leaked</failure>');
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toBe(
+      '<failure>Bearer [redacted] leaked</failure>',
+    );
   });
 });

@@ -9,8 +9,8 @@ import type { Reporter, TestModule } from 'vitest/node';
 import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
 import { renderSummary } from './markdown.ts';
 import { collectCases, countOutcomes } from './outcomes.ts';
-import { readFacts } from './run-facts.ts';
 import { secretValues } from './redact.ts';
+import { readFacts } from './run-facts.ts';
 
 export default class RunReport implements Reporter {
   private t0 = performance.now();
@@ -33,7 +33,10 @@ export default class RunReport implements Reporter {
     const timing = { wallMs: performance.now() - this.t0, testMs, callMs };
     const md = renderSummary(cases, facts, timing);
     await writeFile(join(dir, 'summary.md'), md);
-    await writeFile(join(dir, 'summary.json'), `${JSON.stringify({ facts, timing, counts: countOutcomes(cases), cases }, null, 2)}\n`);
+    await writeFile(
+      join(dir, 'summary.json'),
+      `${JSON.stringify({ facts, timing, counts: countOutcomes(cases), cases }, null, 2)}\n`,
+    );
     if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
     await scrubDir(dir, await secretValues(facts.secretsFile));
     const latest = join(REPO_ROOT, 'reports', 'latest');

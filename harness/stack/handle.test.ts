@@ -14,14 +14,18 @@ describe('stack handle', () => {
   it('a services-only stack (no API yet) says how to add the sim', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'svc-'));
     await writeStackFile(join(dir, 'stack.json'), emptyStack('host', null, dir, join(dir, 'secrets.env')));
-    await expect(resolveStackHandle({ BOXLITE_E2E_STATE_DIR: dir })).rejects.toThrow(/has services but no API; run `pnpm e2e:setup --target sim`/);
+    await expect(resolveStackHandle({ BOXLITE_E2E_STATE_DIR: dir })).rejects.toThrow(
+      /has services but no API; run `pnpm e2e:setup --target sim`/,
+    );
   });
 
   it('an older stack file schema gets an upgrade message', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'old-'));
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dir, 'stack.json'), JSON.stringify({ schema: 'boxlite-e2e/stack', version: 0 }));
-    await expect(resolveStackHandle({ BOXLITE_E2E_STATE_DIR: dir })).rejects.toThrow(/schema version 0, this tool reads 1/);
+    await expect(resolveStackHandle({ BOXLITE_E2E_STATE_DIR: dir })).rejects.toThrow(
+      /schema version 0, this tool reads 1/,
+    );
   });
 
   it('remote stack: unreachable API is one clear line', async () => {
@@ -31,7 +35,11 @@ describe('stack handle', () => {
   });
 
   it('remote stack without journal sources: path guard disabled, and it says so', async () => {
-    const h = await resolveStackHandle({ BOXLITE_E2E_URL: 'http://127.0.0.1:9/api', BOXLITE_E2E_API_KEY: 'k', BOXLITE_E2E_PREFIX: 'p' });
+    const h = await resolveStackHandle({
+      BOXLITE_E2E_URL: 'http://127.0.0.1:9/api',
+      BOXLITE_E2E_API_KEY: 'k',
+      BOXLITE_E2E_PREFIX: 'p',
+    });
     expect(h.kind).toBe('remote');
     expect(h.pathGuard.enabled).toBe(false);
     expect(h.pathGuard.reason).toMatch(/DISABLED for remote stack/);

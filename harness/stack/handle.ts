@@ -52,7 +52,9 @@ export async function discoverPathPrefix(apiUrl: string, apiKey: string): Promis
   }
   const text = await res.body.text();
   if (res.statusCode === 401 || res.statusCode === 403) {
-    throw new SetupError(`API ${apiUrl} rejected the API key (HTTP ${res.statusCode}); check the key or profile`);
+    throw new SetupError(
+      `API ${apiUrl} rejected the API key (HTTP ${res.statusCode}); check the key or profile`,
+    );
   }
   if (res.statusCode !== 200) throw new SetupError(`GET ${apiUrl}/v1/me answered HTTP ${res.statusCode}`);
   const me = JSON.parse(text) as { path_prefix?: unknown; prefix?: unknown };
@@ -94,7 +96,10 @@ async function fromStackFile(stack: StackFile, env: Env): Promise<StackHandle> {
     journals: { runner: runner?.journal ?? null, api: api.journal },
     pathGuard: skip
       ? { enabled: false, reason: 'disabled by BOXLITE_E2E_SKIP_PATH_VERIFY' }
-      : { enabled: true, reason: `runner ${runner ? describeLogSource(runner.journal) : 'none'}, api ${describeLogSource(api.journal)}` },
+      : {
+          enabled: true,
+          reason: `runner ${runner ? describeLogSource(runner.journal) : 'none'}, api ${describeLogSource(api.journal)}`,
+        },
     runner: runner && stack.target !== 'boxlite' ? { url: runner.url, token: secrets.RUNNER_TOKEN } : null,
     stack,
   };
@@ -104,8 +109,12 @@ async function fromStackFile(stack: StackFile, env: Env): Promise<StackHandle> {
 export async function resolveStackHandle(env: Env = process.env): Promise<StackHandle> {
   const remote = await readRemoteConfig(env);
   if (remote) {
-    const runnerRaw = env.BOXLITE_E2E_RUNNER_JOURNAL ?? (env.BOXLITE_E2E_RUNNER_UNIT ? `journald:${env.BOXLITE_E2E_RUNNER_UNIT}` : undefined);
-    const apiRaw = env.BOXLITE_E2E_API_JOURNAL ?? (env.BOXLITE_E2E_API_LOG ? `file:${env.BOXLITE_E2E_API_LOG}` : undefined);
+    const runnerRaw =
+      env.BOXLITE_E2E_RUNNER_JOURNAL ??
+      (env.BOXLITE_E2E_RUNNER_UNIT ? `journald:${env.BOXLITE_E2E_RUNNER_UNIT}` : undefined);
+    const apiRaw =
+      env.BOXLITE_E2E_API_JOURNAL ??
+      (env.BOXLITE_E2E_API_LOG ? `file:${env.BOXLITE_E2E_API_LOG}` : undefined);
     const runner = runnerRaw ? parseLogSource('BOXLITE_E2E_RUNNER_JOURNAL', runnerRaw) : null;
     const api = apiRaw ? parseLogSource('BOXLITE_E2E_API_JOURNAL', apiRaw) : null;
     const skip = truthy(env.BOXLITE_E2E_SKIP_PATH_VERIFY);

@@ -17,5 +17,9 @@ export function parseLogSource(name: string, raw: string): LogSource {
 }
 
 export function describeLogSource(s: LogSource): string {
-  return s.kind === 'file' ? `file ${s.path}` : s.kind === 'journald' ? `journalctl -u ${s.unit}` : `docker logs ${s.id}`;
+  return s.kind === 'file'
+    ? `file ${s.path}`
+    : s.kind === 'journald'
+      ? `journalctl -u ${s.unit}`
+      : `docker logs ${s.id}`;
 }

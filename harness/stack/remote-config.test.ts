@@ -29,12 +29,26 @@ describe('remote config', () => {
   });
 
   it('reads upstream env names; a trailing slash is trimmed; prefix null means discover', async () => {
-    const c = await readRemoteConfig({ BOXLITE_E2E_URL: 'http://h:3000/api/', BOXLITE_E2E_API_KEY: 'k', BOXLITE_E2E_IMAGE: 'alpine:3.23' });
-    expect(c).toEqual({ url: 'http://h:3000/api', apiKey: 'k', pathPrefix: null, image: 'alpine:3.23', origin: 'BOXLITE_E2E_URL' });
+    const c = await readRemoteConfig({
+      BOXLITE_E2E_URL: 'http://h:3000/api/',
+      BOXLITE_E2E_API_KEY: 'k',
+      BOXLITE_E2E_IMAGE: 'alpine:3.23',
+    });
+    expect(c).toEqual({
+      url: 'http://h:3000/api',
+      apiKey: 'k',
+      pathPrefix: null,
+      image: 'alpine:3.23',
+      origin: 'BOXLITE_E2E_URL',
+    });
   });
 
   it('an explicitly empty BOXLITE_E2E_PREFIX means "no prefix", not "discover"', async () => {
-    const c = await readRemoteConfig({ BOXLITE_E2E_URL: 'http://h/api', BOXLITE_E2E_API_KEY: 'k', BOXLITE_E2E_PREFIX: '' });
+    const c = await readRemoteConfig({
+      BOXLITE_E2E_URL: 'http://h/api',
+      BOXLITE_E2E_API_KEY: 'k',
+      BOXLITE_E2E_PREFIX: '',
+    });
     expect(c?.pathPrefix).toBe('');
   });
 
@@ -47,26 +61,38 @@ describe('remote config', () => {
   });
 
   it('env key overrides the profile key (rotation without editing files)', async () => {
-    const c = await readRemoteConfig({ BOXLITE_HOME: await home(PROFILES), BOXLITE_E2E_PROFILE: 'p1', BOXLITE_E2E_API_KEY: 'new' });
+    const c = await readRemoteConfig({
+      BOXLITE_HOME: await home(PROFILES),
+      BOXLITE_E2E_PROFILE: 'p1',
+      BOXLITE_E2E_API_KEY: 'new',
+    });
     expect(c?.apiKey).toBe('new');
   });
 
   it.each([
-    [{ BOXLITE_E2E_URL: 'http://a/api', BOXLITE_E2E_API_URL: 'http://b/api', BOXLITE_E2E_API_KEY: 'k' }, /disagree/],
+    [
+      { BOXLITE_E2E_URL: 'http://a/api', BOXLITE_E2E_API_URL: 'http://b/api', BOXLITE_E2E_API_KEY: 'k' },
+      /disagree/,
+    ],
     [{ BOXLITE_E2E_URL: 'http://a/api' }, /has no API key: set BOXLITE_E2E_API_KEY/],
     [{ BOXLITE_E2E_URL: 'not a url', BOXLITE_E2E_API_KEY: 'k' }, /is not a URL/],
     [{ BOXLITE_E2E_PROFILE: 'p9' }, /profile "p9" not found in .* \(profiles: p1, oidc\)/],
     [{ BOXLITE_E2E_PROFILE: 'oidc' }, /auth_method=oidc; only api_key is supported/],
     [{ BOXLITE_E2E_PROFILE: 'p1', BOXLITE_E2E_URL: 'http://elsewhere/api' }, /contradicts profile "p1" url/],
   ])('contradictory or missing config %o is one clear line', async (env, message) => {
-    const err = await readRemoteConfig({ BOXLITE_HOME: await home(PROFILES), ...env }).catch((e: unknown) => e);
+    const err = await readRemoteConfig({ BOXLITE_HOME: await home(PROFILES), ...env }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toContain('\n');
   });
 
   it('invalid TOML names the file', async () => {
-    const err = await readRemoteConfig({ BOXLITE_HOME: await home('[profiles.p1\nurl='), BOXLITE_E2E_PROFILE: 'p1' }).catch((e: unknown) => e);
+    const err = await readRemoteConfig({
+      BOXLITE_HOME: await home('[profiles.p1\nurl='),
+      BOXLITE_E2E_PROFILE: 'p1',
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/credentials\.toml is not valid TOML/);
   });
 });

@@ -22,7 +22,9 @@ export interface RemoteConfig {
 }
 
 export function credentialsPath(env: Env): string {
-  return env.BOXLITE_HOME ? join(env.BOXLITE_HOME, 'credentials.toml') : join(homedir(), '.boxlite', 'credentials.toml');
+  return env.BOXLITE_HOME
+    ? join(env.BOXLITE_HOME, 'credentials.toml')
+    : join(homedir(), '.boxlite', 'credentials.toml');
 }
 
 interface Profile {
@@ -55,7 +57,8 @@ async function readProfile(env: Env, name: string): Promise<Profile> {
   return profile;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 
 /** Returns the remote config when the environment asks for one, else null. Contradictions are errors. */
 export async function readRemoteConfig(env: Env): Promise<RemoteConfig | null> {
@@ -78,11 +81,15 @@ export async function readRemoteConfig(env: Env): Promise<RemoteConfig | null> {
   const url = envUrl ?? str(profile.url);
   if (!url) throw new UsageError(`profile "${profileName}" has no url; set it or BOXLITE_E2E_URL`);
   if (envUrl && str(profile.url) && str(profile.url) !== envUrl) {
-    throw new UsageError(`BOXLITE_E2E_URL (${envUrl}) contradicts profile "${profileName}" url (${String(profile.url)})`);
+    throw new UsageError(
+      `BOXLITE_E2E_URL (${envUrl}) contradicts profile "${profileName}" url (${String(profile.url)})`,
+    );
   }
   const apiKey = str(env.BOXLITE_E2E_API_KEY) ?? str(profile.api_key);
   if (!apiKey) {
-    throw new UsageError(`remote stack ${url} has no API key: set BOXLITE_E2E_API_KEY or api_key in the profile`);
+    throw new UsageError(
+      `remote stack ${url} has no API key: set BOXLITE_E2E_API_KEY or api_key in the profile`,
+    );
   }
   const envPrefix = env.BOXLITE_E2E_PREFIX;
   const pathPrefix = envPrefix !== undefined ? envPrefix.trim() : (str(profile.path_prefix) ?? null);

@@ -27,7 +27,14 @@ describe('teeth matrix', () => {
   });
 
   it('reads vitest JSON reporter output with meta.detects', () => {
-    const json = { testResults: [{ name: '/x/cases/errors.test.ts', assertionResults: [{ fullName: 'e t', status: 'failed', meta: { detects: ['b1'] } }] }] };
+    const json = {
+      testResults: [
+        {
+          name: '/x/cases/errors.test.ts',
+          assertionResults: [{ fullName: 'e t', status: 'failed', meta: { detects: ['b1'] } }],
+        },
+      ],
+    };
     expect(parseVitestJson(json)).toEqual([{ id: 'errors.test.ts > e t', detects: ['b1'], passed: false }]);
   });
 });

@@ -21,10 +21,22 @@ export interface BugTeeth {
 /** vitest JSON reporter output → per-case pass/fail with the `detects` meta. */
 export function parseVitestJson(json: unknown): CaseResult[] {
   const out: CaseResult[] = [];
-  const files = (json as { testResults?: Array<{ name: string; assertionResults: Array<{ fullName: string; status: string; meta?: { detects?: string[] } }> }> }).testResults ?? [];
+  const files =
+    (
+      json as {
+        testResults?: Array<{
+          name: string;
+          assertionResults: Array<{ fullName: string; status: string; meta?: { detects?: string[] } }>;
+        }>;
+      }
+    ).testResults ?? [];
   for (const file of files) {
     for (const a of file.assertionResults) {
-      out.push({ id: `${file.name.split('/cases/').pop()} > ${a.fullName}`, detects: a.meta?.detects ?? [], passed: a.status === 'passed' });
+      out.push({
+        id: `${file.name.split('/cases/').pop()} > ${a.fullName}`,
+        detects: a.meta?.detects ?? [],
+        passed: a.status === 'passed',
+      });
     }
   }
   return out;
@@ -45,16 +57,31 @@ export function teethFor(bug: string, simSwitch: string, on: CaseResult[], off: 
 }
 
 export function renderTeeth(rows: BugTeeth[]): string {
-  const lines = ['# Teeth matrix (bug × case)', '', '| bug | switch | case | with switch on / off |', '|---|---|---|---|'];
+  const lines = [
+    '# Teeth matrix (bug × case)',
+    '',
+    '| bug | switch | case | with switch on / off |',
+    '|---|---|---|---|',
+  ];
   for (const r of rows) {
     const cells = Object.entries(r.cells);
     if (cells.length === 0) lines.push(`| ${r.bug} | ${r.simSwitch} | (no claiming case) | **UNDETECTED** |`);
     for (const [id, state] of cells) {
-      const word = state === 'caught' ? 'fails / passes ✓' : state === 'missed' ? 'passes / passes ✗ missed' : state === 'broken' ? '? / FAILS ✗ broken' : 'not run';
+      const word =
+        state === 'caught'
+          ? 'fails / passes ✓'
+          : state === 'missed'
+            ? 'passes / passes ✗ missed'
+            : state === 'broken'
+              ? '? / FAILS ✗ broken'
+              : 'not run';
       lines.push(`| ${r.bug} | ${r.simSwitch} | ${id} | ${word} |`);
     }
   }
   const undetected = rows.filter((r) => !r.detected).map((r) => r.bug);
-  lines.push('', undetected.length ? `**Undetected: ${undetected.join(', ')}**` : `All ${rows.length} bugs detected.`);
+  lines.push(
+    '',
+    undetected.length ? `**Undetected: ${undetected.join(', ')}**` : `All ${rows.length} bugs detected.`,
+  );
   return `${lines.join('\n')}\n`;
 }

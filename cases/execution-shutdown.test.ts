@@ -1,0 +1,111 @@
+/**
+ * Executions vs box shutdown (upstream P:test_execution_shutdown, C:test_lifecycle_comprehensive,
+ * P+C:test_runner_concurrency). Upstream asserted "raises, no 500 in the message"; here the
+ * refusals are the exact typed errors of protocol §6.2: exec on a stopped box → 409 `stopped`
+ * (SDK `stopped: `), exec on a removed box → 404 `not_found` (SDK `box not found: `).
+ */
+import type { TestContext } from 'vitest';
+import { drain, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
+import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
+import { ports } from '../harness/fixtures/ports.ts';
+
+// The harness's boxName counter restarts in every test file, so files running in parallel
+// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
+test.override('boxName', ({ run }) => {
+  const salt = Math.random().toString(36).slice(2, 8);
+  let n = 0;
+  return () => {
+    n += 1;
+    return `${run.namePrefix}${salt}-${n}`;
+  };
+});
+
+/** vitest sets up only destructured fixtures, so cases destructure and hand the marker its context. */
+const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, bugs: string[], body: () => Promise<void>) =>
+  detects(bugs, body)(ctx as TestContext);
+
+/** Starts a long command and returns once it has provably started (it printed "ready"). */
+async function startLong(
+  box: SdkBox,
+): Promise<{ ex: SdkExecution; finish: () => Promise<{ stdout: string; exitCode: number }> }> {
+  const ex = await box.exec('sh', ['-c', 'echo ready; sleep 300; echo not-reached']);
+  const stdout = await ex.stdout();
+  let seen = '';
+  while (!seen.includes('ready\n')) {
+    const chunk = await stdout.next();
+    if (chunk === null) throw new Error(`stdout ended before "ready" (got ${JSON.stringify(seen)})`);
+    seen += chunk;
+  }
+  return {
+    ex,
+    finish: async () => {
+      const [rest, , res] = await Promise.all([drain(stdout), ex.stderr().then(drain), ex.wait()]);
+      return { stdout: seen + rest, exitCode: res.exitCode };
+    },
+  };
+}
+
+describe.concurrent('executions and box shutdown', () => {
+  test.override('image', ({ stack }) => stack.images.busybox);
+
+  test(
+    'wait() resolves when the box is stopped under a running exec',
+    ports('test_wait_resolves_after_box_stop'),
+    async ({ box }) => {
+      const { finish } = await startLong(box);
+      await box.stop();
+      // A 300 s sleep cannot finish on its own within the test timeout: resolving means the
+      // stop ended it. It died, so it did not succeed and never printed its last line.
+      const r = await finish();
+      expect(r.stdout).toBe('ready\n');
+      expect(r.exitCode).not.toBe(0);
+      expect((await box.info()).state.status).toBe('stopped');
+    },
+  );
+
+  test(
+    'exec on a stopped box is a typed `stopped` error',
+    ports('test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'),
+    async ({ box, rest, task, annotate }) =>
+      marked({ task, annotate }, ['exec-stopped-500'], async () => {
+        await box.stop();
+        await expect(box.exec('echo', ['must-not-run'])).rejects.toThrow(/^stopped: /);
+        const res = await rest.startExec(box.id, { command: 'echo', args: ['must-not-run'] });
+        expect(res.status, res.text).toBe(409);
+        expect(res.envelope).toMatchObject({ code: 'stopped', type: 'StoppedError' });
+        // And the box is still usable once started again.
+        await box.start();
+        const ex = await box.exec('echo', ['back']);
+        const [out, res2] = await Promise.all([ex.stdout().then(drain), ex.wait()]);
+        expect({ out, exitCode: res2.exitCode }).toEqual({ out: 'back\n', exitCode: 0 });
+      }),
+  );
+
+  test(
+    'exec after remove is 404 not_found',
+    ports('test_exec_after_box_removed_is_typed_error'),
+    async ({ rt, box, rest, task, annotate }) =>
+      marked({ task, annotate }, ['exec-removed-500'], async () => {
+        await rt.remove(box.id, true);
+        const res = await rest.startExec(box.id, { command: 'true', args: [] });
+        expect(res.status, res.text).toBe(404);
+        expect(res.envelope).toMatchObject({ code: 'not_found', type: 'NotFoundError' });
+        // The stale SDK handle gets the typed error too.
+        await expect(box.exec('true')).rejects.toThrow(/^box not found: /);
+      }),
+  );
+
+  test(
+    'force DELETE during a running exec succeeds and wait() does not hang',
+    ports('test_box_delete_during_running_exec'),
+    async ({ rt, box, rest }) => {
+      const { finish } = await startLong(box);
+      const del = await rest.tenant('DELETE', `/boxes/${box.id}`, { query: { force: 'true' } });
+      expect(del.status, del.text).toBe(204);
+      const r = await finish();
+      expect(r.stdout).toBe('ready\n');
+      expect(r.exitCode).not.toBe(0);
+      expect(await rt.getInfo(box.id)).toBeNull();
+    },
+  );
+});
