@@ -17,13 +17,13 @@ export default defineConfig({
     outputFile: {
       junit: `${reportDir}/junit.xml`,
       json: `${reportDir}/results.json`,
-      html: `${reportDir}/html/index.html`,
     },
     reporters: [
       'default',
       'junit',
       'json',
-      'html',
+      // vitest 5's HTML reporter takes a directory (`outputDir`), not an outputFile.
+      ['html', { outputDir: `${reportDir}/html` }],
       './harness/reporters/run-report.ts',
       './harness/reporters/summary-line.ts',
     ],

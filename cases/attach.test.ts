@@ -15,36 +15,15 @@
  * `bytes_received_total` (exec output bytes the runner has received, §3.4), never a sleep.
  */
 import { once } from 'node:events';
-import type { TestContext } from 'vitest';
 import WebSocket from 'ws';
 import { attach, attachUrl, type Frame, type UpgradeRejection } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestTarget } from '../drivers/rest/http.ts';
-import { test as base, describe, detects, expect } from '../harness/fixtures/index.ts';
+import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-/**
- * The harness's `boxName` counts per worker from 1 under one run-wide prefix, so files running
- * in parallel workers mint the same names (409 already_exists). Same sweepable shape
- * (`e2e-<pid>-<xxxx>-<digits>`), with digits unique to this worker and test.
- */
-const test = base.extend<{ boxName: () => string }>({
-  boxName: async ({ run }, use) => {
-    let n = 0;
-    const salt = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
-    await use(() => {
-      n += 1;
-      return `${run.namePrefix}${salt}${n}`;
-    });
-  },
-});
 
 /** The SDK abandons a socket that shows no frame within this long of the upgrade (§4.3). */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
-
-/** `detects()` returns `(ctx) => …`, which vitest's fixture parser refuses; see errors.test.ts. */
-const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, fn: (c: TestContext) => Promise<void>) =>
-  fn(ctx as TestContext);
 
 async function waitFor(
   what: string,
@@ -132,91 +111,73 @@ function expectExitLast(frames: Frame[]): void {
 }
 
 describe('attach: delivery', () => {
-  test('output produced before the first attach is delivered on it, then live output, then exit', async ({
-    rest,
-    stack,
-    boxName,
-    task,
-    annotate,
-  }) =>
-    marked(
-      { task, annotate },
-      detects(['attach-no-replay'], async () => {
-        const id = await newBox(rest, stack.images.busybox, boxName());
-        const eid = await startExec(rest, id, 'echo early; sleep 1; echo late');
-        await waitFor(
-          '"early" to reach the runner',
-          async () => (await outputBytes(rest, id)) >= 'early\n'.length,
-        );
-        const result = await (await attach(rest.target, id, eid)).done;
-        expect(result.stdout).toBe('early\nlate\n');
-        expect(result.exitCode).toBe(0);
-        expectOneExit(result.frames);
-      }),
-    ));
+  test(
+    'output produced before the first attach is delivered on it, then live output, then exit',
+    detects(['attach-no-replay'], async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'echo early; sleep 1; echo late');
+      await waitFor(
+        '"early" to reach the runner',
+        async () => (await outputBytes(rest, id)) >= 'early\n'.length,
+      );
+      const result = await (await attach(rest.target, id, eid)).done;
+      expect(result.stdout).toBe('early\nlate\n');
+      expect(result.exitCode).toBe(0);
+      expectOneExit(result.frames);
+    }),
+  );
 
   test(
     'a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code',
     ports('test_reattach_after_original_completes'),
-    async ({ rest, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['attach-no-replay'], async () => {
-          const id = await newBox(rest, stack.images.busybox, boxName());
-          const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
-          await waitFor('the exec to finish', async () => {
-            const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
-            return probe.json?.status === 'completed';
-          });
-          const first = await (await attach(rest.target, id, eid)).done;
-          expect(first.stdout).toBe('out-1\nout-2\n');
-          expect(first.stderr).toBe('err-1\n');
-          expect(first.exitCode).toBe(5);
-          expectOneExit(first.frames);
-          // Upstream: re-attaching to a completed exec yields a handle whose exit code matches.
-          const again = await (await attach(rest.target, id, eid)).done;
-          expect(again.exitCode).toBe(5);
-          expectOneExit(again.frames);
-          await annotate(
-            `re-attach after completion replayed ${again.stdout.length + again.stderr.length} byte(s) of output`,
-          );
-        }),
-      ),
+    detects(['attach-no-replay'], async ({ rest, stack, boxName, annotate }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
+      await waitFor('the exec to finish', async () => {
+        const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
+        return probe.json?.status === 'completed';
+      });
+      const first = await (await attach(rest.target, id, eid)).done;
+      expect(first.stdout).toBe('out-1\nout-2\n');
+      expect(first.stderr).toBe('err-1\n');
+      expect(first.exitCode).toBe(5);
+      expectOneExit(first.frames);
+      // Upstream: re-attaching to a completed exec yields a handle whose exit code matches.
+      const again = await (await attach(rest.target, id, eid)).done;
+      expect(again.exitCode).toBe(5);
+      expectOneExit(again.frames);
+      await annotate(
+        `re-attach after completion replayed ${again.stdout.length + again.stderr.length} byte(s) of output`,
+      );
+    }),
   );
 
-  test('the exit frame is the last frame: no data after exit, across concurrent execs', async ({
-    rest,
-    stack,
-    boxName,
-    task,
-    annotate,
-  }) =>
-    marked(
-      { task, annotate },
-      detects(['exec-stdout-drop'], async () => {
-        const id = await newBox(rest, stack.images.busybox, boxName());
-        // Output only once attached (gated on stdin), right before exit, so a racy runner still
-        // holds the tail when the process ends — and the replay policy plays no part.
-        const outcomes = await Promise.all(
-          Array.from({ length: 12 }, (_, i) =>
-            rest.exec(id, {
-              command: 'sh',
-              args: ['-c', `read go; echo a${i}; echo b${i} >&2; echo c${i}`],
-              stdin: 'go\n',
-            }),
-          ),
-        );
-        outcomes.forEach((o, i) => {
-          expect(o.http).toBe(201);
-          expect(o.attach, o.error ?? '').not.toBeNull();
-          expectExitLast(o.attach!.frames);
-          expect(o.exitCode).toBe(0);
-          expect(o.stdout).toBe(`a${i}\nc${i}\n`);
-          expect(o.stderr).toBe(`b${i}\n`);
-          expect(o.attach!.closeCode, 'server closes normally after exit').toBe(1000);
-        });
-      }),
-    ));
+  test(
+    'the exit frame is the last frame: no data after exit, across concurrent execs',
+    detects(['exec-stdout-drop'], async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      // Output only once attached (gated on stdin), right before exit, so a racy runner still
+      // holds the tail when the process ends — and the replay policy plays no part.
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          rest.exec(id, {
+            command: 'sh',
+            args: ['-c', `read go; echo a${i}; echo b${i} >&2; echo c${i}`],
+            stdin: 'go\n',
+          }),
+        ),
+      );
+      outcomes.forEach((o, i) => {
+        expect(o.http).toBe(201);
+        expect(o.attach, o.error ?? '').not.toBeNull();
+        expectExitLast(o.attach!.frames);
+        expect(o.exitCode).toBe(0);
+        expect(o.stdout).toBe(`a${i}\nc${i}\n`);
+        expect(o.stderr).toBe(`b${i}\n`);
+        expect(o.attach!.closeCode, 'server closes normally after exit').toBe(1000);
+      });
+    }),
+  );
 
   test(`a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`, async ({
     rest,
@@ -245,34 +206,27 @@ describe('attach: delivery', () => {
 });
 
 describe('attach: re-attach', () => {
-  test('re-attach after a dropped socket gets the output produced meanwhile, the rest, and exit', async ({
-    rest,
-    stack,
-    boxName,
-    task,
-    annotate,
-  }) =>
-    marked(
-      { task, annotate },
-      detects(['attach-no-replay'], async () => {
-        const id = await newBox(rest, stack.images.busybox, boxName());
-        const eid = await startExec(rest, id, 'echo one; sleep 1; echo two; sleep 1; echo three');
-        const first = await liveSocket(rest.target, id, eid);
-        await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
-        first.ws.terminate(); // like the SDK: no close handshake
-        // "two" is produced while no socket is attached.
-        await waitFor(
-          '"two" to reach the runner',
-          async () => (await outputBytes(rest, id)) >= 'one\ntwo\n'.length,
-        );
-        const second = await (await attach(rest.target, id, eid)).done;
-        expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
-        expect(second.exitCode).toBe(0);
-        expectOneExit(second.frames);
-        if (second.stdout.startsWith('one\n'))
-          await annotate('re-attach repeated bytes the first socket already got');
-      }),
-    ));
+  test(
+    're-attach after a dropped socket gets the output produced meanwhile, the rest, and exit',
+    detects(['attach-no-replay'], async ({ rest, stack, boxName, annotate }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'echo one; sleep 1; echo two; sleep 1; echo three');
+      const first = await liveSocket(rest.target, id, eid);
+      await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
+      first.ws.terminate(); // like the SDK: no close handshake
+      // "two" is produced while no socket is attached.
+      await waitFor(
+        '"two" to reach the runner',
+        async () => (await outputBytes(rest, id)) >= 'one\ntwo\n'.length,
+      );
+      const second = await (await attach(rest.target, id, eid)).done;
+      expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
+      expect(second.exitCode).toBe(0);
+      expectOneExit(second.frames);
+      if (second.stdout.startsWith('one\n'))
+        await annotate('re-attach repeated bytes the first socket already got');
+    }),
+  );
 
   test('a second attach while the first socket is live takes over: the first is closed, the second gets the rest', async ({
     rest,
@@ -316,27 +270,20 @@ describe('attach: refusals and status', () => {
     },
   );
 
-  test('attach with a bad token → 401 unauthenticated before the upgrade', async ({
-    rest,
-    stack,
-    boxName,
-    task,
-    annotate,
-  }) =>
-    marked(
-      { task, annotate },
-      detects(['bad-token-500'], async () => {
-        const id = await newBox(rest, stack.images.busybox, boxName());
-        const eid = await startExec(rest, id, 'exec sleep 30');
-        for (const token of ['not-a-key!@#', 'deadbeef'.repeat(8)]) {
-          const r = await refusal(attach(rest.target, id, eid, { auth: token }));
-          expect(r, `token ${token} must be refused`).not.toBeNull();
-          expect(r!.status, r!.body).toBe(401);
-          expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
-        }
-        expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
-      }),
-    ));
+  test(
+    'attach with a bad token → 401 unauthenticated before the upgrade',
+    detects(['bad-token-500'], async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'exec sleep 30');
+      for (const token of ['not-a-key!@#', 'deadbeef'.repeat(8)]) {
+        const r = await refusal(attach(rest.target, id, eid, { auth: token }));
+        expect(r, `token ${token} must be refused`).not.toBeNull();
+        expect(r!.status, r!.body).toBe(401);
+        expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
+      }
+      expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
+    }),
+  );
 
   test('status probe: running with null exit_code, then completed with the exit code', async ({
     rest,

@@ -13,17 +13,6 @@ import { runSdkExec, type SdkBox } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
-// The harness's boxName counter restarts in every test file, so files running in parallel
-// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
-test.override('boxName', ({ run }) => {
-  const salt = Math.random().toString(36).slice(2, 8);
-  let n = 0;
-  return () => {
-    n += 1;
-    return `${run.namePrefix}${salt}-${n}`;
-  };
-});
-
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const sh = (box: SdkBox, script: string) => runSdkExec(box, { command: 'sh', args: ['-c', script] });
 

@@ -6,28 +6,11 @@
  * whose status and type agree with the canonical table (protocol §6.2) — the SDK dispatches on
  * `code`, so a wrong or non-string code is a client-visible bug even when the status is right.
  */
-import type { TestContext } from 'vitest';
 import { attach, type UpgradeRejection } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
-import { test as base, describe, detects, expect } from '../harness/fixtures/index.ts';
+import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-/**
- * The harness's `boxName` counts per worker from 1 under one run-wide prefix, so files running
- * in parallel workers mint the same names (409 already_exists). Same sweepable shape
- * (`e2e-<pid>-<xxxx>-<digits>`), with digits unique to this worker and test.
- */
-const test = base.extend<{ boxName: () => string }>({
-  boxName: async ({ run }, use) => {
-    let n = 0;
-    const salt = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
-    await use(() => {
-      n += 1;
-      return `${run.namePrefix}${salt}${n}`;
-    });
-  },
-});
 
 /** Protocol §6.2: code → (status, accepted `type` names). */
 const CANONICAL: Record<string, { status: number; types: string[] }> = {
@@ -60,14 +43,6 @@ function expectError(res: RestResponse, status: number, code: string | string[])
   expect(String(res.headers['content-type'] ?? '')).toMatch(/^application\/json/);
   return env.message;
 }
-
-/**
- * `detects()` returns `(ctx) => …`, which vitest's fixture parser refuses as a test function
- * (it must destructure its fixtures); the case destructures them and hands over what the
- * marker uses.
- */
-const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, fn: (c: TestContext) => Promise<void>) =>
-  fn(ctx as TestContext);
 
 /** The refused create left no box behind under that name. */
 async function expectNoBoxNamed(rest: RestDriver, name: string): Promise<void> {
@@ -118,74 +93,55 @@ describe('errors: create', () => {
   test(
     'cpus=0 → 400 invalid_argument, nothing created',
     { ...ports('test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx') },
-    async ({ rest, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['create-invalid-accepted'], async () => {
-          const name = boxName();
-          const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 0 });
-          expect(expectError(res, 400, 'invalid_argument')).toMatch(/cpus/);
-          await expectNoBoxNamed(rest, name);
-        }),
-      ),
+    detects(['create-invalid-accepted'], async ({ rest, stack, boxName }) => {
+      const name = boxName();
+      const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 0 });
+      expect(expectError(res, 400, 'invalid_argument')).toMatch(/cpus/);
+      await expectNoBoxNamed(rest, name);
+    }),
   );
 
   test(
     'memory_mib=-1 → 400 invalid_argument, nothing created',
     ports('test_invalid_argument_negative_memory_returns_400'),
-    async ({ rest, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['create-invalid-accepted'], async () => {
-          const name = boxName();
-          const res = await rest.createBox({ image: stack.images.busybox, name, memory_mib: -1 });
-          expect(expectError(res, 400, 'invalid_argument')).toMatch(/memory/);
-          await expectNoBoxNamed(rest, name);
-        }),
-      ),
+    detects(['create-invalid-accepted'], async ({ rest, stack, boxName }) => {
+      const name = boxName();
+      const res = await rest.createBox({ image: stack.images.busybox, name, memory_mib: -1 });
+      expect(expectError(res, 400, 'invalid_argument')).toMatch(/memory/);
+      await expectNoBoxNamed(rest, name);
+    }),
   );
 
   test(
     'cpus=999 → refused with 400 / 422 / 429 and a matching canonical code, nothing created',
     ports('test_resource_exhausted_over_cpu_quota_returns_429'),
-    async ({ rest, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['create-oversize-clamped'], async () => {
-          const name = boxName();
-          const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 999 });
-          // Upstream accepts 400, 422 or 429; the code must be a canonical kind of that status.
-          expect([400, 422, 429], `HTTP ${res.status} ${res.text}`).toContain(res.status);
-          const codes = ['invalid_argument', 'image_pull_failed', 'execution_failed', 'resource_exhausted'];
-          expect(expectError(res, res.status, codes)).toMatch(/cpu/);
-          await expectNoBoxNamed(rest, name);
-        }),
-      ),
+    detects(['create-oversize-clamped'], async ({ rest, stack, boxName }) => {
+      const name = boxName();
+      const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 999 });
+      // Upstream accepts 400, 422 or 429; the code must be a canonical kind of that status.
+      expect([400, 422, 429], `HTTP ${res.status} ${res.text}`).toContain(res.status);
+      const codes = ['invalid_argument', 'image_pull_failed', 'execution_failed', 'resource_exhausted'];
+      expect(expectError(res, res.status, codes)).toMatch(/cpu/);
+      await expectNoBoxNamed(rest, name);
+    }),
   );
 
-  test('a host-path volume in create is refused with 400 (REST carries managed volumes only)', async ({
-    rest,
-    stack,
-    boxName,
-    task,
-    annotate,
-  }) =>
-    marked(
-      { task, annotate },
-      detects(['host-bind-honored'], async () => {
-        // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
-        // volume that is really an absolute path (validate.ts treats both as host binds).
-        for (const volume of [
-          { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-          { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-        ]) {
-          const name = boxName();
-          const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
-          expectError(res, 400, ['unsupported', 'invalid_argument']);
-          await expectNoBoxNamed(rest, name);
-        }
-      }),
-    ));
+  test(
+    'a host-path volume in create is refused with 400 (REST carries managed volumes only)',
+    detects(['host-bind-honored'], async ({ rest, stack, boxName }) => {
+      // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
+      // volume that is really an absolute path (validate.ts treats both as host binds).
+      for (const volume of [
+        { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+        { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+      ]) {
+        const name = boxName();
+        const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
+        expectError(res, 400, ['unsupported', 'invalid_argument']);
+        await expectNoBoxNamed(rest, name);
+      }
+    }),
+  );
 
   test('invalid JSON body → 400 invalid_argument (create and exec)', async ({ rest, stack, boxName }) => {
     expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
@@ -201,16 +157,12 @@ describe('errors: auth', () => {
   test(
     'invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)',
     ports('test_invalid_token_returns_401_not_500'),
-    async ({ rest, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['bad-token-500'], async () => {
-          for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
-            expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
-            expectError(await rest.tenant('GET', '/boxes', { auth: token }), 401, 'unauthenticated');
-          }
-        }),
-      ),
+    detects(['bad-token-500'], async ({ rest }) => {
+      for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
+        expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
+        expectError(await rest.tenant('GET', '/boxes', { auth: token }), 401, 'unauthenticated');
+      }
+    }),
   );
 
   test(
@@ -271,26 +223,22 @@ describe('errors: not found and state', () => {
   test(
     'missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)',
     ports('test_execution_invalid_command_returns_422', 'test_nonexistent_command_returns_error'),
-    async ({ rest, rt, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['exec-spawn-500'], async () => {
-          const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-          expect(box.status).toBe(201);
-          const id = box.json!.box_id;
-          const res = await rest.startExec(id, { command: '/nonexistent/binary' });
-          expect(expectError(res, 422, 'execution_failed')).toContain('/nonexistent/binary');
-          const handle = await rt.get(id);
-          expect(handle).not.toBeNull();
-          await expect(handle!.exec('/nonexistent/binary')).rejects.toThrow(
-            /^Execution error: .*\/nonexistent\/binary/,
-          );
-        }),
-      ),
+    detects(['exec-spawn-500'], async ({ rest, rt, stack, boxName }) => {
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const id = box.json!.box_id;
+      const res = await rest.startExec(id, { command: '/nonexistent/binary' });
+      expect(expectError(res, 422, 'execution_failed')).toContain('/nonexistent/binary');
+      const handle = await rt.get(id);
+      expect(handle).not.toBeNull();
+      await expect(handle!.exec('/nonexistent/binary')).rejects.toThrow(
+        /^Execution error: .*\/nonexistent\/binary/,
+      );
+    }),
   );
 
   test(
-    'double stop: the first answers the stopped box, the second is idempotent 200 or 409 invalid_state',
+    'double stop, sequential: the first stop answers the stopped box (200); a stop of the already-stopped box is idempotent 200 or 409 invalid_state with the full §6.2 envelope',
     ports(
       'test_invalid_state_stop_already_stopped_returns_4xx',
       'test_double_stop_is_idempotent_or_typed_409',
@@ -308,35 +256,28 @@ describe('errors: not found and state', () => {
     },
   );
 
-  test('signal: 204 while running, 409 invalid_state once the exec has finished', async ({
-    rest,
-    stack,
-    boxName,
-    task,
-    annotate,
-  }) =>
-    marked(
-      { task, annotate },
-      detects(['signal-after-exit-204'], async () => {
-        const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-        expect(box.status).toBe(201);
-        const id = box.json!.box_id;
-        const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
-        expect(started.status).toBe(201);
-        const eid = started.json!.execution_id;
-        const session = await attach(rest.target, id, eid);
-        const live = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
-          body: { signal: 15 },
-        });
-        expect(live.status, live.text).toBe(204);
-        const result = await session.done;
-        expect(result.exitCode, 'SIGTERM ends sleep').toBe(143);
-        const late = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
-          body: { signal: 15 },
-        });
-        expect(expectError(late, 409, 'invalid_state')).toMatch(/finished|exited|not running/);
-      }),
-    ));
+  test(
+    'signal: 204 while running, 409 invalid_state once the exec has finished',
+    detects(['signal-after-exit-204'], async ({ rest, stack, boxName }) => {
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const id = box.json!.box_id;
+      const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
+      expect(started.status).toBe(201);
+      const eid = started.json!.execution_id;
+      const session = await attach(rest.target, id, eid);
+      const live = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+        body: { signal: 15 },
+      });
+      expect(live.status, live.text).toBe(204);
+      const result = await session.done;
+      expect(result.exitCode, 'SIGTERM ends sleep').toBe(143);
+      const late = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+        body: { signal: 15 },
+      });
+      expect(expectError(late, 409, 'invalid_state')).toMatch(/finished|exited|not running/);
+    }),
+  );
 });
 
 describe('errors: envelope', () => {

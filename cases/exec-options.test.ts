@@ -7,28 +7,9 @@
  * cwd and unknown user are exact typed errors (not "raises, no 500"), `nobody` is asserted
  * instead of skipped when the override is ignored, and resize is checked by its effect.
  */
-import type { TestContext } from 'vitest';
 import { drain, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
 import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-// The harness's boxName counter restarts in every test file, so files running in parallel
-// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
-test.override('boxName', ({ run }) => {
-  const salt = Math.random().toString(36).slice(2, 8);
-  let n = 0;
-  return () => {
-    n += 1;
-    return `${run.namePrefix}${salt}-${n}`;
-  };
-});
-
-/**
- * vitest only sets up the fixtures a test function destructures, so a case destructures
- * them and hands the marker what it needs (`detects` itself takes the context).
- */
-const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, bugs: string[], body: () => Promise<void>) =>
-  detects(bugs, body)(ctx as TestContext);
 
 const sh = (box: SdkBox, script: string, extra: { tty?: boolean; workingDir?: string } = {}) =>
   runSdkExec(box, { command: 'sh', args: ['-c', script], ...extra });
@@ -73,16 +54,15 @@ describe.concurrent('exec working dir and env', () => {
   test(
     'a missing working dir is a typed execution error, not a 500',
     ports('test_exec_cwd_nonexistent_returns_error'),
-    async ({ box, rest, task, annotate }) =>
-      marked({ task, annotate }, ['exec-spawn-500'], async () => {
-        const res = await rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/dir' });
-        expect(res.status, res.text).toBe(422);
-        expect(res.envelope).toMatchObject({ code: 'execution_failed', type: 'ExecutionError' });
-        expect(res.envelope?.message).toContain('/no/such/dir');
-        await expect(box.exec('pwd', null, null, false, null, null, '/no/such/dir')).rejects.toThrow(
-          /^Execution error: .*\/no\/such\/dir/,
-        );
-      }),
+    detects(['exec-spawn-500'], async ({ box, rest }) => {
+      const res = await rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/dir' });
+      expect(res.status, res.text).toBe(422);
+      expect(res.envelope).toMatchObject({ code: 'execution_failed', type: 'ExecutionError' });
+      expect(res.envelope?.message).toContain('/no/such/dir');
+      await expect(box.exec('pwd', null, null, false, null, null, '/no/such/dir')).rejects.toThrow(
+        /^Execution error: .*\/no\/such\/dir/,
+      );
+    }),
   );
 
   test(
@@ -197,18 +177,19 @@ describe.concurrent('exec user', () => {
   test(
     'an unknown user is 400 invalid_argument naming it',
     ports('test_exec_user_invalid_is_typed_error'),
-    async ({ box, rest, task, annotate }) =>
-      marked({ task, annotate }, ['exec-user-500'], async () => {
-        const res = await rest.startExec(box.id, { command: 'id', args: ['-u'], user: 'no-such-user-e2e' });
-        expect(res.status, res.text).toBe(400);
-        expect(res.envelope).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
-        expect(res.envelope?.message).toContain('no-such-user-e2e');
-      }),
+    detects(['exec-user-500'], async ({ box, rest }) => {
+      const res = await rest.startExec(box.id, { command: 'id', args: ['-u'], user: 'no-such-user-e2e' });
+      expect(res.status, res.text).toBe(400);
+      expect(res.envelope).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
+      expect(res.envelope?.message).toContain('no-such-user-e2e');
+    }),
   );
 
-  test('the Node SDK honours the exec user option', async ({ box, task, annotate }) =>
-    marked({ task, annotate }, ['sdk-node-drops-user'], async () => {
+  test(
+    'the Node SDK honours the exec user option',
+    detects(['sdk-node-drops-user'], async ({ box }) => {
       const r = await runSdkExec(box, { command: 'id', args: ['-u'], user: 'tester' });
       expect(r).toMatchObject({ stdout: '1000\n', exitCode: 0 });
-    }));
+    }),
+  );
 });

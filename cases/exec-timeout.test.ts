@@ -10,17 +10,6 @@ import type { RestDriver } from '../drivers/rest/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
-// The harness's boxName counter restarts in every test file, so files running in parallel
-// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
-test.override('boxName', ({ run }) => {
-  const salt = Math.random().toString(36).slice(2, 8);
-  let n = 0;
-  return () => {
-    n += 1;
-    return `${run.namePrefix}${salt}-${n}`;
-  };
-});
-
 const TIMEOUT_S = 2;
 /** Deadline + TERM→KILL grace (a few seconds on every runtime) + scheduling slack. */
 const KILL_BY_MS = 15_000;

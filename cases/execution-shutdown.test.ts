@@ -4,25 +4,9 @@
  * refusals are the exact typed errors of protocol §6.2: exec on a stopped box → 409 `stopped`
  * (SDK `stopped: `), exec on a removed box → 404 `not_found` (SDK `box not found: `).
  */
-import type { TestContext } from 'vitest';
 import { drain, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
 import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-// The harness's boxName counter restarts in every test file, so files running in parallel
-// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
-test.override('boxName', ({ run }) => {
-  const salt = Math.random().toString(36).slice(2, 8);
-  let n = 0;
-  return () => {
-    n += 1;
-    return `${run.namePrefix}${salt}-${n}`;
-  };
-});
-
-/** vitest sets up only destructured fixtures, so cases destructure and hand the marker its context. */
-const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, bugs: string[], body: () => Promise<void>) =>
-  detects(bugs, body)(ctx as TestContext);
 
 /** Starts a long command and returns once it has provably started (it printed "ready"). */
 async function startLong(
@@ -66,33 +50,31 @@ describe.concurrent('executions and box shutdown', () => {
   test(
     'exec on a stopped box is a typed `stopped` error',
     ports('test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'),
-    async ({ box, rest, task, annotate }) =>
-      marked({ task, annotate }, ['exec-stopped-500'], async () => {
-        await box.stop();
-        await expect(box.exec('echo', ['must-not-run'])).rejects.toThrow(/^stopped: /);
-        const res = await rest.startExec(box.id, { command: 'echo', args: ['must-not-run'] });
-        expect(res.status, res.text).toBe(409);
-        expect(res.envelope).toMatchObject({ code: 'stopped', type: 'StoppedError' });
-        // And the box is still usable once started again.
-        await box.start();
-        const ex = await box.exec('echo', ['back']);
-        const [out, res2] = await Promise.all([ex.stdout().then(drain), ex.wait()]);
-        expect({ out, exitCode: res2.exitCode }).toEqual({ out: 'back\n', exitCode: 0 });
-      }),
+    detects(['exec-stopped-500'], async ({ box, rest }) => {
+      await box.stop();
+      await expect(box.exec('echo', ['must-not-run'])).rejects.toThrow(/^stopped: /);
+      const res = await rest.startExec(box.id, { command: 'echo', args: ['must-not-run'] });
+      expect(res.status, res.text).toBe(409);
+      expect(res.envelope).toMatchObject({ code: 'stopped', type: 'StoppedError' });
+      // And the box is still usable once started again.
+      await box.start();
+      const ex = await box.exec('echo', ['back']);
+      const [out, res2] = await Promise.all([ex.stdout().then(drain), ex.wait()]);
+      expect({ out, exitCode: res2.exitCode }).toEqual({ out: 'back\n', exitCode: 0 });
+    }),
   );
 
   test(
     'exec after remove is 404 not_found',
     ports('test_exec_after_box_removed_is_typed_error'),
-    async ({ rt, box, rest, task, annotate }) =>
-      marked({ task, annotate }, ['exec-removed-500'], async () => {
-        await rt.remove(box.id, true);
-        const res = await rest.startExec(box.id, { command: 'true', args: [] });
-        expect(res.status, res.text).toBe(404);
-        expect(res.envelope).toMatchObject({ code: 'not_found', type: 'NotFoundError' });
-        // The stale SDK handle gets the typed error too.
-        await expect(box.exec('true')).rejects.toThrow(/^box not found: /);
-      }),
+    detects(['exec-removed-500'], async ({ rt, box, rest }) => {
+      await rt.remove(box.id, true);
+      const res = await rest.startExec(box.id, { command: 'true', args: [] });
+      expect(res.status, res.text).toBe(404);
+      expect(res.envelope).toMatchObject({ code: 'not_found', type: 'NotFoundError' });
+      // The stale SDK handle gets the typed error too.
+      await expect(box.exec('true')).rejects.toThrow(/^box not found: /);
+    }),
   );
 
   test(

@@ -5,20 +5,8 @@
  * must carry every BoxMetrics / RuntimeMetrics field with its type, the SDK must surface the
  * same numbers, and counters move by exactly what the case did on a box nobody else touches.
  */
-import { test as base, describe, expect } from '../harness/fixtures/index.ts';
+import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-/** Per-worker unique box names; see errors.test.ts. */
-const test = base.extend<{ boxName: () => string }>({
-  boxName: async ({ run }, use) => {
-    let n = 0;
-    const salt = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
-    await use(() => {
-      n += 1;
-      return `${run.namePrefix}${salt}${n}`;
-    });
-  },
-});
 
 /** §3.4 BoxMetrics: counters are ints (required here: "all fields present"); gauges int|null. */
 const BOX_COUNTERS = [
@@ -110,6 +98,8 @@ describe('metrics', () => {
     async ({ rt, stack, boxName }) => {
       const box = await rt.create({ image: stack.images.busybox }, boxName());
       const before = await box.metrics();
+      // A fresh box has run nothing, so the counts below are exact totals, not just deltas.
+      expect(before).toMatchObject({ commandsExecutedTotal: 0, execErrorsTotal: 0 });
       for (const word of ['one', 'two', 'three']) {
         const ex = await box.exec('echo', [word]);
         expect((await ex.wait()).exitCode).toBe(0);

@@ -12,29 +12,13 @@
  * check and creates the box as asked. Both turn an over-limit create into a 201, so the
  * per-box cases claim both. Range errors (cpus=999 > 255) are errors.test.ts's business.
  */
-import type { TestContext } from 'vitest';
 import { createTrackedRuntime } from '../drivers/node-sdk/driver.ts';
 import { createRestDriver, type RestDriver } from '../drivers/rest/driver.ts';
 import { call, type RestResponse, type RestTarget } from '../drivers/rest/http.ts';
 import { createBoxTracker } from '../harness/fixtures/box-tracker.ts';
-import { test as base, describe, detects, expect } from '../harness/fixtures/index.ts';
+import { detects } from '../harness/fixtures/bug-case.ts';
+import { test as base, type CaseContext, describe, expect } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-/**
- * The harness's `boxName` counts per worker from 1 under one run-wide prefix, so files running
- * in parallel workers mint the same names (409 already_exists). Same sweepable shape
- * (`e2e-<pid>-<xxxx>-<digits>`), with digits unique to this worker and test.
- */
-const test = base.extend<{ boxName: () => string }>({
-  boxName: async ({ run }, use) => {
-    let n = 0;
-    const salt = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
-    await use(() => {
-      n += 1;
-      return `${run.namePrefix}${salt}${n}`;
-    });
-  },
-});
 
 interface Quotas {
   max_cpus: number;
@@ -59,6 +43,9 @@ interface OrgFixtures {
   orgs: { make(quotas: Partial<Quotas>): Promise<Org> };
 }
 
+/** A quota case's context; the harness's `detects` is typed for its own fixtures only. */
+type QuotaContext = CaseContext & OrgFixtures;
+
 /** Roomy defaults; each case tightens the one limit it is about. */
 const BASE: Quotas = {
   max_cpus: 2,
@@ -74,7 +61,7 @@ const BASE: Quotas = {
  * them) and with one scoped to the org (the default tracker deletes through the admin key,
  * which cannot see them — it would take a 404 as "already gone" and leak the box).
  */
-const qtest = test.extend<OrgFixtures>({
+const test = base.extend<OrgFixtures>({
   orgs: async ({ stack, tracker }, use) => {
     const made: ReturnType<typeof createBoxTracker>[] = [];
     const runtimes: { close(): void }[] = [];
@@ -125,10 +112,6 @@ const qtest = test.extend<OrgFixtures>({
   },
 });
 
-/** `detects()` returns `(ctx) => …`, which vitest's fixture parser refuses; see errors.test.ts. */
-const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, fn: (c: TestContext) => Promise<void>) =>
-  fn(ctx as TestContext);
-
 /** A quota refusal: 429 resource_exhausted envelope naming the resource, and nothing else in the body. */
 function expectQuotaRefusal(res: RestResponse, resource: RegExp): void {
   const what = `HTTP ${res.status} ${res.text.slice(0, 300)}`;
@@ -149,133 +132,133 @@ const sized = (image: string, name: string, cpus: number, memory_mib: number, di
 });
 
 describe('quota: per-box limits', () => {
-  qtest(
+  test(
     'cpus above the org per-box limit → 429 resource_exhausted, no box leaked (REST and SDK)',
     ports('test_cpus_above_per_box_limit_returns_4xx', 'test_quota_violation_does_not_silently_create_box'),
-    async ({ orgs, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['quota-not-enforced', 'create-oversize-clamped'], async () => {
-          const org = await orgs.make({ max_cpus: 1 });
-          const name = boxName();
-          const res = await org.rest.createBox(sized(stack.images.busybox, name, 2, 128, 1));
-          expectQuotaRefusal(res, /cpu/);
-          const sdkName = boxName();
-          await expect(
-            org
-              .sdk()
-              .create({ image: stack.images.busybox, cpus: 2, memoryMib: 128, diskSizeGb: 1 }, sdkName),
-          ).rejects.toThrow(/^resource exhausted: .*cpu/);
-          expect(await org.names()).toEqual([]);
-        }),
-      ),
+    detects(
+      ['quota-not-enforced', 'create-oversize-clamped'],
+      async ({ orgs, stack, boxName }: QuotaContext) => {
+        const org = await orgs.make({ max_cpus: 1 });
+        const name = boxName();
+        const res = await org.rest.createBox(sized(stack.images.busybox, name, 2, 128, 1));
+        expectQuotaRefusal(res, /cpu/);
+        const sdkName = boxName();
+        await expect(
+          org.sdk().create({ image: stack.images.busybox, cpus: 2, memoryMib: 128, diskSizeGb: 1 }, sdkName),
+        ).rejects.toThrow(/^resource exhausted: .*cpu/);
+        expect(await org.names()).toEqual([]);
+      },
+    ),
   );
 
-  qtest(
+  test(
     'memory above the org per-box limit → 429 resource_exhausted, no box leaked',
     ports('test_memory_above_per_box_limit_returns_4xx'),
-    async ({ orgs, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['quota-not-enforced', 'create-oversize-clamped'], async () => {
-          const org = await orgs.make({ max_memory_mib: 128 });
-          const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
-          expectQuotaRefusal(res, /memory/);
-          expect(await org.names()).toEqual([]);
-        }),
-      ),
+    detects(
+      ['quota-not-enforced', 'create-oversize-clamped'],
+      async ({ orgs, stack, boxName }: QuotaContext) => {
+        const org = await orgs.make({ max_memory_mib: 128 });
+        const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
+        expectQuotaRefusal(res, /memory/);
+        expect(await org.names()).toEqual([]);
+      },
+    ),
   );
 
-  qtest(
+  test(
     'disk above the org per-box limit → 429 resource_exhausted, no box leaked',
     ports('test_disk_above_per_box_limit_returns_4xx'),
-    async ({ orgs, stack, boxName, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['quota-not-enforced', 'create-oversize-clamped'], async () => {
-          const org = await orgs.make({ max_disk_gb: 2 });
-          const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 3));
-          expectQuotaRefusal(res, /disk/);
-          expect(await org.names()).toEqual([]);
-        }),
-      ),
+    detects(
+      ['quota-not-enforced', 'create-oversize-clamped'],
+      async ({ orgs, stack, boxName }: QuotaContext) => {
+        const org = await orgs.make({ max_disk_gb: 2 });
+        const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 3));
+        expectQuotaRefusal(res, /disk/);
+        expect(await org.names()).toEqual([]);
+      },
+    ),
   );
 
-  qtest(
-    'a box exactly at every per-box limit is created with those values (limits are inclusive)',
-    async ({ orgs, stack, boxName }) => {
-      const org = await orgs.make({ max_cpus: 1, max_memory_mib: 128, max_disk_gb: 2 });
-      const name = boxName();
-      const res = await org.rest.createBox(sized(stack.images.busybox, name, 1, 128, 2));
-      expect(res.status, res.text).toBe(201);
-      expect(res.json).toMatchObject({ name, cpus: 1, memory_mib: 128 });
-      expect(await org.names()).toEqual([name]);
-    },
-  );
+  test('a box exactly at every per-box limit is created with those values (limits are inclusive)', async ({
+    orgs,
+    stack,
+    boxName,
+  }) => {
+    const org = await orgs.make({ max_cpus: 1, max_memory_mib: 128, max_disk_gb: 2 });
+    const name = boxName();
+    const res = await org.rest.createBox(sized(stack.images.busybox, name, 1, 128, 2));
+    expect(res.status, res.text).toBe(201);
+    expect(res.json).toMatchObject({ name, cpus: 1, memory_mib: 128 });
+    expect(await org.names()).toEqual([name]);
+  });
 });
 
 describe('quota: org totals', () => {
-  qtest(
-    'boxes beyond max_boxes → 429 resource_exhausted; removing one frees the slot',
-    async ({ orgs, stack, boxName }) => {
-      const org = await orgs.make({ max_boxes: 2 });
-      const body = () => sized(stack.images.busybox, boxName(), 1, 64, 1);
-      const [a, b] = await Promise.all([org.rest.createBox(body()), org.rest.createBox(body())]);
-      expect([a!.status, b!.status]).toEqual([201, 201]);
-      const third = await org.rest.createBox(body());
-      expectQuotaRefusal(third, /max_boxes|box count/);
-      expect((await org.names()).sort()).toEqual([a!.json!.name, b!.json!.name].sort());
-      const removed = await org.rest.tenant('DELETE', `/boxes/${a!.json!.box_id}`, {
-        query: { force: 'true' },
-      });
-      expect(removed.status).toBe(204);
-      const again = await org.rest.createBox(body());
-      expect(again.status, again.text).toBe(201);
-    },
-  );
+  test('boxes beyond max_boxes → 429 resource_exhausted; removing one frees the slot', async ({
+    orgs,
+    stack,
+    boxName,
+  }) => {
+    const org = await orgs.make({ max_boxes: 2 });
+    const body = () => sized(stack.images.busybox, boxName(), 1, 64, 1);
+    const [a, b] = await Promise.all([org.rest.createBox(body()), org.rest.createBox(body())]);
+    expect([a!.status, b!.status]).toEqual([201, 201]);
+    const third = await org.rest.createBox(body());
+    expectQuotaRefusal(third, /max_boxes|box count/);
+    expect((await org.names()).sort()).toEqual([a!.json!.name, b!.json!.name].sort());
+    const removed = await org.rest.tenant('DELETE', `/boxes/${a!.json!.box_id}`, {
+      query: { force: 'true' },
+    });
+    expect(removed.status).toBe(204);
+    const again = await org.rest.createBox(body());
+    expect(again.status, again.text).toBe(201);
+  });
 
-  qtest(
-    'cpus summed over live boxes above max_total_cpus → 429; a box that still fits is created',
-    async ({ orgs, stack, boxName }) => {
-      const org = await orgs.make({ max_cpus: 2, max_total_cpus: 3 });
-      const first = await org.rest.createBox(sized(stack.images.busybox, boxName(), 2, 64, 1));
-      expect(first.status, first.text).toBe(201);
-      expectQuotaRefusal(
-        await org.rest.createBox(sized(stack.images.busybox, boxName(), 2, 64, 1)),
-        /total cpus|max_total_cpus/,
-      );
-      const fits = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 64, 1));
-      expect(fits.status, fits.text).toBe(201);
-      expect(await org.names()).toHaveLength(2);
-    },
-  );
+  test('cpus summed over live boxes above max_total_cpus → 429; a box that still fits is created', async ({
+    orgs,
+    stack,
+    boxName,
+  }) => {
+    const org = await orgs.make({ max_cpus: 2, max_total_cpus: 3 });
+    const first = await org.rest.createBox(sized(stack.images.busybox, boxName(), 2, 64, 1));
+    expect(first.status, first.text).toBe(201);
+    expectQuotaRefusal(
+      await org.rest.createBox(sized(stack.images.busybox, boxName(), 2, 64, 1)),
+      /total cpus|max_total_cpus/,
+    );
+    const fits = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 64, 1));
+    expect(fits.status, fits.text).toBe(201);
+    expect(await org.names()).toHaveLength(2);
+  });
 
-  qtest(
-    'memory summed over live boxes above max_total_memory_mib → 429 resource_exhausted',
-    async ({ orgs, stack, boxName }) => {
-      const org = await orgs.make({ max_memory_mib: 256, max_total_memory_mib: 384 });
-      const first = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
-      expect(first.status, first.text).toBe(201);
-      expectQuotaRefusal(
-        await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1)),
-        /total memory|max_total_memory_mib/,
-      );
-      expect(await org.names()).toHaveLength(1);
-    },
-  );
+  test('memory summed over live boxes above max_total_memory_mib → 429 resource_exhausted', async ({
+    orgs,
+    stack,
+    boxName,
+  }) => {
+    const org = await orgs.make({ max_memory_mib: 256, max_total_memory_mib: 384 });
+    const first = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
+    expect(first.status, first.text).toBe(201);
+    expectQuotaRefusal(
+      await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1)),
+      /total memory|max_total_memory_mib/,
+    );
+    expect(await org.names()).toHaveLength(1);
+  });
 
-  qtest(
-    'parallel creates cannot overshoot max_boxes: exactly the quota succeeds, the rest get 429',
-    async ({ orgs, stack, boxName }) => {
-      const org = await orgs.make({ max_boxes: 2 });
-      const results = await Promise.all(
-        Array.from({ length: 5 }, () => org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 64, 1))),
-      );
-      const statuses = results.map((r) => r.status).sort();
-      expect(statuses, results.map((r) => r.text).join('\n')).toEqual([201, 201, 429, 429, 429]);
-      for (const r of results.filter((x) => x.status === 429)) expectQuotaRefusal(r, /max_boxes|box count/);
-      const created = results.filter((r) => r.status === 201).map((r) => r.json!.name);
-      expect((await org.names()).sort()).toEqual(created.sort());
-    },
-  );
+  test('parallel creates cannot overshoot max_boxes: exactly the quota succeeds, the rest get 429', async ({
+    orgs,
+    stack,
+    boxName,
+  }) => {
+    const org = await orgs.make({ max_boxes: 2 });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 64, 1))),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses, results.map((r) => r.text).join('\n')).toEqual([201, 201, 429, 429, 429]);
+    for (const r of results.filter((x) => x.status === 429)) expectQuotaRefusal(r, /max_boxes|box count/);
+    const created = results.filter((r) => r.status === 201).map((r) => r.json!.name);
+    expect((await org.names()).sort()).toEqual(created.sort());
+  });
 });

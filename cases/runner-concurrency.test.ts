@@ -9,17 +9,6 @@ import type { BoxJson, RestDriver } from '../drivers/rest/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
-// The harness's boxName counter restarts in every test file, so files running in parallel
-// mint the same names (409 already_exists); salt them per test until the fixture is fixed.
-test.override('boxName', ({ run }) => {
-  const salt = Math.random().toString(36).slice(2, 8);
-  let n = 0;
-  return () => {
-    n += 1;
-    return `${run.namePrefix}${salt}-${n}`;
-  };
-});
-
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 
 /** Each box echoes its own id: a box answering for another would show here. */
@@ -134,9 +123,10 @@ describe('runner concurrency', () => {
   );
 
   test(
-    'a raced double stop answers the stopped box or 409, never 5xx',
+    'double stop, raced: two concurrent stops each answer the stopped box or 409 invalid_state, at least one 200, never 5xx; the box ends stopped',
     ports('test_double_stop_is_idempotent_or_typed_409'),
     async ({ box, rest }) => {
+      // The sequential contract (first stop 200, then a stop of the stopped box) is errors.test.ts's.
       const [first, second] = await Promise.all([
         rest.tenant('POST', `/boxes/${box.id}/stop`),
         rest.tenant('POST', `/boxes/${box.id}/stop`),
@@ -150,6 +140,7 @@ describe('runner concurrency', () => {
       expect(info.json).toMatchObject({ box_id: box.id, status: 'stopped' });
     },
   );
+
   test(
     'an unread 10 MiB stdout does not block another exec on the same box',
     ports('test_unread_large_stdout_does_not_block_same_box_exec'),

@@ -10,7 +10,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, type TestContext } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { createProgress } from '../bootstrap/core/progress.ts';
 import type { ExecOutcome } from '../drivers/protocol.ts';
 import { type PyBoxInfo, type PyOp, type PyOpResult, runPythonOps } from '../drivers/python/driver.ts';
@@ -59,13 +59,6 @@ const sh = (script: string, extra: Partial<Extract<PyOp, { op: 'exec' }>> = {}):
   args: ['-c', script],
   ...extra,
 });
-
-/**
- * vitest only sets up the fixtures a test function destructures, so a case destructures them
- * and hands the strict xfail marker what it needs (see cases/errors.test.ts).
- */
-const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, bugs: string[], body: () => Promise<void>) =>
-  detects(bugs, body)(ctx as TestContext);
 
 /** Upstream's heuristic for "a typed error, not a crash"; kept next to the exact class check. */
 const notInternal = (msg: string | null) => expect(msg ?? '').not.toMatch(/500|Internal/);
@@ -162,22 +155,21 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'a binary that does not exist is refused with a typed ExecutionError',
     ports('test_nonexistent_command_returns_error'),
-    async ({ stack, tracker, clock, image, boxName, task, annotate }) =>
-      marked({ task, annotate }, ['exec-spawn-500'], async () => {
-        const [, missing] = await py({ stack, tracker, clock }, [
-          { op: 'create', image, name: boxName() },
-          { op: 'exec', command: '/nonexistent/binary' },
-        ]);
-        expect(missing).toMatchObject({ error_type: 'ExecutionError', error_code: 'execution_failed' });
-        expect(missing!.error).toMatch(/^Execution error: .*\/nonexistent\/binary/);
-        expect(missing!.result).toMatchObject({
-          driver: 'python-sdk',
-          exitCode: null,
-          stdout: '',
-          stderr: '',
-        });
-        notInternal(missing!.error);
-      }),
+    detects(['exec-spawn-500'], async ({ stack, tracker, clock, image, boxName }) => {
+      const [, missing] = await py({ stack, tracker, clock }, [
+        { op: 'create', image, name: boxName() },
+        { op: 'exec', command: '/nonexistent/binary' },
+      ]);
+      expect(missing).toMatchObject({ error_type: 'ExecutionError', error_code: 'execution_failed' });
+      expect(missing!.error).toMatch(/^Execution error: .*\/nonexistent\/binary/);
+      expect(missing!.result).toMatchObject({
+        driver: 'python-sdk',
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+      });
+      notInternal(missing!.error);
+    }),
   );
 
   test(
@@ -264,34 +256,32 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'exec on a stopped box raises StoppedError (not a 500)',
     ports('test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'),
-    async ({ stack, tracker, clock, image, boxName, task, annotate }) =>
-      marked({ task, annotate }, ['exec-stopped-500'], async () => {
-        const [, stop, execStopped] = await py({ stack, tracker, clock }, [
-          { op: 'create', image, name: boxName() },
-          { op: 'stop' },
-          { op: 'exec', command: 'true' },
-        ]);
-        ok(stop);
-        expect(execStopped).toMatchObject({ error_type: 'StoppedError', error_code: 'stopped' });
-        expect(execStopped!.result).toMatchObject({ exitCode: null });
-        notInternal(execStopped!.error);
-      }),
+    detects(['exec-stopped-500'], async ({ stack, tracker, clock, image, boxName }) => {
+      const [, stop, execStopped] = await py({ stack, tracker, clock }, [
+        { op: 'create', image, name: boxName() },
+        { op: 'stop' },
+        { op: 'exec', command: 'true' },
+      ]);
+      ok(stop);
+      expect(execStopped).toMatchObject({ error_type: 'StoppedError', error_code: 'stopped' });
+      expect(execStopped!.result).toMatchObject({ exitCode: null });
+      notInternal(execStopped!.error);
+    }),
   );
 
   test(
     'exec after remove raises NotFoundError (not a 500)',
     ports('test_exec_after_box_removed_is_typed_error'),
-    async ({ stack, tracker, clock, image, boxName, task, annotate }) =>
-      marked({ task, annotate }, ['exec-removed-500'], async () => {
-        const [, removed, execRemoved] = await py({ stack, tracker, clock }, [
-          { op: 'create', image, name: boxName() },
-          { op: 'remove', force: true },
-          { op: 'exec', command: 'true' },
-        ]);
-        ok(removed);
-        expect(execRemoved).toMatchObject({ error_type: 'NotFoundError', error_code: 'not_found' });
-        notInternal(execRemoved!.error);
-      }),
+    detects(['exec-removed-500'], async ({ stack, tracker, clock, image, boxName }) => {
+      const [, removed, execRemoved] = await py({ stack, tracker, clock }, [
+        { op: 'create', image, name: boxName() },
+        { op: 'remove', force: true },
+        { op: 'exec', command: 'true' },
+      ]);
+      ok(removed);
+      expect(execRemoved).toMatchObject({ error_type: 'NotFoundError', error_code: 'not_found' });
+      notInternal(execRemoved!.error);
+    }),
   );
 
   test(

@@ -25,26 +25,9 @@
  * two-sided gate used ROUNDS=5 (2 execs per box); raise it when hunting a rare race.
  */
 import pLimit from 'p-limit';
-import type { TestContext } from 'vitest';
 import { runSdkExec, type SdkBox } from '../drivers/node-sdk/driver.ts';
-import { test as base, describe, detects, expect } from '../harness/fixtures/index.ts';
+import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-/**
- * The harness's `boxName` counts per worker from 1 under one run-wide prefix, so files running
- * in parallel workers mint the same names (409 already_exists). Same sweepable shape
- * (`e2e-<pid>-<xxxx>-<digits>`), with digits unique to this worker and test.
- */
-const test = base.extend<{ boxName: () => string }>({
-  boxName: async ({ run }, use) => {
-    let n = 0;
-    const salt = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
-    await use(() => {
-      n += 1;
-      return `${run.namePrefix}${salt}${n}`;
-    });
-  },
-});
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -76,10 +59,6 @@ function parseRounds(raw: string | undefined): { boxes: number; execs: number } 
   return { boxes, execs };
 }
 
-/** `detects()` returns `(ctx) => …`, which vitest's fixture parser refuses; see errors.test.ts. */
-const marked = (ctx: Pick<TestContext, 'task' | 'annotate'>, fn: (c: TestContext) => Promise<void>) =>
-  fn(ctx as TestContext);
-
 const lineCount = (s: string) => s.split('\n').filter((l) => l !== '').length;
 
 describe('exec stdout race (#563)', () => {
@@ -88,61 +67,57 @@ describe('exec stdout race (#563)', () => {
   test(
     `short commands do not lose stdout: ${N} boxes × ${M} execs, loss ≤ ${MAX_LOSS * 100} %`,
     { ...ports('test_short_command_stdout_not_dropped'), timeout: 60_000 + N * M * 1_000 },
-    async ({ boxFactory, stack, task, annotate }) =>
-      marked(
-        { task, annotate },
-        detects(['exec-stdout-drop'], async () => {
-          const boxes = await boxFactory.make(N, { image: stack.images.busybox });
-          const limit = pLimit(CONCURRENCY);
-          const jobs: Array<{ box: SdkBox; via: 'direct' | 'sh -c' }> = [];
-          for (let i = 0; i < M; i++) {
-            for (const box of boxes) jobs.push({ box, via: i % 2 === 0 ? 'direct' : 'sh -c' });
-          }
-          const outcomes = await Promise.all(
-            jobs.map(({ box, via }) =>
-              limit(() =>
-                runSdkExec(
-                  box,
-                  via === 'direct'
-                    ? { command: 'cat', args: ['/etc/os-release'] }
-                    : { command: 'sh', args: ['-c', 'cat /etc/os-release'] },
-                ),
-              ),
+    detects(['exec-stdout-drop'], async ({ boxFactory, stack, task, annotate }) => {
+      const boxes = await boxFactory.make(N, { image: stack.images.busybox });
+      const limit = pLimit(CONCURRENCY);
+      const jobs: Array<{ box: SdkBox; via: 'direct' | 'sh -c' }> = [];
+      for (let i = 0; i < M; i++) {
+        for (const box of boxes) jobs.push({ box, via: i % 2 === 0 ? 'direct' : 'sh -c' });
+      }
+      const outcomes = await Promise.all(
+        jobs.map(({ box, via }) =>
+          limit(() =>
+            runSdkExec(
+              box,
+              via === 'direct'
+                ? { command: 'cat', args: ['/etc/os-release'] }
+                : { command: 'sh', args: ['-c', 'cat /etc/os-release'] },
             ),
-          );
+          ),
+        ),
+      );
 
-          const histogram: Record<string, number> = {};
-          for (const o of outcomes) {
-            const k = String(lineCount(o.stdout));
-            histogram[k] = (histogram[k] ?? 0) + 1;
-          }
-          const lost = outcomes.filter((o) => o.stdout === '').length;
-          const rate = lost / outcomes.length;
-          task.meta.histogram = histogram;
-          task.meta.stdoutLoss = { lost, total: outcomes.length, rate, maxLoss: MAX_LOSS };
-          const byVia = (v: string) => {
-            const mine = outcomes.filter((_, i) => jobs[i]!.via === v);
-            return `${v} ${mine.filter((o) => o.stdout === '').length}/${mine.length}`;
-          };
-          const shape = Object.entries(histogram)
-            .sort(([a], [b]) => Number(a) - Number(b))
-            .map(([lines, n]) => `${lines} lines: ${n}`)
-            .join(', ');
-          await annotate(
-            `stdout loss ${lost}/${outcomes.length} (${(rate * 100).toFixed(1)} %; ${byVia('direct')}, ${byVia('sh -c')}); lines per exec → count: ${shape}`,
-            'histogram',
-          );
+      const histogram: Record<string, number> = {};
+      for (const o of outcomes) {
+        const k = String(lineCount(o.stdout));
+        histogram[k] = (histogram[k] ?? 0) + 1;
+      }
+      const lost = outcomes.filter((o) => o.stdout === '').length;
+      const rate = lost / outcomes.length;
+      task.meta.histogram = histogram;
+      task.meta.stdoutLoss = { lost, total: outcomes.length, rate, maxLoss: MAX_LOSS };
+      const byVia = (v: string) => {
+        const mine = outcomes.filter((_, i) => jobs[i]!.via === v);
+        return `${v} ${mine.filter((o) => o.stdout === '').length}/${mine.length}`;
+      };
+      const shape = Object.entries(histogram)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([lines, n]) => `${lines} lines: ${n}`)
+        .join(', ');
+      await annotate(
+        `stdout loss ${lost}/${outcomes.length} (${(rate * 100).toFixed(1)} %; ${byVia('direct')}, ${byVia('sh -c')}); lines per exec → count: ${shape}`,
+        'histogram',
+      );
 
-          // The call itself must succeed every time: a loss is silent, not an error.
-          expect(outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
-          expect(outcomes.map((o) => o.exitCode)).toEqual(outcomes.map(() => 0));
-          expect(rate, `stdout loss ${lost}/${outcomes.length}; histogram ${shape}`).toBeLessThanOrEqual(
-            MAX_LOSS,
-          );
-          const received = new Set(outcomes.filter((o) => o.stdout !== '').map((o) => o.stdout));
-          expect(received.size, `non-empty stdouts differ (truncation): histogram ${shape}`).toBe(1);
-          expect([...received][0]).toMatch(/^ID=/m);
-        }),
-      ),
+      // The call itself must succeed every time: a loss is silent, not an error.
+      expect(outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
+      expect(outcomes.map((o) => o.exitCode)).toEqual(outcomes.map(() => 0));
+      expect(rate, `stdout loss ${lost}/${outcomes.length}; histogram ${shape}`).toBeLessThanOrEqual(
+        MAX_LOSS,
+      );
+      const received = new Set(outcomes.filter((o) => o.stdout !== '').map((o) => o.stdout));
+      expect(received.size, `non-empty stdouts differ (truncation): histogram ${shape}`).toBe(1);
+      expect([...received][0]).toMatch(/^ID=/m);
+    }),
   );
 });

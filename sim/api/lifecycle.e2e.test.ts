@@ -3,6 +3,7 @@
  * transparent attach/files proxying, restart durability, and a runner dying mid-life.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { request } from 'undici';
@@ -67,6 +68,21 @@ function attach(id: string, eid: string, onOpen?: (ws: WebSocket) => void): Prom
     ws.on('error', reject);
   });
 }
+
+describe('image pinning', () => {
+  it('pins a box to the manifest digest its tag had at create time', async () => {
+    const created = await call(sim, 'POST', '/v1/default/boxes', { json: { image: TEST_IMAGE } });
+    expect(created.status, created.text).toBe(201);
+    try {
+      // The runner journal records the reference it was asked to run: repo@sha256:<digest>.
+      const journal = await readFile(join(sim.stack.stateDir, 'runner.journal.jsonl'), 'utf8');
+      const line = journal.split('\n').find((l) => l.includes(`"box_id":"${created.json.box_id}"`) && l.includes('"op":"create"'));
+      expect(line).toMatch(/boxlite-e2e\/busybox@sha256:[0-9a-f]{64}/);
+    } finally {
+      await call(sim, 'DELETE', `/v1/default/boxes/${created.json.box_id}?force=true`);
+    }
+  });
+});
 
 describe('box state over raw REST', () => {
   it('mints 12-char base62 ids, refuses duplicate names, logs the created id', async () => {

@@ -57,13 +57,18 @@ export function resolveImage(image: string, registry: string): ResolvedImage {
   return { ref: `${registry}/${repository}${sep}${reference}`, repository, reference };
 }
 
-/** Throws 422 image_pull_failed when the manifest is absent, 503 when the registry is down. */
+/**
+ * Throws 422 image_pull_failed when the manifest is absent, 503 when the registry is down.
+ * Returns the full reference pinned to the manifest digest: a tag pushed again with new
+ * content must not leave the runner on its stale local copy (the real API pins snapshots too).
+ */
 export async function checkImageExists(
   image: string,
   resolved: ResolvedImage,
   registry: string,
-): Promise<void> {
+): Promise<string> {
   let status: number;
+  let digest: string | undefined;
   try {
     const res = await request(
       `http://${registry}/v2/${resolved.repository}/manifests/${resolved.reference}`,
@@ -75,6 +80,8 @@ export async function checkImageExists(
       },
     );
     status = res.statusCode;
+    const header = res.headers['docker-content-digest'];
+    digest = typeof header === 'string' && header.startsWith('sha256:') ? header : undefined;
     await res.body.dump();
   } catch (err) {
     throw new ApiError(
@@ -82,7 +89,7 @@ export async function checkImageExists(
       `image registry ${registry} is unreachable: ${(err as Error).message}`,
     );
   }
-  if (status === 200) return;
+  if (status === 200) return digest ? `${registry}/${resolved.repository}@${digest}` : resolved.ref;
   if (status === 404) {
     throw new ApiError(
       'image_pull_failed',

@@ -44,11 +44,18 @@ const wsStatus = (url: string, headers: Record<string, string>) =>
   });
 
 describe('public routes and auth', () => {
-  it('serves health and config without auth; config advertises all capabilities', async () => {
+  it('serves health and config without auth; config advertises only what the sim implements', async () => {
     expect((await call(sim, 'GET', '/health', { key: null })).json).toMatchObject({ status: 'ok' });
     const c = await call(sim, 'GET', '/v1/config', { key: null });
-    expect(Object.values(c.json.capabilities)).toEqual([true, true, true, true, true]);
+    expect(c.json.capabilities).toEqual({
+      snapshots_enabled: false,
+      clone_enabled: false,
+      export_enabled: false,
+      import_enabled: false,
+      linux_capabilities_enabled: true,
+    });
   });
+
 
   it.each([
     ['missing', null],

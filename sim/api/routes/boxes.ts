@@ -65,14 +65,14 @@ const create: Handler = async (ctx, app) => {
   const org = ctx.principal.org;
   const spec = validateCreate(await readJson(ctx.req), org, app.bugs);
   const image = resolveImage(spec.image, app.cfg.registry);
-  await checkImageExists(spec.image, image, app.cfg.registry);
+  const pinnedRef = await checkImageExists(spec.image, image, app.cfg.registry);
   const id = newBoxId();
   ctx.boxId = id;
   await reserveBox(app.db, org, {
     id,
     name: spec.name,
     image: spec.image,
-    image_ref: image.ref,
+    image_ref: pinnedRef,
     cpus: spec.cpus,
     memory_mib: spec.memory_mib,
     disk_size_gb: spec.disk_size_gb,
@@ -87,7 +87,7 @@ const create: Handler = async (ctx, app) => {
   });
   const runnerBody = {
     box_id: id,
-    image: image.ref,
+    image: pinnedRef,
     cpus: spec.cpus,
     memory_mib: spec.memory_mib,
     ...(spec.env ? { env: spec.env } : {}),
