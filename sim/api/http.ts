@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BugId } from '../bugs.ts';
 import type { ApiConfig } from './config.ts';
 import type { Db } from './db.ts';
-import { ApiError, envelope } from './errors.ts';
+import { ApiError } from './errors.ts';
 import type { BoxLocks } from './locks.ts';
 import type { RunnerClient, RunnerReply } from './runner-client.ts';
 import type { Principal } from './store.ts';
@@ -29,19 +29,7 @@ export interface Ctx {
 
 export type Handler = (ctx: Ctx, app: App) => Promise<void>;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-export function sendError(res: ServerResponse, err: ApiError): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  sendJson(res, err.status, envelope(err.code, err.message));
-}
+export { sendError, sendJson } from '../shared/envelope.ts';
 
 export function sendNoContent(res: ServerResponse): void {
   res.writeHead(204);

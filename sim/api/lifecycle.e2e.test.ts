@@ -76,7 +76,9 @@ describe('image pinning', () => {
     try {
       // The runner journal records the reference it was asked to run: repo@sha256:<digest>.
       const journal = await readFile(join(sim.stack.stateDir, 'runner.journal.jsonl'), 'utf8');
-      const line = journal.split('\n').find((l) => l.includes(`"box_id":"${created.json.box_id}"`) && l.includes('"op":"create"'));
+      const line = journal
+        .split('\n')
+        .find((l) => l.includes(`"box_id":"${created.json.box_id}"`) && l.includes('"op":"create"'));
       expect(line).toMatch(/boxlite-e2e\/busybox@sha256:[0-9a-f]{64}/);
     } finally {
       await call(sim, 'DELETE', `/v1/default/boxes/${created.json.box_id}?force=true`);

@@ -56,7 +56,6 @@ describe('public routes and auth', () => {
     });
   });
 
-
   it.each([
     ['missing', null],
     ['unknown hex', 'ab'.repeat(24)],

@@ -10,19 +10,7 @@ import { ApiError, badRequest } from './errors.ts';
 export const JSON_LIMIT = 1 << 20;
 export const TAR_LIMIT = 512 << 20;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-export function sendError(res: ServerResponse, err: ApiError): void {
-  if (res.headersSent) {
-    res.destroy(err);
-    return;
-  }
-  sendJson(res, err.status, err.envelope());
-}
+export { sendError, sendJson } from '../shared/envelope.ts';
 
 export function sendEmpty(res: ServerResponse, status = 204): void {
   res.writeHead(status);
