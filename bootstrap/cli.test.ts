@@ -1,0 +1,52 @@
+/** Bad input at the command line: one clear line on stderr, exit 2, nothing touched. */
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './core/paths.ts';
+
+async function run(script: string, args: string[], env: Record<string, string> = {}) {
+  const stateDir = await mkdtemp(join(tmpdir(), 'cli-'));
+  const res = await execa(process.execPath, [join(REPO_ROOT, script), ...args], {
+    env: { ...process.env, BOXLITE_E2E_STATE_DIR: stateDir, ...env },
+    reject: false,
+  });
+  return { ...res, stateDir };
+}
+
+describe('CLI bad input', () => {
+  it.each([
+    [
+      'bootstrap/setup.ts',
+      [],
+      { BOXLITE_E2E_PROVIDER: 'kubernetes' },
+      /^e2e:setup: BOXLITE_E2E_PROVIDER="kubernetes" is not one of: host, containers$/,
+    ],
+    ['bootstrap/setup.ts', ['--frobnicate'], {}, /^e2e:setup: Unknown option '--frobnicate'/],
+    [
+      'bootstrap/setup.ts',
+      [],
+      { BOXLITE_E2E_REDIS_PORT: 'x' },
+      /^e2e:setup: BOXLITE_E2E_REDIS_PORT="x" is not a TCP port/,
+    ],
+    [
+      'bootstrap/teardown.ts',
+      ['--wipe'],
+      {},
+      /^e2e:teardown: Unknown option '--wipe'.*\(flags: --wipe-data, --full\)$/,
+    ],
+    ['harness/cli/e2e.ts', ['--markers', 'maybe'], {}, /^e2e: --markers takes on or off$/],
+  ] as const)('%s %j %j → exit 2 with one line', async (script, args, env, message) => {
+    const res = await run(script, [...args], { ...env });
+    expect(res.exitCode).toBe(2);
+    const lines = res.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    // Nothing was provisioned: the state dir is still empty.
+    expect(await readdir(res.stateDir)).toEqual([]);
+  });
+});
