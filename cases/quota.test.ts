@@ -16,8 +16,7 @@ import { createTrackedRuntime } from '../drivers/node-sdk/driver.ts';
 import { createRestDriver, type RestDriver } from '../drivers/rest/driver.ts';
 import { call, type RestResponse, type RestTarget } from '../drivers/rest/http.ts';
 import { createBoxTracker } from '../harness/fixtures/box-tracker.ts';
-import { detects } from '../harness/fixtures/bug-case.ts';
-import { test as base, type CaseContext, describe, expect } from '../harness/fixtures/index.ts';
+import { test as base, type CaseContext, describe, detects, expect } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
 interface Quotas {
@@ -43,7 +42,10 @@ interface OrgFixtures {
   orgs: { make(quotas: Partial<Quotas>): Promise<Org> };
 }
 
-/** A quota case's context; the harness's `detects` is typed for its own fixtures only. */
+/**
+ * A quota case's context. Bodies handed to `detects` annotate their parameter with it (rather
+ * than `detects<QuotaContext>(…)`, which the teeth scanner's `detects([` pattern would miss).
+ */
 type QuotaContext = CaseContext & OrgFixtures;
 
 /** Roomy defaults; each case tightens the one limit it is about. */
