@@ -91,6 +91,20 @@ describe('errors: create', () => {
   );
 
   test(
+    'Node SDK errors are typed by prefix: unknown image → images error, unknown box → box not found',
+    ports('test_node_errors'),
+    async ({ rt, boxName }) => {
+      const image = await rt
+        .create({ image: 'boxlite-e2e/no-such-image:404' }, boxName())
+        .catch((e: Error) => e);
+      expect(String((image as Error).message)).toMatch(/^images error: /);
+      expect(await rt.getInfo('zzzzzzzzzzzz')).toBeNull();
+      const gone = await rt.remove('zzzzzzzzzzzz', true).catch((e: Error) => e);
+      expect(String((gone as Error).message)).toMatch(/^box not found: /);
+    },
+  );
+
+  test(
     'cpus=0 → 400 invalid_argument, nothing created',
     { ...ports('test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx') },
     detects(['create-invalid-accepted'], async ({ rest, stack, boxName }) => {
