@@ -50,6 +50,8 @@ if (import.meta.main) {
     await writeFile(join(dir, 'teeth.md'), md);
     await writeFile(join(dir, 'teeth.json'), `${JSON.stringify(rows, null, 2)}\n`);
     process.stdout.write(md);
-    if (rows.some((r) => !r.detected)) process.exitCode = 1;
+    const undetected = rows.filter((r) => !r.detected).length;
+    process.stdout.write(`\nteeth: ${rows.length - undetected} passed, ${undetected} failed\n`);
+    if (undetected) process.exitCode = 1;
   });
 }
