@@ -1,6 +1,6 @@
 /** The teardown pipeline: sim components → services → stack file → (data) → (secrets). */
 import { readdir, rm } from 'node:fs/promises';
-import { stopSim } from '../sim/launch.ts';
+import { removeSimBoxes, stopSim } from '../sim/launch.ts';
 import { readConfig, SERVICE_NAMES } from './core/config.ts';
 import { statePaths } from './core/paths.ts';
 import { createProgress, secondsSince } from './core/progress.ts';
@@ -45,12 +45,17 @@ export async function teardownStack(opts: TeardownOptions): Promise<string> {
     const name = file.slice(0, -'.state.json'.length);
     await stopSupervised(paths.runDir, name, `\0never-matches\0`);
   }
-  if (opts.wipeData) await rm(paths.dataDir, { recursive: true, force: true });
+  let boxes = 0;
+  if (opts.wipeData) {
+    boxes = await removeSimBoxes(paths.stateDir, config.dockerHost);
+    await rm(paths.dataDir, { recursive: true, force: true });
+  }
   if (opts.full) {
     await rm(paths.secretsFile, { force: true });
     await rm(paths.runDir, { recursive: true, force: true });
     await rm(paths.logDir, { recursive: true, force: true });
   }
   const kept = opts.full ? 'kept: image cache' : opts.wipeData ? 'kept: secrets' : 'kept: data and secrets';
-  return `stack down: ${stopped} services stopped in ${secondsSince(t0)} (${kept}; state dir ${paths.stateDir})`;
+  const dropped = boxes ? `, ${boxes} sim box(es) removed` : '';
+  return `stack down: ${stopped} services stopped${dropped} in ${secondsSince(t0)} (${kept}; state dir ${paths.stateDir})`;
 }

@@ -20,7 +20,10 @@ import {
   stopSupervised,
 } from '../bootstrap/providers/host/supervised.ts';
 import { waitHealthy } from '../bootstrap/services/index.ts';
+import { dockerClient } from '../bootstrap/system/docker-engine.ts';
 import { parseBugs } from './bugs.ts';
+import { LABEL_RUNNER } from './runner/box-spec.ts';
+import { runnerIdFor } from './runner/config.ts';
 
 const RUNNER_MAIN = fileURLToPath(new URL('./runner/main.ts', import.meta.url));
 const API_MAIN = fileURLToPath(new URL('./api/main.ts', import.meta.url));
@@ -146,6 +149,25 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
   // A restarted runner may sit on another port: the API must then restart to forward to it.
   const apiPrev = stack.runner === previousRunner ? stack.api : undefined;
   stack.api = await startComponent('api', opts, apiPrev, bugs, () => ['--runner-url', runnerUrl], codeHash);
+}
+
+/**
+ * Removes the boxes (containers) the stack's runner made: they are data, so they go with
+ * `--wipe-data`, and stay (re-adopted by the next runner) otherwise.
+ */
+export async function removeSimBoxes(stateDir: string, dockerHost: string): Promise<number> {
+  const docker = dockerClient(dockerHost, 10_000);
+  const filters = JSON.stringify({ label: [`${LABEL_RUNNER}=${runnerIdFor(stateDir)}`] });
+  const boxes = await docker.listContainers({ all: true, filters }).catch(() => []);
+  await Promise.all(
+    boxes.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
+  return boxes.length;
 }
 
 export async function stopSim(stack: StackFile, paths: StatePaths): Promise<void> {
