@@ -16,6 +16,7 @@ import { createTrackedRuntime } from '../drivers/node-sdk/driver.ts';
 import { createRestDriver, type RestDriver } from '../drivers/rest/driver.ts';
 import { call, type RestResponse, type RestTarget } from '../drivers/rest/http.ts';
 import { createBoxTracker } from '../harness/fixtures/box-tracker.ts';
+import { instrument } from '../harness/fixtures/call-clock.ts';
 import { test as base, type CaseContext, describe, detects, expect } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
@@ -64,7 +65,7 @@ const BASE: Quotas = {
  * which cannot see them — it would take a 404 as "already gone" and leak the box).
  */
 const test = base.extend<OrgFixtures>({
-  orgs: async ({ stack, tracker }, use) => {
+  orgs: async ({ stack, tracker, clock }, use) => {
     const made: ReturnType<typeof createBoxTracker>[] = [];
     const runtimes: { close(): void }[] = [];
     await use({
@@ -90,7 +91,8 @@ const test = base.extend<OrgFixtures>({
           tracker.record(id, via);
           own.record(id, via);
         };
-        const rest = createRestDriver(target, record);
+        // Timed like the fixture drivers, so reports count its calls as stack time.
+        const rest = instrument(createRestDriver(target, record), clock);
         return {
           target,
           rest,

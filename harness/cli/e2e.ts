@@ -45,11 +45,13 @@ if (import.meta.main) {
       BOXLITE_E2E_MARKERS: args.markers ?? 'on',
     };
     if (!(await readRemoteConfig(process.env))) {
+      const t0 = performance.now();
       const summary = await setupStack({
         overrides: { provider: args.provider, target: args.target ?? 'sim' },
         bugs: args.bugs ?? '',
       });
       process.stderr.write(`${summary}\n`);
+      env.BOXLITE_E2E_SETUP_MS = String(Math.round(performance.now() - t0));
     }
     const code = await runCases({ files: args.files, grep: args.grep, env });
     const infra = join(REPO_ROOT, 'reports', runId, 'infrastructure-error.txt');
