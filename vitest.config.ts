@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           sequence: { groupOrder: 1 },
-          globalSetup: ['./harness/engine-setup.ts'],
+          globalSetup: ['./harness/self-test-setup.ts'],
           include: ['**/*.e2e.test.ts'],
           exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**'],
           fileParallelism: false,

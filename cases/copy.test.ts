@@ -9,12 +9,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { TestContext } from 'vitest';
-import { runSdkExec, type SdkBox } from '../drivers/node-sdk/driver.ts';
+import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const sh = (box: SdkBox, script: string) => runSdkExec(box, { command: 'sh', args: ['-c', script] });
 
 /** A host temp dir removed when the test ends (the test's own hook: tests run concurrently). */
 async function hostDir(ctx: Pick<TestContext, 'onTestFinished'>): Promise<string> {

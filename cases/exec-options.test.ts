@@ -7,29 +7,15 @@
  * cwd and unknown user are exact typed errors (not "raises, no 500"), `nobody` is asserted
  * instead of skipped when the override is ignored, and resize is checked by its effect.
  */
-import { drain, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
+import {
+  finishSdkExec as finish,
+  readUntil,
+  runSdkExec,
+  runSdkSh as sh,
+  startAfterReady,
+} from '../drivers/node-sdk/driver.ts';
 import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-
-const sh = (box: SdkBox, script: string, extra: { tty?: boolean; workingDir?: string } = {}) =>
-  runSdkExec(box, { command: 'sh', args: ['-c', script], ...extra });
-
-/** Reads `stream` until `needle` has been seen; returns everything read so far. */
-async function readUntil(stream: { next(): Promise<string | null> }, needle: string): Promise<string> {
-  let seen = '';
-  while (!seen.includes(needle)) {
-    const chunk = await stream.next();
-    if (chunk === null)
-      throw new Error(`stream ended before ${JSON.stringify(needle)} (got ${JSON.stringify(seen)})`);
-    seen += chunk;
-  }
-  return seen;
-}
-
-async function finish(ex: SdkExecution, stdout: { next(): Promise<string | null> }, seen = '') {
-  const [rest, stderr, res] = await Promise.all([drain(stdout), ex.stderr().then(drain), ex.wait()]);
-  return { stdout: seen + rest, stderr, exitCode: res.exitCode };
-}
 
 describe.concurrent('exec working dir and env', () => {
   test.override('image', ({ stack }) => stack.images.busybox);
@@ -116,9 +102,7 @@ describe.concurrent('exec tty', () => {
     'resizeTty on a non-tty exec is rejected as invalid',
     ports('test_resize_tty_on_non_tty_execution_raises'),
     async ({ box }) => {
-      const ex = await box.exec('sh', ['-c', 'echo ready; exec sleep 300']);
-      const stdout = await ex.stdout();
-      const seen = await readUntil(stdout, 'ready\n');
+      const { ex, stdout, seen } = await startAfterReady(box, 'exec sleep 300');
       await expect(ex.resizeTty(40, 120)).rejects.toThrow(/^invalid argument: /);
       await ex.kill();
       const r = await finish(ex, stdout, seen);

@@ -6,7 +6,14 @@
  * tolerated 12.5 % loss), signal deaths have one exact code (the runner reports 128+N like a
  * shell; see sim/runner/exec-session.ts), and kill/signal give exact codes.
  */
-import { drain, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
+import {
+  drain,
+  runSdkExec,
+  runSdkSh,
+  type SdkBox,
+  type SdkExecution,
+  startAfterReady,
+} from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
@@ -14,7 +21,7 @@ const SIGKILL_EXIT = 128 + 9;
 const SIGTERM_EXIT = 128 + 15;
 
 const sh = (box: SdkBox, script: string, env?: Record<string, string>) =>
-  runSdkExec(box, { command: 'sh', args: ['-c', script], ...(env ? { env } : {}) });
+  runSdkSh(box, script, env ? { env } : {});
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Starts `script` after an `echo ready` and returns once "ready" has been read from stdout. */
@@ -22,14 +29,7 @@ async function startReady(
   box: SdkBox,
   script: string,
 ): Promise<{ ex: SdkExecution; rest: () => Promise<string> }> {
-  const ex = await box.exec('sh', ['-c', `echo ready; ${script}`]);
-  const stdout = await ex.stdout();
-  let seen = '';
-  while (!seen.includes('ready\n')) {
-    const chunk = await stdout.next();
-    if (chunk === null) throw new Error(`stdout ended before "ready" (got ${JSON.stringify(seen)})`);
-    seen += chunk;
-  }
+  const { ex, stdout, seen } = await startAfterReady(box, script);
   return { ex, rest: async () => seen.slice(seen.indexOf('ready\n') + 6) + (await drain(stdout)) };
 }
 

@@ -4,7 +4,13 @@
  * refusals are the exact typed errors of protocol §6.2: exec on a stopped box → 409 `stopped`
  * (SDK `stopped: `), exec on a removed box → 404 `not_found` (SDK `box not found: `).
  */
-import { drain, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
+import {
+  drain,
+  finishSdkExec,
+  type SdkBox,
+  type SdkExecution,
+  startAfterReady,
+} from '../drivers/node-sdk/driver.ts';
 import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
@@ -12,21 +18,8 @@ import { ports } from '../harness/fixtures/ports.ts';
 async function startLong(
   box: SdkBox,
 ): Promise<{ ex: SdkExecution; finish: () => Promise<{ stdout: string; exitCode: number }> }> {
-  const ex = await box.exec('sh', ['-c', 'echo ready; sleep 300; echo not-reached']);
-  const stdout = await ex.stdout();
-  let seen = '';
-  while (!seen.includes('ready\n')) {
-    const chunk = await stdout.next();
-    if (chunk === null) throw new Error(`stdout ended before "ready" (got ${JSON.stringify(seen)})`);
-    seen += chunk;
-  }
-  return {
-    ex,
-    finish: async () => {
-      const [rest, , res] = await Promise.all([drain(stdout), ex.stderr().then(drain), ex.wait()]);
-      return { stdout: seen + rest, exitCode: res.exitCode };
-    },
-  };
+  const { ex, stdout, seen } = await startAfterReady(box, 'sleep 300; echo not-reached');
+  return { ex, finish: () => finishSdkExec(ex, stdout, seen) };
 }
 
 describe.concurrent('executions and box shutdown', () => {

@@ -6,15 +6,13 @@
  * not UUID), "not found" is the exact typed error instead of "no 500 in the message", and state
  * is asserted (not just "get() is non-null").
  */
-import { createRuntime, runSdkExec, type SdkBox } from '../drivers/node-sdk/driver.ts';
+import { createRuntime, runSdkExec, type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids that were never issued: one in the real format, one in upstream's UUID shape. */
 const UNKNOWN_IDS = ['zzzzzzzzzzzz', '00000000-0000-0000-0000-000000000001'];
-
-const sh = (box: SdkBox, script: string) => runSdkExec(box, { command: 'sh', args: ['-c', script] });
 
 describe.concurrent('box lifecycle', () => {
   test(

@@ -4,7 +4,7 @@
  * own exec, concurrent outputs must be exact, and a raced stop may only answer the box
  * (200, status stopped) or 409 invalid_state.
  */
-import { drain, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
+import { drain, readUntil, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
 import type { BoxJson, RestDriver } from '../drivers/rest/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
@@ -27,18 +27,6 @@ function expectStopAnswer(res: Awaited<ReturnType<RestDriver['tenant']>>, id: st
     expect(res.status, res.text).toBe(409);
     expect(res.envelope).toMatchObject({ code: 'invalid_state', type: 'InvalidStateError' });
   }
-}
-
-/** Reads `stream` until `needle` has been seen; returns everything read so far. */
-async function readUntil(stream: { next(): Promise<string | null> }, needle: string): Promise<string> {
-  let seen = '';
-  while (!seen.includes(needle)) {
-    const chunk = await stream.next();
-    if (chunk === null)
-      throw new Error(`stream ended before ${JSON.stringify(needle)} (got ${JSON.stringify(seen)})`);
-    seen += chunk;
-  }
-  return seen;
 }
 
 const PAYLOAD = 'yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
 import { request } from 'undici';
 import { SetupError, UsageError } from '../bootstrap/core/errors.ts';
 import type { StatePaths } from '../bootstrap/core/paths.ts';
@@ -156,9 +157,18 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
  * `--wipe-data`, and stay (re-adopted by the next runner) otherwise.
  */
 export async function removeSimBoxes(stateDir: string, dockerHost: string): Promise<number> {
-  const docker = dockerClient(dockerHost, 10_000);
-  const filters = JSON.stringify({ label: [`${LABEL_RUNNER}=${runnerIdFor(stateDir)}`] });
-  const boxes = await docker.listContainers({ all: true, filters }).catch(() => []);
+  return removeRunnerBoxes(dockerClient(dockerHost, 10_000), runnerIdFor(stateDir)).catch(() => 0);
+}
+
+/**
+ * Force-removes every container labelled with runner `runnerId`; answers how many there were.
+ * Only listing can fail (a failed removal is ignored).
+ */
+export async function removeRunnerBoxes(docker: Docker, runnerId: string): Promise<number> {
+  const boxes = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`${LABEL_RUNNER}=${runnerId}`] }),
+  });
   await Promise.all(
     boxes.map((c) =>
       docker

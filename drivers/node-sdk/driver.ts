@@ -52,6 +52,18 @@ export async function drain(stream: { next(): Promise<string | null> }): Promise
   return out;
 }
 
+/** Reads `stream` until `needle` has been seen; returns everything read so far. */
+export async function readUntil(stream: { next(): Promise<string | null> }, needle: string): Promise<string> {
+  let seen = '';
+  while (!seen.includes(needle)) {
+    const chunk = await stream.next();
+    if (chunk === null)
+      throw new Error(`stream ended before ${JSON.stringify(needle)} (got ${JSON.stringify(seen)})`);
+    seen += chunk;
+  }
+  return seen;
+}
+
 /** Starts an exec with the SDK's positional signature from our protocol's request. */
 export function sdkExec(box: SdkBox, req: ExecRequest): Promise<SdkExecution> {
   const env = req.env ? Object.entries(req.env) : null;
@@ -93,4 +105,37 @@ export async function runSdkExec(box: SdkBox, req: ExecRequest): Promise<ExecOut
     error: result.errorMessage ?? null,
     ms: performance.now() - t0,
   };
+}
+
+/** `sh -c script` through {@link runSdkExec}. */
+export function runSdkSh(
+  box: SdkBox,
+  script: string,
+  extra: Omit<ExecRequest, 'command' | 'args'> = {},
+): Promise<ExecOutcome> {
+  return runSdkExec(box, { command: 'sh', args: ['-c', script], ...extra });
+}
+
+/**
+ * Starts `sh -c "echo ready; <script>"` and returns once "ready" has been read from stdout
+ * (`seen` is everything read so far; `stdout` is the stream, for reading on).
+ */
+export async function startAfterReady(
+  box: SdkBox,
+  script: string,
+): Promise<{ ex: SdkExecution; stdout: Awaited<ReturnType<SdkExecution['stdout']>>; seen: string }> {
+  const ex = await box.exec('sh', ['-c', `echo ready; ${script}`]);
+  const stdout = await ex.stdout();
+  const seen = await readUntil(stdout, 'ready\n');
+  return { ex, stdout, seen };
+}
+
+/** Reads a started exec to its end: the rest of `stdout` (after `seen`), all of stderr, the exit code. */
+export async function finishSdkExec(
+  ex: SdkExecution,
+  stdout: { next(): Promise<string | null> },
+  seen = '',
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const [rest, stderr, res] = await Promise.all([drain(stdout), ex.stderr().then(drain), ex.wait()]);
+  return { stdout: seen + rest, stderr, exitCode: res.exitCode };
 }

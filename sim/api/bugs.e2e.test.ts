@@ -6,29 +6,24 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TEST_IMAGE } from './testkit/sdk.ts';
-import { call, type Sim, startSim } from './testkit/spawn.ts';
+import { call, startSim, useSim } from './testkit/spawn.ts';
 
 const P = '/v1/default';
-let sim: Sim;
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(async () => {
-  await sim?.stop();
-});
+const suite = useSim();
 
 const create = (body: Record<string, unknown>) =>
-  call(sim, 'POST', `${P}/boxes`, { json: { image: TEST_IMAGE, ...body } });
+  call(suite.sim, 'POST', `${P}/boxes`, { json: { image: TEST_IMAGE, ...body } });
 const cleanup = async (r: { status: number; json: { box_id?: string } }) => {
-  if (r.status === 201 && r.json.box_id) await call(sim, 'DELETE', `${P}/boxes/${r.json.box_id}?force=true`);
+  if (r.status === 201 && r.json.box_id)
+    await call(suite.sim, 'DELETE', `${P}/boxes/${r.json.box_id}?force=true`);
 };
 
 const upgradeStatus = (key: string) =>
   new Promise<number>((resolve) => {
-    const ws = new WebSocket(`${sim.apiUrl.replace('http', 'ws')}${P}/boxes/x/executions/y/attach`, {
+    const ws = new WebSocket(`${suite.sim.apiUrl.replace('http', 'ws')}${P}/boxes/x/executions/y/attach`, {
       headers: { authorization: `Bearer ${key}` },
     });
     ws.on('unexpected-response', (_q, res) => {
@@ -42,7 +37,7 @@ const upgradeStatus = (key: string) =>
 describe('bug switches (api-owned)', () => {
   it('create-invalid-accepted: cpus=0 / memory_mib=-1 are created with defaults instead of 400', async () => {
     for (const body of [{ cpus: 0 }, { memory_mib: -1 }]) expect((await create(body)).status).toBe(400);
-    await sim.restartApi(['create-invalid-accepted']);
+    await suite.sim.restartApi(['create-invalid-accepted']);
     for (const body of [{ cpus: 0 }, { memory_mib: -1 }]) {
       const r = await create(body);
       expect(r.status, r.text).toBe(201);
@@ -53,9 +48,9 @@ describe('bug switches (api-owned)', () => {
   });
 
   it('create-oversize-clamped: cpus=999 is clamped to the per-box limit and created', async () => {
-    await sim.restartApi([]);
+    await suite.sim.restartApi([]);
     expect((await create({ cpus: 999 })).status).toBe(400);
-    await sim.restartApi(['create-oversize-clamped']);
+    await suite.sim.restartApi(['create-oversize-clamped']);
     const r = await create({ cpus: 999 });
     expect(r.status, r.text).toBe(201);
     expect(r.json.cpus).toBe(8);
@@ -64,9 +59,9 @@ describe('bug switches (api-owned)', () => {
   });
 
   it('quota-not-enforced: a per-box quota violation is created; range checks still apply', async () => {
-    await sim.restartApi([]);
+    await suite.sim.restartApi([]);
     expect((await create({ cpus: 9 })).status).toBe(429);
-    await sim.restartApi(['quota-not-enforced']);
+    await suite.sim.restartApi(['quota-not-enforced']);
     const r = await create({ cpus: 9 });
     expect(r.status, r.text).toBe(201);
     expect(r.json.cpus).toBe(9);
@@ -75,35 +70,38 @@ describe('bug switches (api-owned)', () => {
   });
 
   it('exec-removed-500: exec after remove answers 500 instead of 404', async () => {
-    await sim.restartApi([]);
+    await suite.sim.restartApi([]);
     const r = await create({});
     const id = r.json.box_id;
-    await call(sim, 'DELETE', `${P}/boxes/${id}?force=true`);
+    await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
     expect(
-      (await call(sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true', args: [] } })).status,
+      (await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true', args: [] } }))
+        .status,
     ).toBe(404);
-    await sim.restartApi(['exec-removed-500']);
-    const bad = await call(sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true', args: [] } });
+    await suite.sim.restartApi(['exec-removed-500']);
+    const bad = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, {
+      json: { command: 'true', args: [] },
+    });
     expect(bad.status).toBe(500);
     expect(bad.json.error.code).toBe('internal');
     // Only exec is affected: the removed box is still 404 elsewhere.
-    expect((await call(sim, 'GET', `${P}/boxes/${id}`)).status).toBe(404);
+    expect((await call(suite.sim, 'GET', `${P}/boxes/${id}`)).status).toBe(404);
   });
 
   it('bad-token-500: a malformed bearer answers 500 (HTTP and WS); unknown and missing keys stay 401', async () => {
-    await sim.restartApi([]);
-    expect((await call(sim, 'GET', '/v1/me', { key: 'junk!token' })).status).toBe(401);
-    await sim.restartApi(['bad-token-500']);
-    const r = await call(sim, 'GET', '/v1/me', { key: 'junk!token' });
+    await suite.sim.restartApi([]);
+    expect((await call(suite.sim, 'GET', '/v1/me', { key: 'junk!token' })).status).toBe(401);
+    await suite.sim.restartApi(['bad-token-500']);
+    const r = await call(suite.sim, 'GET', '/v1/me', { key: 'junk!token' });
     expect(r.status).toBe(500);
     expect(await upgradeStatus('junk!token')).toBe(500);
-    expect((await call(sim, 'GET', '/v1/me', { key: 'ab'.repeat(24) })).status).toBe(401);
-    expect((await call(sim, 'GET', '/v1/me', { key: null })).status).toBe(401);
-    expect((await call(sim, 'GET', '/v1/me')).status).toBe(200);
+    expect((await call(suite.sim, 'GET', '/v1/me', { key: 'ab'.repeat(24) })).status).toBe(401);
+    expect((await call(suite.sim, 'GET', '/v1/me', { key: null })).status).toBe(401);
+    expect((await call(suite.sim, 'GET', '/v1/me')).status).toBe(200);
   });
 
   it('host-bind-honored: a host path volume is mounted instead of refused', async () => {
-    await sim.restartApi([]);
+    await suite.sim.restartApi([]);
     const dir = await mkdtemp(join(tmpdir(), 'sim-api-bind-'));
     await writeFile(join(dir, 'secret.txt'), 'host file\n');
     const vol = { volumes: [{ host_path: dir, guest_path: '/hostdir', read_only: true }] };

@@ -24,6 +24,11 @@ export const DEFAULT_QUOTAS = {
 } as const;
 export type Quotas = { -readonly [K in keyof typeof DEFAULT_QUOTAS]: number };
 
+/** `q` as query parameters, in the orgs table's column order (max_cpus … max_boxes). */
+export function quotaParams(q: Quotas): number[] {
+  return [q.max_cpus, q.max_memory_mib, q.max_disk_gb, q.max_total_cpus, q.max_total_memory_mib, q.max_boxes];
+}
+
 const MIGRATIONS: string[] = [
   `CREATE TABLE orgs (
      id text PRIMARY KEY,
@@ -133,21 +138,11 @@ export async function migrate(db: Db): Promise<void> {
 
 /** Admin org + key from ADMIN_API_KEY; a rotated key revokes the previous seed. */
 export async function seedAdmin(db: Db, adminKey: string): Promise<void> {
-  const q = DEFAULT_QUOTAS;
   const hash = sha256(adminKey);
   await db.query(
     `INSERT INTO orgs (id, name, path_prefix, is_admin, max_cpus, max_memory_mib, max_disk_gb, max_total_cpus, max_total_memory_mib, max_boxes)
      VALUES ($1, 'admin', $2, true, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-    [
-      ADMIN_ORG_ID,
-      ADMIN_PREFIX,
-      q.max_cpus,
-      q.max_memory_mib,
-      q.max_disk_gb,
-      q.max_total_cpus,
-      q.max_total_memory_mib,
-      q.max_boxes,
-    ],
+    [ADMIN_ORG_ID, ADMIN_PREFIX, ...quotaParams(DEFAULT_QUOTAS)],
   );
   await db.query(
     `INSERT INTO api_keys (id, org_id, key_sha256, label) VALUES ($1, $2, $3, 'admin-seed') ON CONFLICT (key_sha256) DO NOTHING`,

@@ -7,23 +7,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BOX_ID_RE } from './ids.ts';
 import { TEST_IMAGE } from './testkit/sdk.ts';
-import { call, type Sim, startSim } from './testkit/spawn.ts';
+import { call, useSim } from './testkit/spawn.ts';
 
 const P = '/v1/default';
-let sim: Sim;
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(async () => {
-  await sim?.stop();
-});
+const suite = useSim();
 
 async function createBox(extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await call(sim, 'POST', `${P}/boxes`, {
+  const r = await call(suite.sim, 'POST', `${P}/boxes`, {
     json: { image: TEST_IMAGE, network: { mode: 'enabled' }, ...extra },
   });
   expect(r.status, r.text).toBe(201);
@@ -31,7 +25,7 @@ async function createBox(extra: Record<string, unknown> = {}): Promise<string> {
 }
 
 async function execId(id: string, body: Record<string, unknown>): Promise<string> {
-  const r = await call(sim, 'POST', `${P}/boxes/${id}/exec`, { json: { tty: false, ...body } });
+  const r = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { tty: false, ...body } });
   expect(r.status, r.text).toBe(201);
   return r.json.execution_id;
 }
@@ -45,9 +39,9 @@ interface AttachResult {
 }
 
 function attach(id: string, eid: string, onOpen?: (ws: WebSocket) => void): Promise<AttachResult> {
-  const url = `${sim.apiUrl.replace('http', 'ws')}${P}/boxes/${id}/executions/${eid}/attach`;
+  const url = `${suite.sim.apiUrl.replace('http', 'ws')}${P}/boxes/${id}/executions/${eid}/attach`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${sim.adminKey}` } });
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${suite.sim.adminKey}` } });
     const res: AttachResult = { stdout: '', stderr: '', exit: null, pings: 0, closeCode: null };
     ws.on('open', () => onOpen?.(ws));
     ws.on('ping', () => res.pings++);
@@ -71,17 +65,17 @@ function attach(id: string, eid: string, onOpen?: (ws: WebSocket) => void): Prom
 
 describe('image pinning', () => {
   it('pins a box to the manifest digest its tag had at create time', async () => {
-    const created = await call(sim, 'POST', '/v1/default/boxes', { json: { image: TEST_IMAGE } });
+    const created = await call(suite.sim, 'POST', '/v1/default/boxes', { json: { image: TEST_IMAGE } });
     expect(created.status, created.text).toBe(201);
     try {
       // The runner journal records the reference it was asked to run: repo@sha256:<digest>.
-      const journal = await readFile(join(sim.stack.stateDir, 'runner.journal.jsonl'), 'utf8');
+      const journal = await readFile(join(suite.sim.stack.stateDir, 'runner.journal.jsonl'), 'utf8');
       const line = journal
         .split('\n')
         .find((l) => l.includes(`"box_id":"${created.json.box_id}"`) && l.includes('"op":"create"'));
       expect(line).toMatch(/boxlite-e2e\/busybox@sha256:[0-9a-f]{64}/);
     } finally {
-      await call(sim, 'DELETE', `/v1/default/boxes/${created.json.box_id}?force=true`);
+      await call(suite.sim, 'DELETE', `/v1/default/boxes/${created.json.box_id}?force=true`);
     }
   });
 });
@@ -91,11 +85,11 @@ describe('box state over raw REST', () => {
     const name = `dup-${Date.now()}`;
     const id = await createBox({ name, unknown_field: { ignored: true } });
     expect(id).toMatch(BOX_ID_RE);
-    const dup = await call(sim, 'POST', `${P}/boxes`, { json: { image: TEST_IMAGE, name } });
+    const dup = await call(suite.sim, 'POST', `${P}/boxes`, { json: { image: TEST_IMAGE, name } });
     expect(dup.status).toBe(409);
     expect(dup.json.error.code).toBe('already_exists');
     await new Promise((r) => setTimeout(r, 100));
-    const log = (await readFile(sim.accessLog, 'utf8'))
+    const log = (await readFile(suite.sim.accessLog, 'utf8'))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
@@ -109,22 +103,24 @@ describe('box state over raw REST', () => {
 
   it('stop is idempotent; exec on a stopped box is 409 stopped; remove needs force while running', async () => {
     const id = await createBox();
-    const rm = await call(sim, 'DELETE', `${P}/boxes/${id}`);
+    const rm = await call(suite.sim, 'DELETE', `${P}/boxes/${id}`);
     expect(rm.status).toBe(409);
     expect(rm.json.error.code).toBe('invalid_state');
     for (let i = 0; i < 2; i++) {
-      const s = await call(sim, 'POST', `${P}/boxes/${id}/stop`);
+      const s = await call(suite.sim, 'POST', `${P}/boxes/${id}/stop`);
       expect(s.status).toBe(200);
       expect(s.json).toMatchObject({ box_id: id, status: 'stopped' });
     }
-    const ex = await call(sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true' } });
+    const ex = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true' } });
     expect(ex.status).toBe(409);
     expect(ex.json.error.code).toBe('stopped');
-    const st = await call(sim, 'POST', `${P}/boxes/${id}/start`);
+    const st = await call(suite.sim, 'POST', `${P}/boxes/${id}/start`);
     expect(st.json).toMatchObject({ box_id: id, status: 'running' });
-    expect((await call(sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(204);
-    expect((await call(sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(404);
-    const gone = await call(sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true', args: [] } });
+    expect((await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(204);
+    expect((await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(404);
+    const gone = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, {
+      json: { command: 'true', args: [] },
+    });
     expect(gone.status).toBe(404);
     expect(gone.json.error.code).toBe('not_found');
   });
@@ -132,24 +128,24 @@ describe('box state over raw REST', () => {
   it('concurrent lifecycle calls on one box serialise or answer 409 "state change", never 5xx', async () => {
     const id = await createBox();
     const replies = await Promise.all([
-      call(sim, 'POST', `${P}/boxes/${id}/stop`),
-      call(sim, 'POST', `${P}/boxes/${id}/start`),
-      call(sim, 'POST', `${P}/boxes/${id}/stop`),
-      call(sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true' } }),
-      call(sim, 'DELETE', `${P}/boxes/${id}?force=true`),
+      call(suite.sim, 'POST', `${P}/boxes/${id}/stop`),
+      call(suite.sim, 'POST', `${P}/boxes/${id}/start`),
+      call(suite.sim, 'POST', `${P}/boxes/${id}/stop`),
+      call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true' } }),
+      call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`),
     ]);
     for (const r of replies) {
       expect(r.status, r.text).toBeLessThan(500);
       if (r.status === 409 && r.json.error.code === 'invalid_state') expect(r.text).toContain('state change');
     }
-    await call(sim, 'DELETE', `${P}/boxes/${id}?force=true`);
+    await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
   });
 
   it('force-removes a box during a running exec without 5xx', async () => {
     const id = await createBox();
     const eid = await execId(id, { command: 'sleep', args: ['30'] });
     const done = attach(id, eid);
-    const rm = await call(sim, 'DELETE', `${P}/boxes/${id}?force=true`);
+    const rm = await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
     expect(rm.status).toBeLessThan(500);
     const t0 = Date.now();
     await done;
@@ -168,7 +164,7 @@ describe('proxying', () => {
     const r = await attach(id, eid);
     expect(r).toMatchObject({ stdout: 'out\n', stderr: 'err\n', exit: 3 });
     expect(r.pings).toBeGreaterThanOrEqual(1);
-    const st = await call(sim, 'GET', `${P}/boxes/${id}/executions/${eid}`);
+    const st = await call(suite.sim, 'GET', `${P}/boxes/${id}/executions/${eid}`);
     expect(st.json).toMatchObject({ execution_id: eid, status: 'completed', exit_code: 3 });
   });
 
@@ -183,7 +179,7 @@ describe('proxying', () => {
 
   it('passes runner refusals through at the upgrade (unknown exec → 404)', async () => {
     await expect(attach(id, 'exec-nope')).rejects.toThrow(/404/);
-    const sig = await call(sim, 'POST', `${P}/boxes/${id}/executions/exec-nope/signal`, {
+    const sig = await call(suite.sim, 'POST', `${P}/boxes/${id}/executions/exec-nope/signal`, {
       json: { signal: 15 },
     });
     expect(sig.status).toBe(404);
@@ -194,17 +190,17 @@ describe('proxying', () => {
     const pack = tar.pack();
     pack.entry({ name: 'chunked.txt' }, 'via chunked upload\n');
     pack.finalize();
-    const up = await request(`${sim.apiUrl}${P}/boxes/${id}/files?path=${encodeURIComponent('/tmp')}`, {
+    const up = await request(`${suite.sim.apiUrl}${P}/boxes/${id}/files?path=${encodeURIComponent('/tmp')}`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${sim.adminKey}`, 'content-type': 'application/x-tar' },
+      headers: { authorization: `Bearer ${suite.sim.adminKey}`, 'content-type': 'application/x-tar' },
       body: Readable.from(pack),
     });
     await up.body.dump();
     expect(up.statusCode).toBe(204);
     const down = await request(
-      `${sim.apiUrl}${P}/boxes/${id}/files?path=${encodeURIComponent('/tmp/chunked.txt')}`,
+      `${suite.sim.apiUrl}${P}/boxes/${id}/files?path=${encodeURIComponent('/tmp/chunked.txt')}`,
       {
-        headers: { authorization: `Bearer ${sim.adminKey}`, accept: 'application/x-tar' },
+        headers: { authorization: `Bearer ${suite.sim.adminKey}`, accept: 'application/x-tar' },
       },
     );
     expect(down.statusCode).toBe(200);
@@ -216,8 +212,8 @@ describe('proxying', () => {
 describe('durability and outages', () => {
   it('keeps boxes across an API restart', async () => {
     const id = await createBox({ name: `keep-${Date.now()}` });
-    await sim.restartApi();
-    const g = await call(sim, 'GET', `${P}/boxes/${id}`);
+    await suite.sim.restartApi();
+    const g = await call(suite.sim, 'GET', `${P}/boxes/${id}`);
     expect(g.status).toBe(200);
     expect(g.json).toMatchObject({ box_id: id, status: 'running' });
     const eid = await execId(id, { command: 'echo', args: ['still here'] });
@@ -226,7 +222,7 @@ describe('durability and outages', () => {
 
   it('answers 503 upstream_unavailable for box calls once the runner is gone', async () => {
     const id = await createBox();
-    await sim.runner?.stop();
+    await suite.sim.runner?.stop();
     for (const [m, p, json] of [
       ['POST', `/boxes/${id}/stop`, undefined],
       ['POST', `/boxes/${id}/exec`, { command: 'true' }],
@@ -235,13 +231,13 @@ describe('durability and outages', () => {
       ['POST', '/boxes', { image: TEST_IMAGE }],
     ] as const) {
       const t0 = Date.now();
-      const r = await call(sim, m, `${P}${p}`, json ? { json } : {});
+      const r = await call(suite.sim, m, `${P}${p}`, json ? { json } : {});
       expect(r.status, `${m} ${p}: ${r.text}`).toBe(503);
       expect(r.json.error.code).toBe('upstream_unavailable');
       expect(Date.now() - t0).toBeLessThan(10_000);
     }
     await expect(attach(id, 'exec-x')).rejects.toThrow(/503/);
     // Reads come from Postgres and keep working.
-    expect((await call(sim, 'GET', `${P}/boxes/${id}`)).status).toBe(200);
+    expect((await call(suite.sim, 'GET', `${P}/boxes/${id}`)).status).toBe(200);
   });
 });

@@ -7,23 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { call, type Sim, startSim, TEST_DB } from './testkit/spawn.ts';
+import { call, TEST_DB, useSim } from './testkit/spawn.ts';
 
 const IMAGE = 'boxlite-e2e/busybox:1';
-let sim: Sim;
-
-beforeAll(async () => {
-  sim = await startSim({ runner: 'dead' });
-});
-afterAll(async () => {
-  await sim?.stop();
-});
+const suite = useSim({ runner: 'dead' });
 
 const prefix = () => `t-${randomBytes(4).toString('hex')}`;
 async function newOrg(quotas: Record<string, number> = {}, path_prefix = prefix()) {
-  const r = await call(sim, 'POST', '/_sim/orgs', { json: { path_prefix, quotas } });
+  const r = await call(suite.sim, 'POST', '/_sim/orgs', { json: { path_prefix, quotas } });
   expect(r.status, r.text).toBe(201);
   return { key: r.json.api_key as string, prefix: r.json.path_prefix as string };
 }
@@ -45,8 +38,8 @@ const wsStatus = (url: string, headers: Record<string, string>) =>
 
 describe('public routes and auth', () => {
   it('serves health and config without auth; config advertises only what the sim implements', async () => {
-    expect((await call(sim, 'GET', '/health', { key: null })).json).toMatchObject({ status: 'ok' });
-    const c = await call(sim, 'GET', '/v1/config', { key: null });
+    expect((await call(suite.sim, 'GET', '/health', { key: null })).json).toMatchObject({ status: 'ok' });
+    const c = await call(suite.sim, 'GET', '/v1/config', { key: null });
     expect(c.json.capabilities).toEqual({
       snapshots_enabled: false,
       clone_enabled: false,
@@ -62,21 +55,21 @@ describe('public routes and auth', () => {
     ['junk', 'not a key!'],
   ])('answers 401 unauthenticated for a %s key on HTTP', async (_what, key) => {
     for (const path of ['/v1/me', '/v1/default/boxes']) {
-      const r = await call(sim, 'GET', path, { key });
+      const r = await call(suite.sim, 'GET', path, { key });
       expect(r.status).toBe(401);
       expect(r.json.error).toMatchObject({ code: 'unauthenticated', type: 'UnauthorizedError' });
     }
   });
 
   it('answers 401 at the WebSocket upgrade for missing and bad keys', async () => {
-    const url = `${sim.apiUrl.replace('http', 'ws')}/v1/default/boxes/x/executions/y/attach`;
+    const url = `${suite.sim.apiUrl.replace('http', 'ws')}/v1/default/boxes/x/executions/y/attach`;
     expect(await wsStatus(url, {})).toBe(401);
     expect(await wsStatus(url, { authorization: `Bearer ${'cd'.repeat(24)}` })).toBe(401);
-    expect(await wsStatus(url, { authorization: `Bearer ${sim.adminKey}` })).toBe(404);
+    expect(await wsStatus(url, { authorization: `Bearer ${suite.sim.adminKey}` })).toBe(404);
   });
 
   it('describes the principal on /v1/me', async () => {
-    const r = await call(sim, 'GET', '/v1/me');
+    const r = await call(suite.sim, 'GET', '/v1/me');
     expect(r.json).toMatchObject({
       principal_type: 'service_account',
       prefix: 'default',
@@ -88,13 +81,13 @@ describe('public routes and auth', () => {
 
   it('stores keys hashed, never in plaintext', async () => {
     const { key } = await newOrg();
-    const c = new pg.Client({ ...sim.stack.pg, database: TEST_DB });
+    const c = new pg.Client({ ...suite.sim.stack.pg, database: TEST_DB });
     await c.connect();
     try {
       const r = await c.query('SELECT key_sha256 FROM api_keys');
       const dump = JSON.stringify(r.rows);
       expect(dump).not.toContain(key);
-      expect(dump).not.toContain(sim.adminKey);
+      expect(dump).not.toContain(suite.sim.adminKey);
     } finally {
       await c.end();
     }
@@ -102,21 +95,21 @@ describe('public routes and auth', () => {
 
   it('keeps tenants apart: another org prefix and the prefix-less path are 404', async () => {
     const { key } = await newOrg();
-    expect((await call(sim, 'GET', '/v1/default/boxes', { key })).status).toBe(404);
-    expect((await call(sim, 'GET', '/v1/boxes')).status).toBe(404);
+    expect((await call(suite.sim, 'GET', '/v1/default/boxes', { key })).status).toBe(404);
+    expect((await call(suite.sim, 'GET', '/v1/boxes')).status).toBe(404);
   });
 
   it('supports multi-segment prefixes', async () => {
     const p = `${prefix()}/team-42`;
     const { key } = await newOrg({}, p);
-    const r = await call(sim, 'GET', `/v1/${p}/boxes`, { key });
+    const r = await call(suite.sim, 'GET', `/v1/${p}/boxes`, { key });
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ boxes: [] });
   });
 
   it('refuses the sim admin route to non-admin keys', async () => {
     const { key } = await newOrg();
-    const r = await call(sim, 'POST', '/_sim/orgs', { key, json: { path_prefix: prefix() } });
+    const r = await call(suite.sim, 'POST', '/_sim/orgs', { key, json: { path_prefix: prefix() } });
     expect(r.status).toBe(403);
     expect(r.json.error.code).toBe('permission_denied');
   });
@@ -124,7 +117,7 @@ describe('public routes and auth', () => {
 
 describe('errors with string codes', () => {
   it('invalid JSON is 400 invalid_argument', async () => {
-    const r = await call(sim, 'POST', '/v1/default/boxes', {
+    const r = await call(suite.sim, 'POST', '/v1/default/boxes', {
       body: '{"image":',
       headers: { 'content-type': 'application/json' },
     });
@@ -139,7 +132,12 @@ describe('errors with string codes', () => {
       ['POST', '/boxes/ZZZZZZZZZZZZ/start'],
       ['POST', '/boxes/ZZZZZZZZZZZZ/exec'],
     ] as const) {
-      const r = await call(sim, m, `/v1/default${p}`, m === 'POST' ? { json: { command: 'true' } } : {});
+      const r = await call(
+        suite.sim,
+        m,
+        `/v1/default${p}`,
+        m === 'POST' ? { json: { command: 'true' } } : {},
+      );
       expect(r.status, `${m} ${p}`).toBe(404);
       expect(r.json.error).toMatchObject({ code: 'not_found', type: 'NotFoundError' });
       expect(r.text).toContain('not');
@@ -155,7 +153,7 @@ describe('errors with string codes', () => {
     [{ image: IMAGE, memory_mib: 8_192_000_000 }, 429],
     [{ image: IMAGE, disk_size_gb: 99_999_999 }, 429],
   ])('create %j → %i with no leaked box', async (body, status) => {
-    const r = await call(sim, 'POST', '/v1/default/boxes', { json: body });
+    const r = await call(suite.sim, 'POST', '/v1/default/boxes', { json: body });
     expect(r.status).toBe(status);
     expect(r.json.error.code).toBe(
       status === 429 ? 'resource_exhausted' : 'volumes' in body ? 'unsupported' : 'invalid_argument',
@@ -166,16 +164,19 @@ describe('errors with string codes', () => {
 
   it('enforces org totals with 429 resource_exhausted', async () => {
     const { key, prefix: p } = await newOrg({ max_total_cpus: 2, max_boxes: 5 });
-    const r = await call(sim, 'POST', `/v1/${p}/boxes`, { key, json: { image: IMAGE, cpus: 3 } });
+    const r = await call(suite.sim, 'POST', `/v1/${p}/boxes`, { key, json: { image: IMAGE, cpus: 3 } });
     expect(r.status).toBe(429);
     expect(r.json.error.code).toBe('resource_exhausted');
     const none = await newOrg({ max_boxes: 0 });
-    const r2 = await call(sim, 'POST', `/v1/${none.prefix}/boxes`, { key: none.key, json: { image: IMAGE } });
+    const r2 = await call(suite.sim, 'POST', `/v1/${none.prefix}/boxes`, {
+      key: none.key,
+      json: { image: IMAGE },
+    });
     expect(r2.status).toBe(429);
   });
 
   it('an image missing from the registry is 422 image_pull_failed naming it', async () => {
-    const r = await call(sim, 'POST', '/v1/default/boxes', { json: { image: 'no-such/image:404' } });
+    const r = await call(suite.sim, 'POST', '/v1/default/boxes', { json: { image: 'no-such/image:404' } });
     expect(r.status).toBe(422);
     expect(r.json.error.code).toBe('image_pull_failed');
     expect(r.json.error.message).toContain('no-such/image:404');
@@ -183,29 +184,29 @@ describe('errors with string codes', () => {
 
   it('a dead runner is 503 upstream_unavailable (never 500, never a hang) and leaks no box', async () => {
     const t0 = Date.now();
-    const r = await call(sim, 'POST', '/v1/default/boxes', {
+    const r = await call(suite.sim, 'POST', '/v1/default/boxes', {
       json: { image: IMAGE, name: `dead-${prefix()}` },
     });
     expect(r.status).toBe(503);
     expect(r.json.error.code).toBe('upstream_unavailable');
     expect(Date.now() - t0).toBeLessThan(10_000);
-    const list = await call(sim, 'GET', '/v1/default/boxes');
+    const list = await call(suite.sim, 'GET', '/v1/default/boxes');
     expect(list.json.boxes.filter((b: { name: string }) => b.name?.startsWith('dead-'))).toEqual([]);
   });
 
   it('unimplemented features answer 400 unsupported, wrong verbs 405', async () => {
-    const r = await call(sim, 'GET', '/v1/default/volumes');
+    const r = await call(suite.sim, 'GET', '/v1/default/volumes');
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('unsupported');
-    expect((await call(sim, 'PUT', '/v1/default/boxes')).status).toBe(405);
+    expect((await call(suite.sim, 'PUT', '/v1/default/boxes')).status).toBe(405);
   });
 });
 
 describe('logging and CLI', () => {
   it('writes one JSON access-log line per request, with box ids and no keys', async () => {
-    await call(sim, 'GET', '/v1/default/boxes/ABCDEFabcdef');
+    await call(suite.sim, 'GET', '/v1/default/boxes/ABCDEFabcdef');
     await new Promise((r) => setTimeout(r, 100));
-    const text = await readFile(sim.accessLog, 'utf8');
+    const text = await readFile(suite.sim.accessLog, 'utf8');
     const lines = text
       .trim()
       .split('\n')
@@ -217,7 +218,7 @@ describe('logging and CLI', () => {
     });
     for (const l of lines)
       expect(Object.keys(l).sort()).toEqual(expect.arrayContaining(['ts', 'method', 'path', 'status', 'ms']));
-    expect(text).not.toContain(sim.adminKey);
+    expect(text).not.toContain(suite.sim.adminKey);
   });
 
   it('rejects bad input with one line and exit code 2', () => {
@@ -239,7 +240,7 @@ describe('logging and CLI', () => {
         '--port',
         '1',
         '--stack',
-        sim.stack.stackFile,
+        suite.sim.stack.stackFile,
         '--runner-url',
         'http://x:1',
         '--access-log',

@@ -10,21 +10,19 @@ import type { Boxlite } from '@boxlite-ai/boxlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOX_ID_RE } from './ids.ts';
 import { run, sdkRuntime, TEST_IMAGE } from './testkit/sdk.ts';
-import { call, type Sim, startSim } from './testkit/spawn.ts';
+import { call, useSim } from './testkit/spawn.ts';
 
 type Box = Awaited<ReturnType<Boxlite['create']>>;
-let sim: Sim;
+const suite = useSim();
 let rt: Boxlite;
 let box: Box;
 
 beforeAll(async () => {
-  sim = await startSim();
-  rt = sdkRuntime(sim);
+  rt = sdkRuntime(suite.sim);
   box = await rt.create({ image: TEST_IMAGE }, `sdk-main-${Date.now()}`);
 });
 afterAll(async () => {
   await rt?.remove(box.id, true).catch(() => {});
-  await sim?.stop();
 });
 
 const sh = (
@@ -79,11 +77,11 @@ describe('box lifecycle via the SDK', () => {
 
   it('works for another org under a multi-segment pathPrefix', async () => {
     const prefix = `us-east/team-${Date.now().toString(36)}`;
-    const org = await call(sim, 'POST', '/_sim/orgs', {
+    const org = await call(suite.sim, 'POST', '/_sim/orgs', {
       json: { path_prefix: prefix, quotas: { max_cpus: 2 } },
     });
     expect(org.status).toBe(201);
-    const other = sdkRuntime(sim, { key: org.json.api_key, prefix });
+    const other = sdkRuntime(suite.sim, { key: org.json.api_key, prefix });
     const b = await other.create({ image: TEST_IMAGE });
     expect((await run(await b.exec('echo', ['tenant']))).stdout).toBe('tenant\n');
     expect(await rt.getInfo(b.id)).toBeNull();

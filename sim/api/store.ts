@@ -1,6 +1,6 @@
 /** Queries over orgs, keys, boxes and executions. Handlers never write SQL themselves. */
 import { randomBytes } from 'node:crypto';
-import { type Db, type Quotas, sha256 } from './db.ts';
+import { type Db, type Quotas, quotaParams, sha256 } from './db.ts';
 import { ApiError } from './errors.ts';
 import { newApiKey } from './ids.ts';
 
@@ -16,23 +16,6 @@ export interface Principal {
   keyId: string;
 }
 
-export interface BoxRow {
-  id: string;
-  org_id: string;
-  name: string | null;
-  image: string;
-  image_ref: string;
-  cpus: number;
-  memory_mib: number;
-  disk_size_gb: number;
-  status: string;
-  pid: number | null;
-  spec: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-  deleted_at: Date | null;
-}
-
 export interface NewBox {
   id: string;
   name: string | null;
@@ -42,6 +25,15 @@ export interface NewBox {
   memory_mib: number;
   disk_size_gb: number;
   spec: Record<string, unknown>;
+}
+
+export interface BoxRow extends NewBox {
+  org_id: string;
+  status: string;
+  pid: number | null;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
 }
 
 const ORG_COLS =
@@ -75,17 +67,7 @@ export async function upsertOrgWithKey(
        max_total_memory_mib = EXCLUDED.max_total_memory_mib, max_boxes = EXCLUDED.max_boxes
      WHERE NOT o.is_admin
      RETURNING ${ORG_COLS}`,
-    [
-      id,
-      name,
-      prefix,
-      q.max_cpus,
-      q.max_memory_mib,
-      q.max_disk_gb,
-      q.max_total_cpus,
-      q.max_total_memory_mib,
-      q.max_boxes,
-    ],
+    [id, name, prefix, ...quotaParams(q)],
   );
   const org = r.rows[0];
   // No row back means the conflict hit the admin org, which the update clause skips.

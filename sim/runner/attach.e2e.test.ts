@@ -3,38 +3,17 @@
  * (replay of only the unsent bytes), takeover of a lingering socket, keepalive pings, and
  * auth on both HTTP and the WebSocket upgrade.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  attach,
-  call,
-  cleanup,
-  guestImage,
-  makeTempStack,
-  type RunnerProc,
-  readJournal,
-  sleep,
-  spawnRunner,
-  type TempStack,
-} from './test-support.ts';
+import { describe, expect, test } from 'vitest';
+import { attach, call, readJournal, sleep, useRunnerSuite } from './test-support.ts';
 
-let stack: TempStack;
-let runner: RunnerProc;
 const BOX = `attach-${process.pid}`;
-
-beforeAll(async () => {
-  stack = makeTempStack();
-  runner = await spawnRunner(stack);
-  const r = await call(runner, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage() });
-  expect(r.status, r.body.toString()).toBe(201);
-}, 120_000);
-
-afterAll(async () => {
-  await runner?.stop();
-  if (stack) await cleanup(stack);
-}, 60_000);
+const suite = useRunnerSuite({ boxes: [{ box_id: BOX }] });
 
 async function startExec(body: Record<string, unknown>): Promise<string> {
-  const r = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { tty: false, ...body });
+  const r = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    tty: false,
+    ...body,
+  });
   expect(r.status, r.body.toString()).toBe(201);
   return r.json().execution_id;
 }
@@ -43,10 +22,10 @@ describe('attach', { timeout: 60_000 }, () => {
   test('output produced before the first attach is delivered, then exit', async () => {
     const id = await startExec({ command: 'sh', args: ['-c', 'echo early; echo early-err >&2'] });
     await sleep(1000); // the exec is long finished before anyone attaches
-    const a = await attach(runner, stack.token, BOX, id).result;
+    const a = await attach(suite.runner, suite.stack.token, BOX, id).result;
     expect(a).toMatchObject({ stdout: 'early\n', stderr: 'early-err\n', exitCode: 0, afterExit: 0 });
     // Attaching again after exit gets just the exit frame (no repeat of output).
-    const again = await attach(runner, stack.token, BOX, id).result;
+    const again = await attach(suite.runner, suite.stack.token, BOX, id).result;
     expect(again).toMatchObject({ stdout: '', stderr: '', exitCode: 0 });
   });
 
@@ -55,22 +34,22 @@ describe('attach', { timeout: 60_000 }, () => {
       command: 'sh',
       args: ['-c', 'echo first; sleep 1; echo second; sleep 1; echo third'],
     });
-    const first = attach(runner, stack.token, BOX, id);
+    const first = attach(suite.runner, suite.stack.token, BOX, id);
     await new Promise((r) => first.ws.once('message', r)); // "first" has arrived
     first.ws.terminate(); // client vanishes without a close handshake
     const a1 = await first.result;
     expect(a1.stdout).toBe('first\n');
     await sleep(1500); // "second" is produced while nobody is attached
-    const a2 = await attach(runner, stack.token, BOX, id).result;
+    const a2 = await attach(suite.runner, suite.stack.token, BOX, id).result;
     expect(a2.stdout).toBe('second\nthird\n');
     expect(a2.exitCode).toBe(0);
   });
 
   test('a new attach takes over a lingering socket instead of 409', async () => {
     const id = await startExec({ command: 'sh', args: ['-c', 'sleep 1; echo done'] });
-    const old = attach(runner, stack.token, BOX, id);
+    const old = attach(suite.runner, suite.stack.token, BOX, id);
     await new Promise((r) => old.ws.once('open', r));
-    const fresh = attach(runner, stack.token, BOX, id);
+    const fresh = attach(suite.runner, suite.stack.token, BOX, id);
     const o = await old.result;
     expect(o.closeCode).toBe(4000);
     expect(o.exitCode).toBeNull();
@@ -80,29 +59,29 @@ describe('attach', { timeout: 60_000 }, () => {
 
   test('the server pings right after the upgrade', async () => {
     const id = await startExec({ command: 'sleep', args: ['2'] });
-    const a = await attach(runner, stack.token, BOX, id).result;
+    const a = await attach(suite.runner, suite.stack.token, BOX, id).result;
     expect(a.firstPingMs).not.toBeNull();
     expect(a.firstPingMs as number).toBeLessThan(5000); // the SDK gives up after 10 s of silence
   });
 
   test('401 with an envelope on bad tokens, for HTTP and the WS upgrade', async () => {
-    const none = await call(runner, null, 'GET', '/boxes');
+    const none = await call(suite.runner, null, 'GET', '/boxes');
     expect(none.status).toBe(401);
     expect(none.json().error).toMatchObject({ code: 'unauthenticated' });
-    expect((await call(runner, 'wrong', 'GET', `/boxes/${BOX}`)).status).toBe(401);
-    expect((await call(runner, null, 'GET', '/')).json()).toEqual({ status: 'ok' });
+    expect((await call(suite.runner, 'wrong', 'GET', `/boxes/${BOX}`)).status).toBe(401);
+    expect((await call(suite.runner, null, 'GET', '/')).json()).toEqual({ status: 'ok' });
     const id = await startExec({ command: 'echo', args: ['x'] });
-    const err = await attach(runner, 'wrong', BOX, id).result.catch((e) => e);
+    const err = await attach(suite.runner, 'wrong', BOX, id).result.catch((e) => e);
     expect(err.status).toBe(401);
     expect(JSON.parse(err.body).error.code).toBe('unauthenticated');
-    await attach(runner, stack.token, BOX, id).result;
+    await attach(suite.runner, suite.stack.token, BOX, id).result;
   });
 
   test('the journal records exec and attach with ids, never the token', async () => {
     const id = await startExec({ command: 'echo', args: ['journal'] });
-    await attach(runner, stack.token, BOX, id).result;
+    await attach(suite.runner, suite.stack.token, BOX, id).result;
     await sleep(100);
-    const lines = readJournal(stack);
+    const lines = readJournal(suite.stack);
     expect(lines.find((l) => l.op === 'exec' && l.exec_id === id)).toMatchObject({
       box_id: BOX,
       status: 201,
@@ -113,6 +92,6 @@ describe('attach', { timeout: 60_000 }, () => {
     });
     expect(lines.find((l) => l.op === 'exec_exit' && l.exec_id === id)).toMatchObject({ exit_code: 0 });
     for (const l of lines) expect(typeof l.ts).toBe('string');
-    expect(JSON.stringify(lines)).not.toContain(stack.token);
+    expect(JSON.stringify(lines)).not.toContain(suite.stack.token);
   });
 });

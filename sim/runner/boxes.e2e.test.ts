@@ -3,37 +3,25 @@
  * stopped box, remove, image pull failures, host-bind refusal, and re-adoption of boxes by a
  * restarted runner.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   call,
   cleanup,
   guestImage,
   makeTempStack,
-  type RunnerProc,
   readJournal,
   runExec,
   spawnRunner,
-  type TempStack,
+  useRunnerSuite,
 } from './test-support.ts';
 
-let stack: TempStack;
-let runner: RunnerProc;
 const B = (s: string): string => `box-${s}-${process.pid}`;
-
-beforeAll(async () => {
-  stack = makeTempStack();
-  runner = await spawnRunner(stack);
-}, 60_000);
-
-afterAll(async () => {
-  await runner?.stop();
-  if (stack) await cleanup(stack);
-}, 60_000);
+const suite = useRunnerSuite({ timeoutMs: 60_000 });
 
 describe('boxes', { timeout: 90_000 }, () => {
   test('create → running box with a pid, listed and gettable; duplicate id → 409', async () => {
     const id = B('life');
-    const r = await call(runner, stack.token, 'POST', '/boxes', {
+    const r = await call(suite.runner, suite.stack.token, 'POST', '/boxes', {
       box_id: id,
       image: guestImage(),
       cpus: 1,
@@ -42,73 +30,93 @@ describe('boxes', { timeout: 90_000 }, () => {
     expect(r.status, r.body.toString()).toBe(201);
     expect(r.json()).toMatchObject({ box_id: id, status: 'running' });
     expect(r.json().pid).toBeGreaterThan(0);
-    const list = (await call(runner, stack.token, 'GET', '/boxes')).json();
+    const list = (await call(suite.runner, suite.stack.token, 'GET', '/boxes')).json();
     expect(list.boxes.map((b: { box_id: string }) => b.box_id)).toContain(id);
-    expect((await call(runner, stack.token, 'GET', `/boxes/${id}`)).json()).toMatchObject({
+    expect((await call(suite.runner, suite.stack.token, 'GET', `/boxes/${id}`)).json()).toMatchObject({
       box_id: id,
       status: 'running',
     });
-    const dup = await call(runner, stack.token, 'POST', '/boxes', { box_id: id, image: guestImage() });
+    const dup = await call(suite.runner, suite.stack.token, 'POST', '/boxes', {
+      box_id: id,
+      image: guestImage(),
+    });
     expect(dup.status).toBe(409);
     expect(dup.json().error.code).toBe('already_exists');
-    expect((await call(runner, stack.token, 'GET', '/boxes/nope-nope')).status).toBe(404);
+    expect((await call(suite.runner, suite.stack.token, 'GET', '/boxes/nope-nope')).status).toBe(404);
   });
 
   test('stop/start keeps the filesystem; exec on a stopped box → 409 stopped', async () => {
     const id = B('life');
-    await runExec(runner, stack.token, id, { command: 'sh', args: ['-c', 'echo kept > /root/marker'] });
-    const stop = await call(runner, stack.token, 'POST', `/boxes/${id}/stop`);
+    await runExec(suite.runner, suite.stack.token, id, {
+      command: 'sh',
+      args: ['-c', 'echo kept > /root/marker'],
+    });
+    const stop = await call(suite.runner, suite.stack.token, 'POST', `/boxes/${id}/stop`);
     expect(stop.status).toBe(200);
     expect(stop.json()).toMatchObject({ box_id: id, status: 'stopped', pid: null });
-    const ex = await call(runner, stack.token, 'POST', `/v1/boxes/${id}/exec`, {
+    const ex = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${id}/exec`, {
       command: 'echo',
       tty: false,
     });
     expect(ex.status).toBe(409);
     expect(ex.json().error).toMatchObject({ code: 'stopped', type: 'StoppedError' });
-    const start = await call(runner, stack.token, 'POST', `/boxes/${id}/start`);
+    const start = await call(suite.runner, suite.stack.token, 'POST', `/boxes/${id}/start`);
     expect(start.json()).toMatchObject({ box_id: id, status: 'running' });
-    expect((await runExec(runner, stack.token, id, { command: 'cat', args: ['/root/marker'] })).stdout).toBe(
-      'kept\n',
-    );
+    expect(
+      (await runExec(suite.runner, suite.stack.token, id, { command: 'cat', args: ['/root/marker'] })).stdout,
+    ).toBe('kept\n');
   });
 
   test('remove: running box needs force; removed box is 404', async () => {
     const id = B('life');
-    const soft = await call(runner, stack.token, 'DELETE', `/boxes/${id}`);
+    const soft = await call(suite.runner, suite.stack.token, 'DELETE', `/boxes/${id}`);
     expect(soft.status).toBe(409);
     expect(soft.json().error.code).toBe('invalid_state');
-    expect((await call(runner, stack.token, 'DELETE', `/boxes/${id}?force=true`)).status).toBe(204);
-    expect((await call(runner, stack.token, 'GET', `/boxes/${id}`)).status).toBe(404);
+    expect((await call(suite.runner, suite.stack.token, 'DELETE', `/boxes/${id}?force=true`)).status).toBe(
+      204,
+    );
+    expect((await call(suite.runner, suite.stack.token, 'GET', `/boxes/${id}`)).status).toBe(404);
     expect(
-      (await call(runner, stack.token, 'POST', `/v1/boxes/${id}/exec`, { command: 'echo', tty: false }))
-        .status,
+      (
+        await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${id}/exec`, {
+          command: 'echo',
+          tty: false,
+        })
+      ).status,
     ).toBe(404);
-    expect((await call(runner, stack.token, 'DELETE', `/boxes/${id}?force=true`)).status).toBe(404);
+    expect((await call(suite.runner, suite.stack.token, 'DELETE', `/boxes/${id}?force=true`)).status).toBe(
+      404,
+    );
   });
 
   test('a missing image is 422 image_pull_failed naming it; bad bodies are 400', async () => {
     const ref = guestImage().replace(/busybox:1$/, 'no-such-image:404');
-    const r = await call(runner, stack.token, 'POST', '/boxes', { box_id: B('noimg'), image: ref });
+    const r = await call(suite.runner, suite.stack.token, 'POST', '/boxes', {
+      box_id: B('noimg'),
+      image: ref,
+    });
     expect(r.status).toBe(422);
     expect(r.json().error).toMatchObject({ code: 'image_pull_failed', type: 'ImageError' });
     expect(r.json().error.message).toContain(ref);
-    expect((await call(runner, stack.token, 'GET', `/boxes/${B('noimg')}`)).status).toBe(404);
-    const bad = await call(runner, stack.token, 'POST', '/boxes', { box_id: 'bad/id', image: guestImage() });
+    expect((await call(suite.runner, suite.stack.token, 'GET', `/boxes/${B('noimg')}`)).status).toBe(404);
+    const bad = await call(suite.runner, suite.stack.token, 'POST', '/boxes', {
+      box_id: 'bad/id',
+      image: guestImage(),
+    });
     expect(bad.status).toBe(400);
     expect(bad.json().error.code).toBe('invalid_argument');
   });
 
   test('a host-path volume is refused with 400; a managed volume mounts', async () => {
-    const r = await call(runner, stack.token, 'POST', '/boxes', {
+    const r = await call(suite.runner, suite.stack.token, 'POST', '/boxes', {
       box_id: B('bind'),
       image: guestImage(),
       volumes: [{ host_path: '/etc', guest_path: '/mnt/host', read_only: true }],
     });
     expect(r.status).toBe(400);
-    expect((await call(runner, stack.token, 'GET', `/boxes/${B('bind')}`)).status).toBe(404);
+    expect((await call(suite.runner, suite.stack.token, 'GET', `/boxes/${B('bind')}`)).status).toBe(404);
     const vol = `vol${process.pid}`;
-    const ok = await call(runner, stack.token, 'POST', '/boxes', {
+    const ok = await call(suite.runner, suite.stack.token, 'POST', '/boxes', {
       box_id: B('vol'),
       image: guestImage(),
       volumes: [{ managed_volume: vol, guest_path: '/data', read_only: false }],
@@ -116,13 +124,13 @@ describe('boxes', { timeout: 90_000 }, () => {
     expect(ok.status, ok.body.toString()).toBe(201);
     expect(
       (
-        await runExec(runner, stack.token, B('vol'), {
+        await runExec(suite.runner, suite.stack.token, B('vol'), {
           command: 'sh',
           args: ['-c', 'echo v > /data/f && cat /data/f'],
         })
       ).stdout,
     ).toBe('v\n');
-    await call(runner, stack.token, 'DELETE', `/boxes/${B('vol')}?force=true`);
+    await call(suite.runner, suite.stack.token, 'DELETE', `/boxes/${B('vol')}?force=true`);
     const Docker = (await import('dockerode')).default;
     await new Docker()
       .getVolume(`boxlite-sim-vol-${vol}`)
@@ -132,7 +140,7 @@ describe('boxes', { timeout: 90_000 }, () => {
 
   test('entrypoint/cmd from the box replace the keep-alive loop; env and working_dir apply', async () => {
     const id = B('cmd');
-    const r = await call(runner, stack.token, 'POST', '/boxes', {
+    const r = await call(suite.runner, suite.stack.token, 'POST', '/boxes', {
       box_id: id,
       image: guestImage(),
       entrypoint: ['/bin/sleep'],
@@ -141,7 +149,7 @@ describe('boxes', { timeout: 90_000 }, () => {
       working_dir: '/srv/app',
     });
     expect(r.status, r.body.toString()).toBe(201);
-    const ps = await runExec(runner, stack.token, id, {
+    const ps = await runExec(suite.runner, suite.stack.token, id, {
       command: 'sh',
       args: ['-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $BOX_ENV; pwd'],
     });
@@ -151,18 +159,22 @@ describe('boxes', { timeout: 90_000 }, () => {
   test('a restarted runner re-adopts its boxes (and they kept running)', async () => {
     const id = B('adopt');
     expect(
-      (await call(runner, stack.token, 'POST', '/boxes', { box_id: id, image: guestImage() })).status,
+      (await call(suite.runner, suite.stack.token, 'POST', '/boxes', { box_id: id, image: guestImage() }))
+        .status,
     ).toBe(201);
-    await runExec(runner, stack.token, id, { command: 'sh', args: ['-c', 'echo survived > /tmp/f'] });
-    expect(await runner.stop()).toBe(0);
-    runner = await spawnRunner(stack);
-    expect(runner.output()).toMatch(/adopted [1-9]\d* existing box/);
-    expect(readJournal(stack).some((l) => l.op === 'adopt' && l.box_id === id)).toBe(true);
-    const list = (await call(runner, stack.token, 'GET', '/boxes')).json();
+    await runExec(suite.runner, suite.stack.token, id, {
+      command: 'sh',
+      args: ['-c', 'echo survived > /tmp/f'],
+    });
+    expect(await suite.runner.stop()).toBe(0);
+    suite.runner = await spawnRunner(suite.stack);
+    expect(suite.runner.output()).toMatch(/adopted [1-9]\d* existing box/);
+    expect(readJournal(suite.stack).some((l) => l.op === 'adopt' && l.box_id === id)).toBe(true);
+    const list = (await call(suite.runner, suite.stack.token, 'GET', '/boxes')).json();
     expect(list.boxes).toContainEqual(expect.objectContaining({ box_id: id, status: 'running' }));
-    expect((await runExec(runner, stack.token, id, { command: 'cat', args: ['/tmp/f'] })).stdout).toBe(
-      'survived\n',
-    );
+    expect(
+      (await runExec(suite.runner, suite.stack.token, id, { command: 'cat', args: ['/tmp/f'] })).stdout,
+    ).toBe('survived\n');
   });
 
   test('boxes of another runner (another stack) are invisible', async () => {

@@ -10,47 +10,39 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   attach,
   call,
-  cleanup,
   guestImage,
-  makeTempStack,
   type RunnerProc,
   runExec,
+  signalExec,
   sleep,
   spawnRunner,
-  type TempStack,
+  useRunnerSuite,
 } from './test-support.ts';
 
-let stack: TempStack;
-let plain: RunnerProc;
-const extra: RunnerProc[] = [];
 const BOX = `bugs-${process.pid}`;
 const STOPPED = `bugs-stopped-${process.pid}`;
 
+const suite = useRunnerSuite({ boxes: [{ box_id: BOX }, { box_id: STOPPED }] });
+const extra: RunnerProc[] = [];
+
+beforeAll(async () => {
+  expect((await call(suite.runner, suite.stack.token, 'POST', `/boxes/${STOPPED}/stop`)).status).toBe(200);
+}, 120_000);
+
+// Registered after the suite's hooks, so it runs before them: the extra runners stop before
+// the stack is cleaned up.
+afterAll(async () => {
+  for (const r of extra) await r?.stop();
+}, 60_000);
+
 async function withBug(bug: string): Promise<RunnerProc> {
-  const r = await spawnRunner(stack, { bugs: [bug] });
+  const r = await spawnRunner(suite.stack, { bugs: [bug] });
   extra.push(r);
   return r;
 }
 
 const exec = (r: RunnerProc, body: Record<string, unknown>, box = BOX) =>
-  call(r, stack.token, 'POST', `/v1/boxes/${box}/exec`, { tty: false, ...body });
-
-beforeAll(async () => {
-  stack = makeTempStack();
-  plain = await spawnRunner(stack);
-  expect(
-    (await call(plain, stack.token, 'POST', '/boxes', { box_id: BOX, image: guestImage() })).status,
-  ).toBe(201);
-  expect(
-    (await call(plain, stack.token, 'POST', '/boxes', { box_id: STOPPED, image: guestImage() })).status,
-  ).toBe(201);
-  expect((await call(plain, stack.token, 'POST', `/boxes/${STOPPED}/stop`)).status).toBe(200);
-}, 120_000);
-
-afterAll(async () => {
-  for (const r of [plain, ...extra]) await r?.stop();
-  if (stack) await cleanup(stack);
-}, 60_000);
+  call(r, suite.stack.token, 'POST', `/v1/boxes/${box}/exec`, { tty: false, ...body });
 
 describe('runner bug switches', { timeout: 120_000 }, () => {
   test('exec-stdout-drop loses output of fast execs; the default loses none', async () => {
@@ -59,20 +51,20 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
     const lost = async (r: RunnerProc): Promise<number> => {
       let n = 0;
       for (let i = 0; i < N; i++) {
-        const a = await runExec(r, stack.token, BOX, { command: 'echo', args: [`line-${i}`] });
+        const a = await runExec(r, suite.stack.token, BOX, { command: 'echo', args: [`line-${i}`] });
         expect(a.exitCode).toBe(0);
         if (a.stdoutBeforeExit !== `line-${i}\n`) n++;
       }
       return n;
     };
-    expect(await lost(plain)).toBe(0);
+    expect(await lost(suite.runner)).toBe(0);
     const buggy = await withBug('exec-stdout-drop');
     const n = await lost(buggy);
     expect(n).toBeGreaterThanOrEqual(3);
   });
 
   test('exec-stopped-500: 500 internal instead of 409 stopped', async () => {
-    expect((await exec(plain, { command: 'echo' }, STOPPED)).json().error.code).toBe('stopped');
+    expect((await exec(suite.runner, { command: 'echo' }, STOPPED)).json().error.code).toBe('stopped');
     const buggy = await withBug('exec-stopped-500');
     const r = await exec(buggy, { command: 'echo' }, STOPPED);
     expect(r.status).toBe(500);
@@ -81,7 +73,7 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
   });
 
   test('exec-spawn-500: a missing binary answers 500 instead of 422', async () => {
-    expect((await exec(plain, { command: 'no-such-binary' })).status).toBe(422);
+    expect((await exec(suite.runner, { command: 'no-such-binary' })).status).toBe(422);
     const buggy = await withBug('exec-spawn-500');
     const r = await exec(buggy, { command: 'no-such-binary' });
     expect(r.status).toBe(500);
@@ -91,45 +83,33 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
   });
 
   test('exec-user-500: an unknown user answers 500 instead of 400', async () => {
-    expect((await exec(plain, { command: 'id', user: 'ghost' })).status).toBe(400);
+    expect((await exec(suite.runner, { command: 'id', user: 'ghost' })).status).toBe(400);
     const buggy = await withBug('exec-user-500');
     const r = await exec(buggy, { command: 'id', user: 'ghost' });
     expect(r.status).toBe(500);
     expect(r.json().error.code).toBe('internal');
     expect(
-      (await runExec(buggy, stack.token, BOX, { command: 'id', args: ['-u'], user: 'tester' })).stdout,
+      (await runExec(buggy, suite.stack.token, BOX, { command: 'id', args: ['-u'], user: 'tester' })).stdout,
     ).toBe('1000\n');
   });
 
   test('signal-after-exit-204: signalling a finished exec answers 204 instead of 409', async () => {
     const finishedOn = async (r: RunnerProc): Promise<string> => {
       const id = (await exec(r, { command: 'true' })).json().execution_id;
-      await attach(r, stack.token, BOX, id).result;
+      await attach(r, suite.stack.token, BOX, id).result;
       return id;
     };
-    const a = await finishedOn(plain);
-    expect(
-      (await call(plain, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${a}/signal`, { signal: 15 }))
-        .status,
-    ).toBe(409);
+    const a = await finishedOn(suite.runner);
+    expect((await signalExec(suite.runner, suite.stack.token, BOX, a, 15)).status).toBe(409);
     const buggy = await withBug('signal-after-exit-204');
     const b = await finishedOn(buggy);
-    expect(
-      (await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${b}/signal`, { signal: 15 }))
-        .status,
-    ).toBe(204);
+    expect((await signalExec(buggy, suite.stack.token, BOX, b, 15)).status).toBe(204);
     // Running execs are still signalled for real, and bad signals still refused.
     const live = (await exec(buggy, { command: 'sleep', args: ['30'] })).json().execution_id;
-    const at = attach(buggy, stack.token, BOX, live);
+    const at = attach(buggy, suite.stack.token, BOX, live);
     await sleep(200);
-    expect(
-      (await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${live}/signal`, { signal: 9 }))
-        .status,
-    ).toBe(400);
-    expect(
-      (await call(buggy, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${live}/signal`, { signal: 15 }))
-        .status,
-    ).toBe(204);
+    expect((await signalExec(buggy, suite.stack.token, BOX, live, 9)).status).toBe(400);
+    expect((await signalExec(buggy, suite.stack.token, BOX, live, 15)).status).toBe(204);
     expect((await at.result).exitCode).toBe(143);
   });
 
@@ -138,9 +118,9 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
       const id = (await exec(r, { command: 'sh', args: ['-c', 'echo early; sleep 1; echo late'] })).json()
         .execution_id;
       await sleep(400);
-      return (await attach(r, stack.token, BOX, id).result).stdout;
+      return (await attach(r, suite.stack.token, BOX, id).result).stdout;
     };
-    expect(await early(plain)).toBe('early\nlate\n');
+    expect(await early(suite.runner)).toBe('early\nlate\n');
     const buggy = await withBug('attach-no-replay');
     expect(await early(buggy)).toBe('late\n');
   });
@@ -154,12 +134,12 @@ describe('runner bug switches', { timeout: 120_000 }, () => {
       volumes: [{ host_path: dir, guest_path: '/mnt/host' }],
     });
     try {
-      const refused = await call(plain, stack.token, 'POST', '/boxes', body(`${BOX}-bind0`));
+      const refused = await call(suite.runner, suite.stack.token, 'POST', '/boxes', body(`${BOX}-bind0`));
       expect(refused.status).toBe(400);
       const buggy = await withBug('host-bind-honored');
-      const created = await call(buggy, stack.token, 'POST', '/boxes', body(`${BOX}-bind1`));
+      const created = await call(buggy, suite.stack.token, 'POST', '/boxes', body(`${BOX}-bind1`));
       expect(created.status, created.body.toString()).toBe(201);
-      const a = await runExec(buggy, stack.token, `${BOX}-bind1`, {
+      const a = await runExec(buggy, suite.stack.token, `${BOX}-bind1`, {
         command: 'cat',
         args: ['/mnt/host/secret.txt'],
       });

@@ -2,42 +2,13 @@
  * Exec against a real Docker-backed runner: output, exit codes, env/cwd/user, tty, timeouts,
  * stdin, signal and kill, spawn-failure classification — raw HTTP + WebSocket only.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  attach,
-  call,
-  cleanup,
-  guestImage,
-  makeTempStack,
-  type RunnerProc,
-  runExec,
-  sleep,
-  spawnRunner,
-  type TempStack,
-} from './test-support.ts';
+import { describe, expect, test } from 'vitest';
+import { attach, call, runExec, signalExec, sleep, useRunnerSuite } from './test-support.ts';
 
-let stack: TempStack;
-let runner: RunnerProc;
 const BOX = `exec-${process.pid}`;
+const suite = useRunnerSuite({ boxes: [{ box_id: BOX, cpus: 1, memory_mib: 128 }] });
 
-beforeAll(async () => {
-  stack = makeTempStack();
-  runner = await spawnRunner(stack);
-  const r = await call(runner, stack.token, 'POST', '/boxes', {
-    box_id: BOX,
-    image: guestImage(),
-    cpus: 1,
-    memory_mib: 128,
-  });
-  expect(r.status, r.body.toString()).toBe(201);
-}, 120_000);
-
-afterAll(async () => {
-  await runner?.stop();
-  if (stack) await cleanup(stack);
-}, 60_000);
-
-const run = (body: Record<string, unknown>) => runExec(runner, stack.token, BOX, body);
+const run = (body: Record<string, unknown>) => runExec(suite.runner, suite.stack.token, BOX, body);
 
 describe('exec', { timeout: 60_000 }, () => {
   test('stdout, stderr and exit codes 0, 1, 42, 127', async () => {
@@ -75,31 +46,31 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('spawn failures are answered before the exec starts', async () => {
-    const missing = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const missing = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'definitely-not-here',
       tty: false,
     });
     expect(missing.status).toBe(422);
     expect(missing.json().error.code).toBe('execution_failed');
-    const abs = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const abs = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: '/nope/bin',
       tty: false,
     });
     expect(abs.json().error.code).toBe('execution_failed');
-    const user = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const user = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'id',
       user: 'nobody-here',
       tty: false,
     });
     expect(user.status).toBe(400);
     expect(user.json().error).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
-    const wd = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const wd = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'pwd',
       working_dir: '/nope',
       tty: false,
     });
     expect(wd.json().error.code).toBe('execution_failed');
-    const unknownBox = await call(runner, stack.token, 'POST', '/v1/boxes/no-such-box/exec', {
+    const unknownBox = await call(suite.runner, suite.stack.token, 'POST', '/v1/boxes/no-such-box/exec', {
       command: 'echo',
       tty: false,
     });
@@ -108,7 +79,7 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('tty: output on 0x01 only, resize reaches the terminal; non-tty resize is refused', async () => {
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sh',
       // No initial `stty size`: the 80x24 default is applied right after start and can lose
       // the race with a fast first command (Docker 20.10 has no ConsoleSize on exec).
@@ -116,12 +87,18 @@ describe('exec', { timeout: 60_000 }, () => {
       tty: true,
     });
     const id = rep.json().execution_id;
-    const at = attach(runner, stack.token, BOX, id);
+    const at = attach(suite.runner, suite.stack.token, BOX, id);
     await sleep(300);
-    const rz = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/resize`, {
-      cols: 120,
-      rows: 40,
-    });
+    const rz = await call(
+      suite.runner,
+      suite.stack.token,
+      'POST',
+      `/v1/boxes/${BOX}/executions/${id}/resize`,
+      {
+        cols: 120,
+        rows: 40,
+      },
+    );
     expect(rz.status).toBe(204);
     at.ws.send(Buffer.from('go\n'));
     const a = await at.result;
@@ -130,19 +107,25 @@ describe('exec', { timeout: 60_000 }, () => {
     expect(a.stdout).toContain('40 120');
     expect(a.exitCode).toBe(0);
 
-    const plain = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const plain = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sleep',
       args: ['5'],
       tty: false,
     });
     const pid = plain.json().execution_id;
-    const bad = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${pid}/resize`, {
-      cols: 10,
-      rows: 10,
-    });
+    const bad = await call(
+      suite.runner,
+      suite.stack.token,
+      'POST',
+      `/v1/boxes/${BOX}/executions/${pid}/resize`,
+      {
+        cols: 10,
+        rows: 10,
+      },
+    );
     expect(bad.status).toBe(400);
     expect(bad.json().error.code).toBe('invalid_argument');
-    await call(runner, stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${pid}`);
+    await call(suite.runner, suite.stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${pid}`);
   });
 
   test('timeout: SIGTERM, then SIGKILL after the grace for a TERM-ignoring process', async () => {
@@ -152,28 +135,28 @@ describe('exec', { timeout: 60_000 }, () => {
     expect(Date.now() - t0).toBeLessThan(5000);
 
     const t1 = Date.now();
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sh',
       args: ['-c', 'trap "" TERM; sleep 30'],
       timeout_seconds: 1,
       tty: false,
     });
     const id = rep.json().execution_id;
-    const a = await attach(runner, stack.token, BOX, id).result;
+    const a = await attach(suite.runner, suite.stack.token, BOX, id).result;
     const took = Date.now() - t1;
     expect(a.exitCode).toBe(137);
     expect(took).toBeGreaterThanOrEqual(2800);
     expect(took).toBeLessThan(8000);
-    const st = await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
+    const st = await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
     expect(st.json()).toMatchObject({ status: 'timed_out', exit_code: 137 });
   });
 
   test('stdin frames then stdin_eof end `cat`', async () => {
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'cat',
       tty: false,
     });
-    const at = attach(runner, stack.token, BOX, rep.json().execution_id);
+    const at = attach(suite.runner, suite.stack.token, BOX, rep.json().execution_id);
     await new Promise((r) => at.ws.once('open', r));
     at.ws.send(Buffer.from('hello\n'));
     at.ws.send(Buffer.from([0x00, 0x01, 0x02, 0x0a]));
@@ -184,61 +167,53 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('signal 15 and the allowed-signal set; finished exec → 409', async () => {
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sh',
       args: ['-c', 'trap "echo got-usr1; exit 7" USR1; while :; do sleep 0.1; done'],
       tty: false,
     });
     const id = rep.json().execution_id;
-    const at = attach(runner, stack.token, BOX, id);
+    const at = attach(suite.runner, suite.stack.token, BOX, id);
     await sleep(300);
-    const nine = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, {
-      signal: 9,
-    });
+    const nine = await signalExec(suite.runner, suite.stack.token, BOX, id, 9);
     expect(nine.status).toBe(400);
     expect(nine.json().error.code).toBe('invalid_argument');
-    expect(
-      (await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, { signal: 10 }))
-        .status,
-    ).toBe(204);
+    expect((await signalExec(suite.runner, suite.stack.token, BOX, id, 10)).status).toBe(204);
     const a = await at.result;
     expect(a).toMatchObject({ stdout: 'got-usr1\n', exitCode: 7 });
-    const late = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id}/signal`, {
-      signal: 15,
-    });
+    const late = await signalExec(suite.runner, suite.stack.token, BOX, id, 15);
     expect(late.status).toBe(409);
     expect(late.json().error.code).toBe('invalid_state');
 
-    const r2 = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const r2 = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sleep',
       args: ['30'],
       tty: false,
     });
     const id2 = r2.json().execution_id;
-    const at2 = attach(runner, stack.token, BOX, id2);
+    const at2 = attach(suite.runner, suite.stack.token, BOX, id2);
     await sleep(200);
-    expect(
-      (await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/executions/${id2}/signal`, { signal: 15 }))
-        .status,
-    ).toBe(204);
+    expect((await signalExec(suite.runner, suite.stack.token, BOX, id2, 15)).status).toBe(204);
     expect((await at2.result).exitCode).toBe(143);
   });
 
   test('kill (DELETE): SIGKILL, status killed, attached socket gets exit', async () => {
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sh',
       args: ['-c', 'trap "" TERM; sleep 30 & wait'],
       tty: false,
     });
     const id = rep.json().execution_id;
-    const at = attach(runner, stack.token, BOX, id);
+    const at = attach(suite.runner, suite.stack.token, BOX, id);
     await sleep(200);
     const t0 = Date.now();
-    expect((await call(runner, stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${id}`)).status).toBe(204);
+    expect(
+      (await call(suite.runner, suite.stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${id}`)).status,
+    ).toBe(204);
     const a = await at.result;
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(a.exitCode).toBe(137);
-    const st = await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
+    const st = await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
     expect(st.json()).toMatchObject({ execution_id: id, status: 'killed', exit_code: 137 });
     // The orphaned background sleep was killed with the tree.
     const ps = await run({ command: 'sh', args: ['-c', 'ps | grep -c "[s]leep 30" || true'] });
@@ -246,36 +221,41 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('status probe and unknown exec ids', async () => {
-    const rep = await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
       command: 'sleep',
       args: ['1'],
       tty: false,
     });
     const id = rep.json().execution_id;
     expect(
-      (await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
+      (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
     ).toMatchObject({
       status: 'running',
       exit_code: null,
     });
-    await attach(runner, stack.token, BOX, id).result;
+    await attach(suite.runner, suite.stack.token, BOX, id).result;
     expect(
-      (await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
+      (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
     ).toMatchObject({
       status: 'completed',
       exit_code: 0,
     });
-    expect((await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/executions/exec-nope`)).status).toBe(
-      404,
-    );
-    await expect(attach(runner, stack.token, BOX, 'exec-nope').result).rejects.toMatchObject({ status: 404 });
+    expect(
+      (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/exec-nope`)).status,
+    ).toBe(404);
+    await expect(attach(suite.runner, suite.stack.token, BOX, 'exec-nope').result).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   test('metrics count executions, errors and bytes', async () => {
-    const before = (await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/metrics`)).json();
+    const before = (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/metrics`)).json();
     await run({ command: 'echo', args: ['12345'] });
-    await call(runner, stack.token, 'POST', `/v1/boxes/${BOX}/exec`, { command: 'not-a-binary', tty: false });
-    const after = (await call(runner, stack.token, 'GET', `/v1/boxes/${BOX}/metrics`)).json();
+    await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
+      command: 'not-a-binary',
+      tty: false,
+    });
+    const after = (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/metrics`)).json();
     expect(after.commands_executed_total - before.commands_executed_total).toBe(1);
     expect(after.exec_errors_total - before.exec_errors_total).toBe(1);
     expect(after.bytes_received_total - before.bytes_received_total).toBe(6);

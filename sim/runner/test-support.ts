@@ -10,10 +10,11 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { request } from 'undici';
+import { afterAll, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
 import { formatSecrets, mintSecrets } from '../../bootstrap/core/secrets.ts';
-import { LABEL_RUNNER } from './box-spec.ts';
+import { removeRunnerBoxes } from '../launch.ts';
 import { runnerIdFor } from './config.ts';
 
 const REAL_STACK = join(REPO_ROOT, '.e2e-state', 'stack.json');
@@ -32,9 +33,11 @@ function realStack(): StackLike | null {
   }
 }
 
-/** Registry of the provisioned stack if there is one, else the dev registry. */
+/** Registry of the provisioned stack (the e2e project's global setup provisions it). */
 export function registryEndpoint(): { host: string; port: number } {
-  return realStack()?.services?.registry?.endpoint ?? { host: '127.0.0.1', port: 55000 };
+  const endpoint = realStack()?.services?.registry?.endpoint;
+  if (!endpoint) throw new Error(`no stack registry in ${REAL_STACK}: run \`pnpm e2e:setup\``);
+  return endpoint;
 }
 
 /** Guest image reference: the stack's recorded one when present, else the dev-registry tag. */
@@ -282,20 +285,56 @@ export function readJournal(stack: TempStack): Array<Record<string, any>> {
 
 /** Removes every container labelled with this run's runner id, and the temp stack dir. */
 export async function cleanup(stack: TempStack): Promise<void> {
-  const docker = new Docker();
-  const rows = await docker.listContainers({
-    all: true,
-    filters: { label: [`${LABEL_RUNNER}=${stack.runnerId}`] },
-  });
-  await Promise.all(
-    rows.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => {}),
-    ),
-  );
+  await removeRunnerBoxes(new Docker(), stack.runnerId);
   rmSync(stack.dir, { recursive: true, force: true });
+}
+
+/** POST …/executions/:id/signal. */
+export function signalExec(
+  runner: RunnerProc,
+  token: string,
+  box: string,
+  id: string,
+  signal: number,
+): Promise<Reply> {
+  return call(runner, token, 'POST', `/v1/boxes/${box}/executions/${id}/signal`, { signal });
+}
+
+/** Creates a box (image defaults to {@link guestImage}) and expects 201. */
+export async function createBox(
+  runner: RunnerProc,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const r = await call(runner, token, 'POST', '/boxes', { image: guestImage(), ...body });
+  expect(r.status, r.body.toString()).toBe(201);
+}
+
+export interface RunnerSuite {
+  stack: TempStack;
+  /** Reassignable: a test that restarts the runner stores the new one here for afterAll. */
+  runner: RunnerProc;
+}
+
+/**
+ * The runner suites' hooks: beforeAll makes a temp stack, spawns a runner on it and creates
+ * `boxes` on it; afterAll stops the runner and cleans the stack up. The returned object is
+ * filled in by beforeAll.
+ */
+export function useRunnerSuite(
+  opts: { boxes?: Array<Record<string, unknown>>; timeoutMs?: number } = {},
+): RunnerSuite {
+  const suite = {} as RunnerSuite;
+  beforeAll(async () => {
+    suite.stack = makeTempStack();
+    suite.runner = await spawnRunner(suite.stack);
+    for (const box of opts.boxes ?? []) await createBox(suite.runner, suite.stack.token, box);
+  }, opts.timeoutMs ?? 120_000);
+  afterAll(async () => {
+    await suite.runner?.stop();
+    if (suite.stack) await cleanup(suite.stack);
+  }, 60_000);
+  return suite;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, request } from 'undici';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../../bootstrap/core/ports.ts';
 import { runnerIdFor } from '../../runner/config.ts';
 import { type TestStack, testStack } from './stack.ts';
@@ -149,6 +150,23 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     throw err;
   }
   return sim;
+}
+
+/** Holds the suite's sim; `sim` is set by beforeAll. */
+export interface SimSuite {
+  sim: Sim;
+}
+
+/** The sim suites' hooks: beforeAll starts a sim (with `opts`), afterAll stops it. */
+export function useSim(opts: SimOptions = {}): SimSuite {
+  const suite = {} as SimSuite;
+  beforeAll(async () => {
+    suite.sim = await startSim(opts);
+  });
+  afterAll(async () => {
+    await suite.sim?.stop();
+  });
+  return suite;
 }
 
 /**

@@ -1,14 +1,16 @@
 /**
- * Global setup for the `e2e` self-test project: the sim runner and container tests need a
- * Docker engine. Start one (vfs, no iptables) when none answers, exactly as setup would.
+ * Global setup for the `e2e` self-test project. The sim API/runner self-tests run their own
+ * API and runner processes but share the bootstrap services (Postgres, Redis, registry and
+ * guest images) and need a Docker engine: bring both up exactly as `pnpm e2e:setup` would.
  */
 import { join } from 'node:path';
 import { readConfig } from '../bootstrap/core/config.ts';
 import { statePaths } from '../bootstrap/core/paths.ts';
 import { createProgress } from '../bootstrap/core/progress.ts';
+import { setupStack } from '../bootstrap/stack-setup.ts';
 import { ensureDockerEngine } from '../bootstrap/system/docker-engine.ts';
 
-export default async function engineSetup(): Promise<void> {
+export default async function selfTestSetup(): Promise<void> {
   const config = readConfig();
   const paths = statePaths(config.stateDir);
   await ensureDockerEngine({
@@ -16,4 +18,6 @@ export default async function engineSetup(): Promise<void> {
     logFile: join(paths.logDir, 'dockerd.log'),
     progress: createProgress(process.stderr),
   });
+  // Services only (no sim target): an already-running sim in the same state dir is left alone.
+  await setupStack({ quiet: true });
 }
