@@ -11,7 +11,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createProgress } from '../bootstrap/core/progress.ts';
 import type { ExecOutcome } from '../drivers/protocol.ts';
 import { type PyBoxInfo, type PyOp, type PyOpResult, runPythonOps } from '../drivers/python/driver.ts';
 import { defaultPythonCacheDir, ensurePythonSdk } from '../drivers/python/venv.ts';
@@ -20,6 +19,7 @@ import type { CallClock } from '../harness/fixtures/call-clock.ts';
 import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 import type { StackHandle } from '../harness/stack/handle.ts';
+import { createProgress } from '../kernel/progress.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids never issued: the real format and upstream's UUID shape. */

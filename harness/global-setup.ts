@@ -6,8 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { REPO_ROOT } from '../bootstrap/core/paths.ts';
-import { setupStack } from '../bootstrap/stack-setup.ts';
+import { REPO_ROOT } from '../kernel/paths.ts';
+import { setupStack } from '../stack/up.ts';
 import type { RunContext } from './context.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';

@@ -4,11 +4,11 @@
  * guest images) and need a Docker engine: bring both up exactly as `pnpm e2e:setup` would.
  */
 import { join } from 'node:path';
-import { readConfig } from '../bootstrap/core/config.ts';
-import { statePaths } from '../bootstrap/core/paths.ts';
-import { createProgress } from '../bootstrap/core/progress.ts';
-import { setupStack } from '../bootstrap/stack-setup.ts';
 import { ensureDockerEngine } from '../bootstrap/system/docker-engine.ts';
+import { readConfig } from '../kernel/config.ts';
+import { statePaths } from '../kernel/paths.ts';
+import { createProgress } from '../kernel/progress.ts';
+import { setupStack } from '../stack/up.ts';
 
 export default async function selfTestSetup(): Promise<void> {
   const config = readConfig();

@@ -9,19 +9,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { request } from 'undici';
-import { SetupError, UsageError } from '../bootstrap/core/errors.ts';
-import type { StatePaths } from '../bootstrap/core/paths.ts';
-import { choosePort } from '../bootstrap/core/ports.ts';
-import type { Progress } from '../bootstrap/core/progress.ts';
-import type { Secrets } from '../bootstrap/core/secrets.ts';
-import type { ComponentRecord, StackFile } from '../bootstrap/core/stack-file.ts';
-import {
-  inspectSupervised,
-  launchSupervised,
-  stopSupervised,
-} from '../bootstrap/providers/host/supervised.ts';
-import { waitHealthy } from '../bootstrap/services/index.ts';
-import { dockerClient } from '../bootstrap/system/docker-engine.ts';
+import { dockerClient } from '../kernel/docker.ts';
+import { SetupError, UsageError } from '../kernel/errors.ts';
+import { waitHealthy } from '../kernel/health.ts';
+import type { StatePaths } from '../kernel/paths.ts';
+import { choosePort } from '../kernel/ports.ts';
+import { inspectSupervised, launchSupervised, stopSupervised } from '../kernel/process/supervised.ts';
+import type { Progress } from '../kernel/progress.ts';
+import type { Secrets } from '../kernel/secrets.ts';
+import type { ComponentRecord, StackFile } from '../kernel/stack-file.ts';
 import { parseBugs } from './bugs.ts';
 import { LABEL_RUNNER } from './runner/box-spec.ts';
 import { runnerIdFor } from './runner/config.ts';

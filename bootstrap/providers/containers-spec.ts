@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import type { ServiceName } from '../core/config.ts';
-import type { StatePaths } from '../core/paths.ts';
-import type { Secrets } from '../core/secrets.ts';
+import type { ServiceName } from '../../kernel/config.ts';
+import type { StatePaths } from '../../kernel/paths.ts';
+import type { Secrets } from '../../kernel/secrets.ts';
 import { PG_DATABASE, PG_USER } from '../services/postgres.ts';
 
 export const LABEL_STATE_DIR = 'boxlite-e2e.state-dir';
@@ -119,5 +119,5 @@ export function loopbackHostPort(
 }
 
 export function imageMissingMessage(image: string): string {
-  return `image ${image} not found locally; run \`pnpm e2e:images\` (air-gapped: images are built from Debian packages)`;
+  return `image ${image} not found locally; run \`pnpm e2e:service-images\` (air-gapped: images are built from Debian packages)`;
 }

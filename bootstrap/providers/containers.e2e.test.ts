@@ -12,17 +12,18 @@ import type Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BootstrapConfig, readConfig, SERVICE_NAMES, type ServiceName } from '../core/config.ts';
-import { SetupError } from '../core/errors.ts';
-import { statePaths } from '../core/paths.ts';
-import { freePort } from '../core/ports.ts';
-import { createProgress } from '../core/progress.ts';
-import { loadOrMintSecrets, type Secrets } from '../core/secrets.ts';
-import type { ServiceRecord } from '../core/stack-file.ts';
-import { ensureServiceImages } from '../images/service-images.ts';
+import { type BootstrapConfig, readConfig, SERVICE_NAMES, type ServiceName } from '../../kernel/config.ts';
+import { dockerClient } from '../../kernel/docker.ts';
+import { SetupError } from '../../kernel/errors.ts';
+import { statePaths } from '../../kernel/paths.ts';
+import { freePort } from '../../kernel/ports.ts';
+import { createProgress } from '../../kernel/progress.ts';
+import { loadOrMintSecrets, type Secrets } from '../../kernel/secrets.ts';
+import type { ServiceRecord } from '../../kernel/stack-file.ts';
+import { ensureServiceImages } from '../service-images/service-images.ts';
 import { provePostgres, proveRedis, proveRegistry, readPostgresMarkers } from '../services/prove.ts';
 import { registryUrl } from '../services/registry.ts';
-import { dockerClient, ensureDockerEngine } from '../system/docker-engine.ts';
+import { ensureDockerEngine } from '../system/docker-engine.ts';
 import { createContainersProvider } from './containers.ts';
 import { containerName, LABEL_SERVICE, LABEL_STATE_DIR, serviceDataDir } from './containers-spec.ts';
 import type { ServiceProvider } from './provider.ts';
@@ -225,10 +226,10 @@ describe('containers provider', () => {
     }
   });
 
-  it('a missing image fails prepare with one line pointing at pnpm e2e:images', async () => {
+  it('a missing image fails prepare with one line pointing at pnpm e2e:service-images', async () => {
     const p = makeProvider({ BOXLITE_E2E_REDIS_IMAGE: 'boxlite-e2e/nope:missing' });
     await expect(p.prepare(['redis'])).rejects.toThrow(
-      'image boxlite-e2e/nope:missing not found locally; run `pnpm e2e:images` (air-gapped: images are built from Debian packages)',
+      'image boxlite-e2e/nope:missing not found locally; run `pnpm e2e:service-images` (air-gapped: images are built from Debian packages)',
     );
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../core/config.ts';
-import { UsageError } from '../core/errors.ts';
-import { statePaths } from '../core/paths.ts';
-import { createProgress } from '../core/progress.ts';
-import { mintSecrets } from '../core/secrets.ts';
+import { readConfig } from '../../kernel/config.ts';
+import { UsageError } from '../../kernel/errors.ts';
+import { statePaths } from '../../kernel/paths.ts';
+import { createProgress } from '../../kernel/progress.ts';
+import { mintSecrets } from '../../kernel/secrets.ts';
 import { configureTestcontainersEnv, createContainersProvider, demuxDockerLog } from './containers.ts';
 import {
   containerEnv,
@@ -117,9 +117,9 @@ describe('spec hash and reuse verdict', () => {
 });
 
 describe('provider set-up', () => {
-  it('the missing-image message is one line pointing at pnpm e2e:images', () => {
+  it('the missing-image message is one line pointing at pnpm e2e:service-images', () => {
     expect(imageMissingMessage('boxlite-e2e/redis:local')).toBe(
-      'image boxlite-e2e/redis:local not found locally; run `pnpm e2e:images` (air-gapped: images are built from Debian packages)',
+      'image boxlite-e2e/redis:local not found locally; run `pnpm e2e:service-images` (air-gapped: images are built from Debian packages)',
     );
   });
 

@@ -1,6 +1,6 @@
 /**
  * The `containers` provider: each service is a testcontainers GenericContainer from a local
- * image (config.images; `pnpm e2e:images` builds the defaults from Debian packages, since
+ * image (config.images; `pnpm e2e:service-images` builds the defaults from Debian packages, since
  * no registry is reachable), published on 127.0.0.1, data bind-mounted from the state dir.
  * Containers outlive setup: Ryuk is off unless the user turns it on, and we never call
  * testcontainers' stop. Reuse/repair is decided from Docker itself (name + labels), not
@@ -9,14 +9,16 @@
 import { mkdir } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
-import type { ServiceName } from '../core/config.ts';
-import { SetupError, UsageError } from '../core/errors.ts';
-import { choosePort } from '../core/ports.ts';
-import type { Endpoint, ServiceRecord } from '../core/stack-file.ts';
-import { missingImages } from '../images/service-images.ts';
-import { SERVICES, waitHealthy } from '../services/index.ts';
+import type { ServiceName } from '../../kernel/config.ts';
+import { dockerClient, parseDockerHost } from '../../kernel/docker.ts';
+import { SetupError, UsageError } from '../../kernel/errors.ts';
+import { waitHealthy } from '../../kernel/health.ts';
+import { choosePort } from '../../kernel/ports.ts';
+import type { Endpoint, ServiceRecord } from '../../kernel/stack-file.ts';
+import { missingImages } from '../service-images/service-images.ts';
+import { SERVICES } from '../services/index.ts';
 import { ensureDatabase } from '../services/postgres.ts';
-import { dockerClient, ensureDockerEngine, lastLogLine, parseDockerHost } from '../system/docker-engine.ts';
+import { ensureDockerEngine, lastLogLine } from '../system/docker-engine.ts';
 import {
   CONTAINER_DATA_PATH,
   CONTAINER_PORT,

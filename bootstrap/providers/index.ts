@@ -1,4 +1,4 @@
-import type { ProviderKind } from '../core/config.ts';
+import type { ProviderKind } from '../../kernel/config.ts';
 import { createHostProvider } from './host/index.ts';
 import type { ProviderContext, ServiceProvider } from './provider.ts';
 

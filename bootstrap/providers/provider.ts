@@ -4,11 +4,11 @@
  * testcontainers. Both must be idempotent: given the previous record, reuse a healthy
  * service, repair a dead one, never start a duplicate.
  */
-import type { BootstrapConfig, ProviderKind, ServiceName } from '../core/config.ts';
-import type { StatePaths } from '../core/paths.ts';
-import type { Progress } from '../core/progress.ts';
-import type { Secrets } from '../core/secrets.ts';
-import type { ServiceRecord } from '../core/stack-file.ts';
+import type { BootstrapConfig, ProviderKind, ServiceName } from '../../kernel/config.ts';
+import type { StatePaths } from '../../kernel/paths.ts';
+import type { Progress } from '../../kernel/progress.ts';
+import type { Secrets } from '../../kernel/secrets.ts';
+import type { ServiceRecord } from '../../kernel/stack-file.ts';
 
 export interface ServiceSpec {
   name: ServiceName;

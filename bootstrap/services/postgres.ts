@@ -1,6 +1,6 @@
 /** Postgres as the stack uses it: one role, one database, password auth over TCP. */
 import pg from 'pg';
-import type { Endpoint } from '../core/stack-file.ts';
+import type { Endpoint } from '../../kernel/stack-file.ts';
 
 export const PG_USER = 'boxlite';
 export const PG_DATABASE = 'boxlite_e2e';

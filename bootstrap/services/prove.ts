@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { request } from 'undici';
-import type { Secrets } from '../core/secrets.ts';
-import type { Endpoint } from '../core/stack-file.ts';
+import type { Secrets } from '../../kernel/secrets.ts';
+import type { Endpoint } from '../../kernel/stack-file.ts';
 import { postgresClientConfig } from './postgres.ts';
 import { registryUrl } from './registry.ts';
 

@@ -1,6 +1,6 @@
 /** Redis as the stack uses it: loopback only, no password (like upstream's local stack). */
 import { Redis } from 'ioredis';
-import type { Endpoint } from '../core/stack-file.ts';
+import type { Endpoint } from '../../kernel/stack-file.ts';
 
 export const redisUrl = (e: Endpoint) => `redis://${e.host}:${e.port}`;
 

@@ -1,6 +1,6 @@
 /** The OCI registry (Docker Distribution), plain HTTP on loopback. */
 import { request } from 'undici';
-import type { Endpoint } from '../core/stack-file.ts';
+import type { Endpoint } from '../../kernel/stack-file.ts';
 
 export const registryUrl = (e: Endpoint) => `http://${e.host}:${e.port}`;
 /** host:port form used in image references ("127.0.0.1:5000/boxlite-e2e/busybox:1"). */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { SetupError } from '../core/errors.ts';
-import { createProgress } from '../core/progress.ts';
+import { SetupError } from '../../kernel/errors.ts';
+import { createProgress } from '../../kernel/progress.ts';
 import {
   aptFailureReason,
   ensureDebianPackages,

@@ -5,8 +5,8 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import { SetupError } from '../core/errors.ts';
-import type { Progress } from '../core/progress.ts';
+import { SetupError } from '../../kernel/errors.ts';
+import type { Progress } from '../../kernel/progress.ts';
 
 export const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 /** exit 101 = "action forbidden": invoke-rc.d then skips starting the package's service. */

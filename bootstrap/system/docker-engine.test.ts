@@ -2,15 +2,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SetupError, UsageError } from '../core/errors.ts';
-import { createProgress } from '../core/progress.ts';
+import { parseDockerHost } from '../../kernel/docker.ts';
+import { SetupError, UsageError } from '../../kernel/errors.ts';
+import { createProgress } from '../../kernel/progress.ts';
 import { notRootMessage } from './apt.ts';
 import {
   type DockerEngineDeps,
   dockerdArgs,
   ensureDockerEngine,
   lastLogLine,
-  parseDockerHost,
   realDockerEngineDeps,
 } from './docker-engine.ts';
 

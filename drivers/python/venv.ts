@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { readConfig } from '../../bootstrap/core/config.ts';
-import { SetupError } from '../../bootstrap/core/errors.ts';
-import { statePaths } from '../../bootstrap/core/paths.ts';
-import type { Progress } from '../../bootstrap/core/progress.ts';
+import { readConfig } from '../../kernel/config.ts';
+import { SetupError } from '../../kernel/errors.ts';
+import { statePaths } from '../../kernel/paths.ts';
+import type { Progress } from '../../kernel/progress.ts';
 
 /** The PyPI SDK version every Python-driven case runs against. */
 export const BOXLITE_PY_VERSION = '0.10.8';

@@ -12,10 +12,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCli } from '../../bootstrap/core/cli.ts';
-import { runMain, UsageError } from '../../bootstrap/core/errors.ts';
-import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
-import { setupStack } from '../../bootstrap/stack-setup.ts';
+import { parseCli } from '../../kernel/cli.ts';
+import { runMain, UsageError } from '../../kernel/errors.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
+import { setupStack } from '../../stack/up.ts';
 import { readRemoteConfig } from '../stack/remote-config.ts';
 import { runCases } from './run-vitest.ts';
 

@@ -5,8 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runMain } from '../../bootstrap/core/errors.ts';
-import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
+import { runMain } from '../../kernel/errors.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
 import { joinParity, renderParity, scanPorts } from '../parity/scan.ts';
 
 if (import.meta.main) {

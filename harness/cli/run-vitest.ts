@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
 
 const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 

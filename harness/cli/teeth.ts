@@ -6,9 +6,9 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runMain } from '../../bootstrap/core/errors.ts';
-import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
-import { setupStack } from '../../bootstrap/stack-setup.ts';
+import { runMain } from '../../kernel/errors.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
+import { setupStack } from '../../stack/up.ts';
 import { KNOWN_BUGS } from '../ledger/known-bugs.ts';
 import { scanClaims } from '../teeth/claims.ts';
 import { type BugTeeth, type CaseResult, parseVitestJson, renderTeeth, teethFor } from '../teeth/matrix.ts';

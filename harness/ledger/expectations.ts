@@ -4,7 +4,7 @@
  * it runs the real SDK); on a real stack when the ledger (or a per-run override) says open.
  * An expected failure is an xfail; an unexpected pass fails the run, telling what to update.
  */
-import { UsageError } from '../../bootstrap/core/errors.ts';
+import { UsageError } from '../../kernel/errors.ts';
 import { type BugStatus, KNOWN_BUGS, type KnownBug, knownBug } from './known-bugs.ts';
 
 export interface BugContext {

@@ -1,10 +1,10 @@
 /**
  * Parity between the upstream catalogue and our cases: scans case files for `ports(...)`
- * declarations and joins them with cases/parity/upstream-cases.ts.
+ * declarations and joins them with upstream-cases.ts.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { UPSTREAM_CASES, type UpstreamCase } from '../../cases/parity/upstream-cases.ts';
+import { UPSTREAM_CASES, type UpstreamCase } from './upstream-cases.ts';
 
 export interface PortDecl {
   upstream: string;

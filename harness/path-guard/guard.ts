@@ -4,7 +4,7 @@
  * runner without the API (or never reached either) means the case did not test the real
  * path. Polls briefly (logs are written asynchronously), then names the missing ids.
  */
-import type { LogSource } from '../../bootstrap/core/stack-file.ts';
+import type { LogSource } from '../../kernel/stack-file.ts';
 import { describeLogSource } from '../stack/journal-source.ts';
 import { type Cursor, type JournalReader, journalReader } from './journal-reader.ts';
 

@@ -6,7 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import type { LogSource } from '../../bootstrap/core/stack-file.ts';
+import type { LogSource } from '../../kernel/stack-file.ts';
 
 export type Cursor =
   | { kind: 'offset'; offset: number }

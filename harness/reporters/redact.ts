@@ -1,4 +1,4 @@
-import { readSecrets } from '../../bootstrap/core/secrets.ts';
+import { readSecrets } from '../../kernel/secrets.ts';
 
 /** Every secret value of the stack (empty for remote stacks, whose key comes from env). */
 export async function secretValues(secretsFile: string | null): Promise<string[]> {

@@ -6,7 +6,7 @@
 import { appendFile, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
 import { renderSummary } from './markdown.ts';
 import { collectCases, countOutcomes } from './outcomes.ts';
 import { secretValues } from './redact.ts';

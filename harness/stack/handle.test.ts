@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyStack, writeStackFile } from '../../bootstrap/core/stack-file.ts';
+import { emptyStack, writeStackFile } from '../../kernel/stack-file.ts';
 import { NO_STACK_MESSAGE, resolveStackHandle } from './handle.ts';
 
 describe('stack handle', () => {

@@ -4,11 +4,11 @@
  * config (env / credentials.toml). Missing or contradictory config is one clear line.
  */
 import { request } from 'undici';
-import { readConfig } from '../../bootstrap/core/config.ts';
-import { SetupError, UsageError } from '../../bootstrap/core/errors.ts';
-import { statePaths } from '../../bootstrap/core/paths.ts';
-import { readSecrets } from '../../bootstrap/core/secrets.ts';
-import { type LogSource, readStackFile, type StackFile } from '../../bootstrap/core/stack-file.ts';
+import { readConfig } from '../../kernel/config.ts';
+import { SetupError, UsageError } from '../../kernel/errors.ts';
+import { statePaths } from '../../kernel/paths.ts';
+import { readSecrets } from '../../kernel/secrets.ts';
+import { type LogSource, readStackFile, type StackFile } from '../../kernel/stack-file.ts';
 import { describeLogSource, parseLogSource } from './journal-source.ts';
 import { readRemoteConfig } from './remote-config.ts';
 

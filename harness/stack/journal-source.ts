@@ -3,8 +3,8 @@
  * `journald:<unit>`, `container:<id>`, or upstream's names (BOXLITE_E2E_API_LOG = a file,
  * BOXLITE_E2E_RUNNER_UNIT = a journald unit).
  */
-import { UsageError } from '../../bootstrap/core/errors.ts';
-import type { LogSource } from '../../bootstrap/core/stack-file.ts';
+import { UsageError } from '../../kernel/errors.ts';
+import type { LogSource } from '../../kernel/stack-file.ts';
 
 export function parseLogSource(name: string, raw: string): LogSource {
   const i = raw.indexOf(':');

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../bootstrap/core/errors.ts';
+import { UsageError } from '../../kernel/errors.ts';
 import { readRemoteConfig } from './remote-config.ts';
 
 async function home(toml: string): Promise<string> {

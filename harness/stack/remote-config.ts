@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
-import { UsageError } from '../../bootstrap/core/errors.ts';
+import { UsageError } from '../../kernel/errors.ts';
 
 type Env = Record<string, string | undefined>;
 

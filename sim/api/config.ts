@@ -5,10 +5,10 @@
  * sim at its own role and database.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../bootstrap/core/errors.ts';
-import { readSecrets } from '../../bootstrap/core/secrets.ts';
-import { type Endpoint, readStackFile } from '../../bootstrap/core/stack-file.ts';
 import { PG_DATABASE, PG_USER } from '../../bootstrap/services/postgres.ts';
+import { UsageError } from '../../kernel/errors.ts';
+import { readSecrets } from '../../kernel/secrets.ts';
+import { type Endpoint, readStackFile } from '../../kernel/stack-file.ts';
 import { type BugId, parseBugs } from '../bugs.ts';
 
 export interface ApiConfig {

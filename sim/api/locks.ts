@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Endpoint } from '../../bootstrap/core/stack-file.ts';
+import type { Endpoint } from '../../kernel/stack-file.ts';
 import { ApiError, busy } from './errors.ts';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;

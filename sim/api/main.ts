@@ -5,7 +5,7 @@
  * SIGTERM/SIGINT → stop accepting, close connections and pools, exit 0.
  */
 import type { AddressInfo } from 'node:net';
-import { runMain, SetupError } from '../../bootstrap/core/errors.ts';
+import { runMain, SetupError } from '../../kernel/errors.ts';
 import { AccessLog } from './access-log.ts';
 import { loadConfig, parseCli } from './config.ts';
 import { migrate, openDb, seedAdmin } from './db.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { UsageError } from '../../bootstrap/core/errors.ts';
+import { UsageError } from '../../kernel/errors.ts';
 import { parseRunnerArgs } from './cli-args.ts';
 
 const base = ['--port', '0', '--stack', '/s.json', '--journal', '/j.log'];

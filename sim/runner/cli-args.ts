@@ -3,7 +3,7 @@
  * problem is a UsageError (one line, exit 2). `--bugs` wins over BOXLITE_SIM_BUGS.
  */
 import { resolve } from 'node:path';
-import { UsageError } from '../../bootstrap/core/errors.ts';
+import { UsageError } from '../../kernel/errors.ts';
 import { type BugId, parseBugs } from '../bugs.ts';
 
 export interface RunnerArgs {

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { UsageError } from '../../bootstrap/core/errors.ts';
-import { readSecrets } from '../../bootstrap/core/secrets.ts';
-import { readStackFile } from '../../bootstrap/core/stack-file.ts';
+import { UsageError } from '../../kernel/errors.ts';
+import { readSecrets } from '../../kernel/secrets.ts';
+import { readStackFile } from '../../kernel/stack-file.ts';
 
 export interface RunnerConfig {
   /** Stable per stack: labels this runner's containers so runners sharing an engine never mix boxes. */

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
 import { call, cleanup, guestImage, makeTempStack, spawnRunner, type TempStack } from './test-support.ts';
 
 let stack: TempStack;

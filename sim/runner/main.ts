@@ -3,7 +3,7 @@
  * one line on stderr and exit 2. SIGTERM/SIGINT stop the server but leave every box running:
  * a restarted runner re-adopts them from their labels.
  */
-import { runMain, UsageError } from '../../bootstrap/core/errors.ts';
+import { runMain, UsageError } from '../../kernel/errors.ts';
 import { BUG_SWITCHES } from '../bugs.ts';
 import { parseRunnerArgs } from './cli-args.ts';
 import { loadRunnerConfig, type RunnerConfig } from './config.ts';

@@ -12,8 +12,8 @@ import Docker from 'dockerode';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
-import { REPO_ROOT } from '../../bootstrap/core/paths.ts';
-import { formatSecrets, mintSecrets } from '../../bootstrap/core/secrets.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
+import { formatSecrets, mintSecrets } from '../../kernel/secrets.ts';
 import { removeRunnerBoxes } from '../launch.ts';
 import { runnerIdFor } from './config.ts';
 

@@ -3,16 +3,17 @@
  * own data dir under the state dir, bound to 127.0.0.1 on free ports, health-checked for real.
  */
 import { join } from 'node:path';
-import type { ServiceName } from '../../core/config.ts';
-import { SetupError } from '../../core/errors.ts';
-import { choosePort } from '../../core/ports.ts';
-import type { ServiceRecord } from '../../core/stack-file.ts';
-import { SERVICES, waitHealthy } from '../../services/index.ts';
+import type { ServiceName } from '../../../kernel/config.ts';
+import { SetupError } from '../../../kernel/errors.ts';
+import { waitHealthy } from '../../../kernel/health.ts';
+import { choosePort } from '../../../kernel/ports.ts';
+import { inspectSupervised, launchSupervised, stopSupervised } from '../../../kernel/process/supervised.ts';
+import type { ServiceRecord } from '../../../kernel/stack-file.ts';
+import { SERVICES } from '../../services/index.ts';
 import { ensureDatabase } from '../../services/postgres.ts';
 import { ensureDebianPackages } from '../../system/apt.ts';
 import type { ProviderContext, ServiceProvider, ServiceSpec, UpResult } from '../provider.ts';
 import { HOST_SERVICES } from './service-commands.ts';
-import { inspectSupervised, launchSupervised, stopSupervised } from './supervised.ts';
 
 const HEALTH_TIMEOUT_MS = 30_000;
 

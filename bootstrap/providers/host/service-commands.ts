@@ -6,9 +6,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { $ } from 'zx';
-import type { ServiceName } from '../../core/config.ts';
-import { SetupError } from '../../core/errors.ts';
-import type { Secrets } from '../../core/secrets.ts';
+import type { ServiceName } from '../../../kernel/config.ts';
+import { SetupError } from '../../../kernel/errors.ts';
+import type { Secrets } from '../../../kernel/secrets.ts';
 import { PG_USER } from '../../services/postgres.ts';
 
 export interface HostCommand {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, request } from 'undici';
 import { afterAll, beforeAll } from 'vitest';
-import { freePort } from '../../../bootstrap/core/ports.ts';
+import { freePort } from '../../../kernel/ports.ts';
 import { runnerIdFor } from '../../runner/config.ts';
 import { type TestStack, testStack } from './stack.ts';
 

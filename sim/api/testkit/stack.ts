@@ -9,9 +9,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { REPO_ROOT } from '../../../bootstrap/core/paths.ts';
-import { readSecrets, type Secrets } from '../../../bootstrap/core/secrets.ts';
-import { readStackFile, type StackFile } from '../../../bootstrap/core/stack-file.ts';
+import { REPO_ROOT } from '../../../kernel/paths.ts';
+import { readSecrets, type Secrets } from '../../../kernel/secrets.ts';
+import { readStackFile, type StackFile } from '../../../kernel/stack-file.ts';
 
 export const REAL_STACK_FILE = join(REPO_ROOT, '.e2e-state', 'stack.json');
 export interface TestStack {

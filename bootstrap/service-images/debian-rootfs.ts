@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { SetupError } from '../core/errors.ts';
-import type { Progress } from '../core/progress.ts';
+import { SetupError } from '../../kernel/errors.ts';
+import type { Progress } from '../../kernel/progress.ts';
 import { aptFailureReason, ensureDebianPackages, POLICY_RC_D_SCRIPT } from '../system/apt.ts';
 
 export const DEBIAN_SUITE = 'bookworm';
@@ -164,7 +164,7 @@ export async function ensureServiceRootfs(cacheDir: string, progress: Progress):
   if (await exists(join(dir, '.boxlite-e2e-complete'))) return dir;
   if (process.getuid?.() !== 0) {
     throw new SetupError(
-      'building service images needs root (debootstrap + chroot); run `pnpm e2e:images` as root',
+      'building service images needs root (debootstrap + chroot); run `pnpm e2e:service-images` as root',
     );
   }
   await ensureDebianPackages(['debootstrap'], progress);

@@ -1,17 +1,18 @@
 /**
- * `pnpm e2e:images`: builds the containers provider's local service images
+ * `pnpm e2e:service-images`: builds the containers provider's local service images
  * (boxlite-e2e/{postgres,redis,registry}:local) from Debian packages, because this machine
  * cannot pull from any container registry. Idempotent: up-to-date images are left alone.
  *
- *   node bootstrap/images.ts [--check]    --check: only report, exit 1 when something is missing/stale
+ *   node bootstrap/service-images/cli.ts [--check]    --check: only report, exit 1 when something is missing/stale
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SERVICE_IMAGES, readConfig, SERVICE_NAMES } from './core/config.ts';
-import { runMain, SetupError, UsageError } from './core/errors.ts';
-import { statePaths } from './core/paths.ts';
-import { createProgress, secondsSince } from './core/progress.ts';
-import { ensureServiceImages, imageState, localImageLabels, planImages } from './images/service-images.ts';
-import { dockerClient, ensureDockerEngine, realDockerEngineDeps } from './system/docker-engine.ts';
+import { DEFAULT_SERVICE_IMAGES, readConfig, SERVICE_NAMES } from '../../kernel/config.ts';
+import { dockerClient } from '../../kernel/docker.ts';
+import { runMain, SetupError, UsageError } from '../../kernel/errors.ts';
+import { statePaths } from '../../kernel/paths.ts';
+import { createProgress, secondsSince } from '../../kernel/progress.ts';
+import { ensureDockerEngine, realDockerEngineDeps } from '../system/docker-engine.ts';
+import { ensureServiceImages, imageState, localImageLabels, planImages } from './service-images.ts';
 
 async function main(): Promise<void> {
   let values: { check?: boolean; help?: boolean };
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write('usage: pnpm e2e:images [--check]\n');
+    process.stdout.write('usage: pnpm e2e:service-images [--check]\n');
     return;
   }
   const t0 = performance.now();
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
       process.stdout.write(`${plan.tag}: ${state}\n`);
       if (state !== 'up-to-date') bad.push(plan.tag);
     }
-    if (bad.length) throw new SetupError(`${bad.join(', ')} missing or stale; run \`pnpm e2e:images\``);
+    if (bad.length)
+      throw new SetupError(`${bad.join(', ')} missing or stale; run \`pnpm e2e:service-images\``);
     return;
   }
 
@@ -67,4 +69,4 @@ async function main(): Promise<void> {
   process.stdout.write(`service images ready (${summary}) in ${secondsSince(t0)}\n`);
 }
 
-await runMain('e2e:images', main);
+await runMain('e2e:service-images', main);

@@ -7,9 +7,9 @@
  *   --bugs a,b                   sim bug switches (env BOXLITE_SIM_BUGS)
  *   --quiet                      only the summary line
  */
-import { parseCli } from './core/cli.ts';
-import { runMain } from './core/errors.ts';
-import { setupStack } from './stack-setup.ts';
+import { parseCli } from '../../kernel/cli.ts';
+import { runMain } from '../../kernel/errors.ts';
+import { setupStack } from '../up.ts';
 
 export function parseSetupArgs(argv: string[]) {
   return parseCli(argv, {

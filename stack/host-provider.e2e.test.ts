@@ -9,14 +9,19 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statePaths } from '../../core/paths.ts';
-import { freePort } from '../../core/ports.ts';
-import { readSecrets } from '../../core/secrets.ts';
-import { readStackFile, type StackFile } from '../../core/stack-file.ts';
-import { provePostgres, proveRedis, proveRegistry, readPostgresMarkers } from '../../services/prove.ts';
-import { setupStack } from '../../stack-setup.ts';
-import { teardownStack } from '../../stack-teardown.ts';
-import { pidMatches } from './processes.ts';
+import {
+  provePostgres,
+  proveRedis,
+  proveRegistry,
+  readPostgresMarkers,
+} from '../bootstrap/services/prove.ts';
+import { statePaths } from '../kernel/paths.ts';
+import { freePort } from '../kernel/ports.ts';
+import { pidMatches } from '../kernel/process/processes.ts';
+import { readSecrets } from '../kernel/secrets.ts';
+import { readStackFile, type StackFile } from '../kernel/stack-file.ts';
+import { teardownStack } from './down.ts';
+import { setupStack } from './up.ts';
 
 let stateDir: string;
 let env: Record<string, string>;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './core/paths.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
 
 async function run(script: string, args: string[], env: Record<string, string> = {}) {
   const stateDir = await mkdtemp(join(tmpdir(), 'cli-'));
@@ -18,20 +18,20 @@ async function run(script: string, args: string[], env: Record<string, string> =
 describe('CLI bad input', () => {
   it.each([
     [
-      'bootstrap/setup.ts',
+      'stack/cli/setup.ts',
       [],
       { BOXLITE_E2E_PROVIDER: 'kubernetes' },
       /^e2e:setup: BOXLITE_E2E_PROVIDER="kubernetes" is not one of: host, containers$/,
     ],
-    ['bootstrap/setup.ts', ['--frobnicate'], {}, /^e2e:setup: Unknown option '--frobnicate'/],
+    ['stack/cli/setup.ts', ['--frobnicate'], {}, /^e2e:setup: Unknown option '--frobnicate'/],
     [
-      'bootstrap/setup.ts',
+      'stack/cli/setup.ts',
       [],
       { BOXLITE_E2E_REDIS_PORT: 'x' },
       /^e2e:setup: BOXLITE_E2E_REDIS_PORT="x" is not a TCP port/,
     ],
     [
-      'bootstrap/teardown.ts',
+      'stack/cli/teardown.ts',
       ['--wipe'],
       {},
       /^e2e:teardown: Unknown option '--wipe'.*\(flags: --wipe-data, --full\)$/,

@@ -9,13 +9,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { parseCli } from '../bootstrap/core/cli.ts';
-import { runMain, UsageError } from '../bootstrap/core/errors.ts';
-import { REPO_ROOT } from '../bootstrap/core/paths.ts';
-import { setupStack } from '../bootstrap/stack-setup.ts';
-import { createRuntime, runSdkExec } from '../drivers/node-sdk/driver.ts';
-import { resolveStackHandle } from '../harness/stack/handle.ts';
-import { containerName } from './runner/box-spec.ts';
+import { createRuntime, runSdkExec } from '../../drivers/node-sdk/driver.ts';
+import { parseCli } from '../../kernel/cli.ts';
+import { runMain, UsageError } from '../../kernel/errors.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
+import { containerName } from '../../sim/runner/box-spec.ts';
+import { setupStack } from '../../stack/up.ts';
+import { resolveStackHandle } from '../stack/handle.ts';
 
 export function percentile(samples: number[], p: number): number {
   const s = [...samples].sort((a, b) => a - b);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVICE_IMAGES, SERVICE_NAMES } from '../core/config.ts';
+import { DEFAULT_SERVICE_IMAGES, SERVICE_NAMES } from '../../kernel/config.ts';
 import { chrootSourcesList, parseAptSources, pickMirrors, rootfsHash } from './debian-rootfs.ts';
 import {
   IMAGE_INPUT_LABEL,

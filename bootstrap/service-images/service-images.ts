@@ -5,7 +5,7 @@
  * registry (only Debian/npm/PyPI mirrors answer), so nothing can be pulled. Instead one
  * Debian rootfs (debootstrap + postgresql, redis-server, docker-registry; see
  * debian-rootfs.ts) is `docker import`ed once per service, each with its own entrypoint
- * script (bootstrap/images/*-entrypoint.sh) and CMD/ENV/EXPOSE. Each image carries a label
+ * script (bootstrap/service-images/*-entrypoint.sh) and CMD/ENV/EXPOSE. Each image carries a label
  * with the hash of its inputs, so an up-to-date image is never rebuilt.
  */
 import { createHash } from 'node:crypto';
@@ -14,9 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
-import { DEFAULT_SERVICE_IMAGES, SERVICE_NAMES, type ServiceName } from '../core/config.ts';
-import { SetupError } from '../core/errors.ts';
-import type { Progress } from '../core/progress.ts';
+import { DEFAULT_SERVICE_IMAGES, SERVICE_NAMES, type ServiceName } from '../../kernel/config.ts';
+import { SetupError } from '../../kernel/errors.ts';
+import type { Progress } from '../../kernel/progress.ts';
 import { ensureServiceRootfs, rootfsHash } from './debian-rootfs.ts';
 
 export const IMAGE_INPUT_LABEL = 'boxlite-e2e.input-hash';
@@ -27,7 +27,7 @@ const ENTRYPOINT = '/usr/local/bin/boxlite-e2e-entrypoint';
 const IMAGE_RECIPE = 2;
 
 interface ImageFile {
-  /** File name under bootstrap/images/. */
+  /** File name under bootstrap/service-images/. */
   src: string;
   /** Absolute path inside the image. */
   dest: string;

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupStack } from '../bootstrap/stack-setup.ts';
-import { teardownStack } from '../bootstrap/stack-teardown.ts';
-import { call, tenantUrl } from '../drivers/rest/http.ts';
-import { resolveStackHandle, type StackHandle } from '../harness/stack/handle.ts';
-import { containerName } from './runner/box-spec.ts';
+import { call, tenantUrl } from '../../drivers/rest/http.ts';
+import { containerName } from '../../sim/runner/box-spec.ts';
+import { teardownStack } from '../../stack/down.ts';
+import { setupStack } from '../../stack/up.ts';
+import { resolveStackHandle, type StackHandle } from './handle.ts';
 
 let env: Record<string, string>;
 let stateDir: string;

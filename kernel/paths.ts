@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root, derived from this file's location so scripts work from any cwd. */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** Every file the stack owns lives under one state dir; these are its fixed sub-paths. */
 export function statePaths(stateDir: string) {

@@ -1,13 +1,13 @@
 /** The teardown pipeline: sim components → services → stack file → (data) → (secrets). */
 import { readdir, rm } from 'node:fs/promises';
+import { createProvider } from '../bootstrap/providers/index.ts';
+import { readConfig, SERVICE_NAMES } from '../kernel/config.ts';
+import { statePaths } from '../kernel/paths.ts';
+import { stopSupervised } from '../kernel/process/supervised.ts';
+import { createProgress, secondsSince } from '../kernel/progress.ts';
+import { readSecrets, type Secrets } from '../kernel/secrets.ts';
+import { readStackFile, removeStackFile } from '../kernel/stack-file.ts';
 import { removeSimBoxes, stopSim } from '../sim/launch.ts';
-import { readConfig, SERVICE_NAMES } from './core/config.ts';
-import { statePaths } from './core/paths.ts';
-import { createProgress, secondsSince } from './core/progress.ts';
-import { readSecrets, type Secrets } from './core/secrets.ts';
-import { readStackFile, removeStackFile } from './core/stack-file.ts';
-import { stopSupervised } from './providers/host/supervised.ts';
-import { createProvider } from './providers/index.ts';
 
 export interface TeardownOptions {
   wipeData: boolean;

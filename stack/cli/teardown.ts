@@ -4,9 +4,9 @@
  *   --wipe-data  also drop data (database, registry blobs, boxes); keep secrets
  *   --full       also drop secrets (the next setup mints new ones)
  */
-import { parseCli } from './core/cli.ts';
-import { runMain, UsageError } from './core/errors.ts';
-import { teardownStack } from './stack-teardown.ts';
+import { parseCli } from '../../kernel/cli.ts';
+import { runMain, UsageError } from '../../kernel/errors.ts';
+import { teardownStack } from '../down.ts';
 
 export function parseTeardownArgs(argv: string[]): { wipeData: boolean; full: boolean } {
   try {

@@ -9,7 +9,7 @@ export type TargetKind = (typeof TARGETS)[number];
 export const SERVICE_NAMES = ['postgres', 'redis', 'registry'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-/** Local images for the containers provider; `pnpm e2e:images` builds these tags. */
+/** Local images for the containers provider; `pnpm e2e:service-images` builds these tags. */
 export const DEFAULT_SERVICE_IMAGES: Record<ServiceName, string> = {
   postgres: 'boxlite-e2e/postgres:local',
   redis: 'boxlite-e2e/redis:local',

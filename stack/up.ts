@@ -1,17 +1,17 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildGuestImages } from '../fixtures/images/index.ts';
+import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
+import { createProvider } from '../bootstrap/providers/index.ts';
+import { registryHost } from '../bootstrap/services/registry.ts';
+import { ensureDockerEngine } from '../bootstrap/system/docker-engine.ts';
+import { type ConfigOverrides, readConfig, SERVICE_NAMES, type ServiceName } from '../kernel/config.ts';
+import { UsageError } from '../kernel/errors.ts';
+import { statePaths } from '../kernel/paths.ts';
+import { createProgress, secondsSince } from '../kernel/progress.ts';
+import { loadOrMintSecrets } from '../kernel/secrets.ts';
+import { emptyStack, readStackFile, type StackFile, writeStackFile } from '../kernel/stack-file.ts';
 import { startSim } from '../sim/launch.ts';
-import { type ConfigOverrides, readConfig, SERVICE_NAMES, type ServiceName } from './core/config.ts';
-import { UsageError } from './core/errors.ts';
-import { statePaths } from './core/paths.ts';
-import { createProgress, secondsSince } from './core/progress.ts';
-import { loadOrMintSecrets } from './core/secrets.ts';
-import { emptyStack, readStackFile, type StackFile, writeStackFile } from './core/stack-file.ts';
-import { createProvider } from './providers/index.ts';
-import { registryHost } from './services/registry.ts';
-import { ensureDockerEngine } from './system/docker-engine.ts';
 
 export interface SetupOptions {
   overrides?: ConfigOverrides;
