@@ -1,8 +1,21 @@
 import { defineConfig } from 'vitest/config';
+import { CASES_PROJECT } from './harness/cases-project.ts';
+import { REPORT_OPTIONS } from './harness/run-options.ts';
+import { resolveOptions } from './kernel/options.ts';
+import { newRunId } from './kernel/run-id.ts';
 
-// One id per run names the report dir; `pnpm e2e` sets it, a bare vitest run gets one here.
-process.env.BOXLITE_E2E_RUN_ID ??= new Date().toISOString().replace(/[:.]/g, '-');
-const reportDir = `reports/${process.env.BOXLITE_E2E_RUN_ID}`;
+// The config door of a vitest run. One id per run names the report dir (`pnpm e2e` passes
+// BOXLITE_E2E_RUN_ID, a bare vitest run gets one here); the reporters get it as options and
+// the global setups through `provide`, so nothing else reads the environment.
+const { values: opts } = resolveOptions(REPORT_OPTIONS, [], process.env);
+const runId = opts.runId ?? newRunId();
+const reportDir = `reports/${runId}`;
+const runReport = {
+  runId,
+  stepSummary: opts.stepSummary ?? null,
+  // A remote stack's key from env is a secret too; the stack's own come from its secrets file.
+  extraSecrets: opts.apiKey ? [opts.apiKey] : [],
+};
 
 /**
  * Three projects:
@@ -14,6 +27,7 @@ const reportDir = `reports/${process.env.BOXLITE_E2E_RUN_ID}`;
  */
 export default defineConfig({
   test: {
+    provide: { runId },
     outputFile: {
       junit: `${reportDir}/junit.xml`,
       json: `${reportDir}/results.json`,
@@ -24,7 +38,7 @@ export default defineConfig({
       'json',
       // vitest 5's HTML reporter takes a directory (`outputDir`), not an outputFile.
       ['html', { outputDir: `${reportDir}/html` }],
-      './harness/reporters/run-report.ts',
+      ['./harness/reporters/run-report.ts', runReport],
       './harness/reporters/summary-line.ts',
     ],
     projects: [
@@ -50,15 +64,7 @@ export default defineConfig({
         },
       },
       {
-        test: {
-          name: 'cases',
-          sequence: { groupOrder: 2 },
-          include: ['cases/**/*.test.ts'],
-          globalSetup: ['./harness/global-setup.ts'],
-          testTimeout: 90_000,
-          hookTimeout: 120_000,
-          maxWorkers: 3,
-        },
+        test: { ...CASES_PROJECT, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -2,40 +2,29 @@
  * Attach and re-attach over the raw WebSocket (ports upstream §1.9 test_exec_attach; contract
  * from protocol §4.3–4.4). Raw frames, not the SDK, so ordering, pings and replay are visible:
  *
- * - output produced before the first attach is delivered on it (§4.4 "must-have for any mock");
- * - the exit frame is the last frame: the SDK stops reading at `exit` (§4.3);
+ * - output produced before the first attach is delivered on it (protocol §4.4 "must-have for any mock");
+ * - the exit frame is the last frame: the SDK stops reading at `exit` (protocol §4.3);
  * - a Ping (or data) within 10 s of the upgrade — the SDK's first-frame timer IS the contract;
  * - after a dropped socket, a re-attach gets the bytes not yet delivered, then `exit`;
- * - a second attach while the first socket lives takes over (§7 item 9; 409 would break every
+ * - a second attach while the first socket lives takes over (protocol §7 item 9; 409 would break every
  *   SDK reconnect, since the client keeps its old socket open until the new one is up);
- * - refusals are plain HTTP statuses before 101 (404 unknown exec, 401 bad token, §6.4);
- * - GET /executions/{eid} reports completed + exit_code after exit (§4.2).
+ * - refusals are plain HTTP statuses before 101 (404 unknown exec, 401 bad token, protocol §6.4);
+ * - GET /executions/{eid} reports completed + exit_code after exit (protocol §4.2).
  *
  * To know that output exists before a socket does, cases poll the box's
- * `bytes_received_total` (exec output bytes the runner has received, §3.4), never a sleep.
+ * `bytes_received_total` (exec output bytes the runner has received, protocol §3.4), never a sleep.
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { attach, attachUrl, type Frame, type UpgradeRejection } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestTarget } from '../drivers/rest/http.ts';
-import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
+import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
-/** The SDK abandons a socket that shows no frame within this long of the upgrade (§4.3). */
+/** The SDK abandons a socket that shows no frame within this long of the upgrade (protocol §4.3). */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
-
-async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function newBox(rest: RestDriver, image: string, name: string): Promise<string> {
   const res = await rest.createBox({ image, name });
@@ -110,74 +99,70 @@ function expectExitLast(frames: Frame[]): void {
   expect(kinds.at(-1), `frames ${kinds.join(',')}`).toBe('exit');
 }
 
-describe('attach: delivery', () => {
-  test(
-    'output produced before the first attach is delivered on it, then live output, then exit',
-    detects(['attach-no-replay'], async ({ rest, stack, boxName }) => {
-      const id = await newBox(rest, stack.images.busybox, boxName());
-      const eid = await startExec(rest, id, 'echo early; sleep 1; echo late');
-      await waitFor(
-        '"early" to reach the runner',
-        async () => (await outputBytes(rest, id)) >= 'early\n'.length,
-      );
-      const result = await (await attach(rest.target, id, eid)).done;
-      expect(result.stdout).toBe('early\nlate\n');
-      expect(result.exitCode).toBe(0);
-      expectOneExit(result.frames);
-    }),
-  );
+describe('attach: delivery', needs('vm'), () => {
+  test('output produced before the first attach is delivered on it, then live output, then exit', {
+    meta: { detects: ['attach-no-replay'] },
+  }, async ({ rest, stack, boxName }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'echo early; sleep 1; echo late');
+    await waitFor(
+      '"early" to reach the runner',
+      async () => (await outputBytes(rest, id)) >= 'early\n'.length,
+    );
+    const result = await (await attach(rest.target, id, eid)).done;
+    expect(result.stdout).toBe('early\nlate\n');
+    expect(result.exitCode).toBe(0);
+    expectOneExit(result.frames);
+  });
 
-  test(
-    'a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code',
-    ports('test_reattach_after_original_completes'),
-    detects(['attach-no-replay'], async ({ rest, stack, boxName, annotate }) => {
-      const id = await newBox(rest, stack.images.busybox, boxName());
-      const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
-      await waitFor('the exec to finish', async () => {
-        const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
-        return probe.json?.status === 'completed';
-      });
-      const first = await (await attach(rest.target, id, eid)).done;
-      expect(first.stdout).toBe('out-1\nout-2\n');
-      expect(first.stderr).toBe('err-1\n');
-      expect(first.exitCode).toBe(5);
-      expectOneExit(first.frames);
-      // Upstream: re-attaching to a completed exec yields a handle whose exit code matches.
-      const again = await (await attach(rest.target, id, eid)).done;
-      expect(again.exitCode).toBe(5);
-      expectOneExit(again.frames);
-      await annotate(
-        `re-attach after completion replayed ${again.stdout.length + again.stderr.length} byte(s) of output`,
-      );
-    }),
-  );
+  test('a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code', {
+    meta: { ports: ['test_reattach_after_original_completes'], detects: ['attach-no-replay'] },
+  }, async ({ rest, stack, boxName, annotate }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
+    await waitFor('the exec to finish', async () => {
+      const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
+      return probe.json?.status === 'completed';
+    });
+    const first = await (await attach(rest.target, id, eid)).done;
+    expect(first.stdout).toBe('out-1\nout-2\n');
+    expect(first.stderr).toBe('err-1\n');
+    expect(first.exitCode).toBe(5);
+    expectOneExit(first.frames);
+    // Upstream: re-attaching to a completed exec yields a handle whose exit code matches.
+    const again = await (await attach(rest.target, id, eid)).done;
+    expect(again.exitCode).toBe(5);
+    expectOneExit(again.frames);
+    await annotate(
+      `re-attach after completion replayed ${again.stdout.length + again.stderr.length} byte(s) of output`,
+    );
+  });
 
-  test(
-    'the exit frame is the last frame: no data after exit, across concurrent execs',
-    detects(['exec-stdout-drop'], async ({ rest, stack, boxName }) => {
-      const id = await newBox(rest, stack.images.busybox, boxName());
-      // Output only once attached (gated on stdin), right before exit, so a racy runner still
-      // holds the tail when the process ends — and the replay policy plays no part.
-      const outcomes = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          rest.exec(id, {
-            command: 'sh',
-            args: ['-c', `read go; echo a${i}; echo b${i} >&2; echo c${i}`],
-            stdin: 'go\n',
-          }),
-        ),
-      );
-      outcomes.forEach((o, i) => {
-        expect(o.http).toBe(201);
-        expect(o.attach, o.error ?? '').not.toBeNull();
-        expectExitLast(o.attach!.frames);
-        expect(o.exitCode).toBe(0);
-        expect(o.stdout).toBe(`a${i}\nc${i}\n`);
-        expect(o.stderr).toBe(`b${i}\n`);
-        expect(o.attach!.closeCode, 'server closes normally after exit').toBe(1000);
-      });
-    }),
-  );
+  test('the exit frame is the last frame: no data after exit, across concurrent execs', {
+    meta: { detects: ['exec-stdout-drop'] },
+  }, async ({ rest, stack, boxName }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    // Output only once attached (gated on stdin), right before exit, so a racy runner still
+    // holds the tail when the process ends — and the replay policy plays no part.
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        rest.exec(id, {
+          command: 'sh',
+          args: ['-c', `read go; echo a${i}; echo b${i} >&2; echo c${i}`],
+          stdin: 'go\n',
+        }),
+      ),
+    );
+    outcomes.forEach((o, i) => {
+      expect(o.http).toBe(201);
+      expect(o.attach, o.error ?? '').not.toBeNull();
+      expectExitLast(o.attach!.frames);
+      expect(o.exitCode).toBe(0);
+      expect(o.stdout).toBe(`a${i}\nc${i}\n`);
+      expect(o.stderr).toBe(`b${i}\n`);
+      expect(o.attach!.closeCode, 'server closes normally after exit').toBe(1000);
+    });
+  });
 
   test(`a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`, async ({
     rest,
@@ -192,7 +177,7 @@ describe('attach: delivery', () => {
       pinged = true;
     });
     // Waits at most the SDK's first-frame budget; a ping that came with the 101 shows in firstPingMs.
-    await waitFor('a ping', () => pinged, FIRST_FRAME_TIMEOUT_MS + 500).catch(() => {});
+    await waitFor('a ping', () => pinged, { timeoutMs: FIRST_FRAME_TIMEOUT_MS + 500 }).catch(() => {});
     const killed = await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`);
     expect(killed.status, killed.text).toBe(204);
     const result = await session.done;
@@ -205,28 +190,27 @@ describe('attach: delivery', () => {
   });
 });
 
-describe('attach: re-attach', () => {
-  test(
-    're-attach after a dropped socket gets the output produced meanwhile, the rest, and exit',
-    detects(['attach-no-replay'], async ({ rest, stack, boxName, annotate }) => {
-      const id = await newBox(rest, stack.images.busybox, boxName());
-      const eid = await startExec(rest, id, 'echo one; sleep 1; echo two; sleep 1; echo three');
-      const first = await liveSocket(rest.target, id, eid);
-      await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
-      first.ws.terminate(); // like the SDK: no close handshake
-      // "two" is produced while no socket is attached.
-      await waitFor(
-        '"two" to reach the runner',
-        async () => (await outputBytes(rest, id)) >= 'one\ntwo\n'.length,
-      );
-      const second = await (await attach(rest.target, id, eid)).done;
-      expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
-      expect(second.exitCode).toBe(0);
-      expectOneExit(second.frames);
-      if (second.stdout.startsWith('one\n'))
-        await annotate('re-attach repeated bytes the first socket already got');
-    }),
-  );
+describe('attach: re-attach', needs('vm'), () => {
+  test('re-attach after a dropped socket gets the output produced meanwhile, the rest, and exit', {
+    meta: { detects: ['attach-no-replay'] },
+  }, async ({ rest, stack, boxName, annotate }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'echo one; sleep 1; echo two; sleep 1; echo three');
+    const first = await liveSocket(rest.target, id, eid);
+    await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
+    first.ws.terminate(); // like the SDK: no close handshake
+    // "two" is produced while no socket is attached.
+    await waitFor(
+      '"two" to reach the runner',
+      async () => (await outputBytes(rest, id)) >= 'one\ntwo\n'.length,
+    );
+    const second = await (await attach(rest.target, id, eid)).done;
+    expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
+    expect(second.exitCode).toBe(0);
+    expectOneExit(second.frames);
+    if (second.stdout.startsWith('one\n'))
+      await annotate('re-attach repeated bytes the first socket already got');
+  });
 
   test('a second attach while the first socket is live takes over: the first is closed, the second gets the rest', async ({
     rest,
@@ -239,7 +223,7 @@ describe('attach: re-attach', () => {
     await waitFor('"a" on the first socket', () => first.seen.stdout === 'a\n');
     const secondSession = await attach(rest.target, id, eid).catch((e: UpgradeRejection) => {
       throw new Error(
-        `second attach refused with HTTP ${e.status} ${e.body}: a 409 would break SDK reconnects (§4.4 step 3)`,
+        `second attach refused with HTTP ${e.status} ${e.body}: a 409 would break SDK reconnects (protocol §4.4 step 3)`,
       );
     });
     await waitFor('the server to close the superseded socket', () => first.seen.closeCode !== null);
@@ -270,22 +254,21 @@ describe('attach: refusals and status', () => {
     },
   );
 
-  test(
-    'attach with a bad token → 401 unauthenticated before the upgrade',
-    detects(['bad-token-500'], async ({ rest, stack, boxName }) => {
-      const id = await newBox(rest, stack.images.busybox, boxName());
-      const eid = await startExec(rest, id, 'exec sleep 30');
-      for (const token of ['not-a-key!@#', 'deadbeef'.repeat(8)]) {
-        const r = await refusal(attach(rest.target, id, eid, { auth: token }));
-        expect(r, `token ${token} must be refused`).not.toBeNull();
-        expect(r!.status, r!.body).toBe(401);
-        expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
-      }
-      expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
-    }),
-  );
+  test('attach with a bad token → 401 unauthenticated before the upgrade', {
+    meta: { needs: ['vm'], detects: ['bad-token-500'] },
+  }, async ({ rest, stack, boxName }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'exec sleep 30');
+    for (const token of ['not-a-key!@#', 'deadbeef'.repeat(8)]) {
+      const r = await refusal(attach(rest.target, id, eid, { auth: token }));
+      expect(r, `token ${token} must be refused`).not.toBeNull();
+      expect(r!.status, r!.body).toBe(401);
+      expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
+    }
+    expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
+  });
 
-  test('status probe: running with null exit_code, then completed with the exit code', async ({
+  test('status probe: running with null exit_code, then completed with the exit code', needs('vm'), async ({
     rest,
     stack,
     boxName,

@@ -12,6 +12,7 @@ import type { TestContext } from 'vitest';
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -58,7 +59,7 @@ async function roundTrip(
   expect(sha256(back)).toBe(sha256(payload));
 }
 
-describe.concurrent('copy in / out', () => {
+describe.concurrent('copy in / out', needs('vm'), () => {
   // busybox: sha256sum, find and tr in the smallest image.
   test.override('image', ({ stack }) => stack.images.busybox);
 

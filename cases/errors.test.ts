@@ -9,8 +9,9 @@
 import { attach, type UpgradeRejection } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
-import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
+import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 /** Protocol §6.2: code → (status, accepted `type` names). */
 const CANONICAL: Record<string, { status: number; types: string[] }> = {
@@ -28,7 +29,7 @@ const CANONICAL: Record<string, { status: number; types: string[] }> = {
   resource_exhausted: { status: 429, types: ['ResourceExhaustedError'] },
 };
 
-/** Exact status + string code + envelope whose type/status agree with §6.2. */
+/** Exact status + string code + envelope whose type/status agree with protocol §6.2. */
 function expectError(res: RestResponse, status: number, code: string | string[]): string {
   const what = `HTTP ${res.status} ${res.text.slice(0, 300)}`;
   expect(res.status, what).toBe(status);
@@ -60,7 +61,7 @@ const UNKNOWN_TOKEN = 'deadbeef'.repeat(8);
 describe('errors: create', () => {
   test(
     'unknown image → 422 image_pull_failed (or 404) naming the image; no box row is left',
-    ports('test_image_pull_failed_returns_422'),
+    needs('create-pulls', ports('test_image_pull_failed_returns_422')),
     async ({ rest, boxName }) => {
       const name = boxName();
       const image = 'boxlite-e2e/no-such-image:404';
@@ -78,7 +79,7 @@ describe('errors: create', () => {
 
   test(
     'unknown image via the SDK → a typed images error naming the image',
-    ports('test_create_with_unknown_image_returns_typed_error'),
+    needs('create-pulls', ports('test_create_with_unknown_image_returns_typed_error')),
     async ({ rt, boxName }) => {
       const err = await rt.create({ image: 'boxlite-e2e/no-such-image:404' }, boxName()).then(
         () => null,
@@ -92,7 +93,7 @@ describe('errors: create', () => {
 
   test(
     'Node SDK errors are typed by prefix: unknown image → images error, unknown box → box not found',
-    ports('test_node_errors'),
+    needs('create-pulls', ports('test_node_errors')),
     async ({ rt, boxName }) => {
       const image = await rt
         .create({ image: 'boxlite-e2e/no-such-image:404' }, boxName())
@@ -104,60 +105,64 @@ describe('errors: create', () => {
     },
   );
 
-  test(
-    'cpus=0 → 400 invalid_argument, nothing created',
-    { ...ports('test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx') },
-    detects(['create-invalid-accepted'], async ({ rest, stack, boxName }) => {
+  test('cpus=0 → 400 invalid_argument, nothing created', {
+    meta: {
+      ports: ['test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx'],
+      detects: ['create-invalid-accepted'],
+    },
+  }, async ({ rest, stack, boxName }) => {
+    const name = boxName();
+    const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 0 });
+    expect(expectError(res, 400, 'invalid_argument')).toMatch(/cpus/);
+    await expectNoBoxNamed(rest, name);
+  });
+
+  test('memory_mib=-1 → 400 invalid_argument, nothing created', {
+    meta: {
+      ports: ['test_invalid_argument_negative_memory_returns_400'],
+      detects: ['serve-plain-rejection', 'create-invalid-accepted'],
+    },
+  }, async ({ rest, stack, boxName }) => {
+    const name = boxName();
+    const res = await rest.createBox({ image: stack.images.busybox, name, memory_mib: -1 });
+    expect(expectError(res, 400, 'invalid_argument')).toMatch(/memory/);
+    await expectNoBoxNamed(rest, name);
+  });
+
+  test('cpus=999 → refused with 400 / 422 / 429 and a matching canonical code, nothing created', {
+    meta: {
+      ports: ['test_resource_exhausted_over_cpu_quota_returns_429'],
+      detects: ['serve-plain-rejection', 'create-oversize-clamped'],
+    },
+  }, async ({ rest, stack, boxName }) => {
+    const name = boxName();
+    const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 999 });
+    // Upstream accepts 400, 422 or 429; the code must be a canonical kind of that status.
+    expect([400, 422, 429], `HTTP ${res.status} ${res.text}`).toContain(res.status);
+    const codes = ['invalid_argument', 'image_pull_failed', 'execution_failed', 'resource_exhausted'];
+    expect(expectError(res, res.status, codes)).toMatch(/cpu/);
+    await expectNoBoxNamed(rest, name);
+  });
+
+  test('a host-path volume in create is refused with 400 (REST carries managed volumes only)', {
+    meta: { detects: ['host-bind-honored'] },
+  }, async ({ rest, stack, boxName }) => {
+    // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
+    // volume that is really an absolute path (validate.ts treats both as host binds).
+    for (const volume of [
+      { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+      { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+    ]) {
       const name = boxName();
-      const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 0 });
-      expect(expectError(res, 400, 'invalid_argument')).toMatch(/cpus/);
+      const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
+      expectError(res, 400, ['unsupported', 'invalid_argument']);
       await expectNoBoxNamed(rest, name);
-    }),
-  );
+    }
+  });
 
-  test(
-    'memory_mib=-1 → 400 invalid_argument, nothing created',
-    ports('test_invalid_argument_negative_memory_returns_400'),
-    detects(['create-invalid-accepted'], async ({ rest, stack, boxName }) => {
-      const name = boxName();
-      const res = await rest.createBox({ image: stack.images.busybox, name, memory_mib: -1 });
-      expect(expectError(res, 400, 'invalid_argument')).toMatch(/memory/);
-      await expectNoBoxNamed(rest, name);
-    }),
-  );
-
-  test(
-    'cpus=999 → refused with 400 / 422 / 429 and a matching canonical code, nothing created',
-    ports('test_resource_exhausted_over_cpu_quota_returns_429'),
-    detects(['create-oversize-clamped'], async ({ rest, stack, boxName }) => {
-      const name = boxName();
-      const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 999 });
-      // Upstream accepts 400, 422 or 429; the code must be a canonical kind of that status.
-      expect([400, 422, 429], `HTTP ${res.status} ${res.text}`).toContain(res.status);
-      const codes = ['invalid_argument', 'image_pull_failed', 'execution_failed', 'resource_exhausted'];
-      expect(expectError(res, res.status, codes)).toMatch(/cpu/);
-      await expectNoBoxNamed(rest, name);
-    }),
-  );
-
-  test(
-    'a host-path volume in create is refused with 400 (REST carries managed volumes only)',
-    detects(['host-bind-honored'], async ({ rest, stack, boxName }) => {
-      // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
-      // volume that is really an absolute path (validate.ts treats both as host binds).
-      for (const volume of [
-        { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-        { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-      ]) {
-        const name = boxName();
-        const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
-        expectError(res, 400, ['unsupported', 'invalid_argument']);
-        await expectNoBoxNamed(rest, name);
-      }
-    }),
-  );
-
-  test('invalid JSON body → 400 invalid_argument (create and exec)', async ({ rest, stack, boxName }) => {
+  test('invalid JSON body → 400 invalid_argument (create and exec)', {
+    meta: { detects: ['serve-plain-rejection'] },
+  }, async ({ rest, stack, boxName }) => {
     expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
     expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');
     const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
@@ -168,20 +173,18 @@ describe('errors: create', () => {
 });
 
 describe('errors: auth', () => {
-  test(
-    'invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)',
-    ports('test_invalid_token_returns_401_not_500'),
-    detects(['bad-token-500'], async ({ rest }) => {
-      for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
-        expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
-        expectError(await rest.tenant('GET', '/boxes', { auth: token }), 401, 'unauthenticated');
-      }
-    }),
-  );
+  test('invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)', {
+    meta: { ports: ['test_invalid_token_returns_401_not_500'], detects: ['bad-token-500'] },
+  }, async ({ rest }) => {
+    for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
+      expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
+      expectError(await rest.tenant('GET', '/boxes', { auth: token }), 401, 'unauthenticated');
+    }
+  });
 
   test(
     'missing Authorization header → 401 on HTTP and on the WebSocket upgrade',
-    ports('test_missing_auth_header_returns_401_not_500'),
+    needs('vm', ports('test_missing_auth_header_returns_401_not_500')),
     async ({ rest, stack, boxName }) => {
       expectError(await rest.root('GET', '/me', { auth: false }), 401, 'unauthenticated');
       expectError(await rest.tenant('GET', '/boxes', { auth: false }), 401, 'unauthenticated');
@@ -234,29 +237,30 @@ describe('errors: not found and state', () => {
     },
   );
 
-  test(
-    'missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)',
-    ports('test_execution_invalid_command_returns_422', 'test_nonexistent_command_returns_error'),
-    detects(['exec-spawn-500'], async ({ rest, rt, stack, boxName }) => {
-      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-      expect(box.status).toBe(201);
-      const id = box.json!.box_id;
-      const res = await rest.startExec(id, { command: '/nonexistent/binary' });
-      expect(expectError(res, 422, 'execution_failed')).toContain('/nonexistent/binary');
-      const handle = await rt.get(id);
-      expect(handle).not.toBeNull();
-      await expect(handle!.exec('/nonexistent/binary')).rejects.toThrow(
-        /^Execution error: .*\/nonexistent\/binary/,
-      );
-    }),
-  );
+  test('missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)', {
+    meta: { needs: ['vm'],
+      ports: ['test_execution_invalid_command_returns_422', 'test_nonexistent_command_returns_error'],
+      detects: ['exec-spawn-500'],
+    },
+  }, async ({ rest, rt, stack, boxName }) => {
+    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+    expect(box.status).toBe(201);
+    const id = box.json!.box_id;
+    const res = await rest.startExec(id, { command: '/nonexistent/binary' });
+    expect(expectError(res, 422, 'execution_failed')).toContain('/nonexistent/binary');
+    const handle = await rt.get(id);
+    expect(handle).not.toBeNull();
+    await expect(handle!.exec('/nonexistent/binary')).rejects.toThrow(
+      /^Execution error: .*\/nonexistent\/binary/,
+    );
+  });
 
   test(
-    'double stop, sequential: the first stop answers the stopped box (200); a stop of the already-stopped box is idempotent 200 or 409 invalid_state with the full §6.2 envelope',
-    ports(
+    'double stop, sequential: the first stop answers the stopped box (200); a stop of the already-stopped box is idempotent 200 or 409 invalid_state with the full protocol §6.2 envelope',
+    needs('vm', ports(
       'test_invalid_state_stop_already_stopped_returns_4xx',
       'test_double_stop_is_idempotent_or_typed_409',
-    ),
+    )),
     async ({ rest, stack, boxName }) => {
       const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
       expect(box.status).toBe(201);
@@ -270,32 +274,33 @@ describe('errors: not found and state', () => {
     },
   );
 
-  test(
-    'signal: 204 while running, 409 invalid_state once the exec has finished',
-    detects(['signal-after-exit-204'], async ({ rest, stack, boxName }) => {
-      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-      expect(box.status).toBe(201);
-      const id = box.json!.box_id;
-      const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
-      expect(started.status).toBe(201);
-      const eid = started.json!.execution_id;
-      const session = await attach(rest.target, id, eid);
-      const live = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
-        body: { signal: 15 },
-      });
-      expect(live.status, live.text).toBe(204);
-      const result = await session.done;
-      expect(result.exitCode, 'SIGTERM ends sleep').toBe(143);
-      const late = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
-        body: { signal: 15 },
-      });
-      expect(expectError(late, 409, 'invalid_state')).toMatch(/finished|exited|not running/);
-    }),
-  );
+  test('signal: 204 while running, 409 invalid_state once the exec has finished', {
+    meta: { needs: ['vm'], detects: ['signal-after-exit-204'] },
+  }, async ({ rest, stack, boxName }) => {
+    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+    expect(box.status).toBe(201);
+    const id = box.json!.box_id;
+    const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
+    expect(started.status).toBe(201);
+    const eid = started.json!.execution_id;
+    const session = await attach(rest.target, id, eid);
+    const live = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+      body: { signal: 15 },
+    });
+    expect(live.status, live.text).toBe(204);
+    const result = await session.done;
+    expect(result.exitCode, 'SIGTERM ends sleep').toBe(143);
+    const late = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+      body: { signal: 15 },
+    });
+    expect(expectError(late, 409, 'invalid_state')).toMatch(/finished|exited|not running/);
+  });
 });
 
 describe('errors: envelope', () => {
-  test('every refusal is the envelope with a string code whose status and type agree with §6.2', async ({
+  test('every refusal is the envelope with a string code whose status and type agree with protocol §6.2', {
+    meta: { detects: ['serve-plain-rejection'] },
+  }, async ({
     rest,
     stack,
     boxName,
@@ -339,9 +344,17 @@ describe('errors: envelope', () => {
       ['no credentials', rest.tenant('GET', `/boxes/${id}`, { auth: false }), 401, 'unauthenticated'],
     ];
     const results = await Promise.all(cases.map(([, p]) => p));
-    results.forEach((res, i) => {
+    // Every refusal is checked and all the wrong ones named together; one hard assertion at
+    // the end (not expect.soft) so an expected failure on a target is seen as one.
+    const wrong = results.flatMap((res, i) => {
       const [label, , status, code] = cases[i]!;
-      expect.soft(() => expectError(res, status, code), label).not.toThrow();
+      try {
+        expectError(res, status, code);
+        return [];
+      } catch (err) {
+        return [`${label}: ${(err as Error).message.split('\n')[0]}`];
+      }
     });
+    expect(wrong).toEqual([]);
   });
 });

@@ -14,10 +14,11 @@ import {
   runSdkSh as sh,
   startAfterReady,
 } from '../drivers/node-sdk/driver.ts';
-import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
+import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
-describe.concurrent('exec working dir and env', () => {
+describe.concurrent('exec working dir and env', needs('vm'), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
@@ -37,19 +38,17 @@ describe.concurrent('exec working dir and env', () => {
     },
   );
 
-  test(
-    'a missing working dir is a typed execution error, not a 500',
-    ports('test_exec_cwd_nonexistent_returns_error'),
-    detects(['exec-spawn-500'], async ({ box, rest }) => {
-      const res = await rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/dir' });
-      expect(res.status, res.text).toBe(422);
-      expect(res.envelope).toMatchObject({ code: 'execution_failed', type: 'ExecutionError' });
-      expect(res.envelope?.message).toContain('/no/such/dir');
-      await expect(box.exec('pwd', null, null, false, null, null, '/no/such/dir')).rejects.toThrow(
-        /^Execution error: .*\/no\/such\/dir/,
-      );
-    }),
-  );
+  test('a missing working dir is a typed execution error, not a 500', {
+    meta: { ports: ['test_exec_cwd_nonexistent_returns_error'], detects: ['exec-spawn-500'] },
+  }, async ({ box, rest }) => {
+    const res = await rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/dir' });
+    expect(res.status, res.text).toBe(422);
+    expect(res.envelope).toMatchObject({ code: 'execution_failed', type: 'ExecutionError' });
+    expect(res.envelope?.message).toContain('/no/such/dir');
+    await expect(box.exec('pwd', null, null, false, null, null, '/no/such/dir')).rejects.toThrow(
+      /^Execution error: .*\/no\/such\/dir/,
+    );
+  });
 
   test(
     'exec env is visible verbatim, odd characters included',
@@ -66,7 +65,7 @@ describe.concurrent('exec working dir and env', () => {
   );
 });
 
-describe.concurrent('exec tty', () => {
+describe.concurrent('exec tty', needs('vm'), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
@@ -111,7 +110,7 @@ describe.concurrent('exec tty', () => {
   );
 });
 
-describe.concurrent('exec user', () => {
+describe.concurrent('exec user', needs('vm'), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
@@ -158,22 +157,19 @@ describe.concurrent('exec user', () => {
     },
   );
 
-  test(
-    'an unknown user is 400 invalid_argument naming it',
-    ports('test_exec_user_invalid_is_typed_error'),
-    detects(['exec-user-500'], async ({ box, rest }) => {
-      const res = await rest.startExec(box.id, { command: 'id', args: ['-u'], user: 'no-such-user-e2e' });
-      expect(res.status, res.text).toBe(400);
-      expect(res.envelope).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
-      expect(res.envelope?.message).toContain('no-such-user-e2e');
-    }),
-  );
+  test('an unknown user is 400 invalid_argument naming it', {
+    meta: { ports: ['test_exec_user_invalid_is_typed_error'], detects: ['exec-user-500'] },
+  }, async ({ box, rest }) => {
+    const res = await rest.startExec(box.id, { command: 'id', args: ['-u'], user: 'no-such-user-e2e' });
+    expect(res.status, res.text).toBe(400);
+    expect(res.envelope).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
+    expect(res.envelope?.message).toContain('no-such-user-e2e');
+  });
 
-  test(
-    'the Node SDK honours the exec user option',
-    detects(['sdk-node-drops-user'], async ({ box }) => {
-      const r = await runSdkExec(box, { command: 'id', args: ['-u'], user: 'tester' });
-      expect(r).toMatchObject({ stdout: '1000\n', exitCode: 0 });
-    }),
-  );
+  test('the Node SDK honours the exec user option', { meta: { detects: ['sdk-node-drops-user'] } }, async ({
+    box,
+  }) => {
+    const r = await runSdkExec(box, { command: 'id', args: ['-u'], user: 'tester' });
+    expect(r).toMatchObject({ stdout: '1000\n', exitCode: 0 });
+  });
 });

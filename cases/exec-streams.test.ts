@@ -16,6 +16,7 @@ import {
 } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 const SIGKILL_EXIT = 128 + 9;
 const SIGTERM_EXIT = 128 + 15;
@@ -43,7 +44,7 @@ const EXIT_CASES = [
   [127, 'no-such-command-e2e'],
 ] as const;
 
-describe.concurrent('exec streams', () => {
+describe.concurrent('exec streams', needs('vm'), () => {
   // Trivial execs: the smallest image boots fastest.
   test.override('image', ({ stack }) => stack.images.busybox);
 
@@ -226,7 +227,7 @@ describe.concurrent('exec streams', () => {
   });
 });
 
-describe.concurrent('real-world exec workflows', () => {
+describe.concurrent('real-world exec workflows', needs('vm'), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(

@@ -7,8 +7,9 @@
  */
 import { drain, type SdkBox } from '../drivers/node-sdk/driver.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
+import { describe, expect, pause, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 const TIMEOUT_S = 2;
 /** Deadline + TERM→KILL grace (a few seconds on every runtime) + scheduling slack. */
@@ -43,7 +44,7 @@ async function probe(rest: RestDriver, boxId: string, execId: string) {
   return { status: res.json?.status, exit_code: res.json?.exit_code };
 }
 
-describe.concurrent('exec timeout', () => {
+describe.concurrent('exec timeout', needs('vm'), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
@@ -85,7 +86,7 @@ describe.concurrent('exec timeout', () => {
     expect(ok).toMatchObject({ stdout: 'done\n', stderr: '', exitCode: 0 });
     expect(three).toMatchObject({ stdout: 'partial\n', exitCode: 3 });
     // Let the 1 s deadline pass: a stale timer must not rewrite a finished exec.
-    await new Promise((r) => setTimeout(r, 1500));
+    await pause(1500);
     expect(await probe(rest, box.id, ok.execId)).toEqual({ status: 'completed', exit_code: 0 });
     expect(await probe(rest, box.id, three.execId)).toEqual({ status: 'completed', exit_code: 3 });
   });

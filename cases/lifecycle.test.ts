@@ -9,6 +9,8 @@
 import { createRuntime, runSdkExec, type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { stateAfterCreate } from '../harness/stack/target-facts.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids that were never issued: one in the real format, one in upstream's UUID shape. */
@@ -22,7 +24,8 @@ describe.concurrent('box lifecycle', () => {
       'test_get_info_returns_box_metadata',
       'test_list_info_includes_created_box',
     ),
-    async ({ rt, box, image }) => {
+    async ({ rt, box, image, stack }) => {
+      const state = stateAfterCreate(stack);
       const list = await rt.listInfo();
       // The org is shared with other workers: assert on our box and on the shape of all.
       for (const entry of list) {
@@ -35,7 +38,7 @@ describe.concurrent('box lifecycle', () => {
         id: box.id,
         name: box.name,
         image,
-        state: { status: 'running', running: true },
+        state,
       });
 
       const info = await rt.getInfo(box.id);
@@ -43,7 +46,7 @@ describe.concurrent('box lifecycle', () => {
         id: box.id,
         name: box.name,
         image,
-        state: { status: 'running', running: true },
+        state,
       });
       expect(Number.isNaN(Date.parse(info!.createdAt))).toBe(false);
       const handle = await rt.get(box.id);
@@ -54,7 +57,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'create → exec → remove through the Node SDK',
-    ports('test_node_sdk_create_exec_remove', 'test_node_exec'),
+    needs('vm', ports('test_node_sdk_create_exec_remove', 'test_node_exec')),
     async ({ rt, stack, boxName }) => {
       const b = await rt.create({ image: stack.images.busybox }, boxName());
       expect(b.id).toMatch(BOX_ID_RE);
@@ -109,7 +112,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'box env option reaches every exec',
-    ports('test_box_options_env_propagates_through_rest'),
+    needs('vm', ports('test_box_options_env_propagates_through_rest')),
     async ({ rt, image, boxName }) => {
       const b = await rt.create(
         { image, env: [{ key: 'BOXLITE_E2E_MARKER', value: 'yes-its-there' }] },
@@ -120,7 +123,7 @@ describe.concurrent('box lifecycle', () => {
     },
   );
 
-  test('stop / start preserves the rootfs', ports('test_stop_start_preserves_rootfs'), async ({ box }) => {
+  test('stop / start preserves the rootfs', needs('vm', ports('test_stop_start_preserves_rootfs')), async ({ box }) => {
     const w = await sh(box, 'echo persisted-across-restart > /workspace/marker.txt');
     expect(w.exitCode).toBe(0);
     await box.stop();
@@ -131,7 +134,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'info reflects running / stopped state',
-    ports('test_box_info_reflects_state'),
+    needs('vm', ports('test_box_info_reflects_state')),
     async ({ rt, box }) => {
       expect((await box.info()).state).toMatchObject({ status: 'running', running: true });
       await box.stop();
@@ -166,7 +169,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a running box refuses a plain remove and goes with force',
-    ports('test_force_remove_running_box'),
+    needs('vm', ports('test_force_remove_running_box')),
     async ({ rt, box }) => {
       await expect(rt.remove(box.id)).rejects.toThrow(/^invalid state: /);
       expect((await rt.getInfo(box.id))?.state.status).toBe('running');
@@ -192,7 +195,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'two runtimes on the same profile share one world',
-    ports('test_two_runtimes_share_world'),
+    needs('vm', ports('test_two_runtimes_share_world')),
     async ({ stack, box }) => {
       const rt2 = createRuntime(stack);
       try {
@@ -219,7 +222,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'two boxes have separate filesystems',
-    ports('test_two_boxes_are_isolated'),
+    needs('vm', ports('test_two_boxes_are_isolated')),
     async ({ boxFactory }) => {
       const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
       await Promise.all(

@@ -7,8 +7,9 @@
  */
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
-/** §3.4 BoxMetrics: counters are ints (required here: "all fields present"); gauges int|null. */
+/** Protocol §3.4 BoxMetrics: counters are ints (required here: "all fields present"); gauges int|null. */
 const BOX_COUNTERS = [
   'commands_executed_total',
   'exec_errors_total',
@@ -61,7 +62,7 @@ function expectBoxMetricsShape(m: Record<string, unknown>): void {
   }
 }
 
-describe('metrics', () => {
+describe('metrics', needs('vm'), () => {
   test(
     'box metrics: every BoxMetrics field is present with its type, on the wire and through the SDK',
     ports('test_box_metrics_shape_is_complete'),

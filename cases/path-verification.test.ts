@@ -5,19 +5,25 @@
  */
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 describe('path verification', () => {
   test(
     'SDK runtime is REST against the stack API',
     ports('test_sdk_runtime_is_rest_against_local_api'),
-    async ({ stack }) => {
-      expect(stack.apiUrl).toMatch(/^https?:\/\/.+\/api$/);
+    async ({ stack, rest }) => {
+      // The cloud API (and the sim) sit under NestJS's global `/api` prefix; `boxlite serve`
+      // serves `/v1/...` at its root. Either way the base must answer the capability route.
+      expect(stack.apiUrl).toMatch(stack.kind === 'serve' ? /^https?:\/\/[^/]+$/ : /^https?:\/\/.+\/api$/);
+      const config = await rest.root<{ capabilities?: object }>('GET', '/config');
+      expect(config.status, config.text).toBe(200);
+      expect(typeof config.json?.capabilities).toBe('object');
     },
   );
 
   test(
     'exec reaches the runner journal and the API access log',
-    ports('test_exec_reaches_runner_journal'),
+    needs('vm', ports('test_exec_reaches_runner_journal')),
     async ({ box, journal, tracker, stack }) => {
       const ex = await box.exec('cat', ['/etc/os-release']);
       expect((await ex.wait()).exitCode).toBe(0);
@@ -39,7 +45,7 @@ describe('path verification', () => {
     );
   });
 
-  test('meta: a box created straight on the runner (bypassing the API) fails the guard', async ({
+  test('meta: a box created straight on the runner (bypassing the API) fails the guard', needs('runner-direct'), async ({
     stack,
     journal,
   }) => {

@@ -17,8 +17,8 @@ import { createRestDriver, type RestDriver } from '../drivers/rest/driver.ts';
 import { call, type RestResponse, type RestTarget } from '../drivers/rest/http.ts';
 import { createBoxTracker } from '../harness/fixtures/box-tracker.ts';
 import { instrument } from '../harness/fixtures/call-clock.ts';
-import { test as base, type CaseContext, describe, detects, expect } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { test as base, describe, expect } from '../harness/fixtures/index.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 interface Quotas {
   max_cpus: number;
@@ -42,12 +42,6 @@ interface Org {
 interface OrgFixtures {
   orgs: { make(quotas: Partial<Quotas>): Promise<Org> };
 }
-
-/**
- * A quota case's context. Bodies handed to `detects` annotate their parameter with it (rather
- * than `detects<QuotaContext>(…)`, which the teeth scanner's `detects([` pattern would miss).
- */
-type QuotaContext = CaseContext & OrgFixtures;
 
 /** Roomy defaults; each case tightens the one limit it is about. */
 const BASE: Quotas = {
@@ -135,53 +129,50 @@ const sized = (image: string, name: string, cpus: number, memory_mib: number, di
   disk_size_gb,
 });
 
-describe('quota: per-box limits', () => {
-  test(
-    'cpus above the org per-box limit → 429 resource_exhausted, no box leaked (REST and SDK)',
-    ports('test_cpus_above_per_box_limit_returns_4xx', 'test_quota_violation_does_not_silently_create_box'),
-    detects(
-      ['quota-not-enforced', 'create-oversize-clamped'],
-      async ({ orgs, stack, boxName }: QuotaContext) => {
-        const org = await orgs.make({ max_cpus: 1 });
-        const name = boxName();
-        const res = await org.rest.createBox(sized(stack.images.busybox, name, 2, 128, 1));
-        expectQuotaRefusal(res, /cpu/);
-        const sdkName = boxName();
-        await expect(
-          org.sdk().create({ image: stack.images.busybox, cpus: 2, memoryMib: 128, diskSizeGb: 1 }, sdkName),
-        ).rejects.toThrow(/^resource exhausted: .*cpu/);
-        expect(await org.names()).toEqual([]);
-      },
-    ),
-  );
+describe('quota: per-box limits', needs('sim-admin'), () => {
+  test('cpus above the org per-box limit → 429 resource_exhausted, no box leaked (REST and SDK)', {
+    meta: {
+      ports: [
+        'test_cpus_above_per_box_limit_returns_4xx',
+        'test_quota_violation_does_not_silently_create_box',
+      ],
+      detects: ['quota-not-enforced', 'create-oversize-clamped'],
+    },
+  }, async ({ orgs, stack, boxName }) => {
+    const org = await orgs.make({ max_cpus: 1 });
+    const name = boxName();
+    const res = await org.rest.createBox(sized(stack.images.busybox, name, 2, 128, 1));
+    expectQuotaRefusal(res, /cpu/);
+    const sdkName = boxName();
+    await expect(
+      org.sdk().create({ image: stack.images.busybox, cpus: 2, memoryMib: 128, diskSizeGb: 1 }, sdkName),
+    ).rejects.toThrow(/^resource exhausted: .*cpu/);
+    expect(await org.names()).toEqual([]);
+  });
 
-  test(
-    'memory above the org per-box limit → 429 resource_exhausted, no box leaked',
-    ports('test_memory_above_per_box_limit_returns_4xx'),
-    detects(
-      ['quota-not-enforced', 'create-oversize-clamped'],
-      async ({ orgs, stack, boxName }: QuotaContext) => {
-        const org = await orgs.make({ max_memory_mib: 128 });
-        const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
-        expectQuotaRefusal(res, /memory/);
-        expect(await org.names()).toEqual([]);
-      },
-    ),
-  );
+  test('memory above the org per-box limit → 429 resource_exhausted, no box leaked', {
+    meta: {
+      ports: ['test_memory_above_per_box_limit_returns_4xx'],
+      detects: ['quota-not-enforced', 'create-oversize-clamped'],
+    },
+  }, async ({ orgs, stack, boxName }) => {
+    const org = await orgs.make({ max_memory_mib: 128 });
+    const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
+    expectQuotaRefusal(res, /memory/);
+    expect(await org.names()).toEqual([]);
+  });
 
-  test(
-    'disk above the org per-box limit → 429 resource_exhausted, no box leaked',
-    ports('test_disk_above_per_box_limit_returns_4xx'),
-    detects(
-      ['quota-not-enforced', 'create-oversize-clamped'],
-      async ({ orgs, stack, boxName }: QuotaContext) => {
-        const org = await orgs.make({ max_disk_gb: 2 });
-        const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 3));
-        expectQuotaRefusal(res, /disk/);
-        expect(await org.names()).toEqual([]);
-      },
-    ),
-  );
+  test('disk above the org per-box limit → 429 resource_exhausted, no box leaked', {
+    meta: {
+      ports: ['test_disk_above_per_box_limit_returns_4xx'],
+      detects: ['quota-not-enforced', 'create-oversize-clamped'],
+    },
+  }, async ({ orgs, stack, boxName }) => {
+    const org = await orgs.make({ max_disk_gb: 2 });
+    const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 3));
+    expectQuotaRefusal(res, /disk/);
+    expect(await org.names()).toEqual([]);
+  });
 
   test('a box exactly at every per-box limit is created with those values (limits are inclusive)', async ({
     orgs,
@@ -197,7 +188,7 @@ describe('quota: per-box limits', () => {
   });
 });
 
-describe('quota: org totals', () => {
+describe('quota: org totals', needs('sim-admin'), () => {
   test('boxes beyond max_boxes → 429 resource_exhausted; removing one frees the slot', async ({
     orgs,
     stack,

@@ -6,8 +6,9 @@
  */
 import { drain, readUntil, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
 import type { BoxJson, RestDriver } from '../drivers/rest/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
+import { describe, expect, pause, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 
@@ -67,7 +68,7 @@ async function expectRunning(rest: RestDriver, boxId: string, ex: SdkExecution):
   expect(res.json?.status).toBe('running');
 }
 
-describe('runner concurrency', () => {
+describe('runner concurrency', needs('vm'), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test.for([3, 10])(
@@ -173,7 +174,7 @@ describe('runner concurrency', () => {
         for (let chunk = await stdout.next(); chunk !== null; chunk = await stdout.next()) {
           got += chunk;
           if (fastDone) break;
-          await new Promise((r) => setTimeout(r, 100));
+          await pause(100);
         }
         return got;
       })();

@@ -13,13 +13,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { ExecOutcome } from '../drivers/protocol.ts';
 import { type PyBoxInfo, type PyOp, type PyOpResult, runPythonOps } from '../drivers/python/driver.ts';
-import { defaultPythonCacheDir, ensurePythonSdk } from '../drivers/python/venv.ts';
+import { ensurePythonSdk } from '../drivers/python/venv.ts';
+import { runContext } from '../harness/context.ts';
 import type { BoxTracker } from '../harness/fixtures/box-tracker.ts';
 import type { CallClock } from '../harness/fixtures/call-clock.ts';
-import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
+import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 import type { StackHandle } from '../harness/stack/handle.ts';
+import { stateAfterCreate } from '../harness/stack/target-facts.ts';
 import { createProgress } from '../kernel/progress.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids never issued: the real format and upstream's UUID shape. */
@@ -29,7 +32,7 @@ let python = '';
 let hostDir = '';
 
 beforeAll(async () => {
-  python = await ensurePythonSdk({ cacheDir: defaultPythonCacheDir(), progress: createProgress() });
+  python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
   hostDir = await mkdtemp(join(tmpdir(), 'boxlite-e2e-py-'));
 }, 600_000);
 
@@ -79,12 +82,13 @@ describe('python SDK (PyPI boxlite, REST)', () => {
       expect(box.name).toBe(name);
       expect(tracker.ids).toEqual([box.id]);
       const i = ok<PyBoxInfo>(info);
-      expect(i).toMatchObject({ id: box.id, name, image, state: { status: 'running', running: true } });
+      const state = stateAfterCreate(stack);
+      expect(i).toMatchObject({ id: box.id, name, image, state });
       expect(i.image).toContain(image);
       expect(Number.isInteger(i.cpus) && i.cpus > 0).toBe(true);
       expect(Number.isInteger(i.memory_mib) && i.memory_mib > 0).toBe(true);
       expect(Number.isNaN(Date.parse(i.created_at))).toBe(false);
-      expect(ok<PyBoxInfo>(handle)).toMatchObject({ id: box.id, name, state: { status: 'running' } });
+      expect(ok<PyBoxInfo>(handle)).toMatchObject({ id: box.id, name, state: { status: state.status } });
     },
   );
 
@@ -105,13 +109,13 @@ describe('python SDK (PyPI boxlite, REST)', () => {
       }
       const mine = list.filter((e) => e.id === id);
       expect(mine).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ id, image, state: { status: 'running', running: true } });
+      expect(mine[0]).toMatchObject({ id, image, state: stateAfterCreate(stack) });
     },
   );
 
   test(
     'exec: stdout and stderr land on their own streams; the exit code is an int',
-    ports('test_exec_result_shape_via_rest', 'test_stderr_only_command', 'test_empty_command_output'),
+    needs('vm', ports('test_exec_result_shape_via_rest', 'test_stderr_only_command', 'test_empty_command_output')),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, mixed, errOnly, empty] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -133,7 +137,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'exit codes 0, 1, 2, 42, 126 and 127 come back exactly',
-    ports('test_exit_code_propagated[0,1,2,42,126,127]'),
+    needs('vm', ports('test_exit_code_propagated[0,1,2,42,126,127]')),
     async ({ stack, tracker, clock, image, boxName }) => {
       const cases: Array<[number, string]> = [
         [0, 'exit 0'],
@@ -152,34 +156,32 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     },
   );
 
-  test(
-    'a binary that does not exist is refused with a typed ExecutionError',
-    ports('test_nonexistent_command_returns_error'),
-    detects(['exec-spawn-500'], async ({ stack, tracker, clock, image, boxName }) => {
-      const [, missing] = await py({ stack, tracker, clock }, [
-        { op: 'create', image, name: boxName() },
-        { op: 'exec', command: '/nonexistent/binary' },
-      ]);
-      expect(missing).toMatchObject({ error_type: 'ExecutionError', error_code: 'execution_failed' });
-      expect(missing!.error).toMatch(/^Execution error: .*\/nonexistent\/binary/);
-      expect(missing!.result).toMatchObject({
-        driver: 'python-sdk',
-        exitCode: null,
-        stdout: '',
-        stderr: '',
-      });
-      notInternal(missing!.error);
-    }),
-  );
+  test('a binary that does not exist is refused with a typed ExecutionError', {
+    meta: { needs: ['vm'], ports: ['test_nonexistent_command_returns_error'], detects: ['exec-spawn-500'] },
+  }, async ({ stack, tracker, clock, image, boxName }) => {
+    const [, missing] = await py({ stack, tracker, clock }, [
+      { op: 'create', image, name: boxName() },
+      { op: 'exec', command: '/nonexistent/binary' },
+    ]);
+    expect(missing).toMatchObject({ error_type: 'ExecutionError', error_code: 'execution_failed' });
+    expect(missing!.error).toMatch(/^Execution error: .*\/nonexistent\/binary/);
+    expect(missing!.result).toMatchObject({
+      driver: 'python-sdk',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+    });
+    notInternal(missing!.error);
+  });
 
   test(
     'box env, exec env, cwd and tty reach the command',
-    ports(
+    needs('vm', ports(
       'test_box_options_env_propagates_through_rest',
       'test_exec_env_vars',
       'test_exec_working_dir',
       'test_exec_tty_collects_natural_exit_code',
-    ),
+    )),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, boxEnv, execEnv, cwd, tty] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName(), env: { BOXLITE_E2E_MARKER: 'yes-its-there' } },
@@ -195,7 +197,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     },
   );
 
-  test('stdin is written to the command, then closed', async ({ stack, tracker, clock, image, boxName }) => {
+  test('stdin is written to the command, then closed', needs('vm'), async ({ stack, tracker, clock, image, boxName }) => {
     const text = 'line one\nline two ü\n';
     const [, cat, wc] = await py({ stack, tracker, clock }, [
       { op: 'create', image, name: boxName() },
@@ -208,7 +210,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'copy_in → process in the guest → copy_out round trip',
-    ports('test_upload_process_download'),
+    needs('vm', ports('test_upload_process_download')),
     async ({ stack, tracker, clock, image, boxName }) => {
       const content = 'the quick brown fox jumps over the lazy dog\n';
       const src = join(hostDir, `upload-${boxName()}.txt`);
@@ -233,7 +235,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'stop → start: get_info follows the state; the rootfs survives',
-    ports('test_stop_start_preserves_rootfs', 'test_box_info_reflects_state'),
+    needs('vm', ports('test_stop_start_preserves_rootfs', 'test_box_info_reflects_state')),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, write, stop, stopped, start, started, read] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -253,44 +255,43 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     },
   );
 
-  test(
-    'exec on a stopped box raises StoppedError (not a 500)',
-    ports('test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'),
-    detects(['exec-stopped-500'], async ({ stack, tracker, clock, image, boxName }) => {
-      const [, stop, execStopped] = await py({ stack, tracker, clock }, [
-        { op: 'create', image, name: boxName() },
-        { op: 'stop' },
-        { op: 'exec', command: 'true' },
-      ]);
-      ok(stop);
-      expect(execStopped).toMatchObject({ error_type: 'StoppedError', error_code: 'stopped' });
-      expect(execStopped!.result).toMatchObject({ exitCode: null });
-      notInternal(execStopped!.error);
-    }),
-  );
+  test('exec on a stopped box raises StoppedError (not a 500)', {
+    meta: { needs: ['vm'],
+      ports: ['test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'],
+      detects: ['exec-stopped-500'],
+    },
+  }, async ({ stack, tracker, clock, image, boxName }) => {
+    const [, stop, execStopped] = await py({ stack, tracker, clock }, [
+      { op: 'create', image, name: boxName() },
+      { op: 'stop' },
+      { op: 'exec', command: 'true' },
+    ]);
+    ok(stop);
+    expect(execStopped).toMatchObject({ error_type: 'StoppedError', error_code: 'stopped' });
+    expect(execStopped!.result).toMatchObject({ exitCode: null });
+    notInternal(execStopped!.error);
+  });
 
-  test(
-    'exec after remove raises NotFoundError (not a 500)',
-    ports('test_exec_after_box_removed_is_typed_error'),
-    detects(['exec-removed-500'], async ({ stack, tracker, clock, image, boxName }) => {
-      const [, removed, execRemoved] = await py({ stack, tracker, clock }, [
-        { op: 'create', image, name: boxName() },
-        { op: 'remove', force: true },
-        { op: 'exec', command: 'true' },
-      ]);
-      ok(removed);
-      expect(execRemoved).toMatchObject({ error_type: 'NotFoundError', error_code: 'not_found' });
-      notInternal(execRemoved!.error);
-    }),
-  );
+  test('exec after remove raises NotFoundError (not a 500)', {
+    meta: { ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] },
+  }, async ({ stack, tracker, clock, image, boxName }) => {
+    const [, removed, execRemoved] = await py({ stack, tracker, clock }, [
+      { op: 'create', image, name: boxName() },
+      { op: 'remove', force: true },
+      { op: 'exec', command: 'true' },
+    ]);
+    ok(removed);
+    expect(execRemoved).toMatchObject({ error_type: 'NotFoundError', error_code: 'not_found' });
+    notInternal(execRemoved!.error);
+  });
 
   test(
     'box and runtime metrics: complete shape, exact command count',
-    ports(
+    needs('vm', ports(
       'test_box_metrics_shape_is_complete',
       'test_box_metrics_increments_command_count',
       'test_runtime_metrics_counts_active_boxes',
-    ),
+    )),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [rt0, , m0, , , , m1, rt1] = await py({ stack, tracker, clock }, [
         { op: 'runtime_metrics' },

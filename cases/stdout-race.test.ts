@@ -26,8 +26,9 @@
  */
 import pLimit from 'p-limit';
 import { runSdkExec, type SdkBox } from '../drivers/node-sdk/driver.ts';
-import { describe, detects, expect, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { runContext } from '../harness/context.ts';
+import { describe, expect, test } from '../harness/fixtures/index.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -37,87 +38,67 @@ declare module 'vitest' {
   }
 }
 
-const MAX_LOSS = maxLoss(process.env.BOXLITE_E2E_P06_MAX_LOSS);
+// Sizes come from the run options (BOXLITE_E2E_P06_ROUNDS / _MAX_LOSS, parsed and checked in
+// harness/run-options.ts by the global setup): workers read no environment.
+const { p06Rounds, p06MaxLoss: MAX_LOSS } = runContext().tuning;
 const CONCURRENCY = 8;
-
-function maxLoss(raw: string | undefined): number {
-  if (!raw?.trim()) return 0;
-  const v = Number(raw);
-  if (!(v >= 0 && v < 1))
-    throw new Error(`BOXLITE_E2E_P06_MAX_LOSS=${JSON.stringify(raw)}: expected a rate in [0, 1)`);
-  return v;
-}
-
-function parseRounds(raw: string | undefined): { boxes: number; execs: number } {
-  const m = /^\s*(\d+)\s*(?:[x×*]\s*(\d+))?\s*$/.exec(raw ?? '');
-  if (!raw?.trim()) return { boxes: 4, execs: 10 };
-  if (!m) throw new Error(`BOXLITE_E2E_P06_ROUNDS=${JSON.stringify(raw)}: expected "N" or "NxM"`);
-  const boxes = Number(m[1]);
-  const execs = m[2] === undefined ? 10 : Number(m[2]);
-  if (boxes < 1 || execs < 1)
-    throw new Error(`BOXLITE_E2E_P06_ROUNDS=${JSON.stringify(raw)}: N and M must be ≥ 1`);
-  return { boxes, execs };
-}
 
 const lineCount = (s: string) => s.split('\n').filter((l) => l !== '').length;
 
-describe('exec stdout race (#563)', () => {
-  const { boxes: N, execs: M } = parseRounds(process.env.BOXLITE_E2E_P06_ROUNDS);
+describe('exec stdout race (#563)', needs('vm'), () => {
+  const { boxes: N, execs: M } = p06Rounds;
 
-  test(
-    `short commands do not lose stdout: ${N} boxes × ${M} execs, loss ≤ ${MAX_LOSS * 100} %`,
-    { ...ports('test_short_command_stdout_not_dropped'), timeout: 60_000 + N * M * 1_000 },
-    detects(['exec-stdout-drop'], async ({ boxFactory, stack, task, annotate }) => {
-      const boxes = await boxFactory.make(N, { image: stack.images.busybox });
-      const limit = pLimit(CONCURRENCY);
-      const jobs: Array<{ box: SdkBox; via: 'direct' | 'sh -c' }> = [];
-      for (let i = 0; i < M; i++) {
-        for (const box of boxes) jobs.push({ box, via: i % 2 === 0 ? 'direct' : 'sh -c' });
-      }
-      const outcomes = await Promise.all(
-        jobs.map(({ box, via }) =>
-          limit(() =>
-            runSdkExec(
-              box,
-              via === 'direct'
-                ? { command: 'cat', args: ['/etc/os-release'] }
-                : { command: 'sh', args: ['-c', 'cat /etc/os-release'] },
-            ),
+  test(`short commands do not lose stdout: ${N} boxes × ${M} execs, loss ≤ ${MAX_LOSS * 100} %`, {
+    meta: { ports: ['test_short_command_stdout_not_dropped'], detects: ['exec-stdout-drop'] },
+    timeout: 60_000 + N * M * 1_000,
+  }, async ({ boxFactory, stack, task, annotate }) => {
+    const boxes = await boxFactory.make(N, { image: stack.images.busybox });
+    const limit = pLimit(CONCURRENCY);
+    const jobs: Array<{ box: SdkBox; via: 'direct' | 'sh -c' }> = [];
+    for (let i = 0; i < M; i++) {
+      for (const box of boxes) jobs.push({ box, via: i % 2 === 0 ? 'direct' : 'sh -c' });
+    }
+    const outcomes = await Promise.all(
+      jobs.map(({ box, via }) =>
+        limit(() =>
+          runSdkExec(
+            box,
+            via === 'direct'
+              ? { command: 'cat', args: ['/etc/os-release'] }
+              : { command: 'sh', args: ['-c', 'cat /etc/os-release'] },
           ),
         ),
-      );
+      ),
+    );
 
-      const histogram: Record<string, number> = {};
-      for (const o of outcomes) {
-        const k = String(lineCount(o.stdout));
-        histogram[k] = (histogram[k] ?? 0) + 1;
-      }
-      const lost = outcomes.filter((o) => o.stdout === '').length;
-      const rate = lost / outcomes.length;
-      task.meta.histogram = histogram;
-      task.meta.stdoutLoss = { lost, total: outcomes.length, rate, maxLoss: MAX_LOSS };
-      const byVia = (v: string) => {
-        const mine = outcomes.filter((_, i) => jobs[i]!.via === v);
-        return `${v} ${mine.filter((o) => o.stdout === '').length}/${mine.length}`;
-      };
-      const shape = Object.entries(histogram)
-        .sort(([a], [b]) => Number(a) - Number(b))
-        .map(([lines, n]) => `${lines} lines: ${n}`)
-        .join(', ');
-      await annotate(
-        `stdout loss ${lost}/${outcomes.length} (${(rate * 100).toFixed(1)} %; ${byVia('direct')}, ${byVia('sh -c')}); lines per exec → count: ${shape}`,
-        'histogram',
-      );
+    const histogram: Record<string, number> = {};
+    for (const o of outcomes) {
+      const k = String(lineCount(o.stdout));
+      histogram[k] = (histogram[k] ?? 0) + 1;
+    }
+    const lost = outcomes.filter((o) => o.stdout === '').length;
+    const rate = lost / outcomes.length;
+    task.meta.histogram = histogram;
+    task.meta.stdoutLoss = { lost, total: outcomes.length, rate, maxLoss: MAX_LOSS };
+    const byVia = (v: string) => {
+      const mine = outcomes.filter((_, i) => jobs[i]!.via === v);
+      return `${v} ${mine.filter((o) => o.stdout === '').length}/${mine.length}`;
+    };
+    const shape = Object.entries(histogram)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([lines, n]) => `${lines} lines: ${n}`)
+      .join(', ');
+    await annotate(
+      `stdout loss ${lost}/${outcomes.length} (${(rate * 100).toFixed(1)} %; ${byVia('direct')}, ${byVia('sh -c')}); lines per exec → count: ${shape}`,
+      'histogram',
+    );
 
-      // The call itself must succeed every time: a loss is silent, not an error.
-      expect(outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
-      expect(outcomes.map((o) => o.exitCode)).toEqual(outcomes.map(() => 0));
-      expect(rate, `stdout loss ${lost}/${outcomes.length}; histogram ${shape}`).toBeLessThanOrEqual(
-        MAX_LOSS,
-      );
-      const received = new Set(outcomes.filter((o) => o.stdout !== '').map((o) => o.stdout));
-      expect(received.size, `non-empty stdouts differ (truncation): histogram ${shape}`).toBe(1);
-      expect([...received][0]).toMatch(/^ID=/m);
-    }),
-  );
+    // The call itself must succeed every time: a loss is silent, not an error.
+    expect(outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
+    expect(outcomes.map((o) => o.exitCode)).toEqual(outcomes.map(() => 0));
+    expect(rate, `stdout loss ${lost}/${outcomes.length}; histogram ${shape}`).toBeLessThanOrEqual(MAX_LOSS);
+    const received = new Set(outcomes.filter((o) => o.stdout !== '').map((o) => o.stdout));
+    expect(received.size, `non-empty stdouts differ (truncation): histogram ${shape}`).toBe(1);
+    expect([...received][0]).toMatch(/^ID=/m);
+  });
 });

@@ -1,50 +1,76 @@
 /**
- * Global setup for the `cases` project: make sure a stack is there (the sim by default),
- * resolve the stack handle and bug context once, sweep boxes left by dead runs, and hand
- * everything to the workers. Its teardown sweeps this run's own leftovers.
+ * Global setup for the `cases` project — the config door of a case run: resolve the options
+ * once from env, make sure a stack is there (the sim by default), resolve the stack handle
+ * and bug context, sweep boxes left by dead runs, and hand everything to the workers. Its
+ * teardown sweeps this run's own leftovers.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { REPO_ROOT } from '../kernel/paths.ts';
+import { findCliBinary } from '../bootstrap/cli-binary/index.ts';
+import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../bootstrap/cli-binary/options.ts';
+import { bootstrapConfig } from '../kernel/config.ts';
+import { envOnly, type OptionTable, resolveOptions } from '../kernel/options.ts';
+import { REPO_ROOT, statePaths } from '../kernel/paths.ts';
+import { SIM_BUGS_OPTION } from '../sim/bugs.ts';
 import { setupStack } from '../stack/up.ts';
 import type { RunContext } from './context.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';
-import { resolveStackHandle } from './stack/handle.ts';
+import { parseRate, parseRounds, RUN_OPTIONS } from './run-options.ts';
+import { resolveStackHandle, STACK_HANDLE_OPTIONS } from './stack/handle.ts';
+import { describePreflight, runPreflight } from './stack/preflight.ts';
 import { readRemoteConfig } from './stack/remote-config.ts';
 import { sweepBoxes } from './sweep.ts';
 
-const truthy = (v: string | undefined) => ['1', 'true', 'yes', 'on'].includes((v ?? '').trim().toLowerCase());
+const { flag: _bugsFlag, ...bugsFromEnv } = SIM_BUGS_OPTION;
+const { flag: _markersFlag, ...markersFromEnv } = RUN_OPTIONS.markers;
+
+export const CASES_OPTIONS = {
+  ...STACK_HANDLE_OPTIONS,
+  ...envOnly(CLI_BINARY_OPTIONS),
+  ...RUN_OPTIONS,
+  markers: markersFromEnv,
+  bugs: bugsFromEnv,
+} as const satisfies OptionTable;
 
 export default async function globalSetup(project: TestProject) {
-  const env = process.env;
-  const remote = await readRemoteConfig(env);
+  const { values: o } = resolveOptions(CASES_OPTIONS, [], process.env);
+  const config = bootstrapConfig(o);
+  const overrides = parseStatusOverrides(o.bugStatus);
+  const remote = await readRemoteConfig(o);
   // `pnpm e2e` brings the stack up before vitest; a bare `vitest --project cases` does it here.
   const t0 = performance.now();
-  if (!remote && !truthy(env.BOXLITE_E2E_NO_SETUP)) {
+  if (!remote && !o.noSetup) {
     await setupStack({
-      overrides: { target: env.BOXLITE_E2E_TARGET || 'sim' },
-      bugs: env.BOXLITE_SIM_BUGS ?? '',
+      config: { ...config, target: config.target ?? 'sim' },
+      bugs: o.bugs,
       quiet: true,
+      cli: cliBinarySpec(o),
     });
   }
-  const stack = await resolveStackHandle(env);
+  const stack = await resolveStackHandle(o);
   // `pnpm e2e` provisions before vitest starts and hands its time over.
-  const setupMs = Number(env.BOXLITE_E2E_SETUP_MS ?? 0) + (performance.now() - t0);
-  const runId = env.BOXLITE_E2E_RUN_ID || new Date().toISOString().replace(/[:.]/g, '-');
+  const setupMs = o.setupMs + (performance.now() - t0);
+  const runId = project.getProvidedContext().runId;
   const reportDir = join(REPO_ROOT, 'reports', runId);
   await mkdir(reportDir, { recursive: true });
+  const namePrefix = `e2e-${process.pid}-${Math.random().toString(36).slice(2, 6)}-`;
+  const preflight = await runPreflight(stack, `${namePrefix}preflight`);
+  process.stderr.write(`${describePreflight(preflight)}\n`);
   const run: RunContext = {
     stack,
-    bugs: {
-      target: stack.kind,
-      switches: stack.bugs,
-      overrides: parseStatusOverrides(env.BOXLITE_E2E_BUG_STATUS),
-      markersOff: env.BOXLITE_E2E_MARKERS === 'off',
-    },
-    namePrefix: `e2e-${process.pid}-${Math.random().toString(36).slice(2, 6)}-`,
+    preflight,
+    bugs: { target: stack.kind, switches: stack.bugs, overrides, markersOff: o.markers === 'off' },
+    namePrefix,
     reportDir,
+    cacheDir: statePaths(config.stateDir).cacheDir,
+    tuning: { p06Rounds: parseRounds(o.p06Rounds), p06MaxLoss: parseRate(o.p06MaxLoss) },
+    // Looked up, never built here: `pnpm e2e` builds it in the foreground when CLI cases run.
+    cli: await findCliBinary(cliBinarySpec(o)).then(
+      (binary) => ({ binary, missing: 'no boxlite CLI is cached: run `pnpm e2e:cli` (cold build ~16 min)' }),
+      (err: Error) => ({ binary: null, missing: `boxlite CLI unusable: ${err.message}` }),
+    ),
   };
   const swept = await sweepBoxes(stack, (name) => !name.startsWith(run.namePrefix));
   if (swept.length) process.stderr.write(`sweep: removed ${swept.length} box(es) left by dead runs\n`);

@@ -1,23 +1,37 @@
 /**
- * Global setup for the `e2e` self-test project. The sim API/runner self-tests run their own
- * API and runner processes but share the bootstrap services (Postgres, Redis, registry and
- * guest images) and need a Docker engine: bring both up exactly as `pnpm e2e:setup` would.
+ * Global setup for the `e2e` self-test project, and its config door. The sim API/runner
+ * self-tests run their own API and runner processes but share the bootstrap services
+ * (Postgres, Redis, registry and guest images) and need a Docker engine: bring both up
+ * exactly as `pnpm e2e:setup` would, then hand the resolved config to the test files
+ * (kernel/self-test.ts), which never read the environment themselves.
  */
 import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { ensureDockerEngine } from '../bootstrap/system/docker-engine.ts';
-import { readConfig } from '../kernel/config.ts';
+import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../kernel/config.ts';
+import { envOnly, type OptionTable, resolveOptions } from '../kernel/options.ts';
 import { statePaths } from '../kernel/paths.ts';
 import { createProgress } from '../kernel/progress.ts';
+import type { SelfTestContext } from '../kernel/self-test.ts';
 import { setupStack } from '../stack/up.ts';
 
-export default async function selfTestSetup(): Promise<void> {
-  const config = readConfig();
+const SELF_TEST_OPTIONS = {
+  ...envOnly(BOOTSTRAP_OPTIONS),
+  verbose: { env: 'BOXLITE_E2E_VERBOSE', type: 'bool', doc: 'print provisioning progress' },
+} as const satisfies OptionTable;
+
+export default async function selfTestSetup(project: TestProject): Promise<void> {
+  const { values } = resolveOptions(SELF_TEST_OPTIONS, [], process.env);
+  const config = bootstrapConfig(values);
   const paths = statePaths(config.stateDir);
   await ensureDockerEngine({
     dockerHost: config.dockerHost,
+    searchPath: config.searchPath,
     logFile: join(paths.logDir, 'dockerd.log'),
     progress: createProgress(process.stderr),
   });
   // Services only (no sim target): an already-running sim in the same state dir is left alone.
-  await setupStack({ quiet: true });
+  await setupStack({ config: { ...config, target: null }, quiet: true });
+  const context: SelfTestContext = { config, verbose: values.verbose };
+  project.provide('selfTest', context);
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVICE_IMAGES, readConfig } from './config.ts';
+import { BOOTSTRAP_OPTIONS, bootstrapConfig, DEFAULT_SERVICE_IMAGES, readConfig } from './config.ts';
 import { UsageError } from './errors.ts';
+import { resolveOptions } from './options.ts';
 import { REPO_ROOT } from './paths.ts';
 
-describe('readConfig', () => {
+describe('bootstrap config', () => {
   it('defaults: host provider, no target, state dir under the repo, Ryuk off, local images', () => {
     const c = readConfig({});
     expect(c.provider).toBe('host');
@@ -12,9 +13,10 @@ describe('readConfig', () => {
     expect(c.ryuk).toBe(false);
     expect(c.images).toEqual(DEFAULT_SERVICE_IMAGES);
     expect(c.pinnedPorts).toEqual({});
+    expect(c.dockerHost).toBe('unix:///var/run/docker.sock');
   });
 
-  it('reads provider, target, pinned ports, image overrides and Ryuk from env', () => {
+  it('reads provider, target, pinned ports, image overrides, Ryuk, Docker and PATH from env', () => {
     const c = readConfig({
       BOXLITE_E2E_PROVIDER: 'containers',
       BOXLITE_E2E_TARGET: 'sim',
@@ -22,6 +24,8 @@ describe('readConfig', () => {
       BOXLITE_E2E_REDIS_IMAGE: 'my/redis:7',
       TESTCONTAINERS_RYUK_DISABLED: 'false',
       BOXLITE_E2E_STATE_DIR: '/tmp/x-state',
+      DOCKER_HOST: 'tcp://127.0.0.1:2375',
+      PATH: '/opt/bin',
     });
     expect(c.provider).toBe('containers');
     expect(c.target).toBe('sim');
@@ -30,11 +34,16 @@ describe('readConfig', () => {
     expect(c.images.postgres).toBe(DEFAULT_SERVICE_IMAGES.postgres);
     expect(c.ryuk).toBe(true);
     expect(c.stateDir).toBe('/tmp/x-state');
+    expect(c.dockerHost).toBe('tcp://127.0.0.1:2375');
+    expect(c.searchPath).toBe('/opt/bin');
   });
 
-  it('CLI overrides win over env', () => {
-    expect(readConfig({ BOXLITE_E2E_PROVIDER: 'containers' }, { provider: 'host' }).provider).toBe('host');
-    expect(readConfig({}, { target: 'boxlite' }).target).toBe('boxlite');
+  it('flags win over env', () => {
+    const { values } = resolveOptions(BOOTSTRAP_OPTIONS, ['--provider', 'host', '--target=boxlite'], {
+      BOXLITE_E2E_PROVIDER: 'containers',
+      BOXLITE_E2E_TARGET: 'sim',
+    });
+    expect(bootstrapConfig(values)).toMatchObject({ provider: 'host', target: 'boxlite' });
   });
 
   it.each([
@@ -46,6 +55,10 @@ describe('readConfig', () => {
     [{ BOXLITE_E2E_REDIS_PORT: '70000' }, /BOXLITE_E2E_REDIS_PORT="70000" is not a TCP port/],
     [{ BOXLITE_E2E_POSTGRES_PORT: '54x' }, /BOXLITE_E2E_POSTGRES_PORT="54x" is not a TCP port/],
     [{ TESTCONTAINERS_RYUK_DISABLED: 'maybe' }, /TESTCONTAINERS_RYUK_DISABLED="maybe" is not a boolean/],
+    [
+      { DOCKER_HOST: 'ssh://me@h' },
+      /^DOCKER_HOST: "ssh:\/\/me@h" is not unix:\/\/\/path or tcp:\/\/host:port$/,
+    ],
   ])('malformed env %o is a one-line usage error (exit 2)', (env, message) => {
     let caught: unknown;
     try {

@@ -1,10 +1,18 @@
-import { isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from './errors.ts';
+/**
+ * The bootstrap configuration every stage below the entry points receives: which provider,
+ * target and state dir, pinned ports, service images, Ryuk, the Docker endpoint and the
+ * program search path. Declared once as an option table; entry points resolve it (with
+ * their own flags) through kernel/options.ts and hand the typed result down.
+ */
+import { join } from 'node:path';
+import { DOCKER_HOST_OPTION } from './docker-host.ts';
+import type { Env } from './env-catalogue.ts';
+import { envOnly, type OptionTable, type Resolved, resolveOptions } from './options.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export const PROVIDERS = ['host', 'containers'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
-export const TARGETS = ['sim', 'boxlite'] as const;
+export const TARGETS = ['sim', 'boxlite', 'serve'] as const;
 export type TargetKind = (typeof TARGETS)[number];
 export const SERVICE_NAMES = ['postgres', 'redis', 'registry'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -16,6 +24,9 @@ export const DEFAULT_SERVICE_IMAGES: Record<ServiceName, string> = {
   registry: 'boxlite-e2e/registry:local',
 };
 
+/** Debian's default PATH, for a process started without one. */
+const DEFAULT_SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 export interface BootstrapConfig {
   provider: ProviderKind;
   target: TargetKind | null;
@@ -24,85 +35,86 @@ export interface BootstrapConfig {
   pinnedPorts: Partial<Record<ServiceName, number>>;
   images: Record<ServiceName, string>;
   ryuk: boolean;
-  /** Docker endpoint the containers provider and the sim runner use. */
+  /** Docker endpoint of every Docker client: containers provider, engine start-up, sim runner. */
   dockerHost: string;
+  /** Where binaries (dockerd, apt tools) are looked up. */
+  searchPath: string;
 }
 
-/** Every env var this module reads, with its meaning; the README table is generated from the same facts. */
-export const CONFIG_ENV = {
-  BOXLITE_E2E_PROVIDER:
-    'service provider: host (Debian binaries as child processes) | containers (testcontainers)',
-  BOXLITE_E2E_TARGET: 'stack target: sim | boxlite',
-  BOXLITE_E2E_STATE_DIR: 'where stack.json, secrets, data and logs live (default <repo>/.e2e-state)',
-  BOXLITE_E2E_POSTGRES_PORT: 'pin the Postgres port (default: a free port)',
-  BOXLITE_E2E_REDIS_PORT: 'pin the Redis port (default: a free port)',
-  BOXLITE_E2E_REGISTRY_PORT: 'pin the registry port (default: a free port)',
-  BOXLITE_E2E_POSTGRES_IMAGE: `containers provider image for Postgres (default ${DEFAULT_SERVICE_IMAGES.postgres})`,
-  BOXLITE_E2E_REDIS_IMAGE: `containers provider image for Redis (default ${DEFAULT_SERVICE_IMAGES.redis})`,
-  BOXLITE_E2E_REGISTRY_IMAGE: `containers provider image for the registry (default ${DEFAULT_SERVICE_IMAGES.registry})`,
-  TESTCONTAINERS_RYUK_DISABLED:
-    'true (default) keeps containers after setup exits; false enables Ryuk reaping',
-  DOCKER_HOST: 'Docker endpoint (default unix:///var/run/docker.sock)',
-} as const;
+const port = (service: string) =>
+  ({ type: 'port', doc: `pin the ${service} port (default: a free port)` }) as const;
+const image = (name: ServiceName) =>
+  ({
+    type: 'string',
+    default: DEFAULT_SERVICE_IMAGES[name],
+    doc: `containers provider image for ${name}`,
+  }) as const;
 
-type Env = Record<string, string | undefined>;
+/**
+ * The bootstrap options. `--provider` and `--target` are flags where a CLI offers them;
+ * `envOnly(BOOTSTRAP_OPTIONS)` is the same table for CLIs that do not.
+ */
+export const BOOTSTRAP_OPTIONS = {
+  provider: {
+    flag: 'provider',
+    env: 'BOXLITE_E2E_PROVIDER',
+    type: 'enum',
+    values: PROVIDERS,
+    default: 'host',
+    doc: 'service provider: host | containers',
+  },
+  target: {
+    flag: 'target',
+    env: 'BOXLITE_E2E_TARGET',
+    type: 'enum',
+    values: TARGETS,
+    doc: 'stack target: sim | boxlite | serve',
+  },
+  stateDir: {
+    env: 'BOXLITE_E2E_STATE_DIR',
+    type: 'path',
+    default: join(REPO_ROOT, '.e2e-state'),
+    doc: 'where stack.json, secrets, data and logs live',
+  },
+  postgresPort: { env: 'BOXLITE_E2E_POSTGRES_PORT', ...port('Postgres') },
+  redisPort: { env: 'BOXLITE_E2E_REDIS_PORT', ...port('Redis') },
+  registryPort: { env: 'BOXLITE_E2E_REGISTRY_PORT', ...port('registry') },
+  postgresImage: { env: 'BOXLITE_E2E_POSTGRES_IMAGE', ...image('postgres') },
+  redisImage: { env: 'BOXLITE_E2E_REDIS_IMAGE', ...image('redis') },
+  registryImage: { env: 'BOXLITE_E2E_REGISTRY_IMAGE', ...image('registry') },
+  ryukDisabled: {
+    env: 'TESTCONTAINERS_RYUK_DISABLED',
+    type: 'bool',
+    default: true,
+    doc: 'true keeps containers after setup exits; false enables Ryuk reaping',
+  },
+  dockerHost: DOCKER_HOST_OPTION,
+  searchPath: { env: 'PATH', type: 'string', default: DEFAULT_SEARCH_PATH, doc: 'program search path' },
+} as const satisfies OptionTable;
 
-function pickEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new UsageError(`${name}=${JSON.stringify(raw)} is not one of: ${allowed.join(', ')}`);
-}
+export type BootstrapOptions = Resolved<typeof BOOTSTRAP_OPTIONS>;
 
-function parsePort(env: Env, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
-    throw new UsageError(`${name}=${JSON.stringify(raw)} is not a TCP port (1-65535)`);
-  }
-  return port;
-}
-
-function parseBool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new UsageError(`${name}=${JSON.stringify(raw)} is not a boolean (true/false)`);
-}
-
-export interface ConfigOverrides {
-  provider?: string;
-  target?: string | null;
-}
-
-/** Reads bootstrap configuration from env (and CLI overrides); malformed input is a UsageError. */
-export function readConfig(env: Env = process.env, overrides: ConfigOverrides = {}): BootstrapConfig {
-  const merged: Env = { ...env };
-  if (overrides.provider !== undefined) merged.BOXLITE_E2E_PROVIDER = overrides.provider;
-  const provider = pickEnum(merged, 'BOXLITE_E2E_PROVIDER', PROVIDERS, 'host');
-  let target: TargetKind | null = null;
-  if (overrides.target !== undefined && overrides.target !== null)
-    merged.BOXLITE_E2E_TARGET = overrides.target;
-  if (merged.BOXLITE_E2E_TARGET?.trim()) target = pickEnum(merged, 'BOXLITE_E2E_TARGET', TARGETS, 'sim');
-
-  const rawState = merged.BOXLITE_E2E_STATE_DIR?.trim();
-  const stateDir = rawState
-    ? isAbsolute(rawState)
-      ? rawState
-      : resolve(rawState)
-    : join(REPO_ROOT, '.e2e-state');
-
+/** Turns resolved bootstrap options into the config the stages take. */
+export function bootstrapConfig(o: BootstrapOptions): BootstrapConfig {
+  const pinned = { postgres: o.postgresPort, redis: o.redisPort, registry: o.registryPort };
   const pinnedPorts: Partial<Record<ServiceName, number>> = {};
-  const images = { ...DEFAULT_SERVICE_IMAGES };
   for (const name of SERVICE_NAMES) {
-    const port = parsePort(merged, `BOXLITE_E2E_${name.toUpperCase()}_PORT`);
-    if (port !== undefined) pinnedPorts[name] = port;
-    const image = merged[`BOXLITE_E2E_${name.toUpperCase()}_IMAGE`]?.trim();
-    if (image) images[name] = image;
+    const p = pinned[name];
+    if (p !== undefined) pinnedPorts[name] = p;
   }
-  const ryuk = !parseBool(merged, 'TESTCONTAINERS_RYUK_DISABLED', true);
-  const dockerHost = merged.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
-  return { provider, target, stateDir, pinnedPorts, images, ryuk, dockerHost };
+  return {
+    provider: o.provider,
+    target: o.target ?? null,
+    stateDir: o.stateDir,
+    pinnedPorts,
+    images: { postgres: o.postgresImage, redis: o.redisImage, registry: o.registryImage },
+    ryuk: !o.ryukDisabled,
+    dockerHost: o.dockerHost,
+    searchPath: o.searchPath,
+  };
+}
+
+/** The config an env record describes (no flags): for tests and env-only callers. */
+export function readConfig(env: Env): BootstrapConfig {
+  return bootstrapConfig(resolveOptions(envOnly(BOOTSTRAP_OPTIONS), [], env).values);
 }

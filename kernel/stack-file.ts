@@ -24,7 +24,11 @@ export type ProcessRef =
 export type LogSource =
   | { kind: 'file'; path: string }
   | { kind: 'journald'; unit: string }
-  | { kind: 'container'; id: string };
+  | {
+      kind: 'container';
+      id: string /** Engine the container lives in (default DOCKER_HOST's). */;
+      dockerHost?: string;
+    };
 
 export interface Endpoint {
   host: string;
@@ -58,6 +62,8 @@ export interface ComponentRecord {
   startedAt: string;
   /** Sim bug switches active in this component. */
   bugs: string[];
+  /** The Docker engine a sim runner's boxes live in (part of its identity: another one restarts it). */
+  dockerHost?: string;
 }
 
 export interface GuestImageRecord {

@@ -6,6 +6,8 @@
  * upstream issue, source pointer and real-stack status of each bug are in the known-bug
  * ledger (harness/ledger/known-bugs.ts), which names its switch.
  */
+import type { OptionSpec } from '../kernel/options.ts';
+
 export interface BugSwitch {
   id: string;
   /** What the sim does wrong with the switch on. Upstream pointers live in the ledger. */
@@ -92,3 +94,12 @@ export function parseBugs(raw: string | undefined): Set<BugId> {
   }
   return out;
 }
+
+/** `--bugs a,b` / BOXLITE_SIM_BUGS, for every entry point that starts or configures a sim. */
+export const SIM_BUGS_OPTION = {
+  flag: 'bugs',
+  env: 'BOXLITE_SIM_BUGS',
+  type: 'list',
+  doc: 'sim bug switches to turn on, comma separated (see sim/bugs.ts)',
+  check: (ids: string[]) => void parseBugs(ids.join(',')),
+} as const satisfies OptionSpec;

@@ -1,7 +1,9 @@
 /**
  * Starts (or reuses) the sim runner and sim API under the host supervisor and records them
- * in the stack file. Runner first: the API forwards to it. Bug switches are part of a
- * component's identity: a running sim with other switches is restarted, not reused.
+ * in the stack file. Runner first: the API forwards to it. Bug switches, the Docker endpoint
+ * and the sim's code are part of a component's identity: a running sim that differs in any
+ * is restarted, not reused. A restart keeps the previous port when it is free, so URLs stay
+ * stable across repairs. `launchComponent` is also how the sim self-tests start theirs.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -10,29 +12,51 @@ import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { request } from 'undici';
 import { dockerClient } from '../kernel/docker.ts';
-import { SetupError, UsageError } from '../kernel/errors.ts';
+import { SetupError } from '../kernel/errors.ts';
 import { waitHealthy } from '../kernel/health.ts';
 import type { StatePaths } from '../kernel/paths.ts';
 import { choosePort } from '../kernel/ports.ts';
 import { inspectSupervised, launchSupervised, stopSupervised } from '../kernel/process/supervised.ts';
 import type { Progress } from '../kernel/progress.ts';
-import type { Secrets } from '../kernel/secrets.ts';
 import type { ComponentRecord, StackFile } from '../kernel/stack-file.ts';
-import { parseBugs } from './bugs.ts';
 import { LABEL_RUNNER } from './runner/box-spec.ts';
 import { runnerIdFor } from './runner/config.ts';
 
-const RUNNER_MAIN = fileURLToPath(new URL('./runner/main.ts', import.meta.url));
-const API_MAIN = fileURLToPath(new URL('./api/main.ts', import.meta.url));
-export const SIM_COMPONENTS = ['runner', 'api'] as const;
-export type SimComponent = (typeof SIM_COMPONENTS)[number];
+const MAINS = {
+  runner: fileURLToPath(new URL('./runner/main.ts', import.meta.url)),
+  api: fileURLToPath(new URL('./api/main.ts', import.meta.url)),
+} as const;
+export type SimComponent = keyof typeof MAINS;
 
 export interface SimLaunchOptions {
   stack: StackFile;
   paths: StatePaths;
-  secrets: Secrets;
-  bugs: string | undefined;
+  /** Validated by the entry point (SIM_BUGS_OPTION). */
+  bugs: readonly string[];
   progress: Progress;
+  /** The engine the runner's boxes live in: the same one setup and teardown talk to. */
+  dockerHost: string;
+}
+
+/** One sim process to run under the supervisor. */
+export interface ComponentSpec {
+  which: SimComponent;
+  /** Supervised process name, unique in the run dir (setup's are sim-runner and sim-api). */
+  name: string;
+  paths: StatePaths;
+  stackFile: string;
+  bugs: readonly string[];
+  /** Runner only. */
+  dockerHost?: string;
+  /** Runner only: bound on one Docker call (self-tests shorten it against a wedged engine). */
+  dockerTimeoutMs?: number;
+  /** API only: where it forwards box calls. */
+  runnerUrl?: string;
+  /** API only: a private database (self-tests keep their rows apart from the stack's). */
+  dbName?: string;
+  /** Taken again when free, so a restarted component keeps its URL. */
+  preferredPort?: number;
+  codeHash: string;
 }
 
 async function probeHttp(url: string): Promise<string> {
@@ -42,7 +66,7 @@ async function probeHttp(url: string): Promise<string> {
   return (JSON.parse(body) as { version?: string }).version ?? 'sim';
 }
 
-const markerOf = (main: string) => main;
+const healthUrl = (which: SimComponent, base: string) => `${base}${which === 'runner' ? '/' : '/api/health'}`;
 
 /**
  * Hash of the sim's own source: a running sim built from other code is restarted, not reused
@@ -58,94 +82,111 @@ export async function simCodeHash(): Promise<string> {
   return hash.digest('hex').slice(0, 12);
 }
 
-async function startComponent(
-  which: SimComponent,
-  opts: SimLaunchOptions,
-  previous: ComponentRecord | undefined,
-  bugs: string[],
-  extraArgs: (port: number) => string[],
-  codeHash: string,
-): Promise<ComponentRecord> {
-  const { paths } = opts;
-  const main = which === 'runner' ? RUNNER_MAIN : API_MAIN;
-  const name = `sim-${which}`;
-  const healthPath = which === 'runner' ? '/' : '/api/health';
-  const sameBugs = previous && previous.bugs.join(',') === bugs.join(',');
-  const sameCode = previous?.version?.endsWith(`+${codeHash}`);
-  const sup = await inspectSupervised(paths.runDir, name);
-  if (previous && sameBugs && sameCode && sup.alive) {
-    try {
-      await probeHttp(`http://${previous.endpoint.host}:${previous.endpoint.port}${healthPath}`);
-      return previous;
-    } catch {
-      // unhealthy: fall through to a restart
-    }
+function componentArgv(spec: ComponentSpec, port: number, journalFile: string): string[] {
+  const common = ['--port', String(port), '--stack', spec.stackFile];
+  const bugs = spec.bugs.length ? ['--bugs', spec.bugs.join(',')] : [];
+  if (spec.which === 'runner') {
+    if (!spec.dockerHost) throw new Error('a sim runner needs a Docker endpoint');
+    const bound = spec.dockerTimeoutMs ? ['--docker-timeout-ms', String(spec.dockerTimeoutMs)] : [];
+    return [...common, '--journal', journalFile, '--docker-host', spec.dockerHost, ...bound, ...bugs];
   }
-  if (sup.state) await stopSupervised(paths.runDir, name, markerOf(main));
-  const port = await choosePort(`sim ${which}`, undefined, previous?.endpoint.port);
+  if (!spec.runnerUrl) throw new Error('a sim API needs a runner URL');
+  const db = spec.dbName ? ['--db-name', spec.dbName] : [];
+  return [...common, '--runner-url', spec.runnerUrl, '--access-log', journalFile, ...db, ...bugs];
+}
+
+/** Starts one component under a fresh supervisor and waits until it answers its health URL. */
+export async function launchComponent(spec: ComponentSpec): Promise<ComponentRecord> {
+  const { paths, which, name } = spec;
+  const port = await choosePort(`sim ${which}`, undefined, spec.preferredPort);
   const logFile = join(paths.logDir, `${name}.log`);
   const journalFile = join(
     paths.logDir,
-    which === 'runner' ? 'sim-runner.journal.jsonl' : 'sim-api.access.jsonl',
+    which === 'runner' ? `${name}.journal.jsonl` : `${name}.access.jsonl`,
   );
   const state = await launchSupervised({
     name,
     runDir: paths.runDir,
-    argv: [
-      process.execPath,
-      main,
-      '--port',
-      String(port),
-      '--stack',
-      paths.stackFile,
-      ...extraArgs(port),
-      ...(which === 'runner' ? ['--journal', journalFile] : ['--access-log', journalFile]),
-      ...(bugs.length ? ['--bugs', bugs.join(',')] : []),
-    ],
+    argv: [process.execPath, MAINS[which], ...componentArgv(spec, port, journalFile)],
     env: { NODE_ENV: 'production' },
     logFile,
     stopSignal: 'SIGTERM',
   });
-  const endpoint = { host: '127.0.0.1', port };
   const base = `http://127.0.0.1:${port}`;
   let version: string;
   try {
-    version = await waitHealthy(`sim ${which}`, () => probeHttp(`${base}${healthPath}`), {
+    version = await waitHealthy(`sim ${which}`, () => probeHttp(healthUrl(which, base)), {
       timeoutMs: 30_000,
       logHint: logFile,
       isAlive: async () => (await inspectSupervised(paths.runDir, name)).alive,
     });
   } catch (err) {
+    await stopComponent(paths, name, which);
     throw new SetupError((err as Error).message);
   }
   return {
     url: which === 'api' ? `${base}/api` : base,
-    endpoint,
+    endpoint: { host: '127.0.0.1', port },
     credentials: which === 'api' ? { apiKey: 'ADMIN_API_KEY' } : { token: 'RUNNER_TOKEN' },
     process: { kind: 'supervised', supervisorPid: state.supervisorPid, pid: state.childPid },
     log: { kind: 'file', path: logFile },
     journal: { kind: 'file', path: journalFile },
-    version: `${version}+${codeHash}`,
+    version: `${version}+${spec.codeHash}`,
     startedAt: new Date().toISOString(),
-    bugs,
+    bugs: [...spec.bugs],
+    ...(spec.dockerHost ? { dockerHost: spec.dockerHost } : {}),
   };
 }
 
+/** Stops a component's supervisor, and its child should the supervisor be gone already. */
+export function stopComponent(paths: StatePaths, name: string, which: SimComponent): Promise<void> {
+  return stopSupervised(paths.runDir, name, MAINS[which]);
+}
+
+/** The previous record when its process is alive, healthy and identical to `spec`; else null. */
+async function reusable(spec: ComponentSpec, previous: ComponentRecord | undefined) {
+  if (!previous) return null;
+  const same =
+    previous.bugs.join(',') === spec.bugs.join(',') &&
+    previous.version?.endsWith(`+${spec.codeHash}`) &&
+    (previous.dockerHost ?? null) === (spec.dockerHost ?? null);
+  if (!same || !(await inspectSupervised(spec.paths.runDir, spec.name)).alive) return null;
+  const base = `http://${previous.endpoint.host}:${previous.endpoint.port}`;
+  return probeHttp(healthUrl(spec.which, base)).then(
+    () => previous,
+    () => null,
+  );
+}
+
+/** Reuses `previous` when it can; otherwise (re)launches on `portHint` when that is free. */
+async function ensureComponent(
+  spec: ComponentSpec,
+  previous: ComponentRecord | undefined,
+  portHint = previous?.endpoint.port,
+): Promise<ComponentRecord> {
+  const kept = await reusable(spec, previous);
+  if (kept) return kept;
+  await stopComponent(spec.paths, spec.name, spec.which);
+  return launchComponent({ ...spec, preferredPort: portHint });
+}
+
 export async function startSim(opts: SimLaunchOptions): Promise<void> {
-  let bugs: string[];
-  try {
-    bugs = [...parseBugs(opts.bugs ?? process.env.BOXLITE_SIM_BUGS)].sort();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { stack } = opts;
+  const { stack, paths } = opts;
+  const bugs = [...opts.bugs].sort();
+  const common = { paths, stackFile: paths.stackFile, bugs, codeHash: await simCodeHash() };
   const previousRunner = stack.runner;
-  const codeHash = await simCodeHash();
-  stack.runner = await startComponent('runner', opts, previousRunner, bugs, () => [], codeHash);
+  stack.runner = await ensureComponent(
+    { ...common, which: 'runner', name: 'sim-runner', dockerHost: opts.dockerHost },
+    previousRunner,
+  );
   const runnerUrl = stack.runner.url;
-  // A restarted runner may sit on another port: the API must then restart to forward to it.
-  const apiPrev = stack.runner === previousRunner ? stack.api : undefined;
-  stack.api = await startComponent('api', opts, apiPrev, bugs, () => ['--runner-url', runnerUrl], codeHash);
+  // An API forwarding to another runner URL is restarted, still on its old port when free.
+  const previousApi = previousRunner?.url === runnerUrl ? stack.api : undefined;
+  stack.api = await ensureComponent(
+    { ...common, which: 'api', name: 'sim-api', runnerUrl },
+    previousApi,
+    stack.api?.endpoint.port,
+  );
 }
 
 /**
@@ -177,9 +218,8 @@ export async function removeRunnerBoxes(docker: Docker, runnerId: string): Promi
 }
 
 export async function stopSim(stack: StackFile, paths: StatePaths): Promise<void> {
-  for (const which of ['api', 'runner'] as const) {
-    await stopSupervised(paths.runDir, `sim-${which}`, markerOf(which === 'runner' ? RUNNER_MAIN : API_MAIN));
-  }
+  await stopComponent(paths, 'sim-api', 'api');
+  await stopComponent(paths, 'sim-runner', 'runner');
   delete stack.api;
   delete stack.runner;
 }

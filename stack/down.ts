@@ -1,7 +1,8 @@
 /** The teardown pipeline: sim components → services → stack file → (data) → (secrets). */
 import { readdir, rm } from 'node:fs/promises';
 import { createProvider } from '../bootstrap/providers/index.ts';
-import { readConfig, SERVICE_NAMES } from '../kernel/config.ts';
+import { stopServe } from '../bootstrap/serve/index.ts';
+import { type BootstrapConfig, SERVICE_NAMES } from '../kernel/config.ts';
 import { statePaths } from '../kernel/paths.ts';
 import { stopSupervised } from '../kernel/process/supervised.ts';
 import { createProgress, secondsSince } from '../kernel/progress.ts';
@@ -10,15 +11,16 @@ import { readStackFile, removeStackFile } from '../kernel/stack-file.ts';
 import { removeSimBoxes, stopSim } from '../sim/launch.ts';
 
 export interface TeardownOptions {
+  /** Resolved by the entry point; the Docker endpoint is the one the sim runner used. */
+  config: BootstrapConfig;
   wipeData: boolean;
   full: boolean;
-  env?: Record<string, string | undefined>;
   quiet?: boolean;
 }
 
 export async function teardownStack(opts: TeardownOptions): Promise<string> {
   const t0 = performance.now();
-  const config = readConfig(opts.env ?? process.env);
+  const { config } = opts;
   const paths = statePaths(config.stateDir);
   const progress = createProgress(process.stderr, opts.quiet ?? false);
   const stack = await readStackFile(paths.stackFile).catch((err: Error) => {
@@ -28,6 +30,7 @@ export async function teardownStack(opts: TeardownOptions): Promise<string> {
   let stopped = 0;
   if (stack) {
     await stopSim(stack, paths);
+    await stopServe(paths);
     // Secrets are only needed by providers for probes; teardown must work even without them.
     const secrets = await readSecrets(paths.secretsFile).catch(() => ({}) as Secrets);
     const provider = await createProvider(stack.provider, { config, paths, secrets, progress });

@@ -15,25 +15,27 @@ import {
   proveRegistry,
   readPostgresMarkers,
 } from '../bootstrap/services/prove.ts';
+import type { BootstrapConfig } from '../kernel/config.ts';
 import { statePaths } from '../kernel/paths.ts';
 import { freePort } from '../kernel/ports.ts';
 import { pidMatches } from '../kernel/process/processes.ts';
 import { readSecrets } from '../kernel/secrets.ts';
+import { isolatedConfig } from '../kernel/self-test.ts';
 import { readStackFile, type StackFile } from '../kernel/stack-file.ts';
 import { teardownStack } from './down.ts';
 import { setupStack } from './up.ts';
 
 let stateDir: string;
-let env: Record<string, string>;
-const up = (extra: Record<string, string> = {}) =>
-  setupStack({ env: { ...env, ...extra }, quiet: true, skipImages: true });
+let config: BootstrapConfig;
+const up = (extra: Partial<BootstrapConfig> = {}) =>
+  setupStack({ config: { ...config, ...extra }, quiet: true, skipImages: true });
 const down = (mode: { wipeData?: boolean; full?: boolean } = {}) =>
-  teardownStack({ env, quiet: true, wipeData: mode.wipeData ?? false, full: mode.full ?? false });
+  teardownStack({ config, quiet: true, wipeData: mode.wipeData ?? false, full: mode.full ?? false });
 const stack = async (): Promise<StackFile> => (await readStackFile(statePaths(stateDir).stackFile))!;
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'e2e-host-'));
-  env = { BOXLITE_E2E_STATE_DIR: stateDir, BOXLITE_E2E_PROVIDER: 'host', PATH: process.env.PATH ?? '' };
+  config = isolatedConfig(stateDir, { provider: 'host' });
 });
 
 afterAll(async () => {
@@ -139,7 +141,7 @@ describe('host provider', () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
     try {
-      await expect(up({ BOXLITE_E2E_REDIS_PORT: String(port) })).rejects.toThrow(
+      await expect(up({ pinnedPorts: { redis: port } })).rejects.toThrow(
         `port ${port} for redis is already taken on 127.0.0.1`,
       );
     } finally {

@@ -1,27 +1,33 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
+import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
 import { createProvider } from '../bootstrap/providers/index.ts';
+import { ensureServe, stopServe } from '../bootstrap/serve/index.ts';
 import { registryHost } from '../bootstrap/services/registry.ts';
 import { ensureDockerEngine } from '../bootstrap/system/docker-engine.ts';
-import { type ConfigOverrides, readConfig, SERVICE_NAMES, type ServiceName } from '../kernel/config.ts';
+import { type BootstrapConfig, SERVICE_NAMES, type ServiceName } from '../kernel/config.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { statePaths } from '../kernel/paths.ts';
 import { createProgress, secondsSince } from '../kernel/progress.ts';
 import { loadOrMintSecrets } from '../kernel/secrets.ts';
 import { emptyStack, readStackFile, type StackFile, writeStackFile } from '../kernel/stack-file.ts';
-import { startSim } from '../sim/launch.ts';
+import { startSim, stopSim } from '../sim/launch.ts';
 
 export interface SetupOptions {
-  overrides?: ConfigOverrides;
-  env?: Record<string, string | undefined>;
-  bugs?: string | undefined;
+  /** Resolved by the entry point (kernel/options.ts); nothing here reads the environment. */
+  config: BootstrapConfig;
+  /** Sim bug switches (validated by the entry point); any switch implies the sim. */
+  bugs?: readonly string[];
   quiet?: boolean;
   /** Which services to bring up (default: all). */
   services?: readonly ServiceName[];
   /** Skip pushing guest images (self-tests of the service layer only). */
   skipImages?: boolean;
+  /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
+  cli?: CliBinarySpec;
 }
 
 /** A stack file that cannot be parsed is moved aside (never deleted) and rebuilt from scratch. */
@@ -37,9 +43,10 @@ async function loadPrevious(stackFile: string, warn: (s: string) => void): Promi
   }
 }
 
-export async function setupStack(opts: SetupOptions = {}): Promise<string> {
+export async function setupStack(opts: SetupOptions): Promise<string> {
   const t0 = performance.now();
-  const config = readConfig(opts.env ?? process.env, opts.overrides);
+  const { config } = opts;
+  const bugs = opts.bugs ?? [];
   const paths = statePaths(config.stateDir);
   const progress = createProgress(process.stderr, opts.quiet ?? false);
   for (const dir of [paths.stateDir, paths.dataDir, paths.logDir, paths.runDir, paths.cacheDir]) {
@@ -63,6 +70,8 @@ export async function setupStack(opts: SetupOptions = {}): Promise<string> {
 
   const stack: StackFile =
     previous ?? emptyStack(config.provider, config.target, paths.stateDir, paths.secretsFile);
+  // `stack` may be `previous` itself: what the old target ran is read before it changes.
+  const was = { target: previous?.target ?? null, api: previous?.api };
   stack.target = config.target ?? previous?.target ?? null;
   let reused = 0;
   // Sequential on purpose: 2-core machines; and a port chosen for one must be bound before the next picks.
@@ -81,22 +90,48 @@ export async function setupStack(opts: SetupOptions = {}): Promise<string> {
       buildGuestImages({
         registry: registryHost(registry.endpoint),
         cacheDir: paths.cacheDir,
+        searchPath: config.searchPath,
         onProgress: (line) => progress.info(line),
       }),
     );
     await writeStackFile(paths.stackFile, stack);
   }
-  if (config.target === 'sim' || opts.bugs) {
+  if (config.target === 'serve') {
+    if (was.target !== 'serve') await stopSim(stack, paths); // one API per state dir
+    if (bugs.length) throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target serve has none`);
+    const spec = opts.cli;
+    if (!spec) throw new UsageError('target serve needs the boxlite CLI settings (--cli-bin / --cli-version)');
+    const binary = await ensureCliBinary(spec, {
+      progress,
+      cargo: await findCargo(config.searchPath),
+      searchPath: config.searchPath,
+    });
+    stack.api = await progress.step(`boxlite serve ${binary.cliVersion}`, () =>
+      ensureServe({
+        paths,
+        binary,
+        apiKey: secrets.ADMIN_API_KEY,
+        registryHost: registry ? registryHost(registry.endpoint) : null,
+        previous: was.target === 'serve' ? was.api : undefined,
+      }),
+    );
+    await writeStackFile(paths.stackFile, stack);
+  } else if (config.target === 'sim' || bugs.length > 0) {
+    if (was.target === 'serve') {
+      await stopServe(paths);
+      delete stack.api;
+    }
     // The sim runner's "VMs" are Docker containers: it needs an engine whatever the provider.
     await progress.step('docker engine', () =>
       ensureDockerEngine({
         dockerHost: config.dockerHost,
+        searchPath: config.searchPath,
         logFile: join(paths.logDir, 'dockerd.log'),
         progress,
       }),
     );
     await progress.step('sim api + runner', () =>
-      startSim({ stack, paths, secrets, bugs: opts.bugs, progress }),
+      startSim({ stack, paths, bugs, progress, dockerHost: config.dockerHost }),
     );
     await writeStackFile(paths.stackFile, stack);
   }

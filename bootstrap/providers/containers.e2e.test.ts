@@ -12,13 +12,14 @@ import type Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BootstrapConfig, readConfig, SERVICE_NAMES, type ServiceName } from '../../kernel/config.ts';
+import { type BootstrapConfig, SERVICE_NAMES, type ServiceName } from '../../kernel/config.ts';
 import { dockerClient } from '../../kernel/docker.ts';
 import { SetupError } from '../../kernel/errors.ts';
 import { statePaths } from '../../kernel/paths.ts';
 import { freePort } from '../../kernel/ports.ts';
 import { createProgress } from '../../kernel/progress.ts';
 import { loadOrMintSecrets, type Secrets } from '../../kernel/secrets.ts';
+import { isolatedConfig, selfTestContext } from '../../kernel/self-test.ts';
 import type { ServiceRecord } from '../../kernel/stack-file.ts';
 import { ensureServiceImages } from '../service-images/service-images.ts';
 import { provePostgres, proveRedis, proveRegistry, readPostgresMarkers } from '../services/prove.ts';
@@ -35,7 +36,7 @@ let docker: Docker;
 let provider: ServiceProvider;
 const records: Partial<Record<ServiceName, ServiceRecord>> = {};
 const timings: string[] = [];
-const progress = createProgress(process.stderr, !process.env.BOXLITE_E2E_VERBOSE);
+const progress = createProgress(process.stderr, !selfTestContext().verbose);
 
 async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
@@ -44,13 +45,8 @@ async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
   return out;
 }
 
-function makeProvider(env: Record<string, string> = {}): ServiceProvider {
-  const cfg = readConfig({
-    ...env,
-    BOXLITE_E2E_STATE_DIR: stateDir,
-    BOXLITE_E2E_PROVIDER: 'containers',
-    DOCKER_HOST: config.dockerHost,
-  });
+function makeProvider(extra: Partial<BootstrapConfig> = {}): ServiceProvider {
+  const cfg = { ...config, ...extra };
   return createContainersProvider({ config: cfg, paths: statePaths(stateDir), secrets, progress });
 }
 
@@ -75,16 +71,13 @@ async function ourContainers(service?: ServiceName) {
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'e2e-containers-'));
-  config = readConfig({
-    BOXLITE_E2E_STATE_DIR: stateDir,
-    BOXLITE_E2E_PROVIDER: 'containers',
-    DOCKER_HOST: process.env.DOCKER_HOST,
-  });
+  config = isolatedConfig(stateDir, { provider: 'containers' });
   const paths = statePaths(stateDir);
   secrets = (await loadOrMintSecrets(paths.secretsFile)).secrets;
   await timed('docker engine', () =>
     ensureDockerEngine({
       dockerHost: config.dockerHost,
+      searchPath: config.searchPath,
       logFile: join(paths.logDir, 'dockerd.log'),
       progress,
     }),
@@ -136,9 +129,11 @@ describe('containers provider', () => {
         name: containerName(stateDir, name),
         image: config.images[name],
       });
+      // The path guard reads it on the same engine the provider used.
       expect(rec.log).toEqual({
         kind: 'container',
         id: rec.process.kind === 'container' ? rec.process.id : '',
+        dockerHost: config.dockerHost,
       });
       expect(rec.dataDir).toBe(serviceDataDir(statePaths(stateDir), name));
       const info = await docker.getContainer(containerName(stateDir, name)).inspect();
@@ -207,7 +202,7 @@ describe('containers provider', () => {
     const alt = 'boxlite-e2e/redis:e2e-alt';
     await docker.getImage(config.images.redis).tag({ repo: 'boxlite-e2e/redis', tag: 'e2e-alt' });
     try {
-      const altProvider = makeProvider({ BOXLITE_E2E_REDIS_IMAGE: alt });
+      const altProvider = makeProvider({ images: { ...config.images, redis: alt } });
       const res = await altProvider.up({ name: 'redis', pinnedPort: undefined }, records.redis);
       expect(res.reused).toBe(false);
       expect(res.record.process).toMatchObject({ kind: 'container', image: alt });
@@ -227,7 +222,7 @@ describe('containers provider', () => {
   });
 
   it('a missing image fails prepare with one line pointing at pnpm e2e:service-images', async () => {
-    const p = makeProvider({ BOXLITE_E2E_REDIS_IMAGE: 'boxlite-e2e/nope:missing' });
+    const p = makeProvider({ images: { ...config.images, redis: 'boxlite-e2e/nope:missing' } });
     await expect(p.prepare(['redis'])).rejects.toThrow(
       'image boxlite-e2e/nope:missing not found locally; run `pnpm e2e:service-images` (air-gapped: images are built from Debian packages)',
     );

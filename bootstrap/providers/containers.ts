@@ -10,7 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ServiceName } from '../../kernel/config.ts';
-import { dockerClient, parseDockerHost } from '../../kernel/docker.ts';
+import { dockerClient } from '../../kernel/docker.ts';
+import { parseDockerHost } from '../../kernel/docker-host.ts';
 import { SetupError, UsageError } from '../../kernel/errors.ts';
 import { waitHealthy } from '../../kernel/health.ts';
 import { choosePort } from '../../kernel/ports.ts';
@@ -47,7 +48,8 @@ const STOP_TIMEOUT_S = 20;
 const REPLACE_STOP_S = 5;
 
 /**
- * testcontainers reads its settings from process.env on first use; set them from our config.
+ * testcontainers reads its settings from process.env on first use; set them from our config
+ * (the one place that writes the environment; kernel/env-access.test.ts allows it).
  * The host override matters when this machine is itself a container (/.dockerenv): testcontainers
  * would then probe the bridge gateway, but we publish on 127.0.0.1 only.
  */
@@ -156,7 +158,7 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
       url: SERVICES[name].url(endpoint),
       credentials: { ...SERVICES[name].credentials },
       process: { kind: 'container', id: info.Id, name: cname, image: config.images[name] },
-      log: { kind: 'container', id: info.Id },
+      log: { kind: 'container', id: info.Id, dockerHost: config.dockerHost },
       dataDir: serviceDataDir(paths, name),
       version,
       startedAt: info.State.StartedAt,
@@ -179,6 +181,7 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
     async prepare(services) {
       await ensureDockerEngine({
         dockerHost: config.dockerHost,
+        searchPath: config.searchPath,
         logFile: `${paths.logDir}/dockerd.log`,
         progress,
       });

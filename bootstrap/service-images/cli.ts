@@ -5,30 +5,34 @@
  *
  *   node bootstrap/service-images/cli.ts [--check]    --check: only report, exit 1 when something is missing/stale
  */
-import { parseArgs } from 'node:util';
-import { DEFAULT_SERVICE_IMAGES, readConfig, SERVICE_NAMES } from '../../kernel/config.ts';
+import {
+  BOOTSTRAP_OPTIONS,
+  bootstrapConfig,
+  DEFAULT_SERVICE_IMAGES,
+  SERVICE_NAMES,
+} from '../../kernel/config.ts';
 import { dockerClient } from '../../kernel/docker.ts';
-import { runMain, SetupError, UsageError } from '../../kernel/errors.ts';
+import { runMain, SetupError } from '../../kernel/errors.ts';
+import { envOnly, type OptionTable, optionsHelp, resolveOptions } from '../../kernel/options.ts';
 import { statePaths } from '../../kernel/paths.ts';
 import { createProgress, secondsSince } from '../../kernel/progress.ts';
 import { ensureDockerEngine, realDockerEngineDeps } from '../system/docker-engine.ts';
 import { ensureServiceImages, imageState, localImageLabels, planImages } from './service-images.ts';
 
+const OPTIONS = {
+  ...envOnly(BOOTSTRAP_OPTIONS),
+  check: { flag: 'check', type: 'bool', doc: 'only report; exit 1 when an image is missing or stale' },
+  help: { flag: 'help', short: 'h', type: 'bool', doc: 'this text' },
+} as const satisfies OptionTable;
+
 async function main(): Promise<void> {
-  let values: { check?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = resolveOptions(OPTIONS, process.argv.slice(2), process.env);
   if (values.help) {
-    process.stdout.write('usage: pnpm e2e:service-images [--check]\n');
+    process.stdout.write(`usage: pnpm e2e:service-images [--check]\n${optionsHelp(OPTIONS)}\n`);
     return;
   }
   const t0 = performance.now();
-  const config = readConfig();
+  const config = bootstrapConfig(values);
   const paths = statePaths(config.stateDir);
   const progress = createProgress();
   const docker = dockerClient(config.dockerHost);
@@ -51,6 +55,7 @@ async function main(): Promise<void> {
 
   const engine = await ensureDockerEngine({
     dockerHost: config.dockerHost,
+    searchPath: config.searchPath,
     logFile: `${paths.logDir}/dockerd.log`,
     progress,
   });

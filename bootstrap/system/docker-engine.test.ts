@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDockerHost } from '../../kernel/docker.ts';
+import { parseDockerHost } from '../../kernel/docker-host.ts';
 import { SetupError, UsageError } from '../../kernel/errors.ts';
 import { createProgress } from '../../kernel/progress.ts';
 import { notRootMessage } from './apt.ts';
@@ -87,7 +87,7 @@ describe('ensureDockerEngine', () => {
   it('reuses an engine that answers, without starting anything', async () => {
     const deps = fakeDeps({ ping: async () => '20.10.24' });
     const res = await ensureDockerEngine(
-      { dockerHost: 'unix:///x.sock', logFile: '/tmp/x.log', progress },
+      { dockerHost: 'unix:///x.sock', logFile: '/tmp/x.log', progress, searchPath: '/usr/bin' },
       deps,
     );
     expect(res).toEqual({ started: false, version: '20.10.24' });
@@ -104,7 +104,10 @@ describe('ensureDockerEngine', () => {
       },
     });
     const msg = await oneLineError(
-      ensureDockerEngine({ dockerHost: 'unix:///nonexistent.sock', logFile: '/tmp/x.log', progress }, deps),
+      ensureDockerEngine(
+        { dockerHost: 'unix:///nonexistent.sock', logFile: '/tmp/x.log', progress, searchPath: '/usr/bin' },
+        deps,
+      ),
     );
     expect(msg).toContain('unix:///nonexistent.sock');
     expect(msg).toContain('docker.io');
@@ -122,7 +125,7 @@ describe('ensureDockerEngine', () => {
       },
     });
     const res = await ensureDockerEngine(
-      { dockerHost: 'unix:///run/d.sock', logFile: '/tmp/x.log', progress },
+      { dockerHost: 'unix:///run/d.sock', logFile: '/tmp/x.log', progress, searchPath: '/usr/bin' },
       deps,
     );
     expect(res).toEqual({ started: true, version: '20.10.24' });
@@ -141,7 +144,10 @@ describe('ensureDockerEngine', () => {
         'time="t" level=info msg="x"\ntime="t" level=fatal msg="pid file found, ensure docker is not running"\n',
     });
     const msg = await oneLineError(
-      ensureDockerEngine({ dockerHost: 'unix:///run/d.sock', logFile: '/tmp/d.log', progress }, deps),
+      ensureDockerEngine(
+        { dockerHost: 'unix:///run/d.sock', logFile: '/tmp/d.log', progress, searchPath: '/usr/bin' },
+        deps,
+      ),
     );
     expect(msg).toContain('dockerd exited with code 1');
     expect(msg).toContain('pid file found, ensure docker is not running');
@@ -162,7 +168,13 @@ describe('ensureDockerEngine', () => {
       });
       const msg = await oneLineError(
         ensureDockerEngine(
-          { dockerHost: 'unix:///run/d.sock', logFile: '/tmp/d.log', progress, timeoutMs: 2000 },
+          {
+            dockerHost: 'unix:///run/d.sock',
+            logFile: '/tmp/d.log',
+            progress,
+            timeoutMs: 2000,
+            searchPath: '/usr/bin',
+          },
           deps,
         ),
       );
@@ -177,7 +189,10 @@ describe('ensureDockerEngine', () => {
   it('an unreachable tcp engine is never started locally', async () => {
     const deps = fakeDeps();
     const msg = await oneLineError(
-      ensureDockerEngine({ dockerHost: 'tcp://127.0.0.1:1', logFile: '/tmp/x.log', progress }, deps),
+      ensureDockerEngine(
+        { dockerHost: 'tcp://127.0.0.1:1', logFile: '/tmp/x.log', progress, searchPath: '/usr/bin' },
+        deps,
+      ),
     );
     expect(msg).toContain('tcp://127.0.0.1:1 is not reachable');
     expect(msg).toContain(HINT);

@@ -6,11 +6,13 @@
  * (published ports then go through docker-proxy, which is all loopback needs).
  */
 import { spawn } from 'node:child_process';
-import { access, mkdir, open, readFile } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
-import { dockerClient, parseDockerHost } from '../../kernel/docker.ts';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { dockerClient } from '../../kernel/docker.ts';
+import { parseDockerHost } from '../../kernel/docker-host.ts';
 import { SetupError } from '../../kernel/errors.ts';
 import type { Progress } from '../../kernel/progress.ts';
+import { findExecutable } from '../../kernel/which.ts';
 import { ensureDebianPackages } from './apt.ts';
 
 /** The arguments we start dockerd with for a given socket. */
@@ -38,8 +40,8 @@ const HOST_HINT = 'use BOXLITE_E2E_PROVIDER=host instead';
 export interface DockerEngineDeps {
   /** Resolves with the engine version; throws with the reason it did not answer. */
   ping(dockerHost: string): Promise<string>;
-  /** Path of the dockerd binary, or null when it is not installed. */
-  findDockerd(): Promise<string | null>;
+  /** Path of the dockerd binary on `searchPath` (or sbin), or null when it is not installed. */
+  findDockerd(searchPath: string): Promise<string | null>;
   install(progress: Progress): Promise<void>;
   /** Starts dockerd detached; `exitCode()` is null while it still runs. */
   start(dockerd: string, args: string[], logFile: string): Promise<{ exitCode(): number | null }>;
@@ -52,24 +54,6 @@ async function pingEngine(dockerHost: string): Promise<string> {
   await docker.ping();
   const v = await docker.version();
   return v.Version;
-}
-
-async function findOnPath(bin: string): Promise<string | null> {
-  // sbin is often missing from a non-login PATH, and Debian puts dockerd there.
-  const dirs = [
-    ...(process.env.PATH ?? '').split(delimiter),
-    '/usr/sbin',
-    '/usr/bin',
-    '/usr/local/bin',
-    '/sbin',
-  ];
-  for (const dir of dirs.filter(Boolean)) {
-    try {
-      await access(join(dir, bin));
-      return join(dir, bin);
-    } catch {}
-  }
-  return null;
 }
 
 async function startDetached(dockerd: string, args: string[], logFile: string) {
@@ -102,7 +86,9 @@ async function startDetached(dockerd: string, args: string[], logFile: string) {
 
 export const realDockerEngineDeps: DockerEngineDeps = {
   ping: pingEngine,
-  findDockerd: () => findOnPath('dockerd'),
+  // sbin is often missing from a non-login PATH, and Debian puts dockerd there.
+  findDockerd: (searchPath) =>
+    findExecutable('dockerd', searchPath, ['/usr/sbin', '/usr/bin', '/usr/local/bin', '/sbin']),
   install: (progress) => ensureDebianPackages(['docker.io'], progress),
   start: startDetached,
   readLog: (f) => readFile(f, 'utf8').catch(() => ''),
@@ -111,6 +97,8 @@ export const realDockerEngineDeps: DockerEngineDeps = {
 
 export interface EnsureDockerEngineOptions {
   dockerHost: string;
+  /** PATH as the entry point resolved it (config `searchPath`). */
+  searchPath: string;
   logFile: string;
   progress: Progress;
   /** How long a freshly started dockerd gets to answer /_ping. */
@@ -122,7 +110,7 @@ export async function ensureDockerEngine(
   opts: EnsureDockerEngineOptions,
   deps: DockerEngineDeps = realDockerEngineDeps,
 ): Promise<{ started: boolean; version: string }> {
-  const { dockerHost, logFile, progress } = opts;
+  const { dockerHost, logFile, progress, searchPath } = opts;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const ep = parseDockerHost(dockerHost);
   let why: string;
@@ -137,7 +125,7 @@ export async function ensureDockerEngine(
     );
   }
 
-  let dockerd = await deps.findDockerd();
+  let dockerd = await deps.findDockerd(searchPath);
   if (!dockerd) {
     try {
       await deps.install(progress);
@@ -146,7 +134,7 @@ export async function ensureDockerEngine(
         `no Docker engine at ${dockerHost} and dockerd could not be installed (${(err as Error).message}); ${HOST_HINT}`,
       );
     }
-    dockerd = await deps.findDockerd();
+    dockerd = await deps.findDockerd(searchPath);
     if (!dockerd)
       throw new SetupError(`docker.io was installed but no dockerd binary was found; ${HOST_HINT}`);
   }

@@ -8,16 +8,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { readConfig } from '../../kernel/config.ts';
 import { SetupError } from '../../kernel/errors.ts';
-import { statePaths } from '../../kernel/paths.ts';
 import type { Progress } from '../../kernel/progress.ts';
 
 /** The PyPI SDK version every Python-driven case runs against. */
 export const BOXLITE_PY_VERSION = '0.10.8';
 
 export interface EnsurePythonSdkOptions {
-  /** Usually `statePaths(stateDir).cacheDir`; see `defaultPythonCacheDir`. */
+  /** Usually `statePaths(stateDir).cacheDir` (cases: the run context's `cacheDir`). */
   cacheDir: string;
   progress?: Progress;
   /** Interpreter that creates the venv (default `python3` on PATH). */
@@ -33,11 +31,6 @@ interface Marker {
 
 const LOCK_WAIT_MS = 10 * 60_000;
 const LOCK_STALE_MS = 15 * 60_000;
-
-/** The cache dir of the configured state dir (BOXLITE_E2E_STATE_DIR or <repo>/.e2e-state). */
-export function defaultPythonCacheDir(env: Record<string, string | undefined> = process.env): string {
-  return statePaths(readConfig(env).stateDir).cacheDir;
-}
 
 export function pythonSdkPaths(cacheDir: string) {
   const venvDir = join(cacheDir, 'python-sdk-venv');

@@ -25,6 +25,8 @@ export interface AttachResult {
 
 export interface AttachSession {
   ws: WebSocket;
+  /** Frames so far, growing live (a test can wait for the first output before dropping). */
+  frames: readonly Frame[];
   /** Resolves when the exit frame arrived and the socket closed, or `timeoutMs` passed. */
   done: Promise<AttachResult>;
   sendStdin(data: string | Buffer): void;
@@ -115,6 +117,7 @@ export function attach(
       });
       resolve({
         ws,
+        frames,
         done,
         sendStdin: (d) => ws.send(typeof d === 'string' ? Buffer.from(d) : d, { binary: true }),
         sendEof: () => ws.send(JSON.stringify({ type: 'stdin_eof' })),

@@ -3,6 +3,7 @@
  * contract case asserts on — status, raw body, parsed JSON and the error envelope — without
  * any SDK interpretation in between.
  */
+import type { Readable } from 'node:stream';
 import { request } from 'undici';
 
 export interface RestTarget {
@@ -21,6 +22,8 @@ export interface RestResponse<T = unknown> {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body's bytes (a tar download is not text). */
+  body: Buffer;
   json: T | null;
   /** The `{"error":{...}}` envelope when the body is one (with a STRING code), else null. */
   envelope: ErrorEnvelope | null;
@@ -29,8 +32,8 @@ export interface RestResponse<T = unknown> {
 
 export interface RestRequest {
   body?: unknown;
-  /** Raw body (e.g. invalid JSON or a tar); wins over `body`. */
-  raw?: string | Buffer;
+  /** Raw body (e.g. invalid JSON, a tar, or a stream sent chunked); wins over `body`. */
+  raw?: string | Buffer | Readable;
   contentType?: string;
   /** false = send no Authorization header; a string = send that bearer instead of the key. */
   auth?: false | string;
@@ -70,7 +73,7 @@ export async function call<T = unknown>(
   const u = new URL(url);
   for (const [k, v] of Object.entries(opts.query ?? {})) u.searchParams.set(k, v);
   const headers: Record<string, string> = { ...authHeader(t, opts.auth) };
-  let body: string | Buffer | undefined;
+  let body: string | Buffer | Readable | undefined;
   if (opts.raw !== undefined) {
     body = opts.raw;
     headers['content-type'] = opts.contentType ?? 'application/json';
@@ -87,7 +90,8 @@ export async function call<T = unknown>(
     headersTimeout: timeout,
     bodyTimeout: timeout,
   });
-  const text = await res.body.text();
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  const text = bytes.toString('utf8');
   const ms = performance.now() - t0;
   let json: T | null = null;
   try {
@@ -95,5 +99,13 @@ export async function call<T = unknown>(
   } catch {
     json = null;
   }
-  return { status: res.statusCode, headers: res.headers, text, json, envelope: parseEnvelope(json), ms };
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    text,
+    body: bytes,
+    json,
+    envelope: parseEnvelope(json),
+    ms,
+  };
 }

@@ -3,55 +3,84 @@
  * run the contract cases, write reports/<run-id>/ (+ reports/latest). Exits non-zero
  * exactly when something unexpected happened (a failure, an XPASS, or a dead stack).
  *
- *   --target sim|boxlite   stack target (remote stacks come from BOXLITE_E2E_URL / _PROFILE)
+ *   --target sim|boxlite|serve   stack target (remote stacks come from BOXLITE_E2E_URL / _PROFILE)
  *   --provider host|containers
  *   --bugs a,b             sim bug switches to turn on (see sim/bugs.ts)
  *   --markers on|off       off = expected-failure markers ignored (teeth mode)
  *   --grep PATTERN         only cases whose name matches
  *   [files...]             only these case files (e.g. cases/errors.test.ts)
+ *   --cli-bin / --cli-checkout / --cli-version / --cache-dir   the boxlite CLI for CLI cases
+ *                          (built or found before vitest starts when a CLI case is selected)
+ *
+ * Every flag wins over its env variable. The vitest child gets the outcome through the
+ * variables the cases' global setup reads: run id, markers, and that setup already ran.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCli } from '../../kernel/cli.ts';
-import { runMain, UsageError } from '../../kernel/errors.ts';
+import { ensureCliBinary, findCargo } from '../../bootstrap/cli-binary/index.ts';
+import { CLI_BINARY_OPTIONS, cliBinaryEnv, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
+import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
+import type { Env } from '../../kernel/env-catalogue.ts';
+import { runMain } from '../../kernel/errors.ts';
+import { type OptionTable, resolveOptions } from '../../kernel/options.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
+import { createProgress } from '../../kernel/progress.ts';
+import { newRunId } from '../../kernel/run-id.ts';
+import { SIM_BUGS_OPTION } from '../../sim/bugs.ts';
 import { setupStack } from '../../stack/up.ts';
+import { selectsCliCases } from '../cli-cases.ts';
+import { RUN_OPTIONS } from '../run-options.ts';
+import { STACK_HANDLE_OPTIONS } from '../stack/handle.ts';
 import { readRemoteConfig } from '../stack/remote-config.ts';
 import { runCases } from './run-vitest.ts';
 
-export function parseE2eArgs(argv: string[]) {
-  const { values, positionals } = parseCli(
-    argv,
-    {
-      target: { type: 'string' },
-      provider: { type: 'string' },
-      bugs: { type: 'string' },
-      markers: { type: 'string', default: 'on' },
-      grep: { type: 'string' },
-    },
-    true,
-  );
-  if (values.markers !== 'on' && values.markers !== 'off') throw new UsageError('--markers takes on or off');
+export const E2E_OPTIONS = {
+  ...STACK_HANDLE_OPTIONS,
+  provider: BOOTSTRAP_OPTIONS.provider,
+  target: BOOTSTRAP_OPTIONS.target,
+  bugs: SIM_BUGS_OPTION,
+  markers: RUN_OPTIONS.markers,
+  grep: { flag: 'grep', type: 'string', doc: 'only cases whose name matches' },
+  ...CLI_BINARY_OPTIONS,
+} as const satisfies OptionTable;
+
+export function parseE2eArgs(argv: readonly string[], env: Env) {
+  const { values, positionals } = resolveOptions(E2E_OPTIONS, argv, env, { positionals: true });
   return { ...values, files: positionals };
 }
 
 if (import.meta.main) {
   await runMain('e2e', async () => {
-    const args = parseE2eArgs(process.argv.slice(2));
-    const runId = new Date().toISOString().replace(/[:.]/g, '-');
+    const args = parseE2eArgs(process.argv.slice(2), process.env);
+    const runId = newRunId();
     const env: Record<string, string> = {
       BOXLITE_E2E_RUN_ID: runId,
       BOXLITE_E2E_NO_SETUP: '1',
-      BOXLITE_E2E_MARKERS: args.markers ?? 'on',
+      BOXLITE_E2E_MARKERS: args.markers,
     };
-    if (!(await readRemoteConfig(process.env))) {
+    if (!(await readRemoteConfig(args))) {
       const t0 = performance.now();
+      const config = bootstrapConfig(args);
       const summary = await setupStack({
-        overrides: { provider: args.provider, target: args.target ?? 'sim' },
-        bugs: args.bugs ?? '',
+        config: { ...config, target: config.target ?? 'sim' },
+        bugs: args.bugs,
+        cli: cliBinarySpec(args),
       });
       process.stderr.write(`${summary}\n`);
       env.BOXLITE_E2E_SETUP_MS = String(Math.round(performance.now() - t0));
+    }
+    if (await selectsCliCases(args.files)) {
+      // The CLI cases need the real binary: built here, in the foreground, on a cold cache.
+      const spec = cliBinarySpec(args);
+      const cargo = await findCargo(args.searchPath);
+      const cli = await ensureCliBinary(spec, {
+        progress: createProgress(),
+        cargo,
+        searchPath: args.searchPath,
+      });
+      process.stderr.write(`boxlite CLI ${cli.cliVersion}: ${cli.path}\n`);
+      // The child's global setup looks the same binary up (a record read), flags included.
+      Object.assign(env, cliBinaryEnv(args));
     }
     const code = await runCases({ files: args.files, grep: args.grep, env });
     const infra = join(REPO_ROOT, 'reports', runId, 'infrastructure-error.txt');

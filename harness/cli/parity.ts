@@ -1,17 +1,21 @@
 /**
  * `pnpm e2e:parity` — the table of every upstream case → our case, or why it is not
- * ported. Writes reports/parity.md; exits 1 when a case is missing, contradictory or a
- * ports() names an unknown upstream case.
+ * ported, from the `meta.ports` vitest collects (nothing runs, no stack). Writes
+ * reports/parity.md; exits 1 when a case is missing, contradictory, a ports() names an
+ * unknown upstream case, or a case file cannot be collected.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runMain } from '../../kernel/errors.ts';
+import { resolveOptions } from '../../kernel/options.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { joinParity, renderParity, scanPorts } from '../parity/scan.ts';
+import { collectAllCases } from '../collect/collect.ts';
+import { joinParity, portDecls, renderParity } from '../parity/parity.ts';
 
 if (import.meta.main) {
   await runMain('e2e:parity', async () => {
-    const report = joinParity(await scanPorts(join(REPO_ROOT, 'cases'), REPO_ROOT));
+    resolveOptions({}, process.argv.slice(2), process.env); // no flags, no variables: refuse any
+    const report = joinParity(portDecls(await collectAllCases()));
     const md = renderParity(report);
     await mkdir(join(REPO_ROOT, 'reports'), { recursive: true });
     await writeFile(join(REPO_ROOT, 'reports', 'parity.md'), md);

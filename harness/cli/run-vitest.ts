@@ -9,6 +9,7 @@ const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/pa
 export interface VitestRun {
   files?: string[];
   grep?: string;
+  /** Added to this process's environment, which the child inherits. */
   env: Record<string, string>;
   /** Replace the configured reporters (teeth wants machine-readable JSON only). */
   jsonOutput?: string;
@@ -22,7 +23,7 @@ export async function runCases(run: VitestRun): Promise<number> {
   args.push(...(run.files ?? []));
   const res = await execa(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...run.env },
+    env: run.env,
     stdio: run.quiet ? 'ignore' : 'inherit',
     reject: false,
   });

@@ -6,46 +6,61 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BOOTSTRAP_OPTIONS, type BootstrapConfig, bootstrapConfig } from '../../kernel/config.ts';
 import { runMain } from '../../kernel/errors.ts';
+import { envOnly, resolveOptions } from '../../kernel/options.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
+import { newRunId } from '../../kernel/run-id.ts';
 import { setupStack } from '../../stack/up.ts';
-import { KNOWN_BUGS } from '../ledger/known-bugs.ts';
-import { scanClaims } from '../teeth/claims.ts';
+import { collectAllCases } from '../collect/collect.ts';
+import { KNOWN_BUGS, knownBug } from '../ledger/known-bugs.ts';
+import { claimsByBug } from '../teeth/claims.ts';
 import { type BugTeeth, type CaseResult, parseVitestJson, renderTeeth, teethFor } from '../teeth/matrix.ts';
 import { runCases } from './run-vitest.ts';
 
-async function runWith(bugs: string, files: string[], out: string): Promise<CaseResult[]> {
-  await setupStack({ overrides: { target: 'sim' }, bugs, quiet: true });
+async function runWith(
+  config: BootstrapConfig,
+  bugs: string[],
+  files: string[],
+  out: string,
+): Promise<CaseResult[]> {
+  await setupStack({ config, bugs, quiet: true });
   await runCases({
     files,
-    env: { BOXLITE_E2E_NO_SETUP: '1', BOXLITE_E2E_MARKERS: 'off', BOXLITE_E2E_RUN_ID: `teeth-${Date.now()}` },
+    env: { BOXLITE_E2E_NO_SETUP: '1', BOXLITE_E2E_MARKERS: 'off', BOXLITE_E2E_RUN_ID: newRunId('teeth-') },
     jsonOutput: out,
     quiet: true,
   });
-  return parseVitestJson(JSON.parse(await readFile(out, 'utf8')));
+  return parseVitestJson(JSON.parse(await readFile(out, 'utf8')), REPO_ROOT);
 }
 
 if (import.meta.main) {
   await runMain('e2e:teeth', async () => {
-    const dir = join(REPO_ROOT, 'reports', `teeth-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const { values } = resolveOptions(envOnly(BOOTSTRAP_OPTIONS), process.argv.slice(2), process.env);
+    const config: BootstrapConfig = { ...bootstrapConfig(values), target: 'sim' };
+    const dir = join(REPO_ROOT, 'reports', newRunId('teeth-'));
     await mkdir(dir, { recursive: true });
-    const claims = await scanClaims(join(REPO_ROOT, 'cases'), REPO_ROOT);
+    const collected = await collectAllCases();
+    for (const c of collected) c.detects.forEach(knownBug);
+    const claims = claimsByBug(collected);
     const bugs = KNOWN_BUGS.filter((b) => b.simSwitch !== null);
-    const allFiles = [...new Set(bugs.flatMap((b) => claims.get(b.id) ?? []))];
+    const allFiles = [...new Set(bugs.flatMap((b) => claims.get(b.id)?.files ?? []))];
     process.stderr.write(`teeth: baseline (no switches) over ${allFiles.length} file(s)…\n`);
-    const off = allFiles.length ? await runWith('', allFiles, join(dir, 'baseline.json')) : [];
+    const off = allFiles.length ? await runWith(config, [], allFiles, join(dir, 'baseline.json')) : [];
     const rows: BugTeeth[] = [];
     for (const bug of bugs) {
-      const files = claims.get(bug.id) ?? [];
+      const { files, ids } = claims.get(bug.id) ?? { files: [], ids: [] };
       const t0 = performance.now();
-      const on = files.length ? await runWith(bug.simSwitch!, files, join(dir, `${bug.id}.json`)) : [];
-      const row = teethFor(bug.id, bug.simSwitch!, on, off);
+      const on = files.length
+        ? await runWith(config, [bug.simSwitch!], files, join(dir, `${bug.id}.json`))
+        : [];
+      const row = teethFor(bug.id, bug.simSwitch!, on, off, ids);
       rows.push(row);
       process.stderr.write(
         `teeth: ${bug.id}: ${row.detected ? 'detected' : 'UNDETECTED'} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
       );
     }
-    await setupStack({ overrides: { target: 'sim' }, bugs: '', quiet: true });
+    await setupStack({ config, bugs: [], quiet: true });
     const md = renderTeeth(rows);
     await writeFile(join(dir, 'teeth.md'), md);
     await writeFile(join(dir, 'teeth.json'), `${JSON.stringify(rows, null, 2)}\n`);

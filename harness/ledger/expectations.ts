@@ -8,7 +8,7 @@ import { UsageError } from '../../kernel/errors.ts';
 import { type BugStatus, KNOWN_BUGS, type KnownBug, knownBug } from './known-bugs.ts';
 
 export interface BugContext {
-  target: 'sim' | 'boxlite' | 'remote';
+  target: 'sim' | 'boxlite' | 'serve' | 'remote';
   /** Active sim switches. */
   switches: readonly string[];
   /** Per-run status overrides for real stacks. */
@@ -33,9 +33,17 @@ export function parseStatusOverrides(raw: string | undefined): Record<string, Bu
 }
 
 export function isBugActive(bug: KnownBug, ctx: BugContext): boolean {
+  // A bug of `boxlite serve` itself exists only there; its realStatus is its status in serve.
+  if (bug.layer === 'serve') return ctx.target === 'serve' && (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
   if (ctx.target === 'sim') {
     if (bug.simSwitch === null) return (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
     return ctx.switches.includes(bug.simSwitch);
+  }
+  // `boxlite serve` is another server than the cloud API/runner the ledger describes: only the
+  // SDK's bugs (shared by every server) follow the ledger; others are active by override only.
+  if (ctx.target === 'serve') {
+    const status = ctx.overrides[bug.id] ?? (bug.layer === 'sdk' ? bug.realStatus : 'fixed');
+    return status === 'open';
   }
   return (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
 }

@@ -8,7 +8,8 @@
  */
 import type { BugId } from '../../sim/bugs.ts';
 
-export type BugLayer = 'sdk' | 'api' | 'runner' | 'core';
+/** `serve`: the real `boxlite serve` (target serve); its `realStatus` is the status there. */
+export type BugLayer = 'sdk' | 'api' | 'runner' | 'core' | 'serve';
 export type BugStatus = 'open' | 'fixed';
 
 export interface KnownBug {
@@ -26,6 +27,17 @@ export interface KnownBug {
 }
 
 export const KNOWN_BUGS = [
+  {
+    id: 'serve-plain-rejection',
+    title: 'boxlite serve answers malformed bodies and unknown routes without the error envelope',
+    upstream: 'boxlite-cli 0.11.0 `serve` (axum extractor rejections, no router fallback)',
+    pointer: 'boxlite-cli-0.11.0/src/commands/serve/handlers/boxes.rs:17 (Json<CreateBoxRequest>), serve/mod.rs:1802 build_router',
+    symptom:
+      'invalid JSON → 400 text/plain "Failed to parse the request body as JSON…"; cpus 999 / memory_mib -1 → 422 "Failed to deserialize the JSON body…"; unknown route → 404 with an empty body — the SDK reads each as an internal error (protocol §6)',
+    layer: 'serve',
+    simSwitch: null,
+    realStatus: 'open',
+  },
   {
     id: 'exec-stdout-drop',
     title: 'fast exec loses stdout: exit frame overtakes the last output chunks',
@@ -152,6 +164,26 @@ export const KNOWN_BUGS = [
     upstream: 'sdks/node (JsBox.exec user parameter not forwarded over REST)',
     pointer: 'src/boxlite/src/rest/types.rs ExecRequest (no user field in 0.10.x)',
     symptom: "box.exec('id', ['-u'], ..., user='1000') runs as root",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
+  {
+    id: 'sdk-python-drops-user',
+    title: 'PyPI SDK 0.10.x silently drops the exec `user` option',
+    upstream: 'sdks/python (Box.exec user parameter not forwarded over REST)',
+    pointer: 'src/boxlite/src/rest/types.rs ExecRequest (no user field in 0.10.x), shared with the npm SDK',
+    symptom: "await box.exec('id', ['-u'], user='1000') runs as root (found by cases/cross-driver.test.ts)",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
+  {
+    id: 'cli-logs-ignores-rest',
+    title: 'CLI 0.11 `boxlite logs` ignores --url / the profile and reads the local runtime',
+    upstream: 'src/cli/src/commands/logs.rs (boxlite-cli 0.11.0)',
+    pointer: 'logs::execute builds create_runtime_with_options(options), never create_runtime()',
+    symptom: '`boxlite --url … logs BOX` answers "No such box" for every box of a REST server',
     layer: 'sdk',
     simSwitch: null,
     realStatus: 'open',

@@ -1,5 +1,5 @@
 /**
- * The upstream e2e catalogue (../shared/reference/upstream-e2e-suite.md §1), one entry per
+ * The upstream e2e catalogue (docs/upstream-suite.md §1), one entry per
  * upstream test function. `notPorted` says why a case has no counterpart here; every other
  * entry must be named by some case's `ports(...)` — `pnpm e2e:parity` checks both ways.
  */
@@ -593,13 +593,13 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     family: '1.10 Detach / recovery (CLI processes)',
     file: 'C:test_cli_detach_recovery',
     name: 'test_detached_box_survives_cli_exit_and_is_reusable',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.10 Detach / recovery (CLI processes)',
     file: 'C:test_cli_detach_recovery',
     name: 'test_detached_box_exec_propagates_exit_code_on_fresh_cli',
-    notPorted: 'CLI driver not built yet',
+    notPorted: null,
   },
   {
     family: '1.11 Volumes, images, copy, snapshots/clone/export',
@@ -876,78 +876,78 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     family: '1.18 CLI',
     file: 'CLI + C:test_cli_entry',
     name: 'test_cli_whoami_against_local_api',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'CLI + C',
     name: 'test_cli_ls_returns_table',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'CLI + C',
     name: 'test_cli_run_exec_chain',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'CLI + C',
     name: 'test_cli_exec_exit_code_propagates',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_stderr_separate',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_large_stdout',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_exec_env_var',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_exec_workdir',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_sequential_execs',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_exit_code[0,1,2,42,127]',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_nonexistent_command',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_ls_shows_box',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
   {
     family: '1.18 CLI',
     file: 'C:test_cli_comprehensive',
     name: 'test_cli_run_with_name',
-    notPorted: 'CLI driver not built yet (no boxlite CLI binary on this machine)',
+    notPorted: null,
   },
 ];

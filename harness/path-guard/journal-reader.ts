@@ -4,8 +4,9 @@
  * written after it.
  */
 import { open, stat } from 'node:fs/promises';
-import Docker from 'dockerode';
 import { execa } from 'execa';
+import { dockerClient } from '../../kernel/docker.ts';
+import { DEFAULT_DOCKER_HOST } from '../../kernel/docker-host.ts';
 import type { LogSource } from '../../kernel/stack-file.ts';
 
 export type Cursor =
@@ -68,7 +69,8 @@ function journaldReader(source: Extract<LogSource, { kind: 'journald' }>): Journ
 }
 
 function containerReader(source: Extract<LogSource, { kind: 'container' }>): JournalReader {
-  const docker = new Docker();
+  // The engine the stack handle named for this source (never an ambient DOCKER_HOST).
+  const docker = dockerClient(source.dockerHost ?? DEFAULT_DOCKER_HOST);
   return {
     source,
     async cursor() {

@@ -3,17 +3,7 @@ import { type BugContext, isBugActive } from '../ledger/expectations.ts';
 import { KNOWN_BUGS } from '../ledger/known-bugs.ts';
 import { type CaseRecord, countOutcomes } from './outcomes.ts';
 import type { RunFacts } from './run-facts.ts';
-
-export interface Timing {
-  wallMs: number;
-  /** Σ test durations and Σ time inside SDK/REST calls during them. */
-  testMs: number;
-  callMs: number;
-}
-
-export function overheadPercent(t: Timing): number {
-  return t.testMs > 0 ? (100 * (t.testMs - t.callMs)) / t.testMs : 0;
-}
+import { caseSplit, type RunTime, renderTime, timeHeadline } from './time-split.ts';
 
 function bugRows(cases: readonly CaseRecord[], facts: RunFacts | null): string[] {
   const ctx: BugContext = {
@@ -38,7 +28,7 @@ function bugRows(cases: readonly CaseRecord[], facts: RunFacts | null): string[]
   });
 }
 
-export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | null, timing: Timing): string {
+export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | null, time: RunTime): string {
   const n = countOutcomes(cases);
   const guarded = cases.filter((c) => c.pathGuard);
   const boxes = guarded.reduce((a, c) => a + (c.pathGuard?.checked ?? 0), 0);
@@ -48,7 +38,7 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
   const lines = [
     `# boxlite-e2e run ${facts?.runId ?? ''}`.trim(),
     '',
-    `**${n.pass} passed, ${n.fail} failed, ${n.xfail} xfail, ${n.xpass} xpass, ${n.skip} skipped** — wall ${(timing.wallMs / 1000).toFixed(1)} s, harness overhead ${overheadPercent(timing).toFixed(1)} % (${((timing.testMs - timing.callMs) / 1000).toFixed(1)} s of ${(timing.testMs / 1000).toFixed(1)} s in tests outside SDK/REST calls)`,
+    `**${n.pass} passed, ${n.fail} failed, ${n.xfail} xfail, ${n.xpass} xpass, ${n.skip} skipped, ${n['not-runnable']} not runnable here** — wall ${(time.wallMs / 1000).toFixed(1)} s; ${timeHeadline(time)}`,
     '',
     '## Stack',
     '',
@@ -83,13 +73,23 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
     );
   }
   const xfails = cases.filter((c) => c.outcome === 'xfail');
+  lines.push(...notRunnableSection(cases));
   if (xfails.length)
     lines.push('## Expected failures', '', ...xfails.map((c) => `- ${c.id}: ${c.xfailReason}`), '');
   lines.push(
+    ...renderTime(time),
     '## Slowest cases',
     '',
-    ...slowest.map((c) => `- ${(c.durationMs / 1000).toFixed(2)} s ${c.id}`),
+    ...slowest.map((c) => `- ${(c.durationMs / 1000).toFixed(2)} s${caseSplit(c.time)} ${c.id}`),
     '',
   );
   return lines.join('\n');
+}
+
+/** Cases a missing need kept from running, grouped by the preflight's evidence. */
+function notRunnableSection(cases: readonly CaseRecord[]): string[] {
+  const byWhy = new Map<string, number>();
+  for (const c of cases) if (c.notRunnable) byWhy.set(c.notRunnable, (byWhy.get(c.notRunnable) ?? 0) + 1);
+  if (byWhy.size === 0) return [];
+  return ['## Not runnable here', '', ...[...byWhy].map(([why, n]) => `- ${n} case(s): ${why}`), ''];
 }

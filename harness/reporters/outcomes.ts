@@ -1,7 +1,13 @@
-/** Classifies finished tests into the harness's outcome vocabulary (incl. xfail/xpass). */
+/**
+ * Classifies finished tests into the harness's outcome vocabulary (incl. xfail/xpass). An
+ * xfail reaches reporters as a skip carrying `meta.outcome` (fixtures/case-runner.ts), so every
+ * report format agrees; only here is it named.
+ */
 import type { TestCase, TestModule } from 'vitest/node';
+import type { TestTime } from '../fixtures/time-book.ts';
 
-export type Outcome = 'pass' | 'fail' | 'xfail' | 'xpass' | 'skip';
+/** `not-runnable`: a need the preflight measured as missing (fixtures/needs.ts), apart from skips. */
+export type Outcome = 'pass' | 'fail' | 'xfail' | 'xpass' | 'skip' | 'not-runnable';
 
 export interface CaseRecord {
   id: string;
@@ -11,17 +17,22 @@ export interface CaseRecord {
   durationMs: number;
   detects: string[];
   xfailReason: string | null;
+  /** The preflight's evidence when the case could not run here. */
+  notRunnable?: string;
   error: string | null;
   pathGuard: { checked: number; ok: boolean; waitedMs: number } | null;
+  /** Where the test's time went (null when it did not run). */
+  time: TestTime | null;
 }
 
 export function outcomeOf(test: TestCase): Outcome {
   const state = test.result().state;
   const meta = test.meta();
-  if (state === 'skipped' || state === 'pending') return 'skip';
-  if (meta.outcome === 'xpass') return 'xpass';
-  if (state === 'passed') return meta.outcome === 'xfail' ? 'xfail' : 'pass';
-  return 'fail';
+  if (state === 'skipped' && meta.notRunnable) return 'not-runnable';
+  if (state === 'skipped') return meta.outcome === 'xfail' ? 'xfail' : 'skip';
+  if (state === 'pending') return 'skip';
+  if (state === 'passed') return 'pass';
+  return meta.outcome === 'xpass' ? 'xpass' : 'fail';
 }
 
 export function collectCases(modules: ReadonlyArray<TestModule>, root: string): CaseRecord[] {
@@ -39,12 +50,16 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
         durationMs: Math.round(test.diagnostic()?.duration ?? 0),
         detects: meta.detects ?? [],
         xfailReason: meta.xfailReason ?? null,
+        ...(meta.notRunnable ? { notRunnable: meta.notRunnable } : {}),
         error: errors[0]?.message?.split('\n')[0] ?? null,
         pathGuard: meta.pathGuard ?? null,
+        time: meta.time ?? null,
       });
     }
-    if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) {
-      const err = mod.errors()[0]?.message?.split('\n')[0] ?? 'file failed to load';
+    // A file that failed to load, or failed after its tests (e.g. a box it could not remove).
+    const fileErrors = mod.errors();
+    if (fileErrors.length > 0 || (mod.state() === 'failed' && [...mod.children.allTests()].length === 0)) {
+      const err = fileErrors.map((e) => e.message?.split('\n')[0]).join('; ') || 'file failed to load';
       out.push({
         id: file,
         file,
@@ -55,6 +70,7 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
         xfailReason: null,
         error: err,
         pathGuard: null,
+        time: null,
       });
     }
   }
@@ -62,7 +78,7 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
 }
 
 export function countOutcomes(cases: readonly CaseRecord[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = { pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0 };
+  const counts: Record<Outcome, number> = { pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, 'not-runnable': 0 };
   for (const c of cases) counts[c.outcome] += 1;
   return counts;
 }

@@ -25,6 +25,10 @@ export function factsFrom(run: RunContext, runId: string, setupMs: number): RunF
   for (const [name, svc] of Object.entries(s?.services ?? {})) versions[name] = svc.version;
   if (s?.api) versions.api = s.api.version;
   if (s?.runner) versions.runner = s.runner.version;
+  // The client versions a run drove are facts of the run too (the CLI only when provided).
+  if (run.cli.binary)
+    versions['boxlite-cli'] =
+      `${run.cli.binary.cliVersion} (${run.cli.binary.source} ${run.cli.binary.sourceRef})`;
   return {
     runId,
     startedAt: new Date().toISOString(),

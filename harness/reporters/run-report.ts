@@ -1,5 +1,6 @@
 /**
- * Reporter plug-in that writes reports/<run-id>/summary.{md,json}, appends the summary to
+ * Reporter plug-in that writes reports/<run-id>/summary.{md,json} (outcomes with xfail named,
+ * the time split into SUT calls, deliberate waits and harness machinery), appends the summary to
  * $GITHUB_STEP_SUMMARY, scrubs every secret value from every report file, and points
  * reports/latest at this run. JUnit, JSON and HTML come from vitest's own reporters.
  */
@@ -11,34 +12,51 @@ import { renderSummary } from './markdown.ts';
 import { collectCases, countOutcomes } from './outcomes.ts';
 import { secretValues } from './redact.ts';
 import { readFacts } from './run-facts.ts';
+import { runTime } from './time-split.ts';
+
+/** Given by vitest.config.ts (the config door): reporters never read the environment. */
+export interface RunReportOptions {
+  runId: string;
+  /** $GITHUB_STEP_SUMMARY, when set. */
+  stepSummary: string | null;
+  /** Secret values besides the stack's secrets file (a remote stack's API key). */
+  extraSecrets: string[];
+}
 
 export default class RunReport implements Reporter {
   private t0 = performance.now();
+
+  private readonly opts: RunReportOptions;
+
+  constructor(opts: RunReportOptions) {
+    this.opts = opts;
+  }
 
   onInit(): void {
     this.t0 = performance.now();
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    const runId = process.env.BOXLITE_E2E_RUN_ID;
-    if (!runId) return;
+    const { runId, stepSummary } = this.opts;
     const dir = join(REPO_ROOT, 'reports', runId);
     const facts = await readFacts(dir);
     if (!facts) return; // the cases project did not run (e.g. unit only)
     const cases = collectCases(modules, REPO_ROOT).filter((c) => c.file.startsWith('cases/'));
-    const testMs = cases.reduce((a, c) => a + c.durationMs, 0);
-    const callMs = modules
-      .flatMap((m) => [...m.children.allTests()])
-      .reduce((a, t) => a + (t.meta().callMs ?? 0), 0);
-    const timing = { wallMs: performance.now() - this.t0, testMs, callMs };
-    const md = renderSummary(cases, facts, timing);
+    const removals = modules.flatMap((m) => m.meta().removals ?? []);
+    const time = runTime(cases, performance.now() - this.t0, removals);
+    // Tables a case family writes next to the summary (e.g. cross-driver.md) are linked from it.
+    const extra = (await readdir(dir)).filter((f) => f.endsWith('.md') && f !== 'summary.md').sort();
+    const links = extra.length
+      ? `\n## Case family tables\n\n${extra.map((f) => `- [${f}](${f})`).join('\n')}\n`
+      : '';
+    const md = renderSummary(cases, facts, time) + links;
     await writeFile(join(dir, 'summary.md'), md);
     await writeFile(
       join(dir, 'summary.json'),
-      `${JSON.stringify({ facts, timing, counts: countOutcomes(cases), cases }, null, 2)}\n`,
+      `${JSON.stringify({ facts, time, counts: countOutcomes(cases), cases }, null, 2)}\n`,
     );
-    if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
-    await scrubDir(dir, await secretValues(facts.secretsFile));
+    if (stepSummary) await appendFile(stepSummary, `${md}\n`);
+    await scrubDir(dir, await secretValues(facts.secretsFile, this.opts.extraSecrets));
     const latest = join(REPO_ROOT, 'reports', 'latest');
     await rm(latest, { force: true });
     await symlink(runId, latest);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyStack, writeStackFile } from '../../kernel/stack-file.ts';
-import { NO_STACK_MESSAGE, resolveStackHandle } from './handle.ts';
+import { NO_STACK_MESSAGE, resolveStackHandle as resolve, stackHandleOptions } from './handle.ts';
+
+const resolveStackHandle = (env: Record<string, string>) => resolve(stackHandleOptions(env));
 
 describe('stack handle', () => {
   it('no stack and no remote config: one line telling how to get one', async () => {

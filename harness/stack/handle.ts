@@ -4,18 +4,32 @@
  * config (env / credentials.toml). Missing or contradictory config is one clear line.
  */
 import { request } from 'undici';
-import { readConfig } from '../../kernel/config.ts';
+import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
+import type { Env } from '../../kernel/env-catalogue.ts';
 import { SetupError, UsageError } from '../../kernel/errors.ts';
+import { envOnly, type OptionTable, type Resolved, resolveOptions } from '../../kernel/options.ts';
 import { statePaths } from '../../kernel/paths.ts';
 import { readSecrets } from '../../kernel/secrets.ts';
 import { type LogSource, readStackFile, type StackFile } from '../../kernel/stack-file.ts';
 import { describeLogSource, parseLogSource } from './journal-source.ts';
-import { readRemoteConfig } from './remote-config.ts';
+import { REMOTE_OPTIONS, readRemoteConfig } from './remote-config.ts';
 
-type Env = Record<string, string | undefined>;
+/** Everything that decides which stack is under test and how it is watched. */
+export const STACK_HANDLE_OPTIONS = {
+  ...envOnly(BOOTSTRAP_OPTIONS),
+  ...REMOTE_OPTIONS,
+  skipPathVerify: { env: 'BOXLITE_E2E_SKIP_PATH_VERIFY', type: 'bool', doc: 'disable the path guard' },
+} as const satisfies OptionTable;
+
+export type StackHandleOptions = Resolved<typeof STACK_HANDLE_OPTIONS>;
+
+/** The handle options an env record describes (tests; entry points resolve them with the rest). */
+export function stackHandleOptions(env: Env): StackHandleOptions {
+  return resolveOptions(STACK_HANDLE_OPTIONS, [], env).values;
+}
 
 export interface StackHandle {
-  kind: 'sim' | 'boxlite' | 'remote';
+  kind: 'sim' | 'boxlite' | 'serve' | 'remote';
   /** Where the handle came from, for reports. */
   origin: string;
   apiUrl: string;
@@ -27,6 +41,8 @@ export interface StackHandle {
   bugs: string[];
   journals: { runner: LogSource | null; api: LogSource | null };
   pathGuard: { enabled: boolean; reason: string };
+  /** The Docker endpoint of this machine's stack (container journals, sweeps). */
+  dockerHost: string;
   /** Direct runner access (sim only): lets meta-tests prove the path guard catches bypasses. */
   runner: { url: string; token: string } | null;
   stack: StackFile | null;
@@ -35,8 +51,6 @@ export interface StackHandle {
 export const NO_STACK_MESSAGE =
   'no stack to test: run `pnpm e2e` (brings up the sim) or `pnpm e2e:setup --target sim`, ' +
   'or point at a remote stack with BOXLITE_E2E_URL + BOXLITE_E2E_API_KEY (or BOXLITE_E2E_PROFILE)';
-
-const truthy = (v: string | undefined) => ['1', 'true', 'yes', 'on'].includes((v ?? '').trim().toLowerCase());
 
 /** GET /v1/me and return its path prefix; the error names the URL and status. */
 export async function discoverPathPrefix(apiUrl: string, apiKey: string): Promise<string> {
@@ -74,7 +88,11 @@ function imagesFrom(stack: StackFile | null, override: string | null): StackHand
   return { default: override ?? debian, busybox, debian };
 }
 
-async function fromStackFile(stack: StackFile, env: Env): Promise<StackHandle> {
+async function fromStackFile(
+  stack: StackFile,
+  o: StackHandleOptions,
+  dockerHost: string,
+): Promise<StackHandle> {
   const api = stack.api;
   if (!api) {
     throw new UsageError(
@@ -83,41 +101,51 @@ async function fromStackFile(stack: StackFile, env: Env): Promise<StackHandle> {
   }
   const secrets = await readSecrets(stack.secretsFile);
   const apiKey = secrets.ADMIN_API_KEY;
-  const skip = truthy(env.BOXLITE_E2E_SKIP_PATH_VERIFY);
+  const skip = o.skipPathVerify;
   const runner = stack.runner;
+  // `boxlite serve` is API and runtime in one process: its one log is both hops' journal.
+  const serve = stack.target === 'serve';
+  const runnerJournal = serve ? api.journal : (runner?.journal ?? null);
   return {
-    kind: stack.target === 'boxlite' ? 'boxlite' : 'sim',
+    kind: serve ? 'serve' : stack.target === 'boxlite' ? 'boxlite' : 'sim',
     origin: `stack file ${statePaths(stack.stateDir).stackFile}`,
     apiUrl: api.url,
     apiKey,
-    pathPrefix: env.BOXLITE_E2E_PREFIX ?? (await discoverPathPrefix(api.url, apiKey)),
-    images: imagesFrom(stack, env.BOXLITE_E2E_IMAGE?.trim() || null),
+    pathPrefix: o.prefix ?? (await discoverPathPrefix(api.url, apiKey)),
+    images: imagesFrom(stack, o.image || null),
     bugs: [...(api.bugs ?? [])],
-    journals: { runner: runner?.journal ?? null, api: api.journal },
+    journals: { runner: runnerJournal, api: api.journal },
     pathGuard: skip
       ? { enabled: false, reason: 'disabled by BOXLITE_E2E_SKIP_PATH_VERIFY' }
       : {
           enabled: true,
-          reason: `runner ${runner ? describeLogSource(runner.journal) : 'none'}, api ${describeLogSource(api.journal)}`,
+          reason: serve
+            ? `boxlite serve (API and runtime in one process) ${describeLogSource(api.journal)}`
+            : `runner ${runner ? describeLogSource(runner.journal) : 'none'}, api ${describeLogSource(api.journal)}`,
         },
-    runner: runner && stack.target !== 'boxlite' ? { url: runner.url, token: secrets.RUNNER_TOKEN } : null,
+    dockerHost,
+    runner: runner && stack.target !== 'boxlite' && !serve ? { url: runner.url, token: secrets.RUNNER_TOKEN } : null,
     stack,
   };
 }
 
+/** A journal source named by env; a container source is read on this run's engine. */
+function journalFrom(name: string, raw: string | undefined, dockerHost: string): LogSource | null {
+  if (!raw) return null;
+  const src = parseLogSource(name, raw);
+  return src.kind === 'container' ? { ...src, dockerHost } : src;
+}
+
 /** Resolves the stack under test. Remote config wins when given explicitly. */
-export async function resolveStackHandle(env: Env = process.env): Promise<StackHandle> {
-  const remote = await readRemoteConfig(env);
+export async function resolveStackHandle(o: StackHandleOptions): Promise<StackHandle> {
+  const { stateDir, dockerHost } = bootstrapConfig(o);
+  const remote = await readRemoteConfig(o);
   if (remote) {
-    const runnerRaw =
-      env.BOXLITE_E2E_RUNNER_JOURNAL ??
-      (env.BOXLITE_E2E_RUNNER_UNIT ? `journald:${env.BOXLITE_E2E_RUNNER_UNIT}` : undefined);
-    const apiRaw =
-      env.BOXLITE_E2E_API_JOURNAL ??
-      (env.BOXLITE_E2E_API_LOG ? `file:${env.BOXLITE_E2E_API_LOG}` : undefined);
-    const runner = runnerRaw ? parseLogSource('BOXLITE_E2E_RUNNER_JOURNAL', runnerRaw) : null;
-    const api = apiRaw ? parseLogSource('BOXLITE_E2E_API_JOURNAL', apiRaw) : null;
-    const skip = truthy(env.BOXLITE_E2E_SKIP_PATH_VERIFY);
+    const runnerRaw = o.runnerJournal ?? (o.runnerUnit ? `journald:${o.runnerUnit}` : undefined);
+    const apiRaw = o.apiJournal ?? (o.apiLog ? `file:${o.apiLog}` : undefined);
+    const runner = journalFrom('BOXLITE_E2E_RUNNER_JOURNAL', runnerRaw, dockerHost);
+    const api = journalFrom('BOXLITE_E2E_API_JOURNAL', apiRaw, dockerHost);
+    const skip = o.skipPathVerify;
     const enabled = !skip && runner !== null && api !== null;
     return {
       kind: 'remote',
@@ -136,12 +164,12 @@ export async function resolveStackHandle(env: Env = process.env): Promise<StackH
               ? 'disabled by BOXLITE_E2E_SKIP_PATH_VERIFY'
               : 'DISABLED for remote stack: set BOXLITE_E2E_RUNNER_JOURNAL and BOXLITE_E2E_API_JOURNAL to enable',
           },
+      dockerHost,
       runner: null,
       stack: null,
     };
   }
-  const config = readConfig(env);
-  const stack = await readStackFile(statePaths(config.stateDir).stackFile);
+  const stack = await readStackFile(statePaths(stateDir).stackFile);
   if (!stack) throw new UsageError(NO_STACK_MESSAGE);
-  return fromStackFile(stack, env);
+  return fromStackFile(stack, o, dockerHost);
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../kernel/errors.ts';
-import { readRemoteConfig } from './remote-config.ts';
+import { readRemoteConfig, remoteOptions } from './remote-config.ts';
+
+const read = (env: Record<string, string>) => readRemoteConfig(remoteOptions(env));
 
 async function home(toml: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'blhome-'));
@@ -25,11 +27,11 @@ auth_method = "oidc"
 
 describe('remote config', () => {
   it('is null when nothing asks for a remote stack', async () => {
-    expect(await readRemoteConfig({})).toBeNull();
+    expect(await read({})).toBeNull();
   });
 
   it('reads upstream env names; a trailing slash is trimmed; prefix null means discover', async () => {
-    const c = await readRemoteConfig({
+    const c = await read({
       BOXLITE_E2E_URL: 'http://h:3000/api/',
       BOXLITE_E2E_API_KEY: 'k',
       BOXLITE_E2E_IMAGE: 'alpine:3.23',
@@ -44,7 +46,7 @@ describe('remote config', () => {
   });
 
   it('an explicitly empty BOXLITE_E2E_PREFIX means "no prefix", not "discover"', async () => {
-    const c = await readRemoteConfig({
+    const c = await read({
       BOXLITE_E2E_URL: 'http://h/api',
       BOXLITE_E2E_API_KEY: 'k',
       BOXLITE_E2E_PREFIX: '',
@@ -53,7 +55,7 @@ describe('remote config', () => {
   });
 
   it('reads a credentials.toml profile from $BOXLITE_HOME', async () => {
-    const c = await readRemoteConfig({ BOXLITE_HOME: await home(PROFILES), BOXLITE_E2E_PROFILE: 'p1' });
+    const c = await read({ BOXLITE_HOME: await home(PROFILES), BOXLITE_E2E_PROFILE: 'p1' });
     expect(c?.url).toBe('http://localhost:3000/api');
     expect(c?.apiKey).toBe('k-p1');
     expect(c?.pathPrefix).toBe('org-1');
@@ -61,7 +63,7 @@ describe('remote config', () => {
   });
 
   it('env key overrides the profile key (rotation without editing files)', async () => {
-    const c = await readRemoteConfig({
+    const c = await read({
       BOXLITE_HOME: await home(PROFILES),
       BOXLITE_E2E_PROFILE: 'p1',
       BOXLITE_E2E_API_KEY: 'new',
@@ -80,16 +82,14 @@ describe('remote config', () => {
     [{ BOXLITE_E2E_PROFILE: 'oidc' }, /auth_method=oidc; only api_key is supported/],
     [{ BOXLITE_E2E_PROFILE: 'p1', BOXLITE_E2E_URL: 'http://elsewhere/api' }, /contradicts profile "p1" url/],
   ])('contradictory or missing config %o is one clear line', async (env, message) => {
-    const err = await readRemoteConfig({ BOXLITE_HOME: await home(PROFILES), ...env }).catch(
-      (e: unknown) => e,
-    );
+    const err = await read({ BOXLITE_HOME: await home(PROFILES), ...env }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toContain('\n');
   });
 
   it('invalid TOML names the file', async () => {
-    const err = await readRemoteConfig({
+    const err = await read({
       BOXLITE_HOME: await home('[profiles.p1\nurl='),
       BOXLITE_E2E_PROFILE: 'p1',
     }).catch((e: unknown) => e);

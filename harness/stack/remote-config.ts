@@ -8,9 +8,34 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
+import type { Env, EnvName } from '../../kernel/env-catalogue.ts';
 import { UsageError } from '../../kernel/errors.ts';
+import { type OptionTable, type Resolved, resolveOptions } from '../../kernel/options.ts';
 
-type Env = Record<string, string | undefined>;
+const remote = (env: EnvName, doc: string) => ({ env, type: 'string', doc }) as const;
+
+/** Where the stack under test is when it is not ours, and how to watch its journals. */
+export const REMOTE_OPTIONS = {
+  url: remote('BOXLITE_E2E_URL', 'remote API base URL'),
+  apiUrl: remote('BOXLITE_E2E_API_URL', 'alias of BOXLITE_E2E_URL'),
+  apiKey: remote('BOXLITE_E2E_API_KEY', 'remote API key'),
+  // An explicitly empty prefix means "no prefix"; unset means "discover through /v1/me".
+  prefix: { env: 'BOXLITE_E2E_PREFIX', type: 'string', keepEmpty: true, doc: 'path prefix' },
+  image: remote('BOXLITE_E2E_IMAGE', 'default image for cases'),
+  profile: remote('BOXLITE_E2E_PROFILE', 'credentials.toml profile'),
+  boxliteHome: { env: 'BOXLITE_HOME', type: 'path', doc: 'where credentials.toml lives' },
+  runnerJournal: remote('BOXLITE_E2E_RUNNER_JOURNAL', 'runner journal source'),
+  apiJournal: remote('BOXLITE_E2E_API_JOURNAL', 'API access log source'),
+  runnerUnit: remote('BOXLITE_E2E_RUNNER_UNIT', "upstream's runner journald unit"),
+  apiLog: remote('BOXLITE_E2E_API_LOG', "upstream's API log file"),
+} as const satisfies OptionTable;
+
+export type RemoteOptions = Resolved<typeof REMOTE_OPTIONS>;
+
+/** The remote options an env record describes (tests; entry points resolve them with the rest). */
+export function remoteOptions(env: Env): RemoteOptions {
+  return resolveOptions(REMOTE_OPTIONS, [], env).values;
+}
 
 export interface RemoteConfig {
   url: string;
@@ -21,10 +46,8 @@ export interface RemoteConfig {
   origin: string;
 }
 
-export function credentialsPath(env: Env): string {
-  return env.BOXLITE_HOME
-    ? join(env.BOXLITE_HOME, 'credentials.toml')
-    : join(homedir(), '.boxlite', 'credentials.toml');
+export function credentialsPath(o: Pick<RemoteOptions, 'boxliteHome'>): string {
+  return join(o.boxliteHome ?? join(homedir(), '.boxlite'), 'credentials.toml');
 }
 
 interface Profile {
@@ -34,8 +57,8 @@ interface Profile {
   path_prefix?: unknown;
 }
 
-async function readProfile(env: Env, name: string): Promise<Profile> {
-  const path = credentialsPath(env);
+async function readProfile(o: RemoteOptions, name: string): Promise<Profile> {
+  const path = credentialsPath(o);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -61,17 +84,17 @@ const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 
 /** Returns the remote config when the environment asks for one, else null. Contradictions are errors. */
-export async function readRemoteConfig(env: Env): Promise<RemoteConfig | null> {
-  const url1 = str(env.BOXLITE_E2E_URL);
-  const url2 = str(env.BOXLITE_E2E_API_URL);
+export async function readRemoteConfig(o: RemoteOptions): Promise<RemoteConfig | null> {
+  const url1 = str(o.url);
+  const url2 = str(o.apiUrl);
   if (url1 && url2 && url1 !== url2) {
     throw new UsageError(`BOXLITE_E2E_URL (${url1}) and BOXLITE_E2E_API_URL (${url2}) disagree; set one`);
   }
   const envUrl = url1 ?? url2;
-  const profileName = str(env.BOXLITE_E2E_PROFILE);
+  const profileName = str(o.profile);
   if (!envUrl && !profileName) return null;
 
-  const profile = profileName ? await readProfile(env, profileName) : {};
+  const profile = profileName ? await readProfile(o, profileName) : {};
   if (profileName) {
     const method = str(profile.auth_method) ?? 'api_key';
     if (method !== 'api_key') {
@@ -85,14 +108,13 @@ export async function readRemoteConfig(env: Env): Promise<RemoteConfig | null> {
       `BOXLITE_E2E_URL (${envUrl}) contradicts profile "${profileName}" url (${String(profile.url)})`,
     );
   }
-  const apiKey = str(env.BOXLITE_E2E_API_KEY) ?? str(profile.api_key);
+  const apiKey = str(o.apiKey) ?? str(profile.api_key);
   if (!apiKey) {
     throw new UsageError(
       `remote stack ${url} has no API key: set BOXLITE_E2E_API_KEY or api_key in the profile`,
     );
   }
-  const envPrefix = env.BOXLITE_E2E_PREFIX;
-  const pathPrefix = envPrefix !== undefined ? envPrefix.trim() : (str(profile.path_prefix) ?? null);
+  const pathPrefix = o.prefix !== undefined ? o.prefix : (str(profile.path_prefix) ?? null);
   try {
     new URL(url);
   } catch {
@@ -102,7 +124,7 @@ export async function readRemoteConfig(env: Env): Promise<RemoteConfig | null> {
     url: url.replace(/\/+$/, ''),
     apiKey,
     pathPrefix,
-    image: str(env.BOXLITE_E2E_IMAGE) ?? null,
-    origin: profileName ? `profile ${profileName} (${credentialsPath(env)})` : 'BOXLITE_E2E_URL',
+    image: str(o.image) ?? null,
+    origin: profileName ? `profile ${profileName} (${credentialsPath(o)})` : 'BOXLITE_E2E_URL',
   };
 }

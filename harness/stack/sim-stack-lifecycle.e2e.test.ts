@@ -1,42 +1,50 @@
 /**
  * The sim as `pnpm e2e:setup --target sim` runs it: a box survives a full stop/start of the
- * stack (API rows in Postgres, runner re-adopts its container), and `--wipe-data` removes it.
+ * stack (API rows in Postgres, runner re-adopts its container), `--wipe-data` removes it, and
+ * setup repairing a dead sim keeps the API and runner on their ports (clients keep their URLs).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, tenantUrl } from '../../drivers/rest/http.ts';
+import type { BootstrapConfig } from '../../kernel/config.ts';
+import { dockerClient } from '../../kernel/docker.ts';
+import { statePaths } from '../../kernel/paths.ts';
+import { pidMatches } from '../../kernel/process/processes.ts';
+import { isolatedConfig } from '../../kernel/self-test.ts';
+import { readStackFile, type StackFile } from '../../kernel/stack-file.ts';
 import { containerName } from '../../sim/runner/box-spec.ts';
 import { teardownStack } from '../../stack/down.ts';
 import { setupStack } from '../../stack/up.ts';
-import { resolveStackHandle, type StackHandle } from './handle.ts';
+import { resolveStackHandle, type StackHandle, stackHandleOptions } from './handle.ts';
 
-let env: Record<string, string>;
-let stateDir: string;
-const docker = new Docker();
+let config: BootstrapConfig;
 const up = async () => {
-  await setupStack({ env, overrides: { target: 'sim' }, quiet: true });
-  return resolveStackHandle(env);
+  await setupStack({ config, quiet: true });
+  return resolveStackHandle(
+    stackHandleOptions({ BOXLITE_E2E_STATE_DIR: config.stateDir, DOCKER_HOST: config.dockerHost }),
+  );
 };
+const down = (wipeData: boolean) => teardownStack({ config, wipeData, full: false, quiet: true });
 const exists = (id: string) =>
-  docker
+  dockerClient(config.dockerHost)
     .getContainer(containerName(id))
     .inspect()
     .then(
       () => true,
       () => false,
     );
+const stackFile = async (): Promise<StackFile> =>
+  (await readStackFile(statePaths(config.stateDir).stackFile))!;
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'e2e-simstack-'));
-  env = { BOXLITE_E2E_STATE_DIR: stateDir, PATH: process.env.PATH ?? '' };
+  config = isolatedConfig(await mkdtemp(join(tmpdir(), 'e2e-simstack-')), { target: 'sim' });
 });
 
 afterAll(async () => {
-  await teardownStack({ env, wipeData: true, full: true, quiet: true }).catch(() => {});
-  await rm(stateDir, { recursive: true, force: true });
+  await teardownStack({ config, wipeData: true, full: true, quiet: true }).catch(() => {});
+  await rm(config.stateDir, { recursive: true, force: true });
 });
 
 describe('sim stack lifecycle', () => {
@@ -49,9 +57,7 @@ describe('sim stack lifecycle', () => {
     const id = created.json!.box_id;
     expect(await exists(id)).toBe(true);
 
-    expect(await teardownStack({ env, wipeData: false, full: false, quiet: true })).toMatch(
-      /kept: data and secrets/,
-    );
+    expect(await down(false)).toMatch(/kept: data and secrets/);
     expect(await exists(id)).toBe(true);
 
     stack = await up();
@@ -68,9 +74,30 @@ describe('sim stack lifecycle', () => {
     });
     expect(ex.status).toBe(201);
 
-    expect(await teardownStack({ env, wipeData: true, full: false, quiet: true })).toMatch(
-      /1 sim box\(es\) removed/,
-    );
+    expect(await down(true)).toMatch(/1 sim box\(es\) removed/);
     expect(await exists(id)).toBe(false);
+  });
+
+  it('setup repairing a killed sim API and runner keeps both on their ports', async () => {
+    await up();
+    const before = await stackFile();
+    const killed: number[] = [];
+    for (const c of [before.api, before.runner]) {
+      // Supervisor first, so nothing restarts the child behind setup's back.
+      if (c?.process.kind !== 'supervised') throw new Error('sim component is not supervised');
+      for (const pid of [c.process.supervisorPid, c.process.pid]) {
+        if (pid) process.kill(pid, 'SIGKILL');
+        if (pid) killed.push(pid);
+      }
+    }
+    await expect.poll(() => killed.filter((pid) => pidMatches(pid, config.stateDir)).length).toBe(0);
+
+    const stack = await up();
+    const after = await stackFile();
+    expect(after.api?.process).not.toEqual(before.api?.process);
+    expect(after.runner?.process).not.toEqual(before.runner?.process);
+    expect(after.api?.endpoint).toEqual(before.api?.endpoint);
+    expect(after.runner?.endpoint).toEqual(before.runner?.endpoint);
+    expect((await call(stack, 'GET', tenantUrl(stack, '/boxes'))).status).toBe(200);
   });
 });

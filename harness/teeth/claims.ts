@@ -1,20 +1,21 @@
-/** Which case files claim which ledger bugs, read statically from `detects([...])` calls. */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+/** Which cases (and so which files) claim which ledger bugs, from the collected `meta.detects`. */
+import type { CollectedCase } from '../collect/collect.ts';
 
-export async function scanClaims(casesDir: string, root: string): Promise<Map<string, string[]>> {
-  const byBug = new Map<string, string[]>();
-  for (const entry of await readdir(casesDir, { recursive: true })) {
-    if (!entry.endsWith('.test.ts')) continue;
-    const path = join(casesDir, entry);
-    const text = await readFile(path, 'utf8');
-    for (const m of text.matchAll(/detects\(\s*\[([^\]]*)\]/g)) {
-      for (const q of m[1]!.matchAll(/'([^']+)'/g)) {
-        const files = byBug.get(q[1]!) ?? [];
-        const rel = relative(root, path);
-        if (!files.includes(rel)) files.push(rel);
-        byBug.set(q[1]!, files);
-      }
+export interface Claim {
+  /** Case ids, as reports name them. */
+  ids: string[];
+  /** Their files, each once: what teeth runs with the bug's switch on. */
+  files: string[];
+}
+
+export function claimsByBug(cases: readonly CollectedCase[]): Map<string, Claim> {
+  const byBug = new Map<string, Claim>();
+  for (const c of cases) {
+    for (const bug of c.detects) {
+      const claim = byBug.get(bug) ?? { ids: [], files: [] };
+      claim.ids.push(c.id);
+      if (!claim.files.includes(c.file)) claim.files.push(c.file);
+      byBug.set(bug, claim);
     }
   }
   return byBug;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { claimsByBug } from './claims.ts';
 import { parseVitestJson, renderTeeth, teethFor } from './matrix.ts';
 
 const r = (id: string, passed: boolean, detects = ['b1']) => ({ id, detects, passed });
@@ -31,10 +32,45 @@ describe('teeth matrix', () => {
       testResults: [
         {
           name: '/x/cases/errors.test.ts',
-          assertionResults: [{ fullName: 'e t', status: 'failed', meta: { detects: ['b1'] } }],
+          assertionResults: [
+            { ancestorTitles: ['errors', 'auth'], title: 't', status: 'failed', meta: { detects: ['b1'] } },
+          ],
         },
       ],
     };
-    expect(parseVitestJson(json)).toEqual([{ id: 'errors.test.ts > e t', detects: ['b1'], passed: false }]);
+    expect(parseVitestJson(json, '/x')).toEqual([
+      { id: 'cases/errors.test.ts > errors > auth > t', detects: ['b1'], passed: false },
+    ]);
+  });
+
+  it('a collected claiming case missing from the results is not-run, beside the caught one', () => {
+    const t = teethFor('b1', 's1', [r('a', false)], [r('a', true)], ['a', 'c']);
+    expect(t.cells).toEqual({ a: 'caught', c: 'not-run' });
+    expect(renderTeeth([t])).toContain('| b1 | s1 | c | not run |');
+  });
+});
+
+describe('claims', () => {
+  it('groups collected cases by the bugs they detect, files once each', () => {
+    const c = (id: string, file: string, detects: string[]) => ({
+      id,
+      file,
+      name: id,
+      line: 1,
+      ports: [],
+      detects,
+    });
+    const claims = claimsByBug([
+      c('x > 1', 'cases/x.test.ts', ['b1']),
+      c('x > 2', 'cases/x.test.ts', ['b1', 'b2']),
+      c('y > 1', 'cases/y.test.ts', ['b2']),
+      c('y > 2', 'cases/y.test.ts', []),
+    ]);
+    expect(claims.get('b1')).toEqual({ ids: ['x > 1', 'x > 2'], files: ['cases/x.test.ts'] });
+    expect(claims.get('b2')).toEqual({
+      ids: ['x > 2', 'y > 1'],
+      files: ['cases/x.test.ts', 'cases/y.test.ts'],
+    });
+    expect(claims.has('b3')).toBe(false);
   });
 });

@@ -3,6 +3,8 @@
  * and passed with it off. A bug is detected when at least one claiming case is caught and
  * none of them fails with the switch off.
  */
+import { relative } from 'node:path';
+
 export type CellState = 'caught' | 'missed' | 'broken' | 'not-run';
 
 export interface CaseResult {
@@ -18,22 +20,28 @@ export interface BugTeeth {
   detected: boolean;
 }
 
-/** vitest JSON reporter output → per-case pass/fail with the `detects` meta. */
-export function parseVitestJson(json: unknown): CaseResult[] {
+/** vitest JSON reporter output → per-case pass/fail with the `detects` meta; ids as collect.ts makes them. */
+export function parseVitestJson(json: unknown, root: string): CaseResult[] {
   const out: CaseResult[] = [];
   const files =
     (
       json as {
         testResults?: Array<{
           name: string;
-          assertionResults: Array<{ fullName: string; status: string; meta?: { detects?: string[] } }>;
+          assertionResults: Array<{
+            ancestorTitles: string[];
+            title: string;
+            status: string;
+            meta?: { detects?: string[] };
+          }>;
         }>;
       }
     ).testResults ?? [];
   for (const file of files) {
     for (const a of file.assertionResults) {
       out.push({
-        id: `${file.name.split('/cases/').pop()} > ${a.fullName}`,
+        // Its `fullName` joins titles with spaces; ids join them with " > " like collect.ts.
+        id: [relative(root, file.name), ...a.ancestorTitles, a.title].join(' > '),
         detects: a.meta?.detects ?? [],
         passed: a.status === 'passed',
       });
@@ -42,8 +50,18 @@ export function parseVitestJson(json: unknown): CaseResult[] {
   return out;
 }
 
-export function teethFor(bug: string, simSwitch: string, on: CaseResult[], off: CaseResult[]): BugTeeth {
-  const claiming = new Set([...on, ...off].filter((c) => c.detects.includes(bug)).map((c) => c.id));
+/** `claimed`: the ids that claim `bug` in the collected cases, so a claiming case that did not run shows. */
+export function teethFor(
+  bug: string,
+  simSwitch: string,
+  on: CaseResult[],
+  off: CaseResult[],
+  claimed: readonly string[] = [],
+): BugTeeth {
+  const claiming = new Set([
+    ...claimed,
+    ...[...on, ...off].filter((c) => c.detects.includes(bug)).map((c) => c.id),
+  ]);
   const cells: Record<string, CellState> = {};
   for (const id of claiming) {
     const withOn = on.find((c) => c.id === id);

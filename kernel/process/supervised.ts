@@ -45,6 +45,7 @@ export interface LaunchOptions {
   name: string;
   runDir: string;
   argv: string[];
+  /** The child's whole environment besides PATH: anything it needs comes as a flag or here. */
   env?: Record<string, string>;
   cwd?: string;
   uid?: number;
@@ -62,7 +63,7 @@ export async function launchSupervised(opts: LaunchOptions): Promise<SupervisorS
   const spec: SupervisorSpec = {
     name: opts.name,
     argv: opts.argv,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(opts.env ?? {}) },
+    env: opts.env ?? {},
     cwd: opts.cwd ?? opts.runDir,
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
     ...(opts.gid !== undefined ? { gid: opts.gid } : {}),

@@ -2,7 +2,9 @@
  * A tiny supervisor: one per service, started detached by the host provider so the service
  * outlives `pnpm e2e:setup`. It runs the service as its child, appends the child's output to
  * the service log, restarts it on unexpected exit (bounded), records pids in a state file,
- * and on SIGTERM stops the child with its preferred signal before exiting.
+ * and on SIGTERM stops the child with its preferred signal before exiting. The child gets
+ * the spec's env and the supervisor's own PATH (inherited from whoever launched it), nothing
+ * else: its configuration comes as flags.
  *
  * Usage: node supervisor.ts <spec.json>
  */
@@ -64,7 +66,7 @@ function main(): void {
     const out = openSync(spec.logFile, 'a');
     child = spawn(spec.argv[0]!, spec.argv.slice(1), {
       cwd: spec.cwd,
-      env: spec.env,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...spec.env },
       stdio: ['ignore', out, out],
       ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
       ...(spec.gid !== undefined ? { gid: spec.gid } : {}),

@@ -7,32 +7,19 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { TEST_IMAGE } from './testkit/sdk.ts';
-import { call, startSim, useSim } from './testkit/spawn.ts';
+import { attached, req, upgradeStatus } from '../testkit/client.ts';
+import { TEST_IMAGE } from '../testkit/sdk.ts';
+import { startSim, useSim } from '../testkit/suites.ts';
 
 const P = '/v1/default';
 const suite = useSim();
 
 const create = (body: Record<string, unknown>) =>
-  call(suite.sim, 'POST', `${P}/boxes`, { json: { image: TEST_IMAGE, ...body } });
+  req(suite.sim, 'POST', `${P}/boxes`, { body: { image: TEST_IMAGE, ...body } });
 const cleanup = async (r: { status: number; json: { box_id?: string } }) => {
   if (r.status === 201 && r.json.box_id)
-    await call(suite.sim, 'DELETE', `${P}/boxes/${r.json.box_id}?force=true`);
+    await req(suite.sim, 'DELETE', `${P}/boxes/${r.json.box_id}?force=true`);
 };
-
-const upgradeStatus = (key: string) =>
-  new Promise<number>((resolve) => {
-    const ws = new WebSocket(`${suite.sim.apiUrl.replace('http', 'ws')}${P}/boxes/x/executions/y/attach`, {
-      headers: { authorization: `Bearer ${key}` },
-    });
-    ws.on('unexpected-response', (_q, res) => {
-      resolve(res.statusCode ?? 0);
-      res.resume();
-    });
-    ws.on('open', () => resolve(101));
-    ws.on('error', () => resolve(-1));
-  });
 
 describe('bug switches (api-owned)', () => {
   it('create-invalid-accepted: cpus=0 / memory_mib=-1 are created with defaults instead of 400', async () => {
@@ -73,31 +60,30 @@ describe('bug switches (api-owned)', () => {
     await suite.sim.restartApi([]);
     const r = await create({});
     const id = r.json.box_id;
-    await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
+    await req(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
     expect(
-      (await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true', args: [] } }))
-        .status,
+      (await req(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { body: { command: 'true', args: [] } })).status,
     ).toBe(404);
     await suite.sim.restartApi(['exec-removed-500']);
-    const bad = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, {
-      json: { command: 'true', args: [] },
+    const bad = await req(suite.sim, 'POST', `${P}/boxes/${id}/exec`, {
+      body: { command: 'true', args: [] },
     });
     expect(bad.status).toBe(500);
     expect(bad.json.error.code).toBe('internal');
     // Only exec is affected: the removed box is still 404 elsewhere.
-    expect((await call(suite.sim, 'GET', `${P}/boxes/${id}`)).status).toBe(404);
+    expect((await req(suite.sim, 'GET', `${P}/boxes/${id}`)).status).toBe(404);
   });
 
   it('bad-token-500: a malformed bearer answers 500 (HTTP and WS); unknown and missing keys stay 401', async () => {
     await suite.sim.restartApi([]);
-    expect((await call(suite.sim, 'GET', '/v1/me', { key: 'junk!token' })).status).toBe(401);
+    expect((await req(suite.sim, 'GET', '/v1/me', { auth: 'junk!token' })).status).toBe(401);
     await suite.sim.restartApi(['bad-token-500']);
-    const r = await call(suite.sim, 'GET', '/v1/me', { key: 'junk!token' });
+    const r = await req(suite.sim, 'GET', '/v1/me', { auth: 'junk!token' });
     expect(r.status).toBe(500);
-    expect(await upgradeStatus('junk!token')).toBe(500);
-    expect((await call(suite.sim, 'GET', '/v1/me', { key: 'ab'.repeat(24) })).status).toBe(401);
-    expect((await call(suite.sim, 'GET', '/v1/me', { key: null })).status).toBe(401);
-    expect((await call(suite.sim, 'GET', '/v1/me')).status).toBe(200);
+    expect(await upgradeStatus(suite.sim, 'x', 'y', 'junk!token')).toBe(500);
+    expect((await req(suite.sim, 'GET', '/v1/me', { auth: 'ab'.repeat(24) })).status).toBe(401);
+    expect((await req(suite.sim, 'GET', '/v1/me', { auth: false })).status).toBe(401);
+    expect((await req(suite.sim, 'GET', '/v1/me')).status).toBe(200);
   });
 
   it('host-bind-honored: a host path volume is mounted instead of refused', async () => {
@@ -111,26 +97,13 @@ describe('bug switches (api-owned)', () => {
 
     const both = await startSim({ bugs: ['host-bind-honored'], runnerBugs: ['host-bind-honored'] });
     try {
-      const r = await call(both, 'POST', `${P}/boxes`, { json: { image: TEST_IMAGE, ...vol } });
+      const r = await req(both, 'POST', `${P}/boxes`, { body: { image: TEST_IMAGE, ...vol } });
       expect(r.status, r.text).toBe(201);
-      const ex = await call(both, 'POST', `${P}/boxes/${r.json.box_id}/exec`, {
-        json: { command: 'cat', args: ['/hostdir/secret.txt'], tty: false },
+      const ex = await req(both, 'POST', `${P}/boxes/${r.json.box_id}/exec`, {
+        body: { command: 'cat', args: ['/hostdir/secret.txt'], tty: false },
       });
       expect(ex.status).toBe(201);
-      const out = await new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(
-          `${both.apiUrl.replace('http', 'ws')}${P}/boxes/${r.json.box_id}/executions/${ex.json.execution_id}/attach`,
-          {
-            headers: { authorization: `Bearer ${both.adminKey}` },
-          },
-        );
-        let s = '';
-        ws.on('message', (d: Buffer, bin) => {
-          if (bin && d[0] === 1) s += d.subarray(1).toString();
-          if (!bin) resolve(s);
-        });
-        ws.on('error', reject);
-      });
+      const out = (await attached(both, r.json.box_id, ex.json.execution_id)).stdout;
       expect(out).toBe('host file\n');
     } finally {
       await both.stop();

@@ -1,15 +1,17 @@
 /**
- * CLI + stack-file loading. Everything the API needs comes from the stack file (service
- * endpoints) and the secrets file it names (DB_PASSWORD, ADMIN_API_KEY, RUNNER_TOKEN).
+ * CLI (one option table, kernel/options.ts) + stack-file loading. Everything the API needs
+ * comes from the stack file (service endpoints) and the secrets file it names (DB_PASSWORD,
+ * ADMIN_API_KEY, RUNNER_TOKEN).
  * Postgres user/database come from the stack's connection URL so a dev stack can point the
  * sim at its own role and database.
  */
-import { parseArgs } from 'node:util';
 import { PG_DATABASE, PG_USER } from '../../bootstrap/services/postgres.ts';
+import type { Env } from '../../kernel/env-catalogue.ts';
 import { UsageError } from '../../kernel/errors.ts';
+import { type OptionTable, type Resolved, resolveOptions } from '../../kernel/options.ts';
 import { readSecrets } from '../../kernel/secrets.ts';
 import { type Endpoint, readStackFile } from '../../kernel/stack-file.ts';
-import { type BugId, parseBugs } from '../bugs.ts';
+import { type BugId, parseBugs, SIM_BUGS_OPTION } from '../bugs.ts';
 
 export interface ApiConfig {
   port: number;
@@ -25,70 +27,43 @@ export interface ApiConfig {
   runnerToken: string;
 }
 
-export interface CliArgs {
-  port: number;
-  host: string;
-  stack: string;
-  runnerUrl: string;
-  accessLog: string;
-  bugs: Set<BugId>;
-  dbName?: string;
-}
+export const API_OPTIONS = {
+  port: { flag: 'port', type: 'int', min: 0, max: 65535, required: true, doc: 'listen port (0 = any)' },
+  host: { flag: 'host', type: 'string', default: '127.0.0.1', doc: 'listen address' },
+  stack: { flag: 'stack', type: 'path', required: true, doc: 'the stack file' },
+  runnerUrl: {
+    flag: 'runner-url',
+    type: 'string',
+    required: true,
+    doc: 'the sim runner, http://host:port',
+    check: (v: string) => {
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        throw new Error('is not a URL');
+      }
+      if (u.protocol !== 'http:') throw new Error('must be http://');
+    },
+  },
+  accessLog: { flag: 'access-log', type: 'path', required: true, doc: 'access log (JSON lines)' },
+  bugs: SIM_BUGS_OPTION,
+  dbName: {
+    flag: 'db-name',
+    type: 'string',
+    doc: 'database name (default: from the stack)',
+    check: (v: string) => {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v)) throw new Error('must be a lowercase SQL identifier');
+    },
+  },
+} as const satisfies OptionTable;
 
-const USAGE =
-  'usage: sim/api/main.ts --port N --stack <stack.json> --runner-url http://host:port --access-log <file> [--bugs a,b] [--host H] [--db-name NAME]';
+export type CliArgs = Omit<Resolved<typeof API_OPTIONS>, 'bugs'> & { bugs: Set<BugId> };
 
-export function parseCli(argv: string[], env: Record<string, string | undefined>): CliArgs {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        stack: { type: 'string' },
-        'runner-url': { type: 'string' },
-        'access-log': { type: 'string' },
-        bugs: { type: 'string' },
-        'db-name': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }) as { values: Record<string, string | undefined> });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
-  }
-  const port = Number(values.port);
-  if (!values.port || !/^\d+$/.test(values.port) || port > 65535)
-    throw new UsageError(`--port must be 0-65535; ${USAGE}`);
-  for (const k of ['stack', 'runner-url', 'access-log'] as const) {
-    if (!values[k]) throw new UsageError(`--${k} is required; ${USAGE}`);
-  }
-  let runnerUrl: URL;
-  try {
-    runnerUrl = new URL(values['runner-url'] as string);
-  } catch {
-    throw new UsageError(`--runner-url ${JSON.stringify(values['runner-url'])} is not a URL`);
-  }
-  if (runnerUrl.protocol !== 'http:') throw new UsageError('--runner-url must be http://');
-  let bugs: Set<BugId>;
-  try {
-    bugs = parseBugs([values.bugs, env.BOXLITE_SIM_BUGS].filter(Boolean).join(','));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values['db-name'] !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(values['db-name'])) {
-    throw new UsageError('--db-name must be a lowercase SQL identifier');
-  }
-  return {
-    port,
-    host: values.host ?? '127.0.0.1',
-    stack: values.stack as string,
-    runnerUrl: runnerUrl.origin,
-    accessLog: values['access-log'] as string,
-    bugs,
-    ...(values['db-name'] ? { dbName: values['db-name'] } : {}),
-  };
+/** One door: flags win over env (`--bugs` over BOXLITE_SIM_BUGS), like every entry point. */
+export function parseApiArgs(argv: readonly string[], env: Env): CliArgs {
+  const { values } = resolveOptions(API_OPTIONS, argv, env);
+  return { ...values, runnerUrl: new URL(values.runnerUrl).origin, bugs: parseBugs(values.bugs.join(',')) };
 }
 
 /** Reads the stack and secrets; a missing service is bad input (exit 2), not a crash. */

@@ -74,6 +74,8 @@ const MIGRATIONS: string[] = [
      failed boolean NOT NULL DEFAULT false,
      created_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE INDEX executions_org ON executions (org_id)`,
+  // 0.11 Box JSON: the main command's exit code (boxes created with a command).
+  `ALTER TABLE boxes ADD COLUMN exit_code integer`,
 ];
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -3,79 +3,53 @@
  * transparent attach/files proxying, restart durability, and a runner dying mid-life.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type { AttachSession } from '../../drivers/rest/attach.ts';
+import { type Attached, attachLive, req } from '../testkit/client.ts';
+import { readJournal } from '../testkit/processes.ts';
+import { TEST_IMAGE } from '../testkit/sdk.ts';
+import { useSim } from '../testkit/suites.ts';
 import { BOX_ID_RE } from './ids.ts';
-import { TEST_IMAGE } from './testkit/sdk.ts';
-import { call, useSim } from './testkit/spawn.ts';
 
 const P = '/v1/default';
 const suite = useSim();
 
 async function createBox(extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await call(suite.sim, 'POST', `${P}/boxes`, {
-    json: { image: TEST_IMAGE, network: { mode: 'enabled' }, ...extra },
+  const r = await req(suite.sim, 'POST', `${P}/boxes`, {
+    body: { image: TEST_IMAGE, network: { mode: 'enabled' }, ...extra },
   });
   expect(r.status, r.text).toBe(201);
   return r.json.box_id;
 }
 
 async function execId(id: string, body: Record<string, unknown>): Promise<string> {
-  const r = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { tty: false, ...body } });
+  const r = await req(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { body: { tty: false, ...body } });
   expect(r.status, r.text).toBe(201);
   return r.json.execution_id;
 }
 
-interface AttachResult {
-  stdout: string;
-  stderr: string;
-  exit: number | null;
-  pings: number;
-  closeCode: number | null;
-}
-
-function attach(id: string, eid: string, onOpen?: (ws: WebSocket) => void): Promise<AttachResult> {
-  const url = `${suite.sim.apiUrl.replace('http', 'ws')}${P}/boxes/${id}/executions/${eid}/attach`;
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${suite.sim.adminKey}` } });
-    const res: AttachResult = { stdout: '', stderr: '', exit: null, pings: 0, closeCode: null };
-    ws.on('open', () => onOpen?.(ws));
-    ws.on('ping', () => res.pings++);
-    ws.on('message', (d: Buffer, bin) => {
-      if (bin) {
-        if (d[0] === 1) res.stdout += d.subarray(1).toString();
-        if (d[0] === 2) res.stderr += d.subarray(1).toString();
-      } else {
-        const m = JSON.parse(d.toString());
-        if (m.type === 'exit') res.exit = m.exit_code;
-      }
-    });
-    ws.on('close', (code) => {
-      res.closeCode = code;
-      resolve(res);
-    });
-    ws.on('unexpected-response', (_q, r) => reject(new Error(`attach answered ${r.statusCode}`)));
-    ws.on('error', reject);
-  });
+/** Attach through the API; `onOpen` may write stdin before the output is collected. */
+async function attach(id: string, eid: string, onOpen?: (s: AttachSession) => void): Promise<Attached> {
+  const live = await attachLive(suite.sim, id, eid);
+  onOpen?.(live.session);
+  return live.result;
 }
 
 describe('image pinning', () => {
   it('pins a box to the manifest digest its tag had at create time', async () => {
-    const created = await call(suite.sim, 'POST', '/v1/default/boxes', { json: { image: TEST_IMAGE } });
+    const created = await req(suite.sim, 'POST', '/v1/default/boxes', { body: { image: TEST_IMAGE } });
     expect(created.status, created.text).toBe(201);
     try {
       // The runner journal records the reference it was asked to run: repo@sha256:<digest>.
-      const journal = await readFile(join(suite.sim.stack.stateDir, 'runner.journal.jsonl'), 'utf8');
-      const line = journal
-        .split('\n')
-        .find((l) => l.includes(`"box_id":"${created.json.box_id}"`) && l.includes('"op":"create"'));
-      expect(line).toMatch(/boxlite-e2e\/busybox@sha256:[0-9a-f]{64}/);
+      const line = readJournal(suite.sim.runner!).find(
+        (l) => l.box_id === created.json.box_id && l.op === 'create',
+      );
+      expect(JSON.stringify(line)).toMatch(/boxlite-e2e\/busybox@sha256:[0-9a-f]{64}/);
     } finally {
-      await call(suite.sim, 'DELETE', `/v1/default/boxes/${created.json.box_id}?force=true`);
+      await req(suite.sim, 'DELETE', `/v1/default/boxes/${created.json.box_id}?force=true`);
     }
   });
 });
@@ -85,7 +59,7 @@ describe('box state over raw REST', () => {
     const name = `dup-${Date.now()}`;
     const id = await createBox({ name, unknown_field: { ignored: true } });
     expect(id).toMatch(BOX_ID_RE);
-    const dup = await call(suite.sim, 'POST', `${P}/boxes`, { json: { image: TEST_IMAGE, name } });
+    const dup = await req(suite.sim, 'POST', `${P}/boxes`, { body: { image: TEST_IMAGE, name } });
     expect(dup.status).toBe(409);
     expect(dup.json.error.code).toBe('already_exists');
     await new Promise((r) => setTimeout(r, 100));
@@ -103,23 +77,23 @@ describe('box state over raw REST', () => {
 
   it('stop is idempotent; exec on a stopped box is 409 stopped; remove needs force while running', async () => {
     const id = await createBox();
-    const rm = await call(suite.sim, 'DELETE', `${P}/boxes/${id}`);
+    const rm = await req(suite.sim, 'DELETE', `${P}/boxes/${id}`);
     expect(rm.status).toBe(409);
     expect(rm.json.error.code).toBe('invalid_state');
     for (let i = 0; i < 2; i++) {
-      const s = await call(suite.sim, 'POST', `${P}/boxes/${id}/stop`);
+      const s = await req(suite.sim, 'POST', `${P}/boxes/${id}/stop`);
       expect(s.status).toBe(200);
       expect(s.json).toMatchObject({ box_id: id, status: 'stopped' });
     }
-    const ex = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true' } });
+    const ex = await req(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { body: { command: 'true' } });
     expect(ex.status).toBe(409);
     expect(ex.json.error.code).toBe('stopped');
-    const st = await call(suite.sim, 'POST', `${P}/boxes/${id}/start`);
+    const st = await req(suite.sim, 'POST', `${P}/boxes/${id}/start`);
     expect(st.json).toMatchObject({ box_id: id, status: 'running' });
-    expect((await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(204);
-    expect((await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(404);
-    const gone = await call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, {
-      json: { command: 'true', args: [] },
+    expect((await req(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(204);
+    expect((await req(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`)).status).toBe(404);
+    const gone = await req(suite.sim, 'POST', `${P}/boxes/${id}/exec`, {
+      body: { command: 'true', args: [] },
     });
     expect(gone.status).toBe(404);
     expect(gone.json.error.code).toBe('not_found');
@@ -128,24 +102,24 @@ describe('box state over raw REST', () => {
   it('concurrent lifecycle calls on one box serialise or answer 409 "state change", never 5xx', async () => {
     const id = await createBox();
     const replies = await Promise.all([
-      call(suite.sim, 'POST', `${P}/boxes/${id}/stop`),
-      call(suite.sim, 'POST', `${P}/boxes/${id}/start`),
-      call(suite.sim, 'POST', `${P}/boxes/${id}/stop`),
-      call(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { json: { command: 'true' } }),
-      call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`),
+      req(suite.sim, 'POST', `${P}/boxes/${id}/stop`),
+      req(suite.sim, 'POST', `${P}/boxes/${id}/start`),
+      req(suite.sim, 'POST', `${P}/boxes/${id}/stop`),
+      req(suite.sim, 'POST', `${P}/boxes/${id}/exec`, { body: { command: 'true' } }),
+      req(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`),
     ]);
     for (const r of replies) {
       expect(r.status, r.text).toBeLessThan(500);
       if (r.status === 409 && r.json.error.code === 'invalid_state') expect(r.text).toContain('state change');
     }
-    await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
+    await req(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
   });
 
   it('force-removes a box during a running exec without 5xx', async () => {
     const id = await createBox();
     const eid = await execId(id, { command: 'sleep', args: ['30'] });
     const done = attach(id, eid);
-    const rm = await call(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
+    const rm = await req(suite.sim, 'DELETE', `${P}/boxes/${id}?force=true`);
     expect(rm.status).toBeLessThan(500);
     const t0 = Date.now();
     await done;
@@ -162,25 +136,25 @@ describe('proxying', () => {
   it('relays attach frames (binary stdout/stderr, text exit, pings) and execution status', async () => {
     const eid = await execId(id, { command: 'sh', args: ['-c', 'echo out; echo err >&2; exit 3'] });
     const r = await attach(id, eid);
-    expect(r).toMatchObject({ stdout: 'out\n', stderr: 'err\n', exit: 3 });
-    expect(r.pings).toBeGreaterThanOrEqual(1);
-    const st = await call(suite.sim, 'GET', `${P}/boxes/${id}/executions/${eid}`);
+    expect(r).toMatchObject({ stdout: 'out\n', stderr: 'err\n', exitCode: 3 });
+    expect(r.frames.filter((f) => f.kind === 'ping').length).toBeGreaterThanOrEqual(1);
+    const st = await req(suite.sim, 'GET', `${P}/boxes/${id}/executions/${eid}`);
     expect(st.json).toMatchObject({ execution_id: eid, status: 'completed', exit_code: 3 });
   });
 
   it('relays stdin binary frames and the stdin_eof text frame', async () => {
     const eid = await execId(id, { command: 'cat' });
-    const r = await attach(id, eid, (ws) => {
-      ws.send(Buffer.from('abc\n'));
-      ws.send(JSON.stringify({ type: 'stdin_eof' }));
+    const r = await attach(id, eid, (session) => {
+      session.sendStdin('abc\n');
+      session.sendEof();
     });
-    expect(r).toMatchObject({ stdout: 'abc\n', exit: 0 });
+    expect(r).toMatchObject({ stdout: 'abc\n', exitCode: 0 });
   });
 
   it('passes runner refusals through at the upgrade (unknown exec → 404)', async () => {
     await expect(attach(id, 'exec-nope')).rejects.toThrow(/404/);
-    const sig = await call(suite.sim, 'POST', `${P}/boxes/${id}/executions/exec-nope/signal`, {
-      json: { signal: 15 },
+    const sig = await req(suite.sim, 'POST', `${P}/boxes/${id}/executions/exec-nope/signal`, {
+      body: { signal: 15 },
     });
     expect(sig.status).toBe(404);
     expect(sig.json.error.code).toBe('not_found');
@@ -213,7 +187,7 @@ describe('durability and outages', () => {
   it('keeps boxes across an API restart', async () => {
     const id = await createBox({ name: `keep-${Date.now()}` });
     await suite.sim.restartApi();
-    const g = await call(suite.sim, 'GET', `${P}/boxes/${id}`);
+    const g = await req(suite.sim, 'GET', `${P}/boxes/${id}`);
     expect(g.status).toBe(200);
     expect(g.json).toMatchObject({ box_id: id, status: 'running' });
     const eid = await execId(id, { command: 'echo', args: ['still here'] });
@@ -231,13 +205,13 @@ describe('durability and outages', () => {
       ['POST', '/boxes', { image: TEST_IMAGE }],
     ] as const) {
       const t0 = Date.now();
-      const r = await call(suite.sim, m, `${P}${p}`, json ? { json } : {});
+      const r = await req(suite.sim, m, `${P}${p}`, json ? { body: json } : {});
       expect(r.status, `${m} ${p}: ${r.text}`).toBe(503);
       expect(r.json.error.code).toBe('upstream_unavailable');
       expect(Date.now() - t0).toBeLessThan(10_000);
     }
     await expect(attach(id, 'exec-x')).rejects.toThrow(/503/);
     // Reads come from Postgres and keep working.
-    expect((await call(suite.sim, 'GET', `${P}/boxes/${id}`)).status).toBe(200);
+    expect((await req(suite.sim, 'GET', `${P}/boxes/${id}`)).status).toBe(200);
   });
 });

@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { runMain, SetupError } from '../../kernel/errors.ts';
 import { AccessLog } from './access-log.ts';
-import { loadConfig, parseCli } from './config.ts';
+import { loadConfig, parseApiArgs } from './config.ts';
 import { migrate, openDb, seedAdmin } from './db.ts';
 import type { App } from './http.ts';
 import { BoxLocks } from './locks.ts';
@@ -15,7 +15,7 @@ import { RunnerClient } from './runner-client.ts';
 import { createApiServer } from './server.ts';
 
 async function main(): Promise<void> {
-  const args = parseCli(process.argv.slice(2), process.env);
+  const args = parseApiArgs(process.argv.slice(2), process.env);
   const cfg = await loadConfig(args);
   const { password: _pw, ...pgShown } = cfg.postgres;
 

@@ -8,44 +8,32 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { call, TEST_DB, useSim } from './testkit/spawn.ts';
+import { req, upgradeStatus } from '../testkit/client.ts';
+import { TEST_DB } from '../testkit/processes.ts';
+import { useSim } from '../testkit/suites.ts';
 
 const IMAGE = 'boxlite-e2e/busybox:1';
 const suite = useSim({ runner: 'dead' });
 
 const prefix = () => `t-${randomBytes(4).toString('hex')}`;
 async function newOrg(quotas: Record<string, number> = {}, path_prefix = prefix()) {
-  const r = await call(suite.sim, 'POST', '/_sim/orgs', { json: { path_prefix, quotas } });
+  const r = await req(suite.sim, 'POST', '/_sim/orgs', { body: { path_prefix, quotas } });
   expect(r.status, r.text).toBe(201);
   return { key: r.json.api_key as string, prefix: r.json.path_prefix as string };
 }
 
-const wsStatus = (url: string, headers: Record<string, string>) =>
-  new Promise<number>((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('unexpected-response', (_q, res) => {
-      resolve(res.statusCode ?? 0);
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.terminate();
-    });
-    ws.on('error', () => resolve(-1));
-  });
-
 describe('public routes and auth', () => {
   it('serves health and config without auth; config advertises only what the sim implements', async () => {
-    expect((await call(suite.sim, 'GET', '/health', { key: null })).json).toMatchObject({ status: 'ok' });
-    const c = await call(suite.sim, 'GET', '/v1/config', { key: null });
+    expect((await req(suite.sim, 'GET', '/health', { auth: false })).json).toMatchObject({ status: 'ok' });
+    const c = await req(suite.sim, 'GET', '/v1/config', { auth: false });
     expect(c.json.capabilities).toEqual({
       snapshots_enabled: false,
       clone_enabled: false,
       export_enabled: false,
       import_enabled: false,
       linux_capabilities_enabled: true,
+      exec_user_enabled: true,
+      private_tunnels_enabled: false,
     });
   });
 
@@ -55,21 +43,20 @@ describe('public routes and auth', () => {
     ['junk', 'not a key!'],
   ])('answers 401 unauthenticated for a %s key on HTTP', async (_what, key) => {
     for (const path of ['/v1/me', '/v1/default/boxes']) {
-      const r = await call(suite.sim, 'GET', path, { key });
+      const r = await req(suite.sim, 'GET', path, { auth: key ?? false });
       expect(r.status).toBe(401);
       expect(r.json.error).toMatchObject({ code: 'unauthenticated', type: 'UnauthorizedError' });
     }
   });
 
   it('answers 401 at the WebSocket upgrade for missing and bad keys', async () => {
-    const url = `${suite.sim.apiUrl.replace('http', 'ws')}/v1/default/boxes/x/executions/y/attach`;
-    expect(await wsStatus(url, {})).toBe(401);
-    expect(await wsStatus(url, { authorization: `Bearer ${'cd'.repeat(24)}` })).toBe(401);
-    expect(await wsStatus(url, { authorization: `Bearer ${suite.sim.adminKey}` })).toBe(404);
+    expect(await upgradeStatus(suite.sim, 'x', 'y', false)).toBe(401);
+    expect(await upgradeStatus(suite.sim, 'x', 'y', 'cd'.repeat(24))).toBe(401);
+    expect(await upgradeStatus(suite.sim, 'x', 'y')).toBe(404);
   });
 
   it('describes the principal on /v1/me', async () => {
-    const r = await call(suite.sim, 'GET', '/v1/me');
+    const r = await req(suite.sim, 'GET', '/v1/me');
     expect(r.json).toMatchObject({
       principal_type: 'service_account',
       prefix: 'default',
@@ -95,21 +82,21 @@ describe('public routes and auth', () => {
 
   it('keeps tenants apart: another org prefix and the prefix-less path are 404', async () => {
     const { key } = await newOrg();
-    expect((await call(suite.sim, 'GET', '/v1/default/boxes', { key })).status).toBe(404);
-    expect((await call(suite.sim, 'GET', '/v1/boxes')).status).toBe(404);
+    expect((await req(suite.sim, 'GET', '/v1/default/boxes', { auth: key })).status).toBe(404);
+    expect((await req(suite.sim, 'GET', '/v1/boxes')).status).toBe(404);
   });
 
   it('supports multi-segment prefixes', async () => {
     const p = `${prefix()}/team-42`;
     const { key } = await newOrg({}, p);
-    const r = await call(suite.sim, 'GET', `/v1/${p}/boxes`, { key });
+    const r = await req(suite.sim, 'GET', `/v1/${p}/boxes`, { auth: key });
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ boxes: [] });
   });
 
   it('refuses the sim admin route to non-admin keys', async () => {
     const { key } = await newOrg();
-    const r = await call(suite.sim, 'POST', '/_sim/orgs', { key, json: { path_prefix: prefix() } });
+    const r = await req(suite.sim, 'POST', '/_sim/orgs', { auth: key, body: { path_prefix: prefix() } });
     expect(r.status).toBe(403);
     expect(r.json.error.code).toBe('permission_denied');
   });
@@ -117,10 +104,7 @@ describe('public routes and auth', () => {
 
 describe('errors with string codes', () => {
   it('invalid JSON is 400 invalid_argument', async () => {
-    const r = await call(suite.sim, 'POST', '/v1/default/boxes', {
-      body: '{"image":',
-      headers: { 'content-type': 'application/json' },
-    });
+    const r = await req(suite.sim, 'POST', '/v1/default/boxes', { raw: '{"image":' });
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('invalid_argument');
   });
@@ -132,12 +116,7 @@ describe('errors with string codes', () => {
       ['POST', '/boxes/ZZZZZZZZZZZZ/start'],
       ['POST', '/boxes/ZZZZZZZZZZZZ/exec'],
     ] as const) {
-      const r = await call(
-        suite.sim,
-        m,
-        `/v1/default${p}`,
-        m === 'POST' ? { json: { command: 'true' } } : {},
-      );
+      const r = await req(suite.sim, m, `/v1/default${p}`, m === 'POST' ? { body: { command: 'true' } } : {});
       expect(r.status, `${m} ${p}`).toBe(404);
       expect(r.json.error).toMatchObject({ code: 'not_found', type: 'NotFoundError' });
       expect(r.text).toContain('not');
@@ -153,7 +132,7 @@ describe('errors with string codes', () => {
     [{ image: IMAGE, memory_mib: 8_192_000_000 }, 429],
     [{ image: IMAGE, disk_size_gb: 99_999_999 }, 429],
   ])('create %j → %i with no leaked box', async (body, status) => {
-    const r = await call(suite.sim, 'POST', '/v1/default/boxes', { json: body });
+    const r = await req(suite.sim, 'POST', '/v1/default/boxes', { body });
     expect(r.status).toBe(status);
     expect(r.json.error.code).toBe(
       status === 429 ? 'resource_exhausted' : 'volumes' in body ? 'unsupported' : 'invalid_argument',
@@ -164,19 +143,19 @@ describe('errors with string codes', () => {
 
   it('enforces org totals with 429 resource_exhausted', async () => {
     const { key, prefix: p } = await newOrg({ max_total_cpus: 2, max_boxes: 5 });
-    const r = await call(suite.sim, 'POST', `/v1/${p}/boxes`, { key, json: { image: IMAGE, cpus: 3 } });
+    const r = await req(suite.sim, 'POST', `/v1/${p}/boxes`, { auth: key, body: { image: IMAGE, cpus: 3 } });
     expect(r.status).toBe(429);
     expect(r.json.error.code).toBe('resource_exhausted');
     const none = await newOrg({ max_boxes: 0 });
-    const r2 = await call(suite.sim, 'POST', `/v1/${none.prefix}/boxes`, {
-      key: none.key,
-      json: { image: IMAGE },
+    const r2 = await req(suite.sim, 'POST', `/v1/${none.prefix}/boxes`, {
+      auth: none.key,
+      body: { image: IMAGE },
     });
     expect(r2.status).toBe(429);
   });
 
   it('an image missing from the registry is 422 image_pull_failed naming it', async () => {
-    const r = await call(suite.sim, 'POST', '/v1/default/boxes', { json: { image: 'no-such/image:404' } });
+    const r = await req(suite.sim, 'POST', '/v1/default/boxes', { body: { image: 'no-such/image:404' } });
     expect(r.status).toBe(422);
     expect(r.json.error.code).toBe('image_pull_failed');
     expect(r.json.error.message).toContain('no-such/image:404');
@@ -184,27 +163,27 @@ describe('errors with string codes', () => {
 
   it('a dead runner is 503 upstream_unavailable (never 500, never a hang) and leaks no box', async () => {
     const t0 = Date.now();
-    const r = await call(suite.sim, 'POST', '/v1/default/boxes', {
-      json: { image: IMAGE, name: `dead-${prefix()}` },
+    const r = await req(suite.sim, 'POST', '/v1/default/boxes', {
+      body: { image: IMAGE, name: `dead-${prefix()}` },
     });
     expect(r.status).toBe(503);
     expect(r.json.error.code).toBe('upstream_unavailable');
     expect(Date.now() - t0).toBeLessThan(10_000);
-    const list = await call(suite.sim, 'GET', '/v1/default/boxes');
+    const list = await req(suite.sim, 'GET', '/v1/default/boxes');
     expect(list.json.boxes.filter((b: { name: string }) => b.name?.startsWith('dead-'))).toEqual([]);
   });
 
   it('unimplemented features answer 400 unsupported, wrong verbs 405', async () => {
-    const r = await call(suite.sim, 'GET', '/v1/default/volumes');
+    const r = await req(suite.sim, 'GET', '/v1/default/volumes');
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('unsupported');
-    expect((await call(suite.sim, 'PUT', '/v1/default/boxes')).status).toBe(405);
+    expect((await req(suite.sim, 'PUT', '/v1/default/boxes')).status).toBe(405);
   });
 });
 
 describe('logging and CLI', () => {
   it('writes one JSON access-log line per request, with box ids and no keys', async () => {
-    await call(suite.sim, 'GET', '/v1/default/boxes/ABCDEFabcdef');
+    await req(suite.sim, 'GET', '/v1/default/boxes/ABCDEFabcdef');
     await new Promise((r) => setTimeout(r, 100));
     const text = await readFile(suite.sim.accessLog, 'utf8');
     const lines = text

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Boxlite } from '@boxlite-ai/boxlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { req } from '../testkit/client.ts';
+import { run, sdkRuntime, TEST_IMAGE } from '../testkit/sdk.ts';
+import { useSim } from '../testkit/suites.ts';
 import { BOX_ID_RE } from './ids.ts';
-import { run, sdkRuntime, TEST_IMAGE } from './testkit/sdk.ts';
-import { call, useSim } from './testkit/spawn.ts';
 
 type Box = Awaited<ReturnType<Boxlite['create']>>;
 const suite = useSim();
@@ -77,8 +78,8 @@ describe('box lifecycle via the SDK', () => {
 
   it('works for another org under a multi-segment pathPrefix', async () => {
     const prefix = `us-east/team-${Date.now().toString(36)}`;
-    const org = await call(suite.sim, 'POST', '/_sim/orgs', {
-      json: { path_prefix: prefix, quotas: { max_cpus: 2 } },
+    const org = await req(suite.sim, 'POST', '/_sim/orgs', {
+      body: { path_prefix: prefix, quotas: { max_cpus: 2 } },
     });
     expect(org.status).toBe(201);
     const other = sdkRuntime(suite.sim, { key: org.json.api_key, prefix });

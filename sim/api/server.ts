@@ -7,6 +7,7 @@ import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { type App, type Ctx, type Handler, sendError } from './http.ts';
+import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
 import { boxRoutes } from './routes/boxes.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
@@ -75,5 +76,7 @@ export function createApiServer(app: App, log: AccessLog): Server {
     });
   });
   attachUpgradeHandler(server, app, log);
+  const stopSweep = startLifecycleSweep(app);
+  server.on('close', stopSweep);
   return server;
 }

@@ -31,6 +31,8 @@ export interface BoxRow extends NewBox {
   org_id: string;
   status: string;
   pid: number | null;
+  /** The main command's exit code once it exited (boxes created with a command). */
+  exit_code: number | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -162,12 +164,32 @@ export async function reserveBox(db: Db, org: Org, box: NewBox): Promise<BoxRow>
 
 const exhausted = (m: string) => new ApiError('resource_exhausted', m);
 
-export async function setBoxState(db: Db, id: string, status: string, pid: number | null): Promise<BoxRow> {
+export interface BoxState {
+  status: string;
+  pid: number | null;
+  exitCode?: number | null;
+}
+
+export async function setBoxState(db: Db, id: string, st: BoxState): Promise<BoxRow> {
   const r = await db.query<BoxRow>(
-    'UPDATE boxes SET status = $2, pid = $3, updated_at = now() WHERE id = $1 RETURNING *',
-    [id, status, pid],
+    'UPDATE boxes SET status = $2, pid = $3, exit_code = $4, updated_at = now() WHERE id = $1 RETURNING *',
+    [id, st.status, st.pid, st.exitCode ?? null],
   );
   return r.rows[0] as BoxRow;
+}
+
+/**
+ * Live rows whose state can change without a request, for the lifecycle sweep: boxes whose own
+ * main command may still exit (configured or running), and boxes at rest with an auto-delete
+ * deadline. A stopped box without a deadline stays as it is, so it costs the sweep nothing.
+ */
+export async function boxesToSweep(db: Db): Promise<BoxRow[]> {
+  const r = await db.query<BoxRow>(
+    `SELECT * FROM boxes WHERE deleted_at IS NULL AND (
+       ((spec->>'main') = 'true' AND status IN ('configured', 'running', 'stopping'))
+       OR (coalesce((spec->>'auto_delete')::bigint, 0) > 0 AND status IN ('stopped', 'failed')))`,
+  );
+  return r.rows;
 }
 
 /** A create the runner refused: kept (for boxes_failed_total) but invisible and name-free. */
@@ -219,25 +241,5 @@ export async function runtimeMetrics(db: Db, orgId: string): Promise<Record<stri
     num_running_boxes: bm.running,
     total_commands_executed: em.total,
     total_exec_errors: em.errors,
-  };
-}
-
-/** Public Box JSON (§3.3): every required field, lowercase status, RFC 3339 times. */
-export function boxJson(b: BoxRow): Record<string, unknown> {
-  return {
-    box_id: b.id,
-    name: b.name,
-    status: b.status,
-    created_at: b.created_at.toISOString(),
-    updated_at: b.updated_at.toISOString(),
-    image: b.image,
-    cpus: b.cpus,
-    memory_mib: b.memory_mib,
-    disk_size_gb: b.disk_size_gb,
-    pid: b.pid,
-    labels: {},
-    ...(typeof b.spec.auto_stop === 'number' ? { auto_stop: b.spec.auto_stop } : {}),
-    ...(typeof b.spec.auto_delete === 'number' ? { auto_delete: b.spec.auto_delete } : {}),
-    ...(typeof b.spec.auto_resume === 'boolean' ? { auto_resume: b.spec.auto_resume } : {}),
   };
 }

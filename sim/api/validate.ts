@@ -1,5 +1,5 @@
 /**
- * Create-box request validation (pure). Turns the lenient public body (§3.2: unknown fields
+ * Create-box request validation (pure). Turns the lenient public body (protocol §3.2: unknown fields
  * ignored, both network shapes) into the strict spec the runner gets, applying per-box
  * quotas and the api-owned create bug switches.
  */
@@ -30,6 +30,8 @@ export interface CreateSpec {
   cmd?: string[];
   user?: string;
   volumes?: RunnerVolume[];
+  /** A terminal for the main command (0.11 `run -t`). */
+  tty?: boolean;
   /** Kept on the row only (auto_* echo, network as sent). */
   extras: Record<string, unknown>;
 }
@@ -114,7 +116,7 @@ export function validateCreate(body: unknown, quotas: Quotas, bugs: ReadonlySet<
   const volumes = validateVolumes(body.volumes, bugs.has('host-bind-honored'));
   if (volumes.length) spec.volumes = volumes;
   if (body.network !== undefined && body.network !== null) {
-    // Both shapes (§3.2): nested {outbound,inbound} from 0.10.0, flat {mode,allow_net} from 0.10.3.
+    // Both shapes (protocol §3.2): nested {outbound,inbound} from 0.10.0, flat {mode,allow_net} from 0.10.3.
     if (!isObj(body.network)) throw invalid('network must be an object');
     spec.extras.network = body.network;
   }
@@ -123,6 +125,10 @@ export function validateCreate(body: unknown, quotas: Quotas, bugs: ReadonlySet<
       spec.extras[key] = body[key];
   }
   if (typeof body.auto_resume === 'boolean') spec.extras.auto_resume = body.auto_resume;
+  if (body.tty !== undefined && body.tty !== null) {
+    if (typeof body.tty !== 'boolean') throw invalid('tty must be a boolean');
+    spec.tty = body.tty;
+  }
   return spec;
 }
 
@@ -140,7 +146,7 @@ function validateVolumes(raw: unknown, honorHostBinds: boolean): RunnerVolume[] 
       typeof v.managed_volume === 'string' && v.managed_volume.startsWith('/') ? v.managed_volume : undefined;
     const host = v.host_path ?? v.hostPath ?? v.source ?? managedPath;
     if (typeof host === 'string') {
-      // Over REST only managed volumes exist (§3.2); a host path would expose the runner host.
+      // Over REST only managed volumes exist (protocol §3.2); a host path would expose the runner host.
       if (!honorHostBinds)
         throw new ApiError(
           'unsupported',

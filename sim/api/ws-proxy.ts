@@ -1,8 +1,12 @@
 /**
  * WebSocket attach proxy. Auth and box lookup happen at our upgrade; only when the runner's
  * own upgrade succeeds do we answer 101, so runner refusals (404 unknown exec, 409 already
- * attached) reach the SDK as the same plain HTTP status + body (§6.4). After that, frames
- * are relayed verbatim both ways: binary and text, pings, close codes.
+ * attached) reach the SDK as the same plain HTTP status + body (protocol §6.4). After that, frames
+ * are relayed verbatim both ways: binary and text, pings, close codes. Two routes: an exec's
+ * attach, and 0.11's box-level attach to the main command, whose session id the runner names
+ * in `x-boxlite-execution-id` on its 101 — relayed on ours, since the client has no other
+ * way to learn it. When a main-command attach ends the box has usually stopped, so its row is
+ * brought up to date at once rather than on the next lifecycle sweep.
  */
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,10 +15,18 @@ import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, envelope, toApiError } from './errors.ts';
 import type { App } from './http.ts';
+import { syncBox } from './lifecycle.ts';
 import { Router, stripTenantPrefix } from './router.ts';
 import { findBox } from './store.ts';
 
-const attachRouter = new Router<true>().add('GET', '/boxes/:id/executions/:eid/attach', true);
+type AttachKind = 'exec' | 'main';
+const attachRouter = new Router<AttachKind>()
+  .add('GET', '/boxes/:id/executions/:eid/attach', 'exec')
+  .add('GET', '/boxes/:id/attach', 'main');
+const MAIN_SESSION_HEADER = 'x-boxlite-execution-id';
+
+/** Headers to add to our 101 for one upgrade request (the runner's main session id). */
+const extraHeaders = new WeakMap<IncomingMessage, string[]>();
 
 interface Refusal {
   status: number;
@@ -24,6 +36,7 @@ interface Refusal {
 
 export function attachUpgradeHandler(server: Server, app: App, log: AccessLog): void {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 << 20 });
+  wss.on('headers', (headers, req) => headers.push(...(extraHeaders.get(req) ?? [])));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(req, socket, head, app, log, wss);
   });
@@ -46,16 +59,20 @@ async function handleUpgrade(
   socket.on('error', () => {});
 
   let upstream: Upstream;
+  let kind: AttachKind = 'exec';
   try {
     const principal = await authenticate(req, app.db, app.bugs);
     const rest = stripTenantPrefix(url.pathname, principal.org.path_prefix);
     const m = rest === null ? null : attachRouter.match('GET', rest);
     if (!m || !('handler' in m)) throw new ApiError('not_found', `no websocket route ${url.pathname}`);
+    kind = m.handler;
     const box = await findBox(app.db, principal.org.id, m.params.id ?? '');
     if (!box) throw new ApiError('not_found', `box ${m.params.id} not found`);
     boxId = box.id;
-    const target = `${app.runner.baseUrl.replace(/^http/, 'ws')}/v1/boxes/${box.id}/executions/${encodeURIComponent(m.params.eid ?? '')}/attach${url.search}`;
+    const session = kind === 'exec' ? `/executions/${encodeURIComponent(m.params.eid ?? '')}` : '';
+    const target = `${app.runner.baseUrl.replace(/^http/, 'ws')}/v1/boxes/${box.id}${session}/attach${url.search}`;
     upstream = await connectUpstream(target, app.runner.authHeader);
+    if (upstream.mainSessionId) extraHeaders.set(req, [`${MAIN_SESSION_HEADER}: ${upstream.mainSessionId}`]);
   } catch (err) {
     const refusal = isRefusal(err) ? err : apiRefusal(toApiError(err));
     refuse(socket, refusal);
@@ -67,9 +84,11 @@ async function handleUpgrade(
     logged(499);
     return;
   }
+  const mainBox = kind === 'main' ? boxId : undefined;
   wss.handleUpgrade(req, socket, head, (client) => {
     logged(101);
     bridge(client, upstream);
+    if (mainBox) client.once('close', () => void syncBox(app, mainBox).catch(() => {}));
   });
 }
 
@@ -80,6 +99,8 @@ async function handleUpgrade(
  */
 interface Upstream {
   ws: WebSocket;
+  /** The runner's main session id, from its 101 (box-level attach only). */
+  mainSessionId: string | null;
   early: { kind: 'message' | 'ping'; data: WebSocket.RawData; binary: boolean }[];
   closed: { code: number; reason: Buffer } | null;
   detach: () => void;
@@ -93,7 +114,11 @@ function connectUpstream(target: string, auth: string): Promise<Upstream> {
       handshakeTimeout: 10_000,
       maxPayload: 16 << 20,
     });
-    const up: Upstream = { ws, early: [], closed: null, detach: () => {} };
+    const up: Upstream = { ws, mainSessionId: null, early: [], closed: null, detach: () => {} };
+    ws.once('upgrade', (res) => {
+      const id = res.headers[MAIN_SESSION_HEADER];
+      if (typeof id === 'string' && id) up.mainSessionId = id;
+    });
     const onMessage = (data: WebSocket.RawData, binary: boolean) =>
       up.early.push({ kind: 'message', data, binary });
     const onPing = (data: Buffer) => up.early.push({ kind: 'ping', data, binary: true });

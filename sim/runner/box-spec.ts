@@ -11,6 +11,8 @@ export const LABEL_BOX = 'boxlite-e2e.sim-box';
 export const LABEL_RUNNER = 'boxlite-e2e.sim-runner';
 export const LABEL_IMAGE = 'boxlite-e2e.sim-image';
 export const LABEL_CREATED = 'boxlite-e2e.sim-created-at';
+/** Set on boxes whose init is the caller's own command (0.11 `run`/`create IMAGE CMD`). */
+export const LABEL_MAIN = 'boxlite-e2e.sim-main';
 export const containerName = (boxId: string): string => `boxlite-sim-${boxId}`;
 
 /** Keeps PID 1 alive without relying on the image's CMD, and exits at once on docker stop. */
@@ -42,7 +44,16 @@ export interface BoxSpec {
   cmd: string[] | null;
   user: string | null;
   volumes: VolumeSpec[];
+  /** A terminal for the main command (0.11 `run -t`). */
+  tty: boolean;
 }
+
+/**
+ * A box whose init is the caller's command (entrypoint or cmd given). Like BoxLite 0.11 it is
+ * created but not started: the command runs on `start` (or the first exec), so a client that
+ * attaches to the main session first sees all of its output.
+ */
+export const hasMainCommand = (spec: BoxSpec): boolean => spec.entrypoint !== null || spec.cmd !== null;
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -125,6 +136,7 @@ export function parseBoxSpec(body: unknown): BoxSpec {
     cmd: strArray(body.cmd, 'cmd'),
     user: typeof user === 'string' && user !== '' ? user : null,
     volumes: parseVolumes(body.volumes),
+    tty: body.tty === true,
   };
 }
 
@@ -175,7 +187,7 @@ export function containerPlan(
       });
   }
   if (mounts.length) host.Mounts = mounts;
-  const custom = spec.entrypoint !== null || spec.cmd !== null;
+  const custom = hasMainCommand(spec);
   const options: ContainerCreateOptions = {
     name: containerName(spec.box_id),
     Image: image,
@@ -187,8 +199,20 @@ export function containerPlan(
       [LABEL_RUNNER]: runnerId,
       [LABEL_IMAGE]: spec.image,
       [LABEL_CREATED]: new Date().toISOString(),
+      ...(custom ? { [LABEL_MAIN]: '1' } : {}),
     },
     HostConfig: host,
+    // The main command's streams are attachable before it starts (box-level attach).
+    ...(custom
+      ? {
+          OpenStdin: true,
+          StdinOnce: true,
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: spec.tty,
+        }
+      : {}),
   };
   if (spec.working_dir) options.WorkingDir = spec.working_dir;
   if (spec.user) options.User = spec.user;

@@ -11,7 +11,9 @@ import {
   checkBoxId,
   containerName,
   containerPlan,
+  hasMainCommand,
   LABEL_BOX,
+  LABEL_MAIN,
   LABEL_RUNNER,
   parseBoxSpec,
   qualifyImage,
@@ -25,9 +27,13 @@ export interface BoxView {
   box_id: string;
   status: BoxStatus;
   pid: number | null;
+  /** The main command's exit code once it has exited; only boxes that have one (LABEL_MAIN). */
+  exit_code?: number;
 }
 
 const STOP_GRACE_S = 5;
+
+export const isMainBox = (info: ContainerInspectInfo): boolean => info.Config.Labels?.[LABEL_MAIN] === '1';
 
 export function statusOf(state: ContainerInspectInfo['State']): BoxStatus {
   switch (state.Status) {
@@ -65,7 +71,11 @@ export class BoxService {
 
   view(info: ContainerInspectInfo): BoxView {
     const boxId = info.Config.Labels?.[LABEL_BOX] ?? info.Name.replace(/^\/boxlite-sim-/, '');
-    return { box_id: boxId, status: statusOf(info.State), pid: info.State.Pid > 0 ? info.State.Pid : null };
+    const status = statusOf(info.State);
+    const view: BoxView = { box_id: boxId, status, pid: info.State.Pid > 0 ? info.State.Pid : null };
+    if (isMainBox(info) && (status === 'stopped' || status === 'failed'))
+      view.exit_code = info.State.ExitCode;
+    return view;
   }
 
   /** The box's container, or null when it does not exist or belongs to another runner. */
@@ -110,6 +120,9 @@ export class BoxService {
         throw new ApiError('invalid_argument', `box spec refused: ${dockerMessage(err)}`);
       throw err;
     }
+    // A main command waits for start (or a box-level attach then start), as in BoxLite 0.11.
+    if (hasMainCommand(spec))
+      return { view: this.view(await this.require(spec.box_id)), spec, pulled, notes: plan.notes };
     try {
       await bounded('container start', (signal) => container.start({ abortSignal: signal }));
     } catch (err) {

@@ -3,18 +3,21 @@
  * or wedged engine turns into a 503 `engine_unavailable` envelope within a few seconds
  * instead of a hung request.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { dockerClient } from '../../kernel/docker.ts';
 import { ApiError } from './errors.ts';
 
 /**
- * Default bound for control-plane calls (inspect, create, exec create/start, archive stat).
- * BOXLITE_SIM_DOCKER_TIMEOUT_MS overrides it (tests use a short one against a wedged engine).
+ * Bound for control-plane calls (inspect, create, exec create/start, archive stat). Set once
+ * by `connectDocker` from the runner's config (`BOXLITE_SIM_DOCKER_TIMEOUT_MS`; tests use a
+ * short one against a wedged engine).
  */
-export const DOCKER_CALL_MS = Number(process.env.BOXLITE_SIM_DOCKER_TIMEOUT_MS) || 10_000;
+let callMs = 10_000;
 
-/** dockerode reads DOCKER_HOST itself (unix:// or tcp://); default is /var/run/docker.sock. */
-export function connectDocker(): Docker {
-  return new Docker();
+/** The runner's engine: the endpoint its config names (`--docker-host`), never an ambient one. */
+export function connectDocker(opts: { dockerHost: string; callMs: number }): Docker {
+  callMs = opts.callMs;
+  return dockerClient(opts.dockerHost);
 }
 
 /** Errors whose cause is "the engine is not there / not answering". */
@@ -60,7 +63,7 @@ export function dockerMessage(err: unknown): string {
 export async function bounded<T>(
   label: string,
   fn: (signal: AbortSignal) => Promise<T>,
-  ms = DOCKER_CALL_MS,
+  ms = callMs,
 ): Promise<T> {
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;

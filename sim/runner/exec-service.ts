@@ -10,7 +10,7 @@ import type { BugId } from '../bugs.ts';
 import type { BoxService } from './boxes.ts';
 import { bounded, dockerMessage, dockerStatus } from './docker.ts';
 import { ApiError, notFound } from './errors.ts';
-import { ExecSession } from './exec-session.ts';
+import { ExecSession, type SessionHooks } from './exec-session.ts';
 import { parseExecSpec } from './exec-spec.ts';
 import type { Journal } from './journal.ts';
 import type { Metrics } from './metrics.ts';
@@ -18,7 +18,7 @@ import { preflight, preflightError } from './preflight.ts';
 
 /** Finished executions stay queryable (status probe, late attach) this long. */
 const RETAIN_MS = 10 * 60_000;
-const DEFAULT_TTY = { cols: 80, rows: 24 };
+export const DEFAULT_TTY = { cols: 80, rows: 24 };
 
 export class ExecService {
   private readonly sessions = new Map<string, ExecSession>();
@@ -38,7 +38,12 @@ export class ExecService {
 
   async start(boxId: string, body: unknown): Promise<{ session: ExecSession; preflightMs: number }> {
     const spec = parseExecSpec(body);
-    const info = await this.boxes.require(boxId);
+    let info = await this.boxes.require(boxId);
+    // A configured box (main command not started yet) boots on its first exec, as in 0.11.
+    if (info.State.Status === 'created') {
+      await this.boxes.start(boxId);
+      info = await this.boxes.require(boxId);
+    }
     if (!info.State.Running) {
       this.metrics.box(boxId).exec_errors_total++;
       if (this.bugs.has('exec-stopped-500'))
@@ -92,32 +97,8 @@ export class ExecService {
       exec,
       stream,
       timeoutSeconds: spec.timeout_seconds,
-      bugs: {
-        stdoutDrop: this.bugs.has('exec-stdout-drop'),
-        noReplay: this.bugs.has('attach-no-replay'),
-        signalAfterExit204: this.bugs.has('signal-after-exit-204'),
-      },
-      hooks: {
-        output: (n) => {
-          counters.bytes_received_total += n;
-        },
-        stdin: (n) => {
-          counters.bytes_sent_total += n;
-        },
-        exited: (s) => {
-          this.journal.write({
-            op: 'exec_exit',
-            box_id: boxId,
-            exec_id: id,
-            status: s.status,
-            exit_code: s.exitCode,
-            ms: (s.endedAt ?? Date.now()) - s.startedAt,
-            ...(s.droppedBytes ? { dropped_bytes: s.droppedBytes } : {}),
-          });
-          setTimeout(() => this.sessions.delete(id), RETAIN_MS).unref();
-        },
-        note: (op, extra) => this.journal.write({ op, box_id: boxId, exec_id: id, ...extra }),
-      },
+      bugs: this.sessionBugs(),
+      hooks: this.sessionHooks(boxId, id, 'exec_exit'),
     });
     this.sessions.set(id, session);
     counters.commands_executed_total++;
@@ -130,6 +111,56 @@ export class ExecService {
       session.closeStdin();
     }
     return { session, preflightMs };
+  }
+
+  /** Bug switches every session (exec or main) honours. */
+  sessionBugs() {
+    return {
+      stdoutDrop: this.bugs.has('exec-stdout-drop'),
+      noReplay: this.bugs.has('attach-no-replay'),
+      signalAfterExit204: this.bugs.has('signal-after-exit-204'),
+    };
+  }
+
+  /** Byte counters, the exit journal line, and retention of the finished session. */
+  sessionHooks(boxId: string, id: string, exitOp: 'exec_exit' | 'main_exit'): SessionHooks {
+    const counters = this.metrics.box(boxId);
+    return {
+      output: (n) => {
+        counters.bytes_received_total += n;
+      },
+      stdin: (n) => {
+        counters.bytes_sent_total += n;
+      },
+      exited: (s) => {
+        this.journal.write({
+          op: exitOp,
+          box_id: boxId,
+          exec_id: id,
+          status: s.status,
+          exit_code: s.exitCode,
+          ms: (s.endedAt ?? Date.now()) - s.startedAt,
+          ...(s.droppedBytes ? { dropped_bytes: s.droppedBytes } : {}),
+        });
+        // A main session's id (the container id) comes back after a restart: forget only this one.
+        setTimeout(() => {
+          if (this.sessions.get(id) === s) this.sessions.delete(id);
+        }, RETAIN_MS).unref();
+      },
+      note: (op, extra) => this.journal.write({ op, box_id: boxId, exec_id: id, ...extra }),
+    };
+  }
+
+  /** Adds a session made elsewhere (the box-level attach) to the registry. */
+  register(session: ExecSession): void {
+    this.sessions.set(session.id, session);
+  }
+
+  /** The box's main session while its command is still running. */
+  liveMain(boxId: string): ExecSession | null {
+    for (const s of this.sessions.values())
+      if (s.boxId === boxId && s.kind === 'main' && !s.finished) return s;
+    return null;
   }
 
   /** The session, only if it belongs to the box in the path (ids are not box-agnostic). */

@@ -1,6 +1,6 @@
 /**
- * One execution: its Docker exec and hijacked stream, an output backlog, and at most one
- * attached WebSocket at a time.
+ * One execution: its Docker exec (or, for a box's main command, its container) and hijacked
+ * stream, an output backlog, and at most one attached WebSocket at a time.
  *
  * Replay policy: output is buffered from the moment the exec starts; a chunk leaves the
  * backlog when it is handed to an OPEN socket. A (re-)attach receives exactly the bytes not
@@ -9,7 +9,6 @@
  * Exit codes are the engine's: normal exits verbatim, signal deaths as 128+N like a shell.
  */
 import type { Duplex } from 'node:stream';
-import type Docker from 'dockerode';
 import { WebSocket } from 'ws';
 import { Demuxer, type StreamId } from './demux.ts';
 import { bounded } from './docker.ts';
@@ -44,9 +43,25 @@ interface Chunk {
   data: Buffer;
 }
 
+/**
+ * What a session asks of the process behind it. A Docker exec fits as is; a box's main
+ * command is its container, adapted (mainHandle in main-session.ts). ExitCode is null while
+ * the process has not exited.
+ */
+export interface ProcessHandle {
+  inspect(o: {
+    abortSignal: AbortSignal;
+  }): Promise<{ Running: boolean; ExitCode: number | null; Pid: number }>;
+  resize(o: { h: number; w: number; abortSignal: AbortSignal }): Promise<unknown>;
+}
+
+/** `exec`: a tenant command; `main`: the box's init, reached through the box-level attach. */
+export type SessionKind = 'exec' | 'main';
+
 export class ExecSession {
   readonly id: string;
   readonly boxId: string;
+  readonly kind: SessionKind;
   readonly tty: boolean;
   readonly startedAt = Date.now();
   status: ExecStatus = 'running';
@@ -61,9 +76,11 @@ export class ExecSession {
   private backlog: Chunk[] = [];
   private backlogBytes = 0;
   private socket: WebSocket | null = null;
+  /** The current socket asked for `?stdin=0`: its writes are refused. */
+  private readOnly = false;
   private pumpTimer: NodeJS.Timeout | null = null;
   private timers: NodeJS.Timeout[] = [];
-  private readonly exec: Docker.Exec;
+  private readonly exec: ProcessHandle;
   private readonly stream: Duplex;
   private readonly bugs: SessionBugs;
   private readonly hooks: SessionHooks;
@@ -75,8 +92,9 @@ export class ExecSession {
   constructor(p: {
     id: string;
     boxId: string;
+    kind?: SessionKind;
     tty: boolean;
-    exec: Docker.Exec;
+    exec: ProcessHandle;
     stream: Duplex;
     timeoutSeconds: number | null;
     bugs: SessionBugs;
@@ -84,6 +102,7 @@ export class ExecSession {
   }) {
     this.id = p.id;
     this.boxId = p.boxId;
+    this.kind = p.kind ?? 'exec';
     this.tty = p.tty;
     this.exec = p.exec;
     this.stream = p.stream;
@@ -155,7 +174,7 @@ export class ExecSession {
   // ---- attach ---------------------------------------------------------------------------
 
   /** Latest attach wins: an older socket is closed (the SDK reconnects only after its own died). */
-  attach(ws: WebSocket): { replayedBytes: number; superseded: boolean } {
+  attach(ws: WebSocket, opts: { readOnly?: boolean } = {}): { replayedBytes: number; superseded: boolean } {
     const old = this.socket;
     const superseded = old !== null && old !== ws;
     if (old && superseded) {
@@ -167,6 +186,7 @@ export class ExecSession {
       }
     }
     this.socket = ws;
+    this.readOnly = opts.readOnly === true;
     this.attachCount++;
     ws.on('error', () => {});
     ws.ping();
@@ -185,6 +205,18 @@ export class ExecSession {
   }
 
   private onClientFrame(ws: WebSocket, data: Buffer, isBinary: boolean): void {
+    if (this.readOnly && ws === this.socket) {
+      // 0.11 `?stdin=0`: the server, not the client, is the one refusing writes.
+      if (ws.readyState === WebSocket.OPEN)
+        ws.send(
+          JSON.stringify({
+            type: 'error',
+            code: 'read_only_attach',
+            message: 'read-only attach rejected a write',
+          }),
+        );
+      return;
+    }
     if (isBinary) {
       if (this.finished || this.stdinClosed) {
         this.errorFrame(ws, 'stdin is closed');

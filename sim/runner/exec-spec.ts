@@ -1,5 +1,5 @@
 /**
- * Validation of the public exec body (§4.1) plus the internal `user` field, and of the
+ * Validation of the public exec body (protocol §4.1) plus the internal `user` field, and of the
  * control bodies (signal, resize). Pure; unit-tested.
  */
 
@@ -19,7 +19,7 @@ export interface ExecSpec {
   stdin: string | null;
 }
 
-/** §4.2: the in-band and HTTP signal endpoints accept only these (9 is DELETE's job). */
+/** Protocol §4.2: the in-band and HTTP signal endpoints accept only these (9 is DELETE's job). */
 export const ALLOWED_SIGNALS: ReadonlySet<number> = new Set([1, 2, 3, 6, 10, 12, 15, 28]);
 
 const isObj = (v: unknown): v is Record<string, unknown> =>

@@ -2,13 +2,15 @@
  * Exec against a real Docker-backed runner: output, exit codes, env/cwd/user, tty, timeouts,
  * stdin, signal and kill, spawn-failure classification — raw HTTP + WebSocket only.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
-import { attach, call, runExec, signalExec, sleep, useRunnerSuite } from './test-support.ts';
+import { attached, attachLive, req, runExec, signalExec } from '../testkit/client.ts';
+import { useRunnerSuite } from '../testkit/suites.ts';
 
 const BOX = `exec-${process.pid}`;
 const suite = useRunnerSuite({ boxes: [{ box_id: BOX, cpus: 1, memory_mib: 128 }] });
 
-const run = (body: Record<string, unknown>) => runExec(suite.runner, suite.stack.token, BOX, body);
+const run = (body: Record<string, unknown>) => runExec(suite.peer, BOX, body);
 
 describe('exec', { timeout: 60_000 }, () => {
   test('stdout, stderr and exit codes 0, 1, 42, 127', async () => {
@@ -46,86 +48,92 @@ describe('exec', { timeout: 60_000 }, () => {
   });
 
   test('spawn failures are answered before the exec starts', async () => {
-    const missing = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'definitely-not-here',
-      tty: false,
+    const missing = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'definitely-not-here',
+        tty: false,
+      },
     });
     expect(missing.status).toBe(422);
-    expect(missing.json().error.code).toBe('execution_failed');
-    const abs = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: '/nope/bin',
-      tty: false,
+    expect(missing.json.error.code).toBe('execution_failed');
+    const abs = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: '/nope/bin',
+        tty: false,
+      },
     });
-    expect(abs.json().error.code).toBe('execution_failed');
-    const user = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'id',
-      user: 'nobody-here',
-      tty: false,
+    expect(abs.json.error.code).toBe('execution_failed');
+    const user = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'id',
+        user: 'nobody-here',
+        tty: false,
+      },
     });
     expect(user.status).toBe(400);
-    expect(user.json().error).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
-    const wd = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'pwd',
-      working_dir: '/nope',
-      tty: false,
+    expect(user.json.error).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
+    const wd = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'pwd',
+        working_dir: '/nope',
+        tty: false,
+      },
     });
-    expect(wd.json().error.code).toBe('execution_failed');
-    const unknownBox = await call(suite.runner, suite.stack.token, 'POST', '/v1/boxes/no-such-box/exec', {
-      command: 'echo',
-      tty: false,
+    expect(wd.json.error.code).toBe('execution_failed');
+    const unknownBox = await req(suite.peer, 'POST', '/v1/boxes/no-such-box/exec', {
+      body: {
+        command: 'echo',
+        tty: false,
+      },
     });
     expect(unknownBox.status).toBe(404);
-    expect(unknownBox.json().error.code).toBe('not_found');
+    expect(unknownBox.json.error.code).toBe('not_found');
   });
 
   test('tty: output on 0x01 only, resize reaches the terminal; non-tty resize is refused', async () => {
-    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'sh',
-      // No initial `stty size`: the 80x24 default is applied right after start and can lose
-      // the race with a fast first command (Docker 20.10 has no ConsoleSize on exec).
-      args: ['-c', 'echo err >&2; read x; stty size'],
-      tty: true,
+    const rep = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'sh',
+        // No initial `stty size`: the 80x24 default is applied right after start and can lose
+        // the race with a fast first command (Docker 20.10 has no ConsoleSize on exec).
+        args: ['-c', 'echo err >&2; read x; stty size'],
+        tty: true,
+      },
     });
-    const id = rep.json().execution_id;
-    const at = attach(suite.runner, suite.stack.token, BOX, id);
+    const id = rep.json.execution_id;
+    const at = await attachLive(suite.peer, BOX, id);
     await sleep(300);
-    const rz = await call(
-      suite.runner,
-      suite.stack.token,
-      'POST',
-      `/v1/boxes/${BOX}/executions/${id}/resize`,
-      {
+    const rz = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/executions/${id}/resize`, {
+      body: {
         cols: 120,
         rows: 40,
       },
-    );
+    });
     expect(rz.status).toBe(204);
-    at.ws.send(Buffer.from('go\n'));
+    at.session.sendStdin('go\n');
     const a = await at.result;
     expect(a.stderr).toBe('');
     expect(a.stdout).toContain('err');
     expect(a.stdout).toContain('40 120');
     expect(a.exitCode).toBe(0);
 
-    const plain = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'sleep',
-      args: ['5'],
-      tty: false,
+    const plain = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'sleep',
+        args: ['5'],
+        tty: false,
+      },
     });
-    const pid = plain.json().execution_id;
-    const bad = await call(
-      suite.runner,
-      suite.stack.token,
-      'POST',
-      `/v1/boxes/${BOX}/executions/${pid}/resize`,
-      {
+    const pid = plain.json.execution_id;
+    const bad = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/executions/${pid}/resize`, {
+      body: {
         cols: 10,
         rows: 10,
       },
-    );
+    });
     expect(bad.status).toBe(400);
-    expect(bad.json().error.code).toBe('invalid_argument');
-    await call(suite.runner, suite.stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${pid}`);
+    expect(bad.json.error.code).toBe('invalid_argument');
+    await req(suite.peer, 'DELETE', `/v1/boxes/${BOX}/executions/${pid}`);
   });
 
   test('timeout: SIGTERM, then SIGKILL after the grace for a TERM-ignoring process', async () => {
@@ -135,127 +143,132 @@ describe('exec', { timeout: 60_000 }, () => {
     expect(Date.now() - t0).toBeLessThan(5000);
 
     const t1 = Date.now();
-    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'sh',
-      args: ['-c', 'trap "" TERM; sleep 30'],
-      timeout_seconds: 1,
-      tty: false,
+    const rep = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'sh',
+        args: ['-c', 'trap "" TERM; sleep 30'],
+        timeout_seconds: 1,
+        tty: false,
+      },
     });
-    const id = rep.json().execution_id;
-    const a = await attach(suite.runner, suite.stack.token, BOX, id).result;
+    const id = rep.json.execution_id;
+    const a = await attached(suite.peer, BOX, id);
     const took = Date.now() - t1;
     expect(a.exitCode).toBe(137);
     expect(took).toBeGreaterThanOrEqual(2800);
     expect(took).toBeLessThan(8000);
-    const st = await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
-    expect(st.json()).toMatchObject({ status: 'timed_out', exit_code: 137 });
+    const st = await req(suite.peer, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
+    expect(st.json).toMatchObject({ status: 'timed_out', exit_code: 137 });
   });
 
   test('stdin frames then stdin_eof end `cat`', async () => {
-    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'cat',
-      tty: false,
+    const rep = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'cat',
+        tty: false,
+      },
     });
-    const at = attach(suite.runner, suite.stack.token, BOX, rep.json().execution_id);
-    await new Promise((r) => at.ws.once('open', r));
-    at.ws.send(Buffer.from('hello\n'));
-    at.ws.send(Buffer.from([0x00, 0x01, 0x02, 0x0a]));
-    at.ws.send(JSON.stringify({ type: 'stdin_eof' }));
+    const at = await attachLive(suite.peer, BOX, rep.json.execution_id);
+    at.session.sendStdin('hello\n');
+    at.session.sendStdin(Buffer.from([0x00, 0x01, 0x02, 0x0a]));
+    at.session.sendEof();
     const a = await at.result;
     expect(a.exitCode).toBe(0);
     expect(a.stdout).toBe('hello\n\x00\x01\x02\n');
   });
 
   test('signal 15 and the allowed-signal set; finished exec → 409', async () => {
-    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'sh',
-      args: ['-c', 'trap "echo got-usr1; exit 7" USR1; while :; do sleep 0.1; done'],
-      tty: false,
+    const rep = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'sh',
+        args: ['-c', 'trap "echo got-usr1; exit 7" USR1; while :; do sleep 0.1; done'],
+        tty: false,
+      },
     });
-    const id = rep.json().execution_id;
-    const at = attach(suite.runner, suite.stack.token, BOX, id);
+    const id = rep.json.execution_id;
+    const at = await attachLive(suite.peer, BOX, id);
     await sleep(300);
-    const nine = await signalExec(suite.runner, suite.stack.token, BOX, id, 9);
+    const nine = await signalExec(suite.peer, BOX, id, 9);
     expect(nine.status).toBe(400);
-    expect(nine.json().error.code).toBe('invalid_argument');
-    expect((await signalExec(suite.runner, suite.stack.token, BOX, id, 10)).status).toBe(204);
+    expect(nine.json.error.code).toBe('invalid_argument');
+    expect((await signalExec(suite.peer, BOX, id, 10)).status).toBe(204);
     const a = await at.result;
     expect(a).toMatchObject({ stdout: 'got-usr1\n', exitCode: 7 });
-    const late = await signalExec(suite.runner, suite.stack.token, BOX, id, 15);
+    const late = await signalExec(suite.peer, BOX, id, 15);
     expect(late.status).toBe(409);
-    expect(late.json().error.code).toBe('invalid_state');
+    expect(late.json.error.code).toBe('invalid_state');
 
-    const r2 = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'sleep',
-      args: ['30'],
-      tty: false,
+    const r2 = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'sleep',
+        args: ['30'],
+        tty: false,
+      },
     });
-    const id2 = r2.json().execution_id;
-    const at2 = attach(suite.runner, suite.stack.token, BOX, id2);
+    const id2 = r2.json.execution_id;
+    const at2 = await attachLive(suite.peer, BOX, id2);
     await sleep(200);
-    expect((await signalExec(suite.runner, suite.stack.token, BOX, id2, 15)).status).toBe(204);
+    expect((await signalExec(suite.peer, BOX, id2, 15)).status).toBe(204);
     expect((await at2.result).exitCode).toBe(143);
   });
 
   test('kill (DELETE): SIGKILL, status killed, attached socket gets exit', async () => {
-    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'sh',
-      args: ['-c', 'trap "" TERM; sleep 30 & wait'],
-      tty: false,
+    const rep = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'sh',
+        args: ['-c', 'trap "" TERM; sleep 30 & wait'],
+        tty: false,
+      },
     });
-    const id = rep.json().execution_id;
-    const at = attach(suite.runner, suite.stack.token, BOX, id);
+    const id = rep.json.execution_id;
+    const at = await attachLive(suite.peer, BOX, id);
     await sleep(200);
     const t0 = Date.now();
-    expect(
-      (await call(suite.runner, suite.stack.token, 'DELETE', `/v1/boxes/${BOX}/executions/${id}`)).status,
-    ).toBe(204);
+    expect((await req(suite.peer, 'DELETE', `/v1/boxes/${BOX}/executions/${id}`)).status).toBe(204);
     const a = await at.result;
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(a.exitCode).toBe(137);
-    const st = await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
-    expect(st.json()).toMatchObject({ execution_id: id, status: 'killed', exit_code: 137 });
+    const st = await req(suite.peer, 'GET', `/v1/boxes/${BOX}/executions/${id}`);
+    expect(st.json).toMatchObject({ execution_id: id, status: 'killed', exit_code: 137 });
     // The orphaned background sleep was killed with the tree.
     const ps = await run({ command: 'sh', args: ['-c', 'ps | grep -c "[s]leep 30" || true'] });
     expect(ps.stdout.trim()).toBe('0');
   });
 
   test('status probe and unknown exec ids', async () => {
-    const rep = await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'sleep',
-      args: ['1'],
-      tty: false,
+    const rep = await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'sleep',
+        args: ['1'],
+        tty: false,
+      },
     });
-    const id = rep.json().execution_id;
-    expect(
-      (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
-    ).toMatchObject({
+    const id = rep.json.execution_id;
+    expect((await req(suite.peer, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json).toMatchObject({
       status: 'running',
       exit_code: null,
     });
-    await attach(suite.runner, suite.stack.token, BOX, id).result;
-    expect(
-      (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json(),
-    ).toMatchObject({
+    await attached(suite.peer, BOX, id);
+    expect((await req(suite.peer, 'GET', `/v1/boxes/${BOX}/executions/${id}`)).json).toMatchObject({
       status: 'completed',
       exit_code: 0,
     });
-    expect(
-      (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/executions/exec-nope`)).status,
-    ).toBe(404);
-    await expect(attach(suite.runner, suite.stack.token, BOX, 'exec-nope').result).rejects.toMatchObject({
+    expect((await req(suite.peer, 'GET', `/v1/boxes/${BOX}/executions/exec-nope`)).status).toBe(404);
+    await expect(attached(suite.peer, BOX, 'exec-nope')).rejects.toMatchObject({
       status: 404,
     });
   });
 
   test('metrics count executions, errors and bytes', async () => {
-    const before = (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/metrics`)).json();
+    const before = (await req(suite.peer, 'GET', `/v1/boxes/${BOX}/metrics`)).json;
     await run({ command: 'echo', args: ['12345'] });
-    await call(suite.runner, suite.stack.token, 'POST', `/v1/boxes/${BOX}/exec`, {
-      command: 'not-a-binary',
-      tty: false,
+    await req(suite.peer, 'POST', `/v1/boxes/${BOX}/exec`, {
+      body: {
+        command: 'not-a-binary',
+        tty: false,
+      },
     });
-    const after = (await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/metrics`)).json();
+    const after = (await req(suite.peer, 'GET', `/v1/boxes/${BOX}/metrics`)).json;
     expect(after.commands_executed_total - before.commands_executed_total).toBe(1);
     expect(after.exec_errors_total - before.exec_errors_total).toBe(1);
     expect(after.bytes_received_total - before.bytes_received_total).toBe(6);

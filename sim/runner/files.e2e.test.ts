@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { describe, expect, test } from 'vitest';
-import { call, runExec, useRunnerSuite } from './test-support.ts';
+import { req, runExec } from '../testkit/client.ts';
+import { useRunnerSuite } from '../testkit/suites.ts';
 
 const BOX = `files-${process.pid}`;
 const suite = useRunnerSuite({ boxes: [{ box_id: BOX }] });
@@ -46,18 +47,11 @@ async function readTar(buf: Buffer): Promise<Map<string, Buffer>> {
 }
 
 const put = (path: string, body: Buffer | Readable, extra = '') =>
-  call(
-    suite.runner,
-    suite.stack.token,
-    'PUT',
-    `/v1/boxes/${BOX}/files?path=${encodeURIComponent(path)}${extra}`,
-    body,
-    {
-      'content-type': 'application/x-tar',
-    },
-  );
-const cat = async (path: string) =>
-  (await runExec(suite.runner, suite.stack.token, BOX, { command: 'cat', args: [path] })).stdout;
+  req(suite.peer, 'PUT', `/v1/boxes/${BOX}/files?path=${encodeURIComponent(path)}${extra}`, {
+    raw: body,
+    contentType: 'application/x-tar',
+  });
+const cat = async (path: string) => (await runExec(suite.peer, BOX, { command: 'cat', args: [path] })).stdout;
 
 describe('files', { timeout: 60_000 }, () => {
   test('single-file upload lands exactly at dst (parents created), or inside an existing dir', async () => {
@@ -65,12 +59,12 @@ describe('files', { timeout: 60_000 }, () => {
       (await put('/tmp/deep/er/renamed.txt', await makeTar([{ name: 'hello.txt', body: 'hello\n' }]))).status,
     ).toBe(204);
     expect(await cat('/tmp/deep/er/renamed.txt')).toBe('hello\n');
-    const ls = await runExec(suite.runner, suite.stack.token, BOX, { command: 'ls', args: ['/tmp/deep/er'] });
+    const ls = await runExec(suite.peer, BOX, { command: 'ls', args: ['/tmp/deep/er'] });
     expect(ls.stdout).toBe('renamed.txt\n');
     expect((await put('/tmp', await makeTar([{ name: 'inside.txt', body: 'in\n' }]))).status).toBe(204);
     expect(await cat('/tmp/inside.txt')).toBe('in\n');
     // /tmp kept its sticky mode: only missing parents are created.
-    const mode = await runExec(suite.runner, suite.stack.token, BOX, {
+    const mode = await runExec(suite.peer, BOX, {
       command: 'stat',
       args: ['-c', '%a', '/tmp'],
     });
@@ -110,7 +104,7 @@ describe('files', { timeout: 60_000 }, () => {
     expect((await put('/srv/blob.bin', await makeTar([{ name: 'local-name.bin', body: bin }]))).status).toBe(
       204,
     );
-    const f = await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/files?path=/srv/blob.bin`);
+    const f = await req(suite.peer, 'GET', `/v1/boxes/${BOX}/files?path=/srv/blob.bin`);
     expect(f.status).toBe(200);
     expect(f.headers['content-type']).toBe('application/x-tar');
     expect(f.headers['x-boxlite-source-is-dir']).toBe('false');
@@ -118,7 +112,7 @@ describe('files', { timeout: 60_000 }, () => {
     expect([...files.keys()]).toEqual(['blob.bin']);
     expect(files.get('blob.bin')?.equals(bin)).toBe(true);
 
-    const d = await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/files?path=/opt/up`);
+    const d = await req(suite.peer, 'GET', `/v1/boxes/${BOX}/files?path=/opt/up`);
     expect(d.headers['x-boxlite-source-is-dir']).toBe('true');
     const dir = await readTar(d.body);
     expect([...dir.keys()].sort()).toEqual(['./', 'a.txt', 'sub/', 'sub/b.txt']);
@@ -126,36 +120,24 @@ describe('files', { timeout: 60_000 }, () => {
   });
 
   test('errors: missing path 404, relative path 400, unknown box 404, corrupt tar 400', async () => {
-    const missing = await call(
-      suite.runner,
-      suite.stack.token,
-      'GET',
-      `/v1/boxes/${BOX}/files?path=/no/such/file`,
-    );
+    const missing = await req(suite.peer, 'GET', `/v1/boxes/${BOX}/files?path=/no/such/file`);
     expect(missing.status).toBe(404);
-    expect(missing.json().error.code).toBe('not_found');
-    const rel = await call(suite.runner, suite.stack.token, 'GET', `/v1/boxes/${BOX}/files?path=relative`);
+    expect(missing.json.error.code).toBe('not_found');
+    const rel = await req(suite.peer, 'GET', `/v1/boxes/${BOX}/files?path=relative`);
     expect(rel.status).toBe(400);
-    expect(
-      (await call(suite.runner, suite.stack.token, 'GET', '/v1/boxes/nope-box/files?path=/etc')).status,
-    ).toBe(404);
+    expect((await req(suite.peer, 'GET', '/v1/boxes/nope-box/files?path=/etc')).status).toBe(404);
     const corrupt = await put('/tmp/x', Buffer.from('this is not a tar archive at all'.repeat(40)));
     expect(corrupt.status).toBe(400);
-    expect(corrupt.json().error.code).toBe('invalid_argument');
+    expect(corrupt.json.error.code).toBe('invalid_argument');
   });
 
   test('files work on a stopped box', async () => {
-    await call(suite.runner, suite.stack.token, 'POST', `/boxes/${BOX}/stop`);
+    await req(suite.peer, 'POST', `/boxes/${BOX}/stop`);
     expect((await put('/root/offline.txt', await makeTar([{ name: 'x', body: 'offline' }]))).status).toBe(
       204,
     );
-    const got = await call(
-      suite.runner,
-      suite.stack.token,
-      'GET',
-      `/v1/boxes/${BOX}/files?path=/root/offline.txt`,
-    );
+    const got = await req(suite.peer, 'GET', `/v1/boxes/${BOX}/files?path=/root/offline.txt`);
     expect((await readTar(got.body)).get('offline.txt')?.toString()).toBe('offline');
-    await call(suite.runner, suite.stack.token, 'POST', `/boxes/${BOX}/start`);
+    await req(suite.peer, 'POST', `/boxes/${BOX}/start`);
   });
 });

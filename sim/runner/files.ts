@@ -1,5 +1,5 @@
 /**
- * Copy in / copy out over Docker's archive API, with the SDK's conventions (§5.1):
+ * Copy in / copy out over Docker's archive API, with the SDK's conventions (protocol §5.1):
  * - single-file upload (one regular entry named by the source basename): lands exactly at
  *   `path` unless `path` is an existing directory or ends in "/" (then inside it);
  * - directory upload (entries "./", "a.txt", "sub/..." or with the parent "src/..."): extracted

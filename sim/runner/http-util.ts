@@ -50,7 +50,7 @@ export function authorized(req: IncomingMessage, token: string): boolean {
 export const unauthenticated = (): ApiError =>
   new ApiError('unauthenticated', 'missing or invalid bearer token');
 
-/** Answers an upgrade request with a plain HTTP error (the client reads status + body, §6.4). */
+/** Answers an upgrade request with a plain HTTP error (the client reads status + body, protocol §6.4). */
 export function refuseUpgrade(socket: Duplex, err: ApiError): void {
   const body = JSON.stringify(err.envelope());
   const reason = {

@@ -41,7 +41,14 @@ await runMain('sim runner', async () => {
   }
   let runner: Awaited<ReturnType<typeof startRunner>>;
   try {
-    runner = await startRunner({ config, bugs: args.bugs, journal, host: args.host, port: args.port });
+    runner = await startRunner({
+      config,
+      bugs: args.bugs,
+      journal,
+      host: args.host,
+      port: args.port,
+      docker: { dockerHost: args.dockerHost, callMs: args.dockerTimeoutMs },
+    });
   } catch (err) {
     throw new UsageError(`cannot listen on ${args.host}:${args.port}: ${(err as Error).message}`);
   }
@@ -70,7 +77,7 @@ await runMain('sim runner', async () => {
   const bugs = [...args.bugs].join(',') || 'none';
   journal.write({ op: 'runner_start', box_id: null, port: runner.port, runner_id: config.runnerId, bugs });
   log(
-    `listening on http://${args.host}:${runner.port} (runner id ${config.runnerId}, registry ${config.registry ?? 'none'}, bugs ${bugs})`,
+    `listening on http://${args.host}:${runner.port} (runner id ${config.runnerId}, registry ${config.registry ?? 'none'}, docker ${args.dockerHost}, bugs ${bugs})`,
   );
 
   await stopped;

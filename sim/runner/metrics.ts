@@ -1,5 +1,5 @@
 /**
- * Per-box counters in the public BoxMetrics shape (§3.4). In memory: a restarted runner
+ * Per-box counters in the public BoxMetrics shape (protocol §3.4). In memory: a restarted runner
  * starts from zero. bytes_sent = stdin bytes into the box, bytes_received = stdout+stderr
  * bytes out of it (file copies are not counted). Fields the sim cannot observe are null.
  */

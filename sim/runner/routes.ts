@@ -166,14 +166,14 @@ export function buildRoutes(d: Deps): Route[] {
         sendEmpty(res);
       },
     },
-    {
+    ...[re(`${EXEC}/attach`), re(`/v1/boxes/${BOX}/attach`)].map((pattern) => ({
       method: 'GET',
-      pattern: re(`${EXEC}/attach`),
+      pattern,
       op: 'attach',
       handler: async () => {
         throw badRequest('attach requires a WebSocket upgrade');
       },
-    },
+    })),
     {
       method: 'PUT',
       pattern: re(`/v1/boxes/${BOX}/files`),

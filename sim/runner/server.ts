@@ -30,8 +30,9 @@ export async function startRunner(p: {
   journal: Journal;
   host: string;
   port: number;
+  docker: { dockerHost: string; callMs: number };
 }): Promise<Runner> {
-  const docker = connectDocker();
+  const docker = connectDocker(p.docker);
   const boxes = new BoxService(docker, {
     runnerId: p.config.runnerId,
     registry: p.config.registry,
@@ -40,7 +41,7 @@ export async function startRunner(p: {
   });
   const metrics = new Metrics();
   const execs = new ExecService({ boxes, bugs: p.bugs, metrics, journal: p.journal });
-  const attach = new AttachHandler({ execs, journal: p.journal, token: p.config.token });
+  const attach = new AttachHandler({ boxes, execs, journal: p.journal, token: p.config.token });
   const routes = buildRoutes({ boxes, execs, metrics });
 
   const server = createServer((req, res) => {

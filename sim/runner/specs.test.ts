@@ -58,7 +58,7 @@ describe('exec body', () => {
     }
   });
 
-  test('signals: only the §4.2 set', () => {
+  test('signals: only the protocol §4.2 set', () => {
     for (const s of [1, 2, 3, 6, 10, 12, 15, 28]) expect(parseSignal({ signal: s })).toBe(s);
     for (const s of [0, 9, 19, 64, 1.5, '15'])
       expect(code(() => parseSignal({ signal: s }))).toBe('400 invalid_argument');

@@ -9,7 +9,8 @@ import { REPO_ROOT } from '../../kernel/paths.ts';
 async function run(script: string, args: string[], env: Record<string, string> = {}) {
   const stateDir = await mkdtemp(join(tmpdir(), 'cli-'));
   const res = await execa(process.execPath, [join(REPO_ROOT, script), ...args], {
-    env: { ...process.env, BOXLITE_E2E_STATE_DIR: stateDir, ...env },
+    // execa adds these to the inherited environment.
+    env: { BOXLITE_E2E_STATE_DIR: stateDir, ...env },
     reject: false,
   });
   return { ...res, stateDir };
@@ -23,7 +24,19 @@ describe('CLI bad input', () => {
       { BOXLITE_E2E_PROVIDER: 'kubernetes' },
       /^e2e:setup: BOXLITE_E2E_PROVIDER="kubernetes" is not one of: host, containers$/,
     ],
-    ['stack/cli/setup.ts', ['--frobnicate'], {}, /^e2e:setup: Unknown option '--frobnicate'/],
+    [
+      'stack/cli/setup.ts',
+      ['--frobnicate'],
+      {},
+      /^e2e:setup: unknown flag --frobnicate \(flags: --provider, /,
+    ],
+    ['stack/cli/setup.ts', ['--bugs', 'nope'], {}, /^e2e:setup: --bugs: unknown bug switch "nope"; known: /],
+    [
+      'stack/cli/setup.ts',
+      [],
+      { DOCKER_HOST: 'ssh://me@host' },
+      /^e2e:setup: DOCKER_HOST: "ssh:\/\/me@host" is not unix:\/\/\/path or tcp:\/\/host:port$/,
+    ],
     [
       'stack/cli/setup.ts',
       [],
@@ -34,9 +47,15 @@ describe('CLI bad input', () => {
       'stack/cli/teardown.ts',
       ['--wipe'],
       {},
-      /^e2e:teardown: Unknown option '--wipe'.*\(flags: --wipe-data, --full\)$/,
+      /^e2e:teardown: unknown flag --wipe \(flags: --wipe-data, --full\)$/,
     ],
-    ['harness/cli/e2e.ts', ['--markers', 'maybe'], {}, /^e2e: --markers takes on or off$/],
+    ['harness/cli/e2e.ts', ['--markers', 'maybe'], {}, /^e2e: --markers="maybe" is not one of: on, off$/],
+    [
+      'harness/cli/e2e.ts',
+      [],
+      { BOXLITE_E2E_MARKERS: 'maybe' },
+      /^e2e: BOXLITE_E2E_MARKERS="maybe" is not one of: on, off$/,
+    ],
   ] as const)('%s %j %j → exit 2 with one line', async (script, args, env, message) => {
     const res = await run(script, [...args], { ...env });
     expect(res.exitCode).toBe(2);

@@ -2,15 +2,16 @@
  * Box lifecycle: create/list/get/start/stop/remove. Postgres owns the rows; the runner owns
  * the containers; lifecycle changes on one box are serialised by its Redis lock.
  */
+import { boxJson } from '../box-json.ts';
 import { ApiError } from '../errors.ts';
 import { type App, type Ctx, type Handler, readJson, sendJson, sendNoContent, sendReply } from '../http.ts';
 import { newBoxId } from '../ids.ts';
+import { runnerState } from '../lifecycle.ts';
 import { checkImageExists, resolveImage } from '../registry.ts';
 import type { Route } from '../router.ts';
 import { TIMEOUTS } from '../runner-client.ts';
 import {
   type BoxRow,
-  boxJson,
   findBox,
   listBoxes,
   markCreateFailed,
@@ -24,25 +25,6 @@ import { validateCreate } from '../validate.ts';
 /** Lifecycle calls may wait this long for a busy box before answering 409. */
 const LOCK_WAIT_MS = 5000;
 const LIFECYCLE_LOCK = { ttlMs: TIMEOUTS.lifecycle + 5000, waitMs: LOCK_WAIT_MS };
-
-const STATUS_MAP: Record<string, string> = {
-  running: 'running',
-  configured: 'configured',
-  created: 'configured',
-  stopping: 'stopping',
-  stopped: 'stopped',
-  exited: 'stopped',
-  paused: 'paused',
-  failed: 'failed',
-  dead: 'failed',
-};
-
-/** Runner answers `{box_id,status,pid}`; we store only the public status vocabulary. */
-function runnerState(json: unknown, fallback: string): { status: string; pid: number | null } {
-  const j = (json ?? {}) as { status?: unknown; pid?: unknown };
-  const raw = typeof j.status === 'string' ? j.status.toLowerCase() : '';
-  return { status: STATUS_MAP[raw] ?? fallback, pid: typeof j.pid === 'number' && j.pid > 0 ? j.pid : null };
-}
 
 export async function loadBox(ctx: Ctx, app: App, includeDeleted = false): Promise<BoxRow> {
   const key = ctx.params.id ?? '';
@@ -83,6 +65,8 @@ const create: Handler = async (ctx, app) => {
       entrypoint: spec.entrypoint,
       cmd: spec.cmd,
       user: spec.user,
+      // The box's init is the caller's command: it runs on start, and may exit by itself.
+      main: spec.entrypoint !== undefined || spec.cmd !== undefined,
     },
   });
   const runnerBody = {
@@ -96,6 +80,7 @@ const create: Handler = async (ctx, app) => {
     ...(spec.cmd ? { cmd: spec.cmd } : {}),
     ...(spec.user !== undefined ? { user: spec.user } : {}),
     ...(spec.volumes ? { volumes: spec.volumes } : {}),
+    ...(spec.tty ? { tty: true } : {}),
   };
   let reply: Awaited<ReturnType<typeof app.runner.call>>;
   try {
@@ -112,7 +97,7 @@ const create: Handler = async (ctx, app) => {
     return;
   }
   const st = runnerState(reply.json, 'running');
-  sendJson(ctx.res, 201, boxJson(await setBoxState(app.db, id, st.status, st.pid)));
+  sendJson(ctx.res, 201, boxJson(await setBoxState(app.db, id, st)));
 };
 
 /** start/stop share everything but the verb and what a missing container means. */
@@ -127,7 +112,7 @@ function transition(verb: 'start' | 'stop'): Handler {
       });
       if (reply.status === 404 && verb === 'stop') {
         // The container is gone, so the box is certainly not running: stopping succeeded.
-        sendJson(ctx.res, 200, boxJson(await setBoxState(app.db, box.id, 'stopped', null)));
+        sendJson(ctx.res, 200, boxJson(await setBoxState(app.db, box.id, { status: 'stopped', pid: null })));
         return;
       }
       if (reply.status >= 300) {
@@ -135,7 +120,7 @@ function transition(verb: 'start' | 'stop'): Handler {
         return;
       }
       const st = runnerState(reply.json, verb === 'start' ? 'running' : 'stopped');
-      sendJson(ctx.res, 200, boxJson(await setBoxState(app.db, box.id, st.status, st.pid)));
+      sendJson(ctx.res, 200, boxJson(await setBoxState(app.db, box.id, st)));
     });
   };
 }

@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors.ts';
 import type { Ctx, Handler } from '../http.ts';
 import { readJson, sendReply } from '../http.ts';
+import { syncBox } from '../lifecycle.ts';
 import type { Route } from '../router.ts';
 import { TIMEOUTS } from '../runner-client.ts';
 import { recordExecution } from '../store.ts';
@@ -83,6 +84,8 @@ const exec: Handler = async (ctx, app) => {
       command,
     });
     sendReply(ctx.res, reply);
+    // The runner boots a configured box on its first exec (0.11); let the row say so now.
+    if (ok && box.status === 'configured') await syncBox(app, box.id).catch(() => {});
   });
 };
 

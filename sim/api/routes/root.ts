@@ -10,7 +10,9 @@ const health: Handler = async (ctx) => sendJson(ctx.res, 200, { status: 'ok', ve
 /**
  * Capabilities the sim really has. Snapshots, clone, export and import are not simulated, so
  * they are advertised false: the SDK then refuses them client-side with "does not support"
- * instead of reaching a route that can only answer `unsupported` (protocol §1.2).
+ * instead of reaching a route that can only answer `unsupported` (protocol §1.2). The 0.11
+ * clients re-check `exec_user_enabled` before every exec that names a user (the runner does
+ * honour `user`), and `private_tunnels_enabled` before a private tunnel (not simulated).
  */
 const config: Handler = async (ctx) =>
   sendJson(ctx.res, 200, {
@@ -20,6 +22,8 @@ const config: Handler = async (ctx) =>
       export_enabled: false,
       import_enabled: false,
       linux_capabilities_enabled: true,
+      exec_user_enabled: true,
+      private_tunnels_enabled: false,
     },
     defaults: { cpus: 1, memory_mib: 512, disk_size_gb: 10 },
   });
@@ -42,7 +46,7 @@ const me: Handler = async (ctx) => {
 const pickQuotas = (q: Quotas): Quotas =>
   Object.fromEntries(Object.keys(DEFAULT_QUOTAS).map((k) => [k, q[k as keyof Quotas]])) as Quotas;
 
-/** Multi-segment prefixes are allowed (§1.1) but must not shadow the root routes. */
+/** Multi-segment prefixes are allowed (protocol §1.1) but must not shadow the root routes. */
 const PREFIX_RE = /^[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
 const RESERVED = new Set(['config', 'me', 'boxes', 'metrics', 'volumes', 'images']);
 

@@ -1,0 +1,187 @@
+/**
+ * The same scenarios through every client — the npm SDK 0.10, the PyPI SDK 0.10, raw REST and
+ * the `boxlite` CLI 0.11 — on one box, compared on what a caller acts on: stdout, stderr, exit
+ * code and the class of error. One stack serves all four protocol generations at once, so a
+ * sim change made for one client that breaks another shows up here, named by driver. The
+ * outcomes go to `cross-driver.md` in the run's report dir, one table for the whole family.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { errorKind } from '../drivers/error-kind.ts';
+import { runSdkExec } from '../drivers/node-sdk/driver.ts';
+import { type ExecOutcome, type ExecRequest, emptyOutcome } from '../drivers/protocol.ts';
+import { execOp, runPythonOps } from '../drivers/python/driver.ts';
+import { ensurePythonSdk } from '../drivers/python/venv.ts';
+import { runContext } from '../harness/context.ts';
+import { type CaseContext, describe, expect, test } from '../harness/fixtures/index.ts';
+import { createProgress } from '../kernel/progress.ts';
+
+const DRIVERS = ['node-sdk', 'python-sdk', 'rest', 'cli'] as const;
+type Driver = (typeof DRIVERS)[number];
+
+/** What the comparison looks at; `ms` and the error's wording are left out on purpose. */
+interface Seen {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  error: string | null;
+}
+
+interface Row {
+  scenario: string;
+  expected: Seen;
+  seen: Record<Driver, Seen>;
+}
+
+const rows: Row[] = [];
+let python = '';
+
+beforeAll(async () => {
+  python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
+}, 600_000);
+
+afterAll(async () => {
+  if (rows.length) await writeFile(join(runContext().reportDir, 'cross-driver.md'), renderTable(rows));
+});
+
+const seen = (o: ExecOutcome, kind: string | null): Seen => ({
+  stdout: o.stdout,
+  stderr: o.stderr,
+  exitCode: o.exitCode,
+  error: kind,
+});
+
+/** Python reports the SDK's exception class and code next to its text; the code wins. */
+function pythonKind(
+  o: ExecOutcome & { _error?: { error_code: string | null; error_type: string } },
+): string | null {
+  if (!o.error) return null;
+  return o._error?.error_code ?? errorKind(`${o.error} (${o._error?.error_type ?? ''})`);
+}
+
+type Ctx = Pick<CaseContext, 'rt' | 'rest' | 'cli' | 'stack' | 'tracker'>;
+
+/** One exec per driver, one after another on the same box (or the same unknown id). */
+async function runAll(ctx: Ctx, boxId: string, req: ExecRequest): Promise<Record<Driver, Seen>> {
+  const node = await (async () => {
+    const box = await ctx.rt.get(boxId);
+    if (!box) return emptyOutcome('node-sdk', `box not found: rt.get(${boxId}) returned null`, 0);
+    return runSdkExec(box, req);
+  })();
+  const [py] = await runPythonOps(python, ctx.stack, [execOp(boxId, req)], ctx.tracker.record);
+  const pyOut = py?.result as ExecOutcome & { _error?: { error_code: string | null; error_type: string } };
+  const rest = await ctx.rest.exec(boxId, req);
+  const cli = await ctx.cli.exec(boxId, req);
+  return {
+    'node-sdk': seen(node, errorKind(node.error)),
+    'python-sdk': seen(pyOut, pythonKind(pyOut)),
+    rest: seen(rest, errorKind(rest.error)),
+    cli: seen(cli, errorKind(cli.error)),
+  };
+}
+
+/** Records the row, then fails naming every driver that disagrees with the expectation. */
+function compare(scenario: string, expected: Seen, got: Record<Driver, Seen>): void {
+  rows.push({ scenario, expected, seen: got });
+  const wrong = DRIVERS.filter((d) => JSON.stringify(got[d]) !== JSON.stringify(expected));
+  const detail = wrong.map((d) => `${d} saw ${JSON.stringify(got[d])}`).join('; ');
+  expect(
+    wrong,
+    `${scenario}: ${wrong.join(', ')} disagree(s) with ${JSON.stringify(expected)} — ${detail}`,
+  ).toEqual([]);
+}
+
+const ok = (stdout: string, exitCode = 0, stderr = ''): Seen => ({ stdout, stderr, exitCode, error: null });
+const failed = (kind: string): Seen => ({ stdout: '', stderr: '', exitCode: null, error: kind });
+
+interface Scenario {
+  name: string;
+  req: ExecRequest;
+  expected: Seen;
+  /** Run against an id that was never issued instead of the test's box. */
+  unknownBox?: boolean;
+  detects?: string[];
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'stdout only', req: { command: 'echo', args: ['hello'] }, expected: ok('hello\n') },
+  {
+    name: 'both streams and a non-zero exit',
+    req: { command: 'sh', args: ['-c', 'printf out; printf err >&2; exit 3'] },
+    expected: ok('out', 3, 'err'),
+  },
+  {
+    name: 'env and working directory',
+    req: {
+      command: 'sh',
+      args: ['-c', 'echo "$GREETING"; pwd'],
+      env: { GREETING: 'hi there' },
+      workingDir: '/tmp',
+    },
+    expected: ok('hi there\n/tmp\n'),
+  },
+  {
+    name: 'a user by uid',
+    req: { command: 'id', args: ['-u'], user: '1000' },
+    expected: ok('1000\n'),
+    detects: ['sdk-node-drops-user', 'sdk-python-drops-user'],
+  },
+  {
+    name: 'a large stdout',
+    req: { command: 'seq', args: ['1', '3000'] },
+    expected: ok(`${Array.from({ length: 3000 }, (_, i) => i + 1).join('\n')}\n`),
+  },
+  {
+    name: 'a command that does not exist',
+    req: { command: 'no-such-binary-e2e' },
+    expected: failed('execution_failed'),
+  },
+  {
+    name: 'exec on a box that does not exist',
+    req: { command: 'true' },
+    expected: failed('not_found'),
+    unknownBox: true,
+  },
+];
+
+describe('cross-driver: node SDK, python SDK, REST and CLI agree', () => {
+  for (const s of SCENARIOS) {
+    // Every scenario but the unknown box runs a command in a box: it needs one that starts.
+    const meta = { ...(s.detects ? { detects: s.detects } : {}), ...(s.unknownBox ? {} : { needs: ['vm' as const] }) };
+    test(s.name, { meta }, async ({ rt, rest, cli, stack, tracker, boxName }) => {
+      let boxId = 'zzzzzzzzzzzz';
+      if (!s.unknownBox) {
+        const made = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+        expect(made.status, made.text).toBe(201);
+        boxId = made.json?.box_id as string;
+      }
+      compare(s.name, s.expected, await runAll({ rt, rest, cli, stack, tracker }, boxId, s.req));
+    });
+  }
+});
+
+function cell(s: Seen, expected: Seen): string {
+  const esc = (v: string) =>
+    v.length > 24 ? `${JSON.stringify(v.slice(0, 24))}…(${v.length} B)` : JSON.stringify(v);
+  const text = s.error ? `error ${s.error}` : `${esc(s.stdout)} / ${esc(s.stderr)} / exit ${s.exitCode}`;
+  return `${JSON.stringify(s) === JSON.stringify(expected) ? '✓' : '✗'} ${text.replaceAll('|', '\\|')}`;
+}
+
+function renderTable(all: readonly Row[]): string {
+  const head = `| scenario | expected | ${DRIVERS.join(' | ')} |`;
+  const lines = all.map(
+    (r) =>
+      `| ${r.scenario} | ${cell(r.expected, r.expected).slice(2)} | ${DRIVERS.map((d) => cell(r.seen[d], r.expected)).join(' | ')} |`,
+  );
+  return [
+    '# Cross-driver outcomes',
+    '',
+    'Each cell: stdout / stderr / exit code, or the error class. ✗ marks a driver that disagrees with the expectation.',
+    '',
+    head,
+    `|${' --- |'.repeat(DRIVERS.length + 2)}`,
+    ...lines,
+    '',
+  ].join('\n');
+}

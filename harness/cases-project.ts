@@ -1,0 +1,14 @@
+/**
+ * The `cases` vitest project, in one place: vitest.config.ts runs it, and the collector
+ * (collect/collect.ts) lists it — without the global setup, so listing needs no stack.
+ */
+export const CASES_PROJECT = {
+  name: 'cases',
+  include: ['cases/**/*.test.ts'],
+  // Strict xfail for `meta.detects` and the per-test time split (fixtures/case-runner.ts).
+  runner: './harness/fixtures/case-runner.ts',
+  globalSetup: ['./harness/global-setup.ts'],
+  testTimeout: 90_000,
+  hookTimeout: 120_000,
+  maxWorkers: 3,
+};

@@ -1,0 +1,98 @@
+/**
+ * The env catalogue is the truth about which variables the project reads: the README's
+ * "Environment variables" table must list exactly its variables with exactly its meanings,
+ * and the code may name no BOXLITE_* variable it lacks (nor may it list one nothing reads).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENV_CATALOGUE } from './env-catalogue.ts';
+import { REPO_ROOT } from './paths.ts';
+import { readSource, repoSources, withoutComments } from './source-files.ts';
+
+/** Variables the project sets for other programs and never reads itself. */
+const SET_FOR_OTHERS: Record<string, string> = {
+  BOXLITE_DEPS_STUB: "cargo's build of boxlite-cli without native dependencies",
+};
+
+/** `A_{X,Y}_B` → A_X_B, A_Y_B (one brace group is all the table uses). */
+function expandBraces(name: string): string[] {
+  const m = /^(.*)\{([^}]*)\}(.*)$/.exec(name);
+  return m ? m[2]!.split(',').map((part) => `${m[1]}${part.trim()}${m[3]}`) : [name];
+}
+
+/** Rows of the first table under `## Environment variables`: variable → meaning. */
+function readmeEnvTable(markdown: string): Map<string, string> {
+  const section = markdown.split(/^## Environment variables$/m)[1]?.split(/^## /m)[0] ?? '';
+  const rows = section.split('\n').filter((l) => l.startsWith('|'));
+  const out = new Map<string, string>();
+  for (const row of rows.slice(2)) {
+    const [names, meaning] = row
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
+    for (const token of names?.match(/`[^`]+`/g) ?? [])
+      for (const name of expandBraces(token.slice(1, -1))) out.set(name, meaning ?? '');
+  }
+  return out;
+}
+
+/** BOXLITE_* names inside the string literals of non-test source (what code reads or tells). */
+function namesInCode(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of repoSources().filter(
+    (f) => !f.endsWith('.test.ts') && f !== 'kernel/env-catalogue.ts',
+  )) {
+    const code = withoutComments(readSource(file));
+    for (const lit of code.match(/'[^'\n]*'|"[^"\n]*"|`[^`]*`/g) ?? [])
+      for (const name of lit.match(/\b(?:BOXLITE|TESTCONTAINERS|GITHUB)_[A-Z0-9_]*[A-Z0-9]\b/g) ?? [])
+        found.set(name, file);
+  }
+  return found;
+}
+
+describe('environment variable catalogue', () => {
+  const table = readmeEnvTable(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
+
+  it('README lists every catalogued variable, with its meaning', () => {
+    const missing = Object.keys(ENV_CATALOGUE).filter((n) => !table.has(n));
+    expect(missing).toEqual([]);
+    for (const [name, meaning] of Object.entries(ENV_CATALOGUE)) expect(table.get(name), name).toBe(meaning);
+  });
+
+  it('README lists no variable the catalogue lacks', () => {
+    expect([...table.keys()].filter((n) => !(n in ENV_CATALOGUE))).toEqual([]);
+  });
+
+  it('code names no variable the catalogue lacks, and every catalogued one is read somewhere', () => {
+    const inCode = namesInCode();
+    const unknown = [...inCode]
+      .filter(([n]) => !(n in ENV_CATALOGUE) && !(n in SET_FOR_OTHERS))
+      .map(([n, f]) => `${n} (${f})`);
+    expect(unknown).toEqual([]);
+    const code = repoSources()
+      .filter((f) => !f.endsWith('.test.ts') && f !== 'kernel/env-catalogue.ts')
+      .map((f) => withoutComments(readSource(f)))
+      .join('\n');
+    const unread = Object.keys(ENV_CATALOGUE).filter((n) => !code.includes(`'${n}'`));
+    expect(unread).toEqual([]);
+  });
+
+  it('the README parser reads grouped rows and escaped pipes', () => {
+    const md = [
+      '## Environment variables',
+      '',
+      '| variable | meaning |',
+      '| --- | --- |',
+      '| `A_{X,Y}_B`, `C` | one `a\\|b` |',
+      '',
+      '## Next',
+      '| `D` | not this table |',
+    ].join('\n');
+    expect([...readmeEnvTable(md)]).toEqual([
+      ['A_X_B', 'one `a\\|b`'],
+      ['A_Y_B', 'one `a\\|b`'],
+      ['C', 'one `a\\|b`'],
+    ]);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * What the e2e project's global setup (harness/self-test-setup.ts) hands the self-test files
+ * through vitest's provide/inject: the resolved bootstrap config, so workers never read the
+ * environment. Imported by test code only.
+ */
+import { inject } from 'vitest';
+import { type BootstrapConfig, DEFAULT_SERVICE_IMAGES } from './config.ts';
+
+export interface SelfTestContext {
+  /** The config the global setup provisioned the shared services with. */
+  config: BootstrapConfig;
+  /** BOXLITE_E2E_VERBOSE: print provisioning progress. */
+  verbose: boolean;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    selfTest: SelfTestContext;
+  }
+}
+
+export function selfTestContext(): SelfTestContext {
+  return inject('selfTest');
+}
+
+/**
+ * A config for a self-test's own throw-away stack: defaults everywhere (no pinned ports, no
+ * target), but the Docker endpoint and search path of the run, and the given state dir.
+ */
+export function isolatedConfig(stateDir: string, extra: Partial<BootstrapConfig> = {}): BootstrapConfig {
+  const { config } = selfTestContext();
+  return {
+    provider: 'host',
+    target: null,
+    pinnedPorts: {},
+    images: { ...DEFAULT_SERVICE_IMAGES },
+    ryuk: false,
+    dockerHost: config.dockerHost,
+    searchPath: config.searchPath,
+    stateDir,
+    ...extra,
+  };
+}

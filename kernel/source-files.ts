@@ -1,0 +1,26 @@
+/**
+ * The repository's own TypeScript, for tests that check rules over the whole tree (config
+ * doors, the env catalogue): every .ts file outside dependencies, state and reports.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from './paths.ts';
+
+const SKIP = new Set(['node_modules', '.git', '.e2e-state', 'reports']);
+
+/** Repo-relative paths of every .ts file. */
+export function repoSources(dir = REPO_ROOT): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (SKIP.has(e.name) || e.name.startsWith('.scratch')) return [];
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return repoSources(path);
+    return e.name.endsWith('.ts') ? [relative(REPO_ROOT, path)] : [];
+  });
+}
+
+export const readSource = (file: string): string => readFileSync(join(REPO_ROOT, file), 'utf8');
+
+/** The code of a source file with its comments blanked out (strings are kept). */
+export function withoutComments(src: string): string {
+  return src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
