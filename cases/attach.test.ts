@@ -20,8 +20,8 @@ import { attach, attachUrl, type Frame, type UpgradeRejection } from '../drivers
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestTarget } from '../drivers/rest/http.ts';
 import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 /** The SDK abandons a socket that shows no frame within this long of the upgrade (protocol §4.3). */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
@@ -268,25 +268,25 @@ describe('attach: refusals and status', () => {
     expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
   });
 
-  test('status probe: running with null exit_code, then completed with the exit code', needs('vm'), async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'read line; echo "got $line"; exit 3');
-    const probe = () => rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}/executions/${eid}`);
-    const running = await probe();
-    expect(running.status).toBe(200);
-    expect(running.json).toMatchObject({ execution_id: eid, status: 'running', exit_code: null });
-    const session = await attach(rest.target, id, eid);
-    session.sendStdin('go\n');
-    session.sendEof();
-    const result = await session.done;
-    expect(result.stdout).toBe('got go\n');
-    expect(result.exitCode).toBe(3);
-    const done = await probe();
-    expect(done.status).toBe(200);
-    expect(done.json).toMatchObject({ execution_id: eid, status: 'completed', exit_code: 3 });
-  });
+  test(
+    'status probe: running with null exit_code, then completed with the exit code',
+    needs('vm'),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'read line; echo "got $line"; exit 3');
+      const probe = () => rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}/executions/${eid}`);
+      const running = await probe();
+      expect(running.status).toBe(200);
+      expect(running.json).toMatchObject({ execution_id: eid, status: 'running', exit_code: null });
+      const session = await attach(rest.target, id, eid);
+      session.sendStdin('go\n');
+      session.sendEof();
+      const result = await session.done;
+      expect(result.stdout).toBe('got go\n');
+      expect(result.exitCode).toBe(3);
+      const done = await probe();
+      expect(done.status).toBe(200);
+      expect(done.json).toMatchObject({ execution_id: eid, status: 'completed', exit_code: 3 });
+    },
+  );
 });

@@ -148,7 +148,10 @@ const SCENARIOS: Scenario[] = [
 describe('cross-driver: node SDK, python SDK, REST and CLI agree', () => {
   for (const s of SCENARIOS) {
     // Every scenario but the unknown box runs a command in a box: it needs one that starts.
-    const meta = { ...(s.detects ? { detects: s.detects } : {}), ...(s.unknownBox ? {} : { needs: ['vm' as const] }) };
+    const meta = {
+      ...(s.detects ? { detects: s.detects } : {}),
+      ...(s.unknownBox ? {} : { needs: ['vm' as const] }),
+    };
     test(s.name, { meta }, async ({ rt, rest, cli, stack, tracker, boxName }) => {
       let boxId = 'zzzzzzzzzzzz';
       if (!s.unknownBox) {

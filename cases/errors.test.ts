@@ -10,8 +10,8 @@ import { attach, type UpgradeRejection } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 /** Protocol §6.2: code → (status, accepted `type` names). */
 const CANONICAL: Record<string, { status: number; types: string[] }> = {
@@ -238,7 +238,8 @@ describe('errors: not found and state', () => {
   );
 
   test('missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)', {
-    meta: { needs: ['vm'],
+    meta: {
+      needs: ['vm'],
       ports: ['test_execution_invalid_command_returns_422', 'test_nonexistent_command_returns_error'],
       detects: ['exec-spawn-500'],
     },
@@ -257,10 +258,13 @@ describe('errors: not found and state', () => {
 
   test(
     'double stop, sequential: the first stop answers the stopped box (200); a stop of the already-stopped box is idempotent 200 or 409 invalid_state with the full protocol §6.2 envelope',
-    needs('vm', ports(
-      'test_invalid_state_stop_already_stopped_returns_4xx',
-      'test_double_stop_is_idempotent_or_typed_409',
-    )),
+    needs(
+      'vm',
+      ports(
+        'test_invalid_state_stop_already_stopped_returns_4xx',
+        'test_double_stop_is_idempotent_or_typed_409',
+      ),
+    ),
     async ({ rest, stack, boxName }) => {
       const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
       expect(box.status).toBe(201);
@@ -300,11 +304,7 @@ describe('errors: not found and state', () => {
 describe('errors: envelope', () => {
   test('every refusal is the envelope with a string code whose status and type agree with protocol §6.2', {
     meta: { detects: ['serve-plain-rejection'] },
-  }, async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
+  }, async ({ rest, stack, boxName }) => {
     const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
     expect(box.status).toBe(201);
     const id = box.json!.box_id;

@@ -15,8 +15,8 @@ import {
   startAfterReady,
 } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 const SIGKILL_EXIT = 128 + 9;
 const SIGTERM_EXIT = 128 + 15;

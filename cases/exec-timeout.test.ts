@@ -8,8 +8,8 @@
 import { drain, type SdkBox } from '../drivers/node-sdk/driver.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import { describe, expect, pause, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 const TIMEOUT_S = 2;
 /** Deadline + TERM→KILL grace (a few seconds on every runtime) + scheduling slack. */

@@ -12,8 +12,8 @@ import {
   startAfterReady,
 } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 /** Starts a long command and returns once it has provably started (it printed "ready"). */
 async function startLong(
@@ -42,7 +42,8 @@ describe.concurrent('executions and box shutdown', () => {
   );
 
   test('exec on a stopped box is a typed `stopped` error', {
-    meta: { needs: ['vm'],
+    meta: {
+      needs: ['vm'],
       ports: ['test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'],
       detects: ['exec-stopped-500'],
     },

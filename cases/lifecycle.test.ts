@@ -8,9 +8,9 @@
  */
 import { createRuntime, runSdkExec, type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 import { stateAfterCreate } from '../harness/stack/target-facts.ts';
-import { needs } from '../harness/fixtures/needs.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids that were never issued: one in the real format, one in upstream's UUID shape. */
@@ -123,14 +123,18 @@ describe.concurrent('box lifecycle', () => {
     },
   );
 
-  test('stop / start preserves the rootfs', needs('vm', ports('test_stop_start_preserves_rootfs')), async ({ box }) => {
-    const w = await sh(box, 'echo persisted-across-restart > /workspace/marker.txt');
-    expect(w.exitCode).toBe(0);
-    await box.stop();
-    await box.start();
-    const r = await sh(box, 'cat /workspace/marker.txt');
-    expect(r).toMatchObject({ stdout: 'persisted-across-restart\n', exitCode: 0 });
-  });
+  test(
+    'stop / start preserves the rootfs',
+    needs('vm', ports('test_stop_start_preserves_rootfs')),
+    async ({ box }) => {
+      const w = await sh(box, 'echo persisted-across-restart > /workspace/marker.txt');
+      expect(w.exitCode).toBe(0);
+      await box.stop();
+      await box.start();
+      const r = await sh(box, 'cat /workspace/marker.txt');
+      expect(r).toMatchObject({ stdout: 'persisted-across-restart\n', exitCode: 0 });
+    },
+  );
 
   test(
     'info reflects running / stopped state',

@@ -6,8 +6,8 @@
  * same numbers, and counters move by exactly what the case did on a box nobody else touches.
  */
 import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 /** Protocol §3.4 BoxMetrics: counters are ints (required here: "all fields present"); gauges int|null. */
 const BOX_COUNTERS = [

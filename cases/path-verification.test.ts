@@ -4,8 +4,8 @@
  * bypassed the API must both be caught.
  */
 import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 describe('path verification', () => {
   test(
@@ -23,7 +23,7 @@ describe('path verification', () => {
 
   test(
     'exec reaches the runner journal and the API access log',
-    needs('vm', ports('test_exec_reaches_runner_journal')),
+    needs(['vm', 'path-guard'], ports('test_exec_reaches_runner_journal')),
     async ({ box, journal, tracker, stack }) => {
       const ex = await box.exec('cat', ['/etc/os-release']);
       expect((await ex.wait()).exitCode).toBe(0);
@@ -34,47 +34,52 @@ describe('path verification', () => {
     },
   );
 
-  test('meta: an id that never travelled the path fails the guard, naming it', async ({ stack, journal }) => {
-    expect(stack.pathGuard.enabled, stack.pathGuard.reason).toBe(true);
-    const verdict = await journal.guard.verify(['fakeBox00000'], journal.cursors, { timeoutMs: 300 });
-    expect(verdict.ok).toBe(false);
-    expect(verdict.missing.runner).toEqual(['fakeBox00000']);
-    expect(verdict.missing.api).toEqual(['fakeBox00000']);
-    expect(verdict.message).toMatch(
-      /runner journal \(file .+\) lacks fakeBox00000; API access log \(file .+\) lacks fakeBox00000/,
-    );
-  });
-
-  test('meta: a box created straight on the runner (bypassing the API) fails the guard', needs('runner-direct'), async ({
-    stack,
-    journal,
-  }) => {
-    expect(stack.runner, 'needs direct runner access (sim)').not.toBeNull();
-    const runner = stack.runner!;
-    const registry = stack.stack!.services.registry!.endpoint;
-    // A client pointed at the runner instead of the API: the box exists, but the API never saw it.
-    const res = await fetch(`${runner.url}/boxes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${runner.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        box_id: `bypass${Math.random().toString(36).slice(2, 8)}`,
-        image: `${registry.host}:${registry.port}/${stack.images.busybox}`,
-        cpus: 1,
-        memory_mib: 128,
-      }),
-    });
-    const body = (await res.json()) as { box_id: string };
-    expect(res.status).toBe(201);
-    try {
-      const verdict = await journal.guard.verify([body.box_id], journal.cursors, { timeoutMs: 500 });
+  test(
+    'meta: an id that never travelled the path fails the guard, naming it',
+    needs('path-guard'),
+    async ({ stack, journal }) => {
+      expect(stack.pathGuard.enabled, stack.pathGuard.reason).toBe(true);
+      const verdict = await journal.guard.verify(['fakeBox00000'], journal.cursors, { timeoutMs: 300 });
       expect(verdict.ok).toBe(false);
-      expect(verdict.missing.runner).toEqual([]);
-      expect(verdict.missing.api).toEqual([body.box_id]);
-    } finally {
-      await fetch(`${runner.url}/boxes/${body.box_id}?force=true`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${runner.token}` },
+      expect(verdict.missing.runner).toEqual(['fakeBox00000']);
+      expect(verdict.missing.api).toEqual(['fakeBox00000']);
+      expect(verdict.message).toMatch(
+        /runner journal \(file .+\) lacks fakeBox00000; API access log \(file .+\) lacks fakeBox00000/,
+      );
+    },
+  );
+
+  test(
+    'meta: a box created straight on the runner (bypassing the API) fails the guard',
+    needs(['runner-direct', 'path-guard']),
+    async ({ stack, journal }) => {
+      expect(stack.runner, 'needs direct runner access (sim)').not.toBeNull();
+      const runner = stack.runner!;
+      const registry = stack.stack!.services.registry!.endpoint;
+      // A client pointed at the runner instead of the API: the box exists, but the API never saw it.
+      const res = await fetch(`${runner.url}/boxes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runner.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          box_id: `bypass${Math.random().toString(36).slice(2, 8)}`,
+          image: `${registry.host}:${registry.port}/${stack.images.busybox}`,
+          cpus: 1,
+          memory_mib: 128,
+        }),
       });
-    }
-  });
+      const body = (await res.json()) as { box_id: string };
+      expect(res.status).toBe(201);
+      try {
+        const verdict = await journal.guard.verify([body.box_id], journal.cursors, { timeoutMs: 500 });
+        expect(verdict.ok).toBe(false);
+        expect(verdict.missing.runner).toEqual([]);
+        expect(verdict.missing.api).toEqual([body.box_id]);
+      } finally {
+        await fetch(`${runner.url}/boxes/${body.box_id}?force=true`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${runner.token}` },
+        });
+      }
+    },
+  );
 });

@@ -7,8 +7,8 @@
 import { drain, readUntil, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
 import type { BoxJson, RestDriver } from '../drivers/rest/driver.ts';
 import { describe, expect, pause, test } from '../harness/fixtures/index.ts';
-import { ports } from '../harness/fixtures/ports.ts';
 import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 

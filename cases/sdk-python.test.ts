@@ -18,11 +18,11 @@ import { runContext } from '../harness/context.ts';
 import type { BoxTracker } from '../harness/fixtures/box-tracker.ts';
 import type { CallClock } from '../harness/fixtures/call-clock.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
+import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 import type { StackHandle } from '../harness/stack/handle.ts';
 import { stateAfterCreate } from '../harness/stack/target-facts.ts';
 import { createProgress } from '../kernel/progress.ts';
-import { needs } from '../harness/fixtures/needs.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids never issued: the real format and upstream's UUID shape. */
@@ -115,7 +115,10 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'exec: stdout and stderr land on their own streams; the exit code is an int',
-    needs('vm', ports('test_exec_result_shape_via_rest', 'test_stderr_only_command', 'test_empty_command_output')),
+    needs(
+      'vm',
+      ports('test_exec_result_shape_via_rest', 'test_stderr_only_command', 'test_empty_command_output'),
+    ),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, mixed, errOnly, empty] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -176,12 +179,15 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'box env, exec env, cwd and tty reach the command',
-    needs('vm', ports(
-      'test_box_options_env_propagates_through_rest',
-      'test_exec_env_vars',
-      'test_exec_working_dir',
-      'test_exec_tty_collects_natural_exit_code',
-    )),
+    needs(
+      'vm',
+      ports(
+        'test_box_options_env_propagates_through_rest',
+        'test_exec_env_vars',
+        'test_exec_working_dir',
+        'test_exec_tty_collects_natural_exit_code',
+      ),
+    ),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, boxEnv, execEnv, cwd, tty] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName(), env: { BOXLITE_E2E_MARKER: 'yes-its-there' } },
@@ -197,16 +203,20 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     },
   );
 
-  test('stdin is written to the command, then closed', needs('vm'), async ({ stack, tracker, clock, image, boxName }) => {
-    const text = 'line one\nline two ü\n';
-    const [, cat, wc] = await py({ stack, tracker, clock }, [
-      { op: 'create', image, name: boxName() },
-      { op: 'exec', command: 'cat', stdin: text },
-      { op: 'exec', command: 'wc', args: ['-l'], stdin: text },
-    ]);
-    expect(exec(cat)).toMatchObject({ stdout: text, stderr: '', exitCode: 0, error: null });
-    expect(exec(wc)).toMatchObject({ stdout: '2\n', exitCode: 0 });
-  });
+  test(
+    'stdin is written to the command, then closed',
+    needs('vm'),
+    async ({ stack, tracker, clock, image, boxName }) => {
+      const text = 'line one\nline two ü\n';
+      const [, cat, wc] = await py({ stack, tracker, clock }, [
+        { op: 'create', image, name: boxName() },
+        { op: 'exec', command: 'cat', stdin: text },
+        { op: 'exec', command: 'wc', args: ['-l'], stdin: text },
+      ]);
+      expect(exec(cat)).toMatchObject({ stdout: text, stderr: '', exitCode: 0, error: null });
+      expect(exec(wc)).toMatchObject({ stdout: '2\n', exitCode: 0 });
+    },
+  );
 
   test(
     'copy_in → process in the guest → copy_out round trip',
@@ -256,7 +266,8 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   );
 
   test('exec on a stopped box raises StoppedError (not a 500)', {
-    meta: { needs: ['vm'],
+    meta: {
+      needs: ['vm'],
       ports: ['test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'],
       detects: ['exec-stopped-500'],
     },
@@ -287,11 +298,14 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'box and runtime metrics: complete shape, exact command count',
-    needs('vm', ports(
-      'test_box_metrics_shape_is_complete',
-      'test_box_metrics_increments_command_count',
-      'test_runtime_metrics_counts_active_boxes',
-    )),
+    needs(
+      'vm',
+      ports(
+        'test_box_metrics_shape_is_complete',
+        'test_box_metrics_increments_command_count',
+        'test_runtime_metrics_counts_active_boxes',
+      ),
+    ),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [rt0, , m0, , , , m1, rt1] = await py({ stack, tracker, clock }, [
         { op: 'runtime_metrics' },
@@ -331,7 +345,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'remove(force=True) of a running box: get_info then returns None, a second remove raises NotFoundError',
-    ports('test_force_remove_running_box', 'test_remove_already_removed_returns_not_found'),
+    needs('vm', ports('test_force_remove_running_box', 'test_remove_already_removed_returns_not_found')),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [created, removed, info, get, again, listed] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },

@@ -98,9 +98,11 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
   }
   if (config.target === 'serve') {
     if (was.target !== 'serve') await stopSim(stack, paths); // one API per state dir
-    if (bugs.length) throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target serve has none`);
+    if (bugs.length)
+      throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target serve has none`);
     const spec = opts.cli;
-    if (!spec) throw new UsageError('target serve needs the boxlite CLI settings (--cli-bin / --cli-version)');
+    if (!spec)
+      throw new UsageError('target serve needs the boxlite CLI settings (--cli-bin / --cli-version)');
     const binary = await ensureCliBinary(spec, {
       progress,
       cargo: await findCargo(config.searchPath),

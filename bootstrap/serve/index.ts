@@ -5,28 +5,16 @@
  * logs live in the state dir. A running serve is reused only when it is alive, answers
  * `GET /v1/config`, and was started from the same binary, registry and key.
  */
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { request } from 'undici';
-import type { CliBinary } from '../cli-binary/spec.ts';
 import { SetupError } from '../../kernel/errors.ts';
 import { waitHealthy } from '../../kernel/health.ts';
 import type { StatePaths } from '../../kernel/paths.ts';
 import { choosePort } from '../../kernel/ports.ts';
-import {
-  inspectSupervised,
-  launchSupervised,
-  stopSupervised,
-  supervisedFiles,
-} from '../../kernel/process/supervised.ts';
+import { inspectSupervised, launchSupervised, stopSupervised } from '../../kernel/process/supervised.ts';
 import type { ComponentRecord } from '../../kernel/stack-file.ts';
-import {
-  SERVE_NAME,
-  serveArgv,
-  serveEnv,
-  serveIdentity,
-  servePaths,
-  serveRuntimeConfig,
-} from './spec.ts';
+import type { CliBinary } from '../cli-binary/spec.ts';
+import { SERVE_NAME, serveArgv, serveEnv, serveIdentity, servePaths, serveRuntimeConfig } from './spec.ts';
 
 export interface ServeOptions {
   paths: StatePaths;
@@ -63,7 +51,13 @@ export async function ensureServe(o: ServeOptions): Promise<ComponentRecord> {
   const prev = o.previous;
   if (prev?.version === version && (await inspectSupervised(o.paths.runDir, SERVE_NAME)).alive) {
     const base = `http://${prev.endpoint.host}:${prev.endpoint.port}`;
-    if (await probeServe(base).then(() => true, () => false)) return prev;
+    if (
+      await probeServe(base).then(
+        () => true,
+        () => false,
+      )
+    )
+      return prev;
   }
   await stopServe(o.paths, o.binary.path);
   const files = servePaths(o.paths);
@@ -79,8 +73,6 @@ export async function ensureServe(o: ServeOptions): Promise<ComponentRecord> {
     logFile: files.log,
     stopSignal: 'SIGINT',
   });
-  // The supervisor spec carries the key in its env: owner-only, like the secrets file.
-  await chmod(supervisedFiles(o.paths.runDir, SERVE_NAME).spec, 0o600);
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy('boxlite serve', () => probeServe(base), {

@@ -84,6 +84,7 @@ export function serveIdentity(parts: {
   apiKey: string;
 }): string {
   const h = createHash('sha256');
-  for (const p of [parts.binary, parts.binaryStamp, parts.registryHost ?? '', parts.apiKey]) h.update(`${p}\0`);
+  for (const p of [parts.binary, parts.binaryStamp, parts.registryHost ?? '', parts.apiKey])
+    h.update(`${p}\0`);
   return `${parts.cliVersion}+${h.digest('hex').slice(0, 12)}`;
 }

@@ -16,9 +16,6 @@ import type { Capabilities } from './scenario.ts';
 export const BENCH_TARGETS = ['sim', 'serve', 'boxlite', 'remote'] as const;
 export type BenchTargetKind = (typeof BENCH_TARGETS)[number];
 
-export const SERVE_NOT_AVAILABLE =
-  'target serve (the real `boxlite serve`) is not available in the harness yet; use --target sim, boxlite or remote';
-
 /** Flag wins over env; explicit remote config wins over a stack target, as for the cases. */
 export function pickTarget(
   flag: string | undefined,
@@ -28,7 +25,6 @@ export function pickTarget(
   const raw = flag ?? (hasRemote ? 'remote' : envTarget?.trim() || 'sim');
   if (!(BENCH_TARGETS as readonly string[]).includes(raw))
     throw new UsageError(`--target ${JSON.stringify(raw)} is not one of: ${BENCH_TARGETS.join(', ')}`);
-  if (raw === 'serve') throw new UsageError(SERVE_NOT_AVAILABLE);
   return raw as BenchTargetKind;
 }
 

@@ -167,7 +167,7 @@ async function run(scenarioName: string, v: BenchValues): Promise<void> {
   if (v.warmup >= v.runs)
     throw new UsageError(`--warmup ${v.warmup} leaves no measured run of --runs ${v.runs}`);
   const scenarios = selectScenarios(scenarioName);
-  const hasRemote = v.benchTarget !== 'serve' && (await readRemoteConfig(v)) !== null;
+  const hasRemote = (await readRemoteConfig(v)) !== null;
   const kind = pickTarget(v.benchTarget, v.target, hasRemote);
   const handle = await handleFor(kind, v, hasRemote);
   const target = await describeTarget(handle, handle.dockerHost);

@@ -31,6 +31,7 @@ import { setupStack } from '../../stack/up.ts';
 import { selectsCliCases } from '../cli-cases.ts';
 import { RUN_OPTIONS } from '../run-options.ts';
 import { STACK_HANDLE_OPTIONS } from '../stack/handle.ts';
+import { checkRemote } from '../stack/remote-check.ts';
 import { readRemoteConfig } from '../stack/remote-config.ts';
 import { runCases } from './run-vitest.ts';
 
@@ -58,7 +59,10 @@ if (import.meta.main) {
       BOXLITE_E2E_NO_SETUP: '1',
       BOXLITE_E2E_MARKERS: args.markers,
     };
-    if (!(await readRemoteConfig(args))) {
+    const remote = await readRemoteConfig(args);
+    // A wrong URL, key or prefix is one line and exit 2/3 here, not a trace from vitest's setup.
+    if (remote) await checkRemote(remote);
+    else {
       const t0 = performance.now();
       const config = bootstrapConfig(args);
       const summary = await setupStack({

@@ -44,6 +44,20 @@ describe('expected-failure decisions', () => {
     expect(expectationFor(['exec-spawn-500'], real({ 'exec-spawn-500': 'fixed' })).expectFailure).toBe(false);
   });
 
+  it("serve: its own bugs and the SDK bugs follow the ledger; the cloud stack's only by override", () => {
+    const serve = (overrides: Record<string, 'open' | 'fixed'> = {}): BugContext => ({
+      ...real(overrides),
+      target: 'serve',
+    });
+    expect(expectationFor(['serve-plain-rejection'], serve()).expectFailure).toBe(true);
+    expect(expectationFor(['sdk-node-drops-user'], serve()).expectFailure).toBe(true);
+    expect(expectationFor(['exec-spawn-500'], serve()).expectFailure).toBe(false);
+    expect(expectationFor(['exec-spawn-500'], serve({ 'exec-spawn-500': 'open' })).expectFailure).toBe(true);
+    // A serve bug is never expected on the sim or the cloud stack.
+    expect(expectationFor(['serve-plain-rejection'], sim([])).expectFailure).toBe(false);
+    expect(expectationFor(['serve-plain-rejection'], real()).expectFailure).toBe(false);
+  });
+
   it('markers off (teeth mode): nothing is expected to fail', () => {
     expect(expectationFor(['exec-stopped-500'], sim(['exec-stopped-500'], true)).expectFailure).toBe(false);
   });

@@ -34,7 +34,8 @@ export function parseStatusOverrides(raw: string | undefined): Record<string, Bu
 
 export function isBugActive(bug: KnownBug, ctx: BugContext): boolean {
   // A bug of `boxlite serve` itself exists only there; its realStatus is its status in serve.
-  if (bug.layer === 'serve') return ctx.target === 'serve' && (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
+  if (bug.layer === 'serve')
+    return ctx.target === 'serve' && (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
   if (ctx.target === 'sim') {
     if (bug.simSwitch === null) return (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
     return ctx.switches.includes(bug.simSwitch);

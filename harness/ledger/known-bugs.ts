@@ -31,7 +31,8 @@ export const KNOWN_BUGS = [
     id: 'serve-plain-rejection',
     title: 'boxlite serve answers malformed bodies and unknown routes without the error envelope',
     upstream: 'boxlite-cli 0.11.0 `serve` (axum extractor rejections, no router fallback)',
-    pointer: 'boxlite-cli-0.11.0/src/commands/serve/handlers/boxes.rs:17 (Json<CreateBoxRequest>), serve/mod.rs:1802 build_router',
+    pointer:
+      'boxlite-cli-0.11.0/src/commands/serve/handlers/boxes.rs:17 (Json<CreateBoxRequest>), serve/mod.rs:1802 build_router',
     symptom:
       'invalid JSON → 400 text/plain "Failed to parse the request body as JSON…"; cpus 999 / memory_mib -1 → 422 "Failed to deserialize the JSON body…"; unknown route → 404 with an empty body — the SDK reads each as an internal error (protocol §6)',
     layer: 'serve',

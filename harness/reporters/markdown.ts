@@ -38,7 +38,7 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
   const lines = [
     `# boxlite-e2e run ${facts?.runId ?? ''}`.trim(),
     '',
-    `**${n.pass} passed, ${n.fail} failed, ${n.xfail} xfail, ${n.xpass} xpass, ${n.skip} skipped, ${n['not-runnable']} not runnable here** — wall ${(time.wallMs / 1000).toFixed(1)} s; ${timeHeadline(time)}`,
+    `**${n.pass} passed, ${n.fail} failed, ${n.xfail} xfail, ${n.xpass} xpass, ${n.skip} skipped${n['not-runnable'] ? `, ${n['not-runnable']} not runnable here` : ''}** — wall ${(time.wallMs / 1000).toFixed(1)} s; ${timeHeadline(time)}`,
     '',
     '## Stack',
     '',

@@ -78,7 +78,14 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
 }
 
 export function countOutcomes(cases: readonly CaseRecord[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = { pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, 'not-runnable': 0 };
+  const counts: Record<Outcome, number> = {
+    pass: 0,
+    fail: 0,
+    xfail: 0,
+    xpass: 0,
+    skip: 0,
+    'not-runnable': 0,
+  };
   for (const c of cases) counts[c.outcome] += 1;
   return counts;
 }

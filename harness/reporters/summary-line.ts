@@ -23,8 +23,7 @@ export default class SummaryLineReporter implements Reporter {
       if (mod.errors().length > 0 || (mod.state() === 'failed' && [...mod.children.allTests()].length === 0))
         failed += 1;
     }
-    process.stdout.write(
-      `\nvitest: ${passed} passed, ${failed} failed, ${skipped} skipped, ${notRunnable} not runnable here\n`,
-    );
+    const apart = notRunnable ? `, ${notRunnable} not runnable here` : '';
+    process.stdout.write(`\nvitest: ${passed} passed, ${failed} failed, ${skipped} skipped${apart}\n`);
   }
 }

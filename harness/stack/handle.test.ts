@@ -1,7 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatSecrets, mintSecrets } from '../../kernel/secrets.ts';
 import { emptyStack, writeStackFile } from '../../kernel/stack-file.ts';
 import { NO_STACK_MESSAGE, resolveStackHandle as resolve, stackHandleOptions } from './handle.ts';
 
@@ -46,5 +47,30 @@ describe('stack handle', () => {
     expect(h.pathGuard.enabled).toBe(false);
     expect(h.pathGuard.reason).toMatch(/DISABLED for remote stack/);
     expect(h.images.default).toBe('alpine:3.23');
+  });
+
+  it('a serve stack: one process is both hops, its log the journal of both; no runner access', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'serve-'));
+    await writeFile(join(dir, 'secrets.env'), formatSecrets(mintSecrets()), { mode: 0o600 });
+    const stack = { ...emptyStack('host', 'serve', dir, join(dir, 'secrets.env')) };
+    const journal = { kind: 'file', path: join(dir, 'logs/boxlite-serve.journal.jsonl') } as const;
+    stack.api = {
+      url: 'http://127.0.0.1:9',
+      endpoint: { host: '127.0.0.1', port: 9 },
+      credentials: { apiKey: 'ADMIN_API_KEY' },
+      process: { kind: 'supervised', supervisorPid: 1, pid: 2 },
+      log: { kind: 'file', path: join(dir, 'logs/boxlite-serve.log') },
+      journal,
+      version: '0.11.0+x',
+      startedAt: '',
+      bugs: [],
+    };
+    await writeStackFile(join(dir, 'stack.json'), stack);
+    const h = await resolveStackHandle({ BOXLITE_E2E_STATE_DIR: dir, BOXLITE_E2E_PREFIX: '' });
+    expect(h.kind).toBe('serve');
+    expect(h.journals).toEqual({ runner: journal, api: journal });
+    expect(h.runner).toBeNull();
+    expect(h.pathGuard).toMatchObject({ enabled: true });
+    expect(h.pathGuard.reason).toMatch(/one process/);
   });
 });

@@ -76,16 +76,27 @@ export async function discoverPathPrefix(apiUrl: string, apiKey: string): Promis
   return typeof prefix === 'string' ? prefix : '';
 }
 
-/** Guest images recorded by setup; remote stacks use upstream's default image unless overridden. */
-function imagesFrom(stack: StackFile | null, override: string | null): StackHandle['images'] {
+/** Upstream's default image, for a remote stack that names none. */
+export const REMOTE_DEFAULT_IMAGE = 'alpine:3.23';
+
+/** Guest images recorded by setup (the stack registry holds them). */
+function imagesFrom(stack: StackFile, override: string | null): StackHandle['images'] {
   const named = (name: string, fallback: string) => {
-    const img = stack?.images?.find((i) => i.name === name);
+    const img = stack.images?.find((i) => i.name === name);
     return img ? `${img.name}:${img.tag}` : fallback;
   };
-  const remoteDefault = 'alpine:3.23';
-  const busybox = named('boxlite-e2e/busybox', stack ? 'boxlite-e2e/busybox:1' : remoteDefault);
-  const debian = named('boxlite-e2e/debian', stack ? 'boxlite-e2e/debian:1' : remoteDefault);
+  const busybox = named('boxlite-e2e/busybox', 'boxlite-e2e/busybox:1');
+  const debian = named('boxlite-e2e/debian', 'boxlite-e2e/debian:1');
   return { default: override ?? debian, busybox, debian };
+}
+
+/**
+ * A remote stack's images come from the target: BOXLITE_E2E_IMAGE (default upstream's
+ * alpine:3.23) for every role, BOXLITE_E2E_SMALL_IMAGE for the cases that ask for busybox.
+ */
+function remoteImages(image: string | null, small: string | null): StackHandle['images'] {
+  const main = image ?? REMOTE_DEFAULT_IMAGE;
+  return { default: main, busybox: small ?? main, debian: main };
 }
 
 async function fromStackFile(
@@ -124,7 +135,10 @@ async function fromStackFile(
             : `runner ${runner ? describeLogSource(runner.journal) : 'none'}, api ${describeLogSource(api.journal)}`,
         },
     dockerHost,
-    runner: runner && stack.target !== 'boxlite' && !serve ? { url: runner.url, token: secrets.RUNNER_TOKEN } : null,
+    runner:
+      runner && stack.target !== 'boxlite' && !serve
+        ? { url: runner.url, token: secrets.RUNNER_TOKEN }
+        : null,
     stack,
   };
 }
@@ -153,7 +167,7 @@ export async function resolveStackHandle(o: StackHandleOptions): Promise<StackHa
       apiUrl: remote.url,
       apiKey: remote.apiKey,
       pathPrefix: remote.pathPrefix ?? (await discoverPathPrefix(remote.url, remote.apiKey)),
-      images: imagesFrom(null, remote.image),
+      images: remoteImages(remote.image, remote.smallImage),
       bugs: [],
       journals: { runner, api },
       pathGuard: enabled

@@ -65,9 +65,12 @@ async function probeCreatePulls(stack: StackHandle, name: string): Promise<strin
     const res = await rest.createBox({ image, name });
     if (res.status >= 300) return null;
     const status = (res.json as { status?: string } | null)?.status;
-    return clip(`POST /boxes {image: ${image}} → HTTP ${res.status}, status ${status}: the image is resolved later`);
+    return clip(
+      `POST /boxes {image: ${image}} → HTTP ${res.status}, status ${status}: the image is resolved later`,
+    );
   } finally {
-    for (const id of ids) await rest.tenant('DELETE', `/boxes/${id}`, { query: { force: 'true' } }).catch(() => null);
+    for (const id of ids)
+      await rest.tenant('DELETE', `/boxes/${id}`, { query: { force: 'true' } }).catch(() => null);
   }
 }
 
@@ -81,7 +84,8 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   const pulls = await probeCreatePulls(stack, `${boxName}-image`);
   if (pulls) missing['create-pulls'] = pulls;
   if (stack.kind !== 'sim') {
-    missing['sim-admin'] = `target ${stack.kind} (${stack.apiUrl}) is not the sim; only sim/api has /api/_sim`;
+    missing['sim-admin'] =
+      `target ${stack.kind} (${stack.apiUrl}) is not the sim; only sim/api has /api/_sim`;
   }
   if (!stack.runner) missing['runner-direct'] = `target ${stack.kind} offers no direct runner access`;
   if (!stack.pathGuard.enabled) missing['path-guard'] = `path guard off: ${stack.pathGuard.reason}`;

@@ -41,6 +41,7 @@ describe('remote config', () => {
       apiKey: 'k',
       pathPrefix: null,
       image: 'alpine:3.23',
+      smallImage: null,
       origin: 'BOXLITE_E2E_URL',
     });
   });

@@ -22,6 +22,10 @@ export const REMOTE_OPTIONS = {
   // An explicitly empty prefix means "no prefix"; unset means "discover through /v1/me".
   prefix: { env: 'BOXLITE_E2E_PREFIX', type: 'string', keepEmpty: true, doc: 'path prefix' },
   image: remote('BOXLITE_E2E_IMAGE', 'default image for cases'),
+  smallImage: remote(
+    'BOXLITE_E2E_SMALL_IMAGE',
+    'the image cases ask for as `busybox` (default: BOXLITE_E2E_IMAGE)',
+  ),
   profile: remote('BOXLITE_E2E_PROFILE', 'credentials.toml profile'),
   boxliteHome: { env: 'BOXLITE_HOME', type: 'path', doc: 'where credentials.toml lives' },
   runnerJournal: remote('BOXLITE_E2E_RUNNER_JOURNAL', 'runner journal source'),
@@ -43,6 +47,8 @@ export interface RemoteConfig {
   /** null = discover through GET /v1/me. */
   pathPrefix: string | null;
   image: string | null;
+  /** The second image (cases' `stack.images.busybox`); null = the same as `image`. */
+  smallImage: string | null;
   origin: string;
 }
 
@@ -125,6 +131,7 @@ export async function readRemoteConfig(o: RemoteOptions): Promise<RemoteConfig |
     apiKey,
     pathPrefix,
     image: str(o.image) ?? null,
+    smallImage: str(o.smallImage) ?? null,
     origin: profileName ? `profile ${profileName} (${credentialsPath(o)})` : 'BOXLITE_E2E_URL',
   };
 }

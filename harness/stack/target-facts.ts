@@ -11,5 +11,7 @@ import type { StackHandle } from './handle.ts';
  * src/commands/serve/handlers/boxes.rs `create_box` calls `runtime.create` only.
  */
 export function stateAfterCreate(stack: Pick<StackHandle, 'kind'>): { status: string; running: boolean } {
-  return stack.kind === 'serve' ? { status: 'configured', running: false } : { status: 'running', running: true };
+  return stack.kind === 'serve'
+    ? { status: 'configured', running: false }
+    : { status: 'running', running: true };
 }

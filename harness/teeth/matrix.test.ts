@@ -52,24 +52,30 @@ describe('teeth matrix', () => {
 
 describe('claims', () => {
   it('groups collected cases by the bugs they detect, files once each', () => {
-    const c = (id: string, file: string, detects: string[]) => ({
+    const c = (id: string, file: string, detects: string[], line: number | null = 1) => ({
       id,
       file,
       name: id,
-      line: 1,
+      line,
       ports: [],
       detects,
     });
     const claims = claimsByBug([
       c('x > 1', 'cases/x.test.ts', ['b1']),
       c('x > 2', 'cases/x.test.ts', ['b1', 'b2']),
-      c('y > 1', 'cases/y.test.ts', ['b2']),
+      c('y > 1', 'cases/y.test.ts', ['b2'], null),
       c('y > 2', 'cases/y.test.ts', []),
     ]);
-    expect(claims.get('b1')).toEqual({ ids: ['x > 1', 'x > 2'], files: ['cases/x.test.ts'] });
+    // Same line twice would be one filter; a case without a location falls back to its file.
+    expect(claims.get('b1')).toEqual({
+      ids: ['x > 1', 'x > 2'],
+      files: ['cases/x.test.ts'],
+      filters: ['cases/x.test.ts:1'],
+    });
     expect(claims.get('b2')).toEqual({
       ids: ['x > 2', 'y > 1'],
       files: ['cases/x.test.ts', 'cases/y.test.ts'],
+      filters: ['cases/x.test.ts:1', 'cases/y.test.ts'],
     });
     expect(claims.has('b3')).toBe(false);
   });

@@ -72,7 +72,9 @@ export async function launchSupervised(opts: LaunchOptions): Promise<SupervisorS
     stopSignal: opts.stopSignal,
     maxRestartsPerMinute: 5,
   };
-  await writeFile(files.spec, JSON.stringify(spec, null, 2));
+  // The spec may carry secrets in `env` (e.g. serve's API key): owner-only from the first byte.
+  await rm(files.spec, { force: true });
+  await writeFile(files.spec, JSON.stringify(spec, null, 2), { mode: 0o600 });
   const out = openSync(opts.logFile, 'a');
   // Detached + own session: the service must outlive `pnpm e2e:setup` and its terminal.
   const child = spawn(process.execPath, [SUPERVISOR, files.spec], {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { RestResponse } from '../../drivers/rest/http.ts';
+import { compareRuns, DIVERGENCES, renderDiff } from './compare.ts';
+import { CORPUS, type Observation, observe } from './corpus.ts';
+
+const res = (status: number, text: string): RestResponse => {
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  const err = (json as { error?: { message: string; type: string; code: string } } | null)?.error;
+  return { status, headers: {}, text, body: Buffer.from(text), json, envelope: err ?? null, ms: 1 };
+};
+
+describe('e2e:diff', () => {
+  it('observes status, envelope code (or what came instead) and a success field set', () => {
+    expect(observe(res(201, '{"status":"configured","box_id":"x"}'))).toEqual({
+      status: 201,
+      code: '-',
+      fields: 'box_id,status',
+    });
+    const env = '{"error":{"message":"m","type":"NotFoundError","code":"not_found"}}';
+    expect(observe(res(404, env))).toEqual({ status: 404, code: 'not_found', fields: '' });
+    expect(observe(res(422, 'Failed to deserialize'))).toMatchObject({ code: 'text' });
+    expect(observe(res(404, ''))).toMatchObject({ code: 'empty' });
+  });
+
+  it('a difference is explained by the divergence table or reported as unexplained', () => {
+    const o = (status: number, code: string): Observation => ({ status, code, fields: '' });
+    const known = 'POST /boxes invalid JSON';
+    const rows = compareRuns(
+      new Map([
+        [known, o(400, 'invalid_argument')],
+        ['new probe', o(400, 'invalid_argument')],
+        ['same', o(404, 'not_found')],
+      ]),
+      new Map([
+        [known, o(400, 'text')],
+        ['new probe', o(409, 'already_exists')],
+        ['same', o(404, 'not_found')],
+      ]),
+    );
+    expect(rows.map((r) => [r.id, r.same, r.reason !== null])).toEqual([
+      [known, false, true],
+      ['new probe', false, false],
+      ['same', true, false],
+    ]);
+    const md = renderDiff(rows, { a: 'sim', b: 'serve' });
+    expect(md).toContain('3 requests, 1 identical, 1 known divergences, **1 unexplained**');
+    expect(md).toContain('| new probe | 400 invalid_argument | 409 already_exists | **UNEXPLAINED** |');
+  });
+
+  it('every divergence names a request of the corpus', () => {
+    const ids = new Set(CORPUS.map((p) => p.id));
+    for (const id of Object.keys(DIVERGENCES)) expect(ids.has(id), id).toBe(true);
+  });
+});
