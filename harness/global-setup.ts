@@ -61,7 +61,13 @@ export default async function globalSetup(project: TestProject) {
   const run: RunContext = {
     stack,
     preflight,
-    bugs: { target: stack.kind, switches: stack.bugs, overrides, markersOff: o.markers === 'off' },
+    // A remote URL that is our sim is judged like our sim: by the switches its health reports.
+    bugs: {
+      target: stack.simulated ? 'sim' : stack.kind,
+      switches: stack.bugs,
+      overrides,
+      markersOff: o.markers === 'off',
+    },
     namePrefix,
     reportDir,
     cacheDir: statePaths(config.stateDir).cacheDir,

@@ -1,10 +1,17 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatSecrets, mintSecrets } from '../../kernel/secrets.ts';
 import { emptyStack, writeStackFile } from '../../kernel/stack-file.ts';
-import { NO_STACK_MESSAGE, resolveStackHandle as resolve, stackHandleOptions } from './handle.ts';
+import {
+  NO_STACK_MESSAGE,
+  remoteSimSwitches,
+  resolveStackHandle as resolve,
+  stackHandleOptions,
+} from './handle.ts';
 
 const resolveStackHandle = (env: Record<string, string>) => resolve(stackHandleOptions(env));
 
@@ -72,5 +79,31 @@ describe('stack handle', () => {
     expect(h.runner).toBeNull();
     expect(h.pathGuard).toMatchObject({ enabled: true });
     expect(h.pathGuard.reason).toMatch(/one process/);
+  });
+});
+
+describe('a remote URL that is our sim', () => {
+  /** Serves GET /api/health with `body` (status 200) on a loopback port for the test. */
+  async function healthServer(body: unknown): Promise<{ url: string; close: () => void }> {
+    const server = createServer((req, res) => {
+      if (req.url !== '/api/health') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/api`, close: () => server.close() };
+  }
+
+  it('is judged by the switches its health reports; anything else by the ledger', async () => {
+    const sim = await healthServer({ status: 'ok', version: 'sim-api/1', bug_switches: ['exec-user-500'] });
+    const other = await healthServer({ status: 'ok', version: '0.11.0' });
+    try {
+      expect(await remoteSimSwitches(sim.url)).toEqual({ bugs: ['exec-user-500'], simulated: true });
+      expect(await remoteSimSwitches(other.url)).toEqual({ bugs: [], simulated: false });
+      expect(await remoteSimSwitches('http://127.0.0.1:9/api')).toEqual({ bugs: [], simulated: false });
+    } finally {
+      sim.close();
+      other.close();
+    }
   });
 });

@@ -39,6 +39,8 @@ export interface StackHandle {
   images: { default: string; busybox: string; debian: string };
   /** Active sim bug switches (empty for real stacks). */
   bugs: string[];
+  /** The API is our sim (its own stack, or a remote URL whose health says so): bugs follow its switches. */
+  simulated: boolean;
   journals: { runner: LogSource | null; api: LogSource | null };
   pathGuard: { enabled: boolean; reason: string };
   /** The Docker endpoint of this machine's stack (container journals, sweeps). */
@@ -125,6 +127,7 @@ async function fromStackFile(
     pathPrefix: o.prefix ?? (await discoverPathPrefix(api.url, apiKey)),
     images: imagesFrom(stack, o.image || null),
     bugs: [...(api.bugs ?? [])],
+    simulated: stack.target !== 'serve' && stack.target !== 'boxlite',
     journals: { runner: runnerJournal, api: api.journal },
     pathGuard: skip
       ? { enabled: false, reason: 'disabled by BOXLITE_E2E_SKIP_PATH_VERIFY' }
@@ -150,6 +153,32 @@ function journalFrom(name: string, raw: string | undefined, dockerHost: string):
   return src.kind === 'container' ? { ...src, dockerHost } : src;
 }
 
+/**
+ * A remote URL may be our own sim (e.g. CI pointing a remote run at it): its health names the
+ * switches that are on. Anything else — a real API, serve, no answer — is judged by the ledger.
+ */
+export async function remoteSimSwitches(apiUrl: string): Promise<{ bugs: string[]; simulated: boolean }> {
+  try {
+    const res = await request(`${apiUrl}/health`, { headersTimeout: 3000, bodyTimeout: 3000 });
+    const body = (await res.body.json().catch(() => null)) as {
+      version?: unknown;
+      bug_switches?: unknown;
+    } | null;
+    const switches = body?.bug_switches;
+    if (
+      res.statusCode === 200 &&
+      typeof body?.version === 'string' &&
+      body.version.startsWith('sim-api/') &&
+      Array.isArray(switches) &&
+      switches.every((x) => typeof x === 'string')
+    )
+      return { bugs: switches as string[], simulated: true };
+  } catch {
+    // Not reachable here: the remote check before the run reports that with its own line.
+  }
+  return { bugs: [], simulated: false };
+}
+
 /** Resolves the stack under test. Remote config wins when given explicitly. */
 export async function resolveStackHandle(o: StackHandleOptions): Promise<StackHandle> {
   const { stateDir, dockerHost } = bootstrapConfig(o);
@@ -168,7 +197,7 @@ export async function resolveStackHandle(o: StackHandleOptions): Promise<StackHa
       apiKey: remote.apiKey,
       pathPrefix: remote.pathPrefix ?? (await discoverPathPrefix(remote.url, remote.apiKey)),
       images: remoteImages(remote.image, remote.smallImage),
-      bugs: [],
+      ...(await remoteSimSwitches(remote.url)),
       journals: { runner, api },
       pathGuard: enabled
         ? { enabled, reason: `runner ${describeLogSource(runner!)}, api ${describeLogSource(api!)}` }

@@ -5,7 +5,12 @@ import { type Handler, readJson, sendJson } from '../http.ts';
 import type { Route } from '../router.ts';
 import { upsertOrgWithKey } from '../store.ts';
 
-const health: Handler = async (ctx) => sendJson(ctx.res, 200, { status: 'ok', version: 'sim-api/1' });
+/**
+ * `bug_switches` lets a harness that reaches this sim only by URL (a remote run) judge the
+ * cases by the switches really on, as it does for its own sim, instead of by the ledger.
+ */
+const health: Handler = async (ctx, app) =>
+  sendJson(ctx.res, 200, { status: 'ok', version: 'sim-api/1', bug_switches: [...app.bugs].sort() });
 
 /**
  * Capabilities the sim really has. Snapshots, clone, export and import are not simulated, so
