@@ -33,6 +33,9 @@ export const DIVERGENCES: Record<string, string> = {
     'serve answers a taken name with 400 invalid_argument, the sim (and the canonical table, protocol §6.2) with 409 already_exists',
   'POST /boxes/{id}/exec without command': PLAIN,
   'GET /v1/{p}/no-such-route': PLAIN,
+  'GET /images/usage': `${SCOPE}: serve's local cache has no limit, so usage is 400 unsupported (serve/handlers/images.rs); the cloud counts its catalog (boxlite-image.controller.ts)`,
+  'POST /images/pull {}':
+    "serve has no pull route (405; 0.11 clients pull at create); the cloud's `POST /v1/{p}/images/pull` refuses a missing reference with 400 (boxlite-images.controller.ts)",
 };
 
 export interface Row {

@@ -42,6 +42,8 @@ export function observe(res: RestResponse): Observation {
 }
 
 const BOGUS = 'zzzzzzzzzzzz';
+/** An image name as one segment (protocol §5.5) that no registry holds. */
+const NO_IMAGE = encodeURIComponent('boxlite-e2e/never-pushed');
 const create = (body: Record<string, unknown>) => (c: ProbeContext) =>
   c.rest.tenant('POST', '/boxes', { body: { image: c.image, name: c.name('v'), ...body } });
 
@@ -95,6 +97,11 @@ export const CORPUS: Probe[] = [
   },
   { id: 'GET /boxes/{unknown}/metrics', run: (c) => c.rest.tenant('GET', `/boxes/${BOGUS}/metrics`) },
   { id: 'GET /v1/{p}/no-such-route', run: (c) => c.rest.tenant('GET', '/no-such-route') },
+  { id: 'GET /images', run: (c) => c.rest.tenant('GET', '/images') },
+  { id: 'GET /images/usage', run: (c) => c.rest.tenant('GET', '/images/usage') },
+  { id: 'GET /images/{unknown}', run: (c) => c.rest.tenant('GET', `/images/${NO_IMAGE}`) },
+  { id: 'DELETE /images/{unknown}', run: (c) => c.rest.tenant('DELETE', `/images/${NO_IMAGE}`) },
+  { id: 'POST /images/pull {}', run: (c) => c.rest.tenant('POST', '/images/pull', { body: {} }) },
 ];
 
 /** Runs the corpus against one target; every box it made is removed after. */

@@ -189,6 +189,18 @@ export const KNOWN_BUGS = [
     simSwitch: null,
     realStatus: 'open',
   },
+  {
+    id: 'cli-images-ignores-rest',
+    title:
+      'CLI 0.11 `boxlite images` and `boxlite pull` ignore the profile / --url and use the local runtime',
+    upstream: 'src/cli/src/commands/images.rs, pull.rs (boxlite-cli 0.11.0)',
+    pointer: 'both build create_runtime_with_options(resolve_runtime_options()), never create_runtime()',
+    symptom:
+      "`boxlite images` logged in to a server prints the local cache (`[]`), not the server's images; `pull` pulls locally",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
 ] as const satisfies readonly KnownBug[];
 
 export type KnownBugId = (typeof KNOWN_BUGS)[number]['id'];

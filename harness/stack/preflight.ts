@@ -16,6 +16,9 @@ export const NEEDS = {
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
   'runner-direct': "direct access to the stack's runner, bypassing the API",
   'path-guard': 'the path guard is on (runner and API journals readable)',
+  'stack-registry': 'the harness can write to the registry the target pulls from (a stack it set up)',
+  'image-catalog':
+    'the server keeps an image catalog with a limit, as the cloud API does (measured: GET /images/usage)',
 } as const;
 export type Need = keyof typeof NEEDS;
 
@@ -83,9 +86,15 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   if (vm) missing.vm = vm;
   const pulls = await probeCreatePulls(stack, `${boxName}-image`);
   if (pulls) missing['create-pulls'] = pulls;
+  const usage = await rest.tenant('GET', '/images/usage');
+  if (usage.status !== 200) missing['image-catalog'] = why('GET /images/usage', usage);
   if (stack.kind !== 'sim') {
     missing['sim-admin'] =
       `target ${stack.kind} (${stack.apiUrl}) is not the sim; only sim/api has /api/_sim`;
+  }
+  if (!stack.stack?.services.registry) {
+    missing['stack-registry'] =
+      `target ${stack.kind} (${stack.apiUrl}): no stack registry recorded in a stack file`;
   }
   if (!stack.runner) missing['runner-direct'] = `target ${stack.kind} offers no direct runner access`;
   if (!stack.pathGuard.enabled) missing['path-guard'] = `path guard off: ${stack.pathGuard.reason}`;

@@ -76,6 +76,16 @@ const MIGRATIONS: string[] = [
   `CREATE INDEX executions_org ON executions (org_id)`,
   // 0.11 Box JSON: the main command's exit code (boxes created with a command).
   `ALTER TABLE boxes ADD COLUMN exit_code integer`,
+  // The image catalog (sim/api/image-catalog.ts): one row per reference an org has used.
+  `CREATE TABLE image_refs (
+     org_id text NOT NULL REFERENCES orgs(id),
+     name text NOT NULL,
+     tag text NOT NULL,
+     digest text NOT NULL,
+     size_bytes bigint NOT NULL,
+     source_ref text NOT NULL,
+     recorded_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (org_id, name, tag))`,
 ];
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

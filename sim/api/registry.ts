@@ -103,3 +103,74 @@ export async function checkImageExists(
     `image ${JSON.stringify(image)} could not be resolved (registry answered HTTP ${status})`,
   );
 }
+
+/** What a manifest says about an image: the pull route's answer and the catalog's row. */
+export interface ImageFacts {
+  /** Digest of the manifest the reference names (the catalog's `id`). */
+  digest: string;
+  configDigest: string;
+  layerCount: number;
+  /** Config plus layers, as the manifest records them (compressed sizes). */
+  sizeBytes: number;
+}
+
+interface Manifest {
+  config?: { digest?: string; size?: number };
+  layers?: { size?: number }[];
+  manifests?: { digest?: string; platform?: { os?: string; architecture?: string } }[];
+}
+
+async function getManifest(registry: string, repository: string, reference: string) {
+  const res = await request(`http://${registry}/v2/${repository}/manifests/${reference}`, {
+    headers: { accept: MANIFEST_ACCEPT },
+    headersTimeout: 5000,
+    bodyTimeout: 5000,
+  }).catch((err: Error) => {
+    throw new ApiError('upstream_unavailable', `image registry ${registry} is unreachable: ${err.message}`);
+  });
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    return { status: res.statusCode, manifest: null, digest: undefined };
+  }
+  const header = res.headers['docker-content-digest'];
+  return {
+    status: 200,
+    manifest: (await res.body.json()) as Manifest,
+    digest: typeof header === 'string' ? header : undefined,
+  };
+}
+
+/**
+ * Reads an image's manifest (an index resolves to its linux/amd64 entry, else the first),
+ * for `POST /images/pull` and the catalog. A missing image is 422 `image_pull_failed`.
+ */
+export async function describeImage(
+  image: string,
+  resolved: ResolvedImage,
+  registry: string,
+): Promise<ImageFacts> {
+  const top = await getManifest(registry, resolved.repository, resolved.reference);
+  if (!top.manifest) {
+    throw new ApiError(
+      top.status >= 500 ? 'upstream_unavailable' : 'image_pull_failed',
+      `image ${JSON.stringify(image)} could not be pulled: registry answered HTTP ${top.status} for ${resolved.ref}`,
+    );
+  }
+  let manifest = top.manifest;
+  if (manifest.manifests && !manifest.layers) {
+    const pick =
+      manifest.manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ??
+      manifest.manifests[0];
+    const inner = pick?.digest ? await getManifest(registry, resolved.repository, pick.digest) : null;
+    if (!inner?.manifest)
+      throw new ApiError('image_pull_failed', `image ${JSON.stringify(image)}: no usable manifest`);
+    manifest = inner.manifest;
+  }
+  const layers = manifest.layers ?? [];
+  return {
+    digest: top.digest ?? '',
+    configDigest: manifest.config?.digest ?? '',
+    layerCount: layers.length,
+    sizeBytes: (manifest.config?.size ?? 0) + layers.reduce((sum, l) => sum + (l.size ?? 0), 0),
+  };
+}

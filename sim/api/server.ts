@@ -10,6 +10,7 @@ import { type App, type Ctx, type Handler, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
 import { boxRoutes } from './routes/boxes.ts';
+import { imageRoutes } from './routes/images.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
 import type { Principal } from './store.ts';
@@ -19,6 +20,7 @@ const publicRouter = new Router<Handler>().addAll(publicRoutes);
 const rootRouter = new Router<Handler>().addAll(rootRoutes);
 export const tenantRouter = new Router<Handler>()
   .addAll(boxRoutes)
+  .addAll(imageRoutes)
   .addAll(proxyRoutes)
   .addAll(unsupportedRoutes);
 

@@ -6,8 +6,9 @@ import { boxJson } from '../box-json.ts';
 import { ApiError } from '../errors.ts';
 import { type App, type Ctx, type Handler, readJson, sendJson, sendNoContent, sendReply } from '../http.ts';
 import { newBoxId } from '../ids.ts';
+import { recordImage } from '../image-catalog.ts';
 import { runnerState } from '../lifecycle.ts';
-import { checkImageExists, resolveImage } from '../registry.ts';
+import { checkImageExists, describeImage, resolveImage } from '../registry.ts';
 import type { Route } from '../router.ts';
 import { TIMEOUTS } from '../runner-client.ts';
 import {
@@ -48,6 +49,7 @@ const create: Handler = async (ctx, app) => {
   const spec = validateCreate(await readJson(ctx.req), org, app.bugs);
   const image = resolveImage(spec.image, app.cfg.registry);
   const pinnedRef = await checkImageExists(spec.image, image, app.cfg.registry);
+  const facts = await describeImage(spec.image, image, app.cfg.registry);
   const id = newBoxId();
   ctx.boxId = id;
   await reserveBox(app.db, org, {
@@ -96,6 +98,8 @@ const create: Handler = async (ctx, app) => {
     sendReply(ctx.res, reply);
     return;
   }
+  // The catalog records what the box was created from (upstream's image registrar).
+  await recordImage(app.db, org.id, spec.image, image, app.cfg.registry, facts);
   const st = runnerState(reply.json, 'running');
   sendJson(ctx.res, 201, boxJson(await setBoxState(app.db, id, st)));
 };

@@ -120,7 +120,6 @@ export const unsupportedRoutes: Route<Handler>[] = [
   { method: 'POST', pattern: '/boxes/:id/clone', handler: unsupported },
   { method: 'POST', pattern: '/boxes/:id/export', handler: unsupported },
   { method: 'POST', pattern: '/boxes/:id/network/tunnel', handler: unsupported },
-  { method: 'POST', pattern: '/images/pull', handler: unsupported },
   ...['GET', 'POST'].map((method) => ({ method, pattern: '/volumes', handler: unsupported })),
   ...['GET', 'DELETE'].map((method) => ({ method, pattern: '/volumes/:id', handler: unsupported })),
 ];
