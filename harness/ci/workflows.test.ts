@@ -66,6 +66,12 @@ describe('the workflows in .github/', () => {
     expect(problems).toEqual([]);
   });
 
+  it("this repo's CI runs ./e2e test, and that includes actionlint", () => {
+    const ci = allRunSteps.filter((s) => s.file === '.github/workflows/ci.yml').map((s) => s.run.trim());
+    expect(ci).toContain('./e2e test');
+    expect(pkg.scripts.test).toContain('pnpm --silent e2e:actionlint &&');
+  });
+
   it('no run: step expands an expression inline (values go through env)', () => {
     const inline = allRunSteps.filter((s) => s.run.includes('${{')).map((s) => `${s.file} "${s.step}"`);
     expect(inline).toEqual([]);
@@ -132,6 +138,19 @@ describe('the reusable workflow', () => {
       'kvm',
     ]);
     expect(e2e.concurrency).toEqual({ group: '${{ inputs.stack-group }}', 'cancel-in-progress': false });
+  });
+
+  it('the suite job always tears the stack down and uploads the reports', () => {
+    const steps = (jobs.e2e as Job).steps as {
+      if?: string;
+      run?: string;
+      uses?: string;
+      with?: Record<string, string>;
+    }[];
+    expect(steps.find((s) => s.run?.trim() === './e2e teardown')?.if).toBe('always()');
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe('always()');
+    expect(upload?.with?.path).toBe('boxlite-e2e/reports/');
   });
 
   it('every input and output is documented in docs/ci.md', () => {
