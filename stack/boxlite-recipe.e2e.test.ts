@@ -69,8 +69,17 @@ describe('target boxlite from a fixture checkout', () => {
     ) as PlanJson;
     expect(plan.checkout.root).toBe(checkout);
     expect(plan.steps.map((s) => s.id)).toEqual([
-      'toolchains', 'libboxlite', 'runner-binary', 'api-deps', 'secrets', 'env-file',
-      'api', 'runner', 'smoke', 'fixture-setup', 'stack-file',
+      'toolchains',
+      'libboxlite',
+      'runner-binary',
+      'api-deps',
+      'secrets',
+      'env-file',
+      'api',
+      'runner',
+      'smoke',
+      'fixture-setup',
+      'stack-file',
     ]);
     expect(plan.steps.find((s) => s.id === 'libboxlite')?.commands[0]).toBe('make dist:c');
     expect(plan.steps.filter((s) => s.key).every((s) => !s.cached)).toBe(true);
@@ -79,7 +88,8 @@ describe('target boxlite from a fixture checkout', () => {
 
   it('cold setup builds, starts, registers the runner and passes the /v1/me smoke', async () => {
     const r = await setup('cold');
-    for (const id of ['libboxlite', 'runner-binary', 'api-deps', 'api', 'runner']) expect(outcome(r, id), id).toBe('ran');
+    for (const id of ['libboxlite', 'runner-binary', 'api-deps', 'api', 'runner'])
+      expect(outcome(r, id), id).toBe('ran');
     const s = await stack();
     expect(s.target).toBe('boxlite');
     expect(s.boxlite?.checkout).toBe(checkout);
@@ -137,6 +147,12 @@ describe('target boxlite from a fixture checkout', () => {
     const r = await setup('after-teardown');
     for (const id of ['libboxlite', 'runner-binary', 'api-deps']) expect(outcome(r, id), id).toBe('cached');
     expect(outcome(r, 'runner')).toBe('ran');
-    expect(await probeRunnerRegistered(r.api.url, (await readSecrets((await stack()).secretsFile)).ADMIN_API_KEY, 'default')).toBe('ready');
+    expect(
+      await probeRunnerRegistered(
+        r.api.url,
+        (await readSecrets((await stack()).secretsFile)).ADMIN_API_KEY,
+        'default',
+      ),
+    ).toBe('ready');
   });
 });

@@ -1,7 +1,11 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type BoxliteStackResult, setupBoxliteStack, stopBoxliteStack } from '../bootstrap/boxlite-stack/index.ts';
+import {
+  type BoxliteStackResult,
+  setupBoxliteStack,
+  stopBoxliteStack,
+} from '../bootstrap/boxlite-stack/index.ts';
 import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
@@ -128,7 +132,12 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
       searchPath: config.searchPath,
       nodeBinDir: dirname(process.execPath),
       toolEnv: opts.boxlite.toolEnv,
-      bridge: { node: process.execPath, simApi: MAINS.api, simRunner: MAINS.runner, dockerHost: config.dockerHost },
+      bridge: {
+        node: process.execPath,
+        simApi: MAINS.api,
+        simRunner: MAINS.runner,
+        dockerHost: config.dockerHost,
+      },
       progress,
     });
     stack.api = r.api;

@@ -53,7 +53,12 @@ export async function resolveCheckout(
   cacheDir: string,
   materialize = true,
 ): Promise<Checkout> {
-  if (!(await stat(path).then((s) => s.isDirectory(), () => false)))
+  if (
+    !(await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
     throw new UsageError(`--checkout ${path} is not a directory`);
   const top = await git(path)`git rev-parse --show-toplevel`.then(
     (r) => r.stdout.trim(),

@@ -75,7 +75,11 @@ export async function ensureComponent(
     l.unit.logFile || mode === 'supervisor'
       ? { kind: 'file', path: l.unit.logFile ?? join(paths.logDir, `${l.unit.name}.log`) }
       : { kind: 'journald', unit: l.unit.name };
-  const ok = () => l.probe().then(() => true, () => false);
+  const ok = () =>
+    l.probe().then(
+      () => true,
+      () => false,
+    );
   if (identity === previousIdentity && (await alive(mode, paths, l)) && (await ok()))
     return { process: await processRef(mode, paths, l), log, identity, reused: true };
   await stopComponent(mode, paths, l.unit.name, l.marker);
@@ -95,7 +99,11 @@ export async function ensureComponent(
   }
   const hint = log.kind === 'file' ? log.path : `journalctl -u ${l.unit.name} -n 100`;
   try {
-    await waitHealthy(l.unit.name, l.probe, { timeoutMs: l.timeoutMs, logHint: hint, isAlive: () => alive(mode, paths, l) });
+    await waitHealthy(l.unit.name, l.probe, {
+      timeoutMs: l.timeoutMs,
+      logHint: hint,
+      isAlive: () => alive(mode, paths, l),
+    });
   } catch (err) {
     throw new SetupError((err as Error).message);
   }
@@ -108,10 +116,20 @@ async function processRef(mode: LaunchMode, paths: StatePaths, l: ComponentLaunc
   return { kind: 'supervised', supervisorPid: s.state?.supervisorPid ?? 0, pid: s.state?.childPid ?? null };
 }
 
-export async function stopComponent(mode: LaunchMode, paths: StatePaths, name: string, marker: string): Promise<void> {
+export async function stopComponent(
+  mode: LaunchMode,
+  paths: StatePaths,
+  name: string,
+  marker: string,
+): Promise<void> {
   if (mode === 'systemd') {
     const file = join(UNIT_DIR, `${name}.service`);
-    if (await readFile(file).then(() => true, () => false)) {
+    if (
+      await readFile(file).then(
+        () => true,
+        () => false,
+      )
+    ) {
       for (const argv of unitStopCommands(name)) await $({ quiet: true, nothrow: true })`${argv}`;
       await rm(file, { force: true });
       await $({ quiet: true, nothrow: true })`systemctl daemon-reload`;

@@ -71,9 +71,16 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['OIDC_CLIENT_ID', 'boxlite'],
     ['OIDC_AUDIENCE', 'boxlite'],
     ['OIDC_ISSUER_BASE_URL', 'https://accounts.google.com'],
-    ...['S3_ENDPOINT', 'S3_STS_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_DEFAULT_BUCKET', 'S3_ACCOUNT_ID', 'S3_ROLE_NAME'].map(
-      (k): [string, string] => [k, ''],
-    ),
+    ...[
+      'S3_ENDPOINT',
+      'S3_STS_ENDPOINT',
+      'S3_REGION',
+      'S3_ACCESS_KEY',
+      'S3_SECRET_KEY',
+      'S3_DEFAULT_BUCKET',
+      'S3_ACCOUNT_ID',
+      'S3_ROLE_NAME',
+    ].map((k): [string, string] => [k, '']),
     ['VOLUME_BUCKET_PREFIX', 'boxlite-e2e-volume-'],
     ['PROXY_DOMAIN', 'localhost:3001'],
     ['PROXY_PROTOCOL', 'http'],
@@ -143,7 +150,9 @@ const RECIPE_SECRET_BYTES = { ENCRYPTION_SALT: 16, PROXY_API_KEY: 16 } as const;
  * The recipe's own secrets file (upstream /etc/boxlite-secrets.env's keys the stack's file
  * lacks): minted once, reused; a corrupt one is an error (a new salt makes rows unreadable).
  */
-export async function loadOrMintRecipeSecrets(path: string): Promise<Record<keyof typeof RECIPE_SECRET_BYTES, string>> {
+export async function loadOrMintRecipeSecrets(
+  path: string,
+): Promise<Record<keyof typeof RECIPE_SECRET_BYTES, string>> {
   const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw new SetupError(`secrets file ${path} is unreadable (${err.code})`);

@@ -42,6 +42,7 @@ export const defaultFixtureSetup: FixtureSetupHook = async (ctx) => {
     bodyTimeout: 10_000,
   });
   const text = await res.body.text();
-  if (res.statusCode !== 201) throw new Error(`POST ${ctx.apiUrl}/_sim/orgs answered ${res.statusCode}: ${text}`);
+  if (res.statusCode !== 201)
+    throw new Error(`POST ${ctx.apiUrl}/_sim/orgs answered ${res.statusCode}: ${text}`);
   return `${images}; org ${FIXTURE_ORG_PREFIX} quotas ${JSON.stringify(FIXTURE_QUOTAS)} (sim admin route)`;
 };

@@ -16,7 +16,14 @@ import type { ComponentRecord, StackFile } from '../../kernel/stack-file.ts';
 import { PG_DATABASE, PG_USER } from '../services/postgres.ts';
 import { registryHost } from '../services/registry.ts';
 import { ensureComponent, stopComponent } from './components.ts';
-import { apiEnv, type EnvInputs, formatEnvFile, loadOrMintRecipeSecrets, runnerEnv, writeSecretFile } from './env-file.ts';
+import {
+  apiEnv,
+  type EnvInputs,
+  formatEnvFile,
+  loadOrMintRecipeSecrets,
+  runnerEnv,
+  writeSecretFile,
+} from './env-file.ts';
 import { defaultFixtureSetup, type FixtureSetupHook } from './fixture-setup.ts';
 import { apiArgv, type LaunchMode, type RecipeLayout } from './layout.ts';
 import { cacheSlot, formatPlan, type PreparedRecipe, planJson, prepareRecipe } from './plan.ts';
@@ -75,27 +82,55 @@ const API_DEFAULT_PORT = 3000;
 const RUNNER_DEFAULT_PORT = 8080;
 
 /** Keeps a running component's port (it holds it); else the previous or upstream's default, when free. */
-async function portFor(what: string, prev: ComponentRecord | undefined, runDir: string, name: string, dflt: number) {
+async function portFor(
+  what: string,
+  prev: ComponentRecord | undefined,
+  runDir: string,
+  name: string,
+  dflt: number,
+) {
   if (prev && (await inspectSupervised(runDir, name)).alive) return prev.endpoint.port;
   return choosePort(what, undefined, prev?.endpoint.port ?? dflt);
 }
 
 export async function planPorts(stack: StackFile | null, paths: StatePaths) {
   return {
-    apiPort: await portFor('boxlite api', stack?.boxlite ? stack.api : undefined, paths.runDir, 'boxlite-api', API_DEFAULT_PORT),
-    runnerPort: await portFor('boxlite runner', stack?.boxlite ? stack.runner : undefined, paths.runDir, 'boxlite-runner', RUNNER_DEFAULT_PORT),
+    apiPort: await portFor(
+      'boxlite api',
+      stack?.boxlite ? stack.api : undefined,
+      paths.runDir,
+      'boxlite-api',
+      API_DEFAULT_PORT,
+    ),
+    runnerPort: await portFor(
+      'boxlite runner',
+      stack?.boxlite ? stack.runner : undefined,
+      paths.runDir,
+      'boxlite-runner',
+      RUNNER_DEFAULT_PORT,
+    ),
   };
 }
 
 export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<BoxliteStackResult> {
   const mode = await launchMode(o.mode);
   const ports = await planPorts(o.stack, o.paths);
-  const p = await prepareRecipe({ checkout: o.checkout, ref: o.ref, paths: o.paths, mode, ...ports, materialize: true });
+  const p = await prepareRecipe({
+    checkout: o.checkout,
+    ref: o.ref,
+    paths: o.paths,
+    mode,
+    ...ports,
+    materialize: true,
+  });
   const l = p.layout;
   await mkdir(l.dir, { recursive: true });
   const cache = await StepCache.open(o.paths.cacheDir);
   const timings: StepTiming[] = [];
-  const step = async <T>(id: StepId, fn: () => Promise<{ outcome: StepTiming['outcome']; value: T; note?: string }>) => {
+  const step = async <T>(
+    id: StepId,
+    fn: () => Promise<{ outcome: StepTiming['outcome']; value: T; note?: string }>,
+  ) => {
     const t0 = performance.now();
     const r = await o.progress.step(`${id}`, fn);
     const seconds = (performance.now() - t0) / 1000;
@@ -107,7 +142,13 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
 
   const tools = await step('toolchains', async () => {
     await mkdir(o.paths.cacheDir, { recursive: true });
-    const t = await ensureToolchains({ root: l.checkout.root, searchPath: o.searchPath, cacheDir: o.paths.cacheDir, nodeBinDir: o.nodeBinDir, toolEnv: o.toolEnv });
+    const t = await ensureToolchains({
+      root: l.checkout.root,
+      searchPath: o.searchPath,
+      cacheDir: o.paths.cacheDir,
+      nodeBinDir: o.nodeBinDir,
+      toolEnv: o.toolEnv,
+    });
     return { outcome: 'ran' as const, value: t, note: Object.values(t.versions).join(', ') };
   });
   const run = (c: Parameters<typeof runCommand>[0]) => runCommand(c, tools.searchPath, l.buildLog, o.toolEnv);
@@ -116,10 +157,16 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
       const s = stepOf(id);
       const key = p.keys[id]!;
       if (before) await before();
-      if (await cache.hit(cacheSlot(l.checkout, id), key)) return { outcome: 'cached' as const, value: key, note: key };
+      if (await cache.hit(cacheSlot(l.checkout, id), key))
+        return { outcome: 'cached' as const, value: key, note: key };
       const t0 = performance.now();
       for (const c of s.commands.slice(0, count)) await run(c);
-      await cache.put(cacheSlot(l.checkout, id), { key, outputs: s.outputs, builtAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1000 });
+      await cache.put(cacheSlot(l.checkout, id), {
+        key,
+        outputs: s.outputs,
+        builtAt: new Date().toISOString(),
+        seconds: (performance.now() - t0) / 1000,
+      });
       return { outcome: 'ran' as const, value: key, note: key };
     });
   await cachedBuild('libboxlite', 2);
@@ -152,49 +199,59 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
   const runnerUrl = `http://127.0.0.1:${p.runnerPort}`;
   const pathEnv = { PATH: tools.searchPath };
   const api = await step('api', async () => {
-    const r = await ensureComponent(mode, o.paths, {
-      unit: {
-        name: 'boxlite-api',
-        description: 'BoxLite API (boxlite-e2e)',
-        user: o.toolEnv.USER ?? 'root',
-        workingDirectory: l.apps,
-        environmentFiles: [l.envFile],
-        environment: pathEnv,
-        execStart: apiArgv(l),
-        restart: 'on-failure',
-        after: ['network.target'],
-        logFile: l.apiLog,
+    const r = await ensureComponent(
+      mode,
+      o.paths,
+      {
+        unit: {
+          name: 'boxlite-api',
+          description: 'BoxLite API (boxlite-e2e)',
+          user: o.toolEnv.USER ?? 'root',
+          workingDirectory: l.apps,
+          environmentFiles: [l.envFile],
+          environment: pathEnv,
+          execStart: apiArgv(l),
+          restart: 'on-failure',
+          after: ['network.target'],
+          logFile: l.apiLog,
+        },
+        identityExtra: `${depsKey}:${l.checkout.head}`,
+        marker: 'api/src/main.ts',
+        probe: () => probeApiHealth(apiUrl),
+        timeoutMs: 90_000,
       },
-      identityExtra: `${depsKey}:${l.checkout.head}`,
-      marker: 'api/src/main.ts',
-      probe: () => probeApiHealth(apiUrl),
-      timeoutMs: 90_000,
-    }, prev.api?.version ?? null);
+      prev.api?.version ?? null,
+    );
     return { outcome: r.reused ? ('reused' as const) : ('ran' as const), value: r };
   });
   const runner = await step('runner', async () => {
-    const r = await ensureComponent(mode, o.paths, {
-      unit: {
-        name: 'boxlite-runner',
-        description: 'BoxLite runner (boxlite-e2e)',
-        user: o.toolEnv.USER ?? 'root',
-        workingDirectory: l.dir,
-        environmentFiles: [l.envFile, l.runnerEnvFile],
-        environment: pathEnv,
-        execStart: [l.runnerBin],
-        restart: 'always',
-        after: ['network.target', 'boxlite-api.service'],
-        ...(mode === 'supervisor' ? { logFile: l.runnerLog } : {}),
-        timeoutStopSec: 60,
+    const r = await ensureComponent(
+      mode,
+      o.paths,
+      {
+        unit: {
+          name: 'boxlite-runner',
+          description: 'BoxLite runner (boxlite-e2e)',
+          user: o.toolEnv.USER ?? 'root',
+          workingDirectory: l.dir,
+          environmentFiles: [l.envFile, l.runnerEnvFile],
+          environment: pathEnv,
+          execStart: [l.runnerBin],
+          restart: 'always',
+          after: ['network.target', 'boxlite-api.service'],
+          ...(mode === 'supervisor' ? { logFile: l.runnerLog } : {}),
+          timeoutStopSec: 60,
+        },
+        identityExtra: runnerKey,
+        marker: l.runnerBin,
+        probe: async () => {
+          await probeRunnerRoot(runnerUrl);
+          return probeRunnerRegistered(apiUrl, o.secrets.ADMIN_API_KEY, 'default');
+        },
+        timeoutMs: 60_000,
       },
-      identityExtra: runnerKey,
-      marker: l.runnerBin,
-      probe: async () => {
-        await probeRunnerRoot(runnerUrl);
-        return probeRunnerRegistered(apiUrl, o.secrets.ADMIN_API_KEY, 'default');
-      },
-      timeoutMs: 60_000,
-    }, prev.runner?.version ?? null);
+      prev.runner?.version ?? null,
+    );
     return { outcome: r.reused ? ('reused' as const) : ('ran' as const), value: r };
   });
   const me = await step('smoke', async () => {
@@ -203,12 +260,21 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
   });
   await step('fixture-setup', async () => {
     const hook = o.fixtureSetup ?? defaultFixtureSetup;
-    const note = await hook({ apiUrl, adminKey: o.secrets.ADMIN_API_KEY, images: (o.stack.images ?? []).map((i) => i.reference) });
+    const note = await hook({
+      apiUrl,
+      adminKey: o.secrets.ADMIN_API_KEY,
+      images: (o.stack.images ?? []).map((i) => i.reference),
+    });
     return { outcome: 'ran' as const, value: null, note };
   });
 
   const now = new Date().toISOString();
-  const record = (url: string, port: number, started: typeof api, credentials: Record<string, string>): ComponentRecord => ({
+  const record = (
+    url: string,
+    port: number,
+    started: typeof api,
+    credentials: Record<string, string>,
+  ): ComponentRecord => ({
     url,
     endpoint: { host: '127.0.0.1', port },
     credentials,
@@ -221,7 +287,15 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
     startedAt: now,
     bugs: [],
   });
-  const recipe = { checkout: l.checkout.repo, ref: l.checkout.rev, head: l.checkout.head, root: l.checkout.root, mode, envFile: l.envFile, pathPrefix: me.pathPrefix };
+  const recipe = {
+    checkout: l.checkout.repo,
+    ref: l.checkout.rev,
+    head: l.checkout.head,
+    root: l.checkout.root,
+    mode,
+    envFile: l.envFile,
+    pathPrefix: me.pathPrefix,
+  };
   await writeFile(l.stateFile, `${JSON.stringify(recipe, null, 2)}\n`);
   return {
     api: record(apiUrl, p.apiPort, api, { apiKey: 'ADMIN_API_KEY' }),
@@ -232,14 +306,26 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
   };
 }
 
-function envInputs(o: BoxliteStackOptions, l: RecipeLayout, p: PreparedRecipe, secrets: EnvInputs['secrets']): EnvInputs {
+function envInputs(
+  o: BoxliteStackOptions,
+  l: RecipeLayout,
+  p: PreparedRecipe,
+  secrets: EnvInputs['secrets'],
+): EnvInputs {
   const { postgres, redis, registry } = o.stack.services;
-  if (!postgres || !redis || !registry) throw new SetupError('target boxlite needs postgres, redis and registry in the stack');
+  if (!postgres || !redis || !registry)
+    throw new SetupError('target boxlite needs postgres, redis and registry in the stack');
   return {
     apiPort: p.apiPort,
     runnerPort: p.runnerPort,
     runnerDomain: '127.0.0.1',
-    db: { host: postgres.endpoint.host, port: postgres.endpoint.port, user: PG_USER, password: o.secrets.DB_PASSWORD, database: PG_DATABASE },
+    db: {
+      host: postgres.endpoint.host,
+      port: postgres.endpoint.port,
+      user: PG_USER,
+      password: o.secrets.DB_PASSWORD,
+      database: PG_DATABASE,
+    },
     redis: redis.endpoint,
     registry: registryHost(registry.endpoint),
     secrets,
@@ -259,14 +345,24 @@ function envInputs(o: BoxliteStackOptions, l: RecipeLayout, p: PreparedRecipe, s
 /** Stops the API and runner (units removed), drops the env files and the apps/apps link. */
 export async function stopBoxliteStack(paths: StatePaths, full: boolean): Promise<boolean> {
   const dir = join(paths.stateDir, 'boxlite-stack');
-  const state = await readFile(join(dir, 'recipe.json'), 'utf8').then((t) => JSON.parse(t) as { mode: LaunchMode; root: string; checkout: string }, () => null);
+  const state = await readFile(join(dir, 'recipe.json'), 'utf8').then(
+    (t) => JSON.parse(t) as { mode: LaunchMode; root: string; checkout: string },
+    () => null,
+  );
   if (!state) return false;
   await stopComponent(state.mode, paths, 'boxlite-runner', join(dir, 'bin', 'boxlite-runner'));
   await stopComponent(state.mode, paths, 'boxlite-api', 'api/src/main.ts');
-  for (const f of ['boxlite-api.env', 'boxlite-runner.env', 'recipe.json']) await rm(join(dir, f), { force: true });
+  for (const f of ['boxlite-api.env', 'boxlite-runner.env', 'recipe.json'])
+    await rm(join(dir, f), { force: true });
   await rm(join(dir, 'bin'), { recursive: true, force: true });
   const link = join(state.root, 'apps', 'apps');
-  if (await lstat(link).then(() => true, () => false)) await rm(link, { force: true });
+  if (
+    await lstat(link).then(
+      () => true,
+      () => false,
+    )
+  )
+    await rm(link, { force: true });
   if (full) await rm(join(dir, 'boxlite-secrets.env'), { force: true });
   return true;
 }
@@ -282,6 +378,13 @@ export async function planBoxliteStack(o: {
 }): Promise<string> {
   const mode = await launchMode(o.mode);
   const ports = await planPorts(o.previous, o.paths);
-  const p = await prepareRecipe({ checkout: o.checkout, ref: o.ref, paths: o.paths, mode, ...ports, materialize: false });
+  const p = await prepareRecipe({
+    checkout: o.checkout,
+    ref: o.ref,
+    paths: o.paths,
+    mode,
+    ...ports,
+    materialize: false,
+  });
   return o.json ? JSON.stringify(planJson(p), null, 2) : formatPlan(p);
 }

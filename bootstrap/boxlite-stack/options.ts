@@ -14,7 +14,11 @@ export const BOXLITE_STACK_OPTIONS = {
     type: 'string',
     doc: 'build this commit of the checkout (exported; the work tree is not touched)',
   },
-  plan: { flag: 'plan', type: 'bool', doc: 'print the recipe steps and commands for the checkout; run nothing' },
+  plan: {
+    flag: 'plan',
+    type: 'bool',
+    doc: 'print the recipe steps and commands for the checkout; run nothing',
+  },
   planJson: { flag: 'plan-json', type: 'bool', doc: 'the plan as JSON' },
 } as const satisfies OptionTable;
 

@@ -46,10 +46,14 @@ export async function prepareRecipe(o: {
   const checkout = await resolveCheckout(o.checkout, o.ref, o.paths.cacheDir, o.materialize);
   const layout = recipeLayout(o.paths, checkout, o.mode);
   const makefile = await readCheckoutFile(checkout, 'Makefile');
-  const hasDistC = o.materialize
-    ? await makefileHasDistC(checkout.root)
-    : /^dist\\?:c\s*:/m.test(makefile);
-  const draft = recipeSteps({ layout, apiPort: o.apiPort, runnerPort: o.runnerPort, hasDistC, runnerBuild: '' });
+  const hasDistC = o.materialize ? await makefileHasDistC(checkout.root) : /^dist\\?:c\s*:/m.test(makefile);
+  const draft = recipeSteps({
+    layout,
+    apiPort: o.apiPort,
+    runnerPort: o.runnerPort,
+    hasDistC,
+    runnerBuild: '',
+  });
   const keys: Partial<Record<StepId, string>> = {};
   for (const s of draft.filter((x) => x.inputs.length)) {
     const chained = s.after.map((a) => keys[a] ?? '').join('+');
@@ -103,8 +107,12 @@ export function planJson(p: PreparedRecipe): PlanJson {
 
 export function formatPlan(p: PreparedRecipe): string {
   const j = planJson(p);
-  const where = p.checkout.rev ? `commit ${p.checkout.rev.slice(0, 12)} (exported)` : `work tree at ${p.checkout.head.slice(0, 12)}`;
-  const out = [`boxlite stack recipe: ${p.checkout.repo}, ${where}; launch: ${j.mode}; commands run in ${p.checkout.root} unless they cd`];
+  const where = p.checkout.rev
+    ? `commit ${p.checkout.rev.slice(0, 12)} (exported)`
+    : `work tree at ${p.checkout.head.slice(0, 12)}`;
+  const out = [
+    `boxlite stack recipe: ${p.checkout.repo}, ${where}; launch: ${j.mode}; commands run in ${p.checkout.root} unless they cd`,
+  ];
   j.steps.forEach((s, i) => {
     const state = s.key ? (s.cached ? `  [cached ${s.key}]` : `  [will build ${s.key}]`) : '';
     out.push(`${String(i + 1).padStart(2)}. ${s.id} — ${s.title}${state}`);

@@ -34,7 +34,7 @@ export async function probeRunnerRegistered(apiUrl: string, adminKey: string, na
   const r = await get(`${apiUrl}/runners`, adminKey);
   if (r.status !== 200) throw new Error(`GET ${apiUrl}/runners answered ${r.status}`);
   const list = JSON.parse(r.text) as { name?: string; state?: string }[] | { items?: unknown };
-  const rows = (Array.isArray(list) ? list : ((list.items as { name?: string; state?: string }[]) ?? []));
+  const rows = Array.isArray(list) ? list : ((list.items as { name?: string; state?: string }[]) ?? []);
   const row = rows.find((x) => x.name === name);
   if (!row) throw new Error(`runner "${name}" has not registered yet`);
   if (String(row.state).toLowerCase() !== 'ready') throw new Error(`runner "${name}" is ${row.state}`);

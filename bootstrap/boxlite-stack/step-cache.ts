@@ -39,7 +39,13 @@ export class StepCache {
     const e = this.entries[slot];
     if (!e || e.key !== key) return null;
     for (const out of e.outputs) {
-      if (!(await access(out).then(() => true, () => false))) return null;
+      if (
+        !(await access(out).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return null;
     }
     return e;
   }

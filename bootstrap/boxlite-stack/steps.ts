@@ -5,8 +5,8 @@
  */
 import { access, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ShellCommand } from './shell.ts';
 import type { RecipeLayout } from './layout.ts';
+import type { ShellCommand } from './shell.ts';
 
 export type StepId =
   | 'toolchains'
@@ -48,7 +48,11 @@ export interface StepFacts {
   runnerBuild: string;
 }
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 export async function makefileHasDistC(root: string): Promise<boolean> {
   const text = await readFile(join(root, 'Makefile'), 'utf8').catch(() => '');
@@ -110,7 +114,8 @@ export function recipeSteps(f: StepFacts): RecipeStep[] {
         { cwd: root, argv: ['install', '-m', '0755', join(f.runnerBuild, 'boxlite-runner'), l.runnerBin] },
       ],
       actions: [`mkdir -p ${l.homeDir} (BOXLITE_HOME_DIR)`],
-      idempotence: 'the build is skipped when its inputs (and the library key) are unchanged; install always copies',
+      idempotence:
+        'the build is skipped when its inputs (and the library key) are unchanged; install always copies',
       probe: `${l.runnerBin} is executable`,
       outputs: [join(f.runnerBuild, 'boxlite-runner')],
     },
@@ -120,8 +125,12 @@ export function recipeSteps(f: StepFacts): RecipeStep[] {
       inputs: ['apps/package.json', 'apps/api/package.json'],
       after: [],
       commands: [{ cwd: l.apps, argv: ['yarn', 'install', '--non-interactive'] }],
-      actions: ['touch apps/yarn.lock when missing (else "apps isn\'t part of the project")', 'ln -s . apps/apps (project.json paths)'],
-      idempotence: 'skipped when the package manifests are unchanged and apps/node_modules/.bin/ts-node exists',
+      actions: [
+        'touch apps/yarn.lock when missing (else "apps isn\'t part of the project")',
+        'ln -s . apps/apps (project.json paths)',
+      ],
+      idempotence:
+        'skipped when the package manifests are unchanged and apps/node_modules/.bin/ts-node exists',
       probe: 'apps/node_modules/.bin/ts-node exists',
       outputs: [join(l.apps, 'node_modules', '.bin', 'ts-node')],
     },
@@ -202,7 +211,10 @@ export function recipeSteps(f: StepFacts): RecipeStep[] {
       inputs: [],
       after: ['smoke'],
       commands: [],
-      actions: ['the stack guest images are already in the stack registry (setup pushed them)', 'admin quota hook'],
+      actions: [
+        'the stack guest images are already in the stack registry (setup pushed them)',
+        'admin quota hook',
+      ],
       idempotence: 'the hook upserts',
       probe: 'the hook reports what it did',
       outputs: [],

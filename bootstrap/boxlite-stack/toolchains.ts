@@ -65,13 +65,20 @@ export async function ensureToolchains(o: {
   const pins = await readPins(o.root);
   const yarnBin = join(cachedYarnDir(o.cacheDir), 'node_modules', '.bin');
   // The harness's Node first: the API and yarn run on it (upstream wants Node ≥ 20).
-  const searchPath = [o.nodeBinDir, ...o.searchPath.split(delimiter), join(o.toolEnv.HOME ?? homedir(), '.cargo', 'bin'), yarnBin]
+  const searchPath = [
+    o.nodeBinDir,
+    ...o.searchPath.split(delimiter),
+    join(o.toolEnv.HOME ?? homedir(), '.cargo', 'bin'),
+    yarnBin,
+  ]
     .filter(Boolean)
     .join(delimiter);
   const run = (cwd: string, env: Record<string, string> = {}) =>
     $({ quiet: true, cwd, env: { ...o.toolEnv, PATH: searchPath, ...env } });
   if (!(await findExecutable('cargo', searchPath)))
-    throw new SetupError('cargo not found: install rustup with `--default-toolchain none` (rust-toolchain.toml picks the channel)');
+    throw new SetupError(
+      'cargo not found: install rustup with `--default-toolchain none` (rust-toolchain.toml picks the channel)',
+    );
   const cargo = (await run(o.root)`cargo --version`).stdout.trim();
   if (!(await findExecutable('go', searchPath)))
     throw new SetupError(`go not found: install Go ${pins.goVersion} (apps/runner/go.mod)`);
@@ -82,7 +89,9 @@ export async function ensureToolchains(o: {
       `Go ${go} is older than apps/runner/go.mod's ${pins.goVersion}: install go${pins.goVersion}.linux-amd64.tar.gz into /usr/local and put /usr/local/go/bin first in PATH`,
     );
   if (!(await findExecutable('yarn', searchPath))) {
-    await run(o.cacheDir)`npm install --prefix ${cachedYarnDir(o.cacheDir)} --no-audit --no-fund ${`yarn@${YARN_VERSION}`}`;
+    await run(
+      o.cacheDir,
+    )`npm install --prefix ${cachedYarnDir(o.cacheDir)} --no-audit --no-fund ${`yarn@${YARN_VERSION}`}`;
   }
   const yarn = (await run('/tmp')`yarn --version`).stdout.trim();
   const node = (await run('/tmp')`node --version`).stdout.trim();

@@ -15,7 +15,7 @@ export interface FixtureCheckout {
 
 /** The `go` line for the fixture modules: the installed Go's major.minor, so no download is needed. */
 export async function localGoLine(): Promise<string> {
-  const out = (await $({ quiet: true, cwd: '/tmp', env: { ...process.env, GOTOOLCHAIN: 'local' } })`go version`).stdout;
+  const out = (await $({ quiet: true, cwd: '/tmp' })`env GOTOOLCHAIN=local go version`).stdout;
   const m = /go(\d+)\.(\d+)/.exec(out);
   if (!m) throw new Error(`cannot read the Go version from ${JSON.stringify(out.trim())}`);
   return `${m[1]}.${m[2]}`;

@@ -49,7 +49,8 @@ const healthcheck: Handler = async (ctx, app) => {
 };
 
 const list: Handler = async (ctx, app) => {
-  if (!ctx.principal.org.is_admin) throw new ApiError('permission_denied', 'runners are listed with the admin key');
+  if (!ctx.principal.org.is_admin)
+    throw new ApiError('permission_denied', 'runners are listed with the admin key');
   const row = rows.get(app);
   if (!row) return sendJson(ctx.res, 200, []);
   const stale = Date.now() - Date.parse(row.lastChecked) > STALE_MS;
@@ -61,4 +62,6 @@ export const runnerPublicRoutes: Route<Handler>[] = [
   { method: 'POST', pattern: '/api/runners/healthcheck', handler: healthcheck },
 ];
 
-export const runnerAdminRoutes: Route<Handler>[] = [{ method: 'GET', pattern: '/api/runners', handler: list }];
+export const runnerAdminRoutes: Route<Handler>[] = [
+  { method: 'GET', pattern: '/api/runners', handler: list },
+];
