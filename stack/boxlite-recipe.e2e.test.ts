@@ -29,6 +29,7 @@ let stateDir: string;
 let checkout: string;
 let config: BootstrapConfig;
 const times: Record<string, number> = {};
+const steps: Record<string, string> = {};
 
 async function setup(label: string): Promise<BoxliteStackResult> {
   let result: BoxliteStackResult | undefined;
@@ -42,6 +43,7 @@ async function setup(label: string): Promise<BoxliteStackResult> {
     },
   });
   times[label] = (performance.now() - t0) / 1000;
+  steps[label] = result!.timings.map((t) => `${t.id} ${t.outcome} ${t.seconds.toFixed(1)}`).join(', ');
   return result!;
 }
 const stack = async (): Promise<StackFile> => (await readStackFile(statePaths(stateDir).stackFile))!;
@@ -59,7 +61,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await teardownStack({ config, quiet: true, wipeData: true, full: true }).catch(() => {});
   await rm(work, { recursive: true, force: true });
-  console.log(`boxlite recipe timings (s): ${JSON.stringify(times)}`);
+  console.log(`boxlite recipe setup times (s): ${JSON.stringify(times)}`);
+  for (const [label, line] of Object.entries(steps)) console.log(`  ${label}: ${line}`);
 });
 
 describe('target boxlite from a fixture checkout', () => {
@@ -86,7 +89,9 @@ describe('target boxlite from a fixture checkout', () => {
     await expect(stat(join(checkout, 'sdks/go/libboxlite.a'))).rejects.toThrow();
   });
 
-  it('cold setup builds, starts, registers the runner and passes the /v1/me smoke', async () => {
+  it('cold setup builds, starts, registers the runner and passes the /v1/me smoke', {
+    timeout: 600_000,
+  }, async () => {
     const r = await setup('cold');
     for (const id of ['libboxlite', 'runner-binary', 'api-deps', 'api', 'runner'])
       expect(outcome(r, id), id).toBe('ran');
@@ -126,7 +131,7 @@ describe('target boxlite from a fixture checkout', () => {
     expect(await readFile(join(stateDir, 'logs', 'boxlite-runner.log'), 'utf8')).toMatch(/"op":"create"/);
   });
 
-  it('re-setup is idempotent: builds cached, API and runner reused', async () => {
+  it('re-setup is idempotent: builds cached, API and runner reused', { timeout: 300_000 }, async () => {
     const before = await stack();
     const r = await setup('cached');
     for (const id of ['libboxlite', 'runner-binary', 'api-deps']) expect(outcome(r, id), id).toBe('cached');
@@ -137,7 +142,9 @@ describe('target boxlite from a fixture checkout', () => {
     expect(after.api!.url).toBe(before.api!.url);
   });
 
-  it('teardown stops both; setup after it rebuilds nothing and starts them again', async () => {
+  it('teardown stops both; setup after it rebuilds nothing and starts them again', {
+    timeout: 300_000,
+  }, async () => {
     const s = await stack();
     const runnerPid = pidOf(s, 'runner');
     await teardownStack({ config, quiet: true, wipeData: false, full: false });

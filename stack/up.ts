@@ -105,7 +105,8 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
     );
     await writeStackFile(paths.stackFile, stack);
   }
-  if (was.target === 'boxlite' && !(config.target === 'boxlite' && opts.boxlite)) {
+  // Without --checkout, target boxlite keeps what a previous recipe run started (`pnpm e2e`).
+  if (was.target === 'boxlite' && config.target !== 'boxlite') {
     await stopBoxliteStack(paths, false);
     delete stack.boxlite;
   }

@@ -5,6 +5,7 @@
  * the env files (and units), and keeps secrets unless `full`.
  */
 import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SetupError } from '../../kernel/errors.ts';
 import type { StatePaths } from '../../kernel/paths.ts';
@@ -52,7 +53,8 @@ export interface BoxliteStackOptions {
   searchPath: string;
   /** The harness's Node (the API and yarn run on it). */
   nodeBinDir: string;
-  /** Build tools' environment besides PATH (HOME, cargo/go settings), from the entry point. */
+  /** HOME (where rustup put cargo) and USER (the units' User=), from the entry point; build
+   * tools otherwise inherit this process's environment with PATH replaced. */
   toolEnv: Record<string, string>;
   bridge: SimBridge;
   progress: Progress;
@@ -147,11 +149,11 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
       searchPath: o.searchPath,
       cacheDir: o.paths.cacheDir,
       nodeBinDir: o.nodeBinDir,
-      toolEnv: o.toolEnv,
+      home: o.toolEnv.HOME ?? homedir(),
     });
     return { outcome: 'ran' as const, value: t, note: Object.values(t.versions).join(', ') };
   });
-  const run = (c: Parameters<typeof runCommand>[0]) => runCommand(c, tools.searchPath, l.buildLog, o.toolEnv);
+  const run = (c: Parameters<typeof runCommand>[0]) => runCommand(c, tools.searchPath, l.buildLog);
   const cachedBuild = (id: StepId, count: number, before?: () => Promise<void>) =>
     step(id, async () => {
       const s = stepOf(id);

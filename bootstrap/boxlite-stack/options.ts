@@ -22,19 +22,5 @@ export const BOXLITE_STACK_OPTIONS = {
   planJson: { flag: 'plan-json', type: 'bool', doc: 'the plan as JSON' },
 } as const satisfies OptionTable;
 
-/** Build tools need these from the caller's environment (nothing else is passed to them). */
-export const TOOL_ENV_NAMES = [
-  'HOME',
-  'USER',
-  'LANG',
-  'TMPDIR',
-  'CARGO_HOME',
-  'RUSTUP_HOME',
-  'RUSTUP_TOOLCHAIN',
-  'GOPATH',
-  'GOCACHE',
-  'GOMODCACHE',
-  'GOFLAGS',
-  'GOPROXY',
-  'npm_config_registry',
-] as const;
+/** What the recipe takes from the caller's environment: where cargo is, who runs the units. */
+export const TOOL_ENV_NAMES = ['HOME', 'USER'] as const;

@@ -26,24 +26,28 @@ export function formatCommand(c: ShellCommand, base: string): string {
   return `${where}${env.join('')}${c.argv.map(quote).join(' ')}`;
 }
 
-/** Runs `c` with PATH = `searchPath` over `toolEnv`; stdout/stderr appended to `log`. */
-export async function runCommand(
-  c: ShellCommand,
-  searchPath: string,
-  log: string,
-  toolEnv: Record<string, string>,
-): Promise<void> {
+/**
+ * Runs `c` with PATH = `searchPath` (and its own variables) over the environment this process
+ * inherited — through `env`, so proxies and CA bundles reach cargo, go and npm untouched;
+ * stdout/stderr appended to `log`.
+ */
+export async function runCommand(c: ShellCommand, searchPath: string, log: string): Promise<void> {
   await mkdir(dirname(log), { recursive: true });
   await appendFile(log, `\n$ ${formatCommand(c, c.cwd)}   (in ${c.cwd})\n`);
   const r = await $({
     cwd: c.cwd,
-    env: { ...toolEnv, PATH: searchPath, ...c.env },
     quiet: true,
     nothrow: true,
-  })`${c.argv}`;
+  })`env ${envAssignments(searchPath, c.env)} ${c.argv}`;
   await appendFile(log, r.stdout + r.stderr);
   if (r.exitCode !== 0) {
     const last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
     throw new SetupError(`\`${c.argv.join(' ')}\` failed (exit ${r.exitCode}: ${last}); see ${log}`);
   }
 }
+
+/** `env` arguments: PATH first, then the command's own variables. */
+export const envAssignments = (searchPath: string, env: Record<string, string> = {}): string[] => [
+  `PATH=${searchPath}`,
+  ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+];

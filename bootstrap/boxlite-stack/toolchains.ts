@@ -8,12 +8,12 @@
  * and fails its signature check on older corepacks), never globally.
  */
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { $ } from 'zx';
 import { SetupError } from '../../kernel/errors.ts';
 import { findExecutable } from '../../kernel/which.ts';
+import { envAssignments } from './shell.ts';
 
 export interface ToolchainPins {
   rustChannel: string;
@@ -59,41 +59,44 @@ export async function ensureToolchains(o: {
   searchPath: string;
   cacheDir: string;
   nodeBinDir: string;
-  /** HOME and the tools' own settings, from the entry point (nothing here reads the env). */
-  toolEnv: Record<string, string>;
+  /** The home dir rustup installed cargo under. */
+  home: string;
 }): Promise<Toolchains> {
   const pins = await readPins(o.root);
   const yarnBin = join(cachedYarnDir(o.cacheDir), 'node_modules', '.bin');
   // The harness's Node first: the API and yarn run on it (upstream wants Node ≥ 20).
-  const searchPath = [
-    o.nodeBinDir,
-    ...o.searchPath.split(delimiter),
-    join(o.toolEnv.HOME ?? homedir(), '.cargo', 'bin'),
-    yarnBin,
-  ]
+  const searchPath = [o.nodeBinDir, ...o.searchPath.split(delimiter), join(o.home, '.cargo', 'bin'), yarnBin]
     .filter(Boolean)
     .join(delimiter);
-  const run = (cwd: string, env: Record<string, string> = {}) =>
-    $({ quiet: true, cwd, env: { ...o.toolEnv, PATH: searchPath, ...env } });
+  // Through `env`: the inherited environment (proxies, CA bundles) stays, PATH is ours.
+  const run = (cwd: string, argv: string[], env: Record<string, string> = {}) =>
+    $({ quiet: true, cwd })`env ${envAssignments(searchPath, env)} ${argv}`;
   if (!(await findExecutable('cargo', searchPath)))
     throw new SetupError(
       'cargo not found: install rustup with `--default-toolchain none` (rust-toolchain.toml picks the channel)',
     );
-  const cargo = (await run(o.root)`cargo --version`).stdout.trim();
+  const cargo = (await run(o.root, ['cargo', '--version'])).stdout.trim();
   if (!(await findExecutable('go', searchPath)))
     throw new SetupError(`go not found: install Go ${pins.goVersion} (apps/runner/go.mod)`);
-  const goOut = (await run('/tmp', { GOTOOLCHAIN: 'local' })`go version`).stdout.trim();
+  const goOut = (await run('/tmp', ['go', 'version'], { GOTOOLCHAIN: 'local' })).stdout.trim();
   const go = /go(\d[\w.]*)/.exec(goOut)?.[1] ?? '0';
   if (!versionAtLeast(go, pins.goVersion))
     throw new SetupError(
       `Go ${go} is older than apps/runner/go.mod's ${pins.goVersion}: install go${pins.goVersion}.linux-amd64.tar.gz into /usr/local and put /usr/local/go/bin first in PATH`,
     );
   if (!(await findExecutable('yarn', searchPath))) {
-    await run(
-      o.cacheDir,
-    )`npm install --prefix ${cachedYarnDir(o.cacheDir)} --no-audit --no-fund ${`yarn@${YARN_VERSION}`}`;
+    const prefix = cachedYarnDir(o.cacheDir);
+    await run(o.cacheDir, [
+      'npm',
+      'install',
+      '--prefix',
+      prefix,
+      '--no-audit',
+      '--no-fund',
+      `yarn@${YARN_VERSION}`,
+    ]);
   }
-  const yarn = (await run('/tmp')`yarn --version`).stdout.trim();
-  const node = (await run('/tmp')`node --version`).stdout.trim();
+  const yarn = (await run('/tmp', ['yarn', '--version'])).stdout.trim();
+  const node = (await run('/tmp', ['node', '--version'])).stdout.trim();
   return { searchPath, versions: { cargo, go: `go${go} (needs ${pins.goVersion})`, yarn, node } };
 }
