@@ -9,6 +9,7 @@ import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoxliteStackResult } from '../bootstrap/boxlite-stack/index.ts';
 import { planBoxliteStack } from '../bootstrap/boxlite-stack/index.ts';
@@ -102,6 +103,13 @@ describe('target boxlite from a fixture checkout', () => {
     const { ADMIN_API_KEY } = await readSecrets(s.secretsFile);
     expect((await smokeMe(s.api!.url, ADMIN_API_KEY)).pathPrefix).toBe(r.pathPrefix);
     expect(await probeRunnerRegistered(s.api!.url, ADMIN_API_KEY, 'default')).toBe('ready');
+    const forged = await request(`${s.api!.url}/runners/healthcheck`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_API_KEY}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await forged.body.text();
+    expect(forged.statusCode).toBe(401); // only the runner token registers a runner
     // The runner really is the cgo binary linking the Rust staticlib.
     expect(await readFile(join(stateDir, 'logs', 'boxlite-runner.log'), 'utf8')).toMatch(
       /Starting runner version=boxlite-fixture\/0\.1\.0/,
