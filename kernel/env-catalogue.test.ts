@@ -13,6 +13,16 @@ import { readSource, repoSources, withoutComments } from './source-files.ts';
 /** Variables the project sets for other programs and never reads itself. */
 const SET_FOR_OTHERS: Record<string, string> = {
   BOXLITE_DEPS_STUB: "cargo's build of boxlite-cli without native dependencies",
+  BOXLITE_API_URL: "the real runner's API URL (cmd/runner/config), written into its env file",
+  BOXLITE_RUNNER_TOKEN: "the real runner's token, written into its env file",
+  BOXLITE_HOME_DIR: "the real runner's home, written into its env file",
+  BOXLITE_FIXTURE_NODE: 'fixture checkout components: the Node that runs the sim',
+  BOXLITE_FIXTURE_SIM_API: 'fixture checkout components: the sim API entry point',
+  BOXLITE_FIXTURE_SIM_RUNNER: 'fixture checkout components: the sim runner entry point',
+  BOXLITE_FIXTURE_DOCKER_HOST: "fixture checkout components: the sim runner's Docker endpoint",
+  BOXLITE_FIXTURE_STACK_FILE: 'fixture checkout components: the stack file the sim reads',
+  BOXLITE_FIXTURE_API_ACCESS_LOG: "fixture checkout components: the sim API's access log",
+  BOXLITE_FIXTURE_RUNNER_JOURNAL: "fixture checkout components: the sim runner's journal",
 };
 
 /** `A_{X,Y}_B` → A_X_B, A_Y_B (one brace group is all the table uses). */

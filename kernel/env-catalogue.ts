@@ -59,6 +59,9 @@ export const ENV_CATALOGUE = {
   BOXLITE_E2E_CACHE_DIR:
     'machine-wide cache shared by every clone: CLI builds, cargo target dir (default `~/.cache/boxlite-e2e`)',
   DEBUG: '`pnpm e2e:guest-images` prints the stack of a failure',
+  BOXLITE_E2E_CHECKOUT:
+    'target `boxlite`: a BoxLite checkout whose API and runner `pnpm e2e:setup` builds and runs; `--checkout` wins',
+  BOXLITE_E2E_REF: 'build this commit of that checkout (exported; the work tree is untouched); `--ref` wins',
 } as const satisfies Record<string, string>;
 
 export type EnvName = keyof typeof ENV_CATALOGUE;

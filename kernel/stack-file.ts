@@ -18,7 +18,9 @@ export const STACK_VERSION = 1;
 /** How a service's process is held: a host pid under a supervisor, or a container. */
 export type ProcessRef =
   | { kind: 'supervised'; supervisorPid: number; pid: number | null }
-  | { kind: 'container'; id: string; name: string; image: string };
+  | { kind: 'container'; id: string; name: string; image: string }
+  /** A systemd unit (target boxlite on a host where systemd is PID 1). */
+  | { kind: 'systemd'; unit: string; pid: number | null };
 
 /** Where a component's log/journal can be read from (the path guard and reports use this). */
 export type LogSource =
@@ -86,6 +88,20 @@ export interface StackFile {
   api?: ComponentRecord;
   runner?: ComponentRecord;
   images?: GuestImageRecord[];
+  /** Target boxlite brought up from a checkout (bootstrap/boxlite-stack): what it ran. */
+  boxlite?: BoxliteRecipeRecord;
+}
+
+export interface BoxliteRecipeRecord {
+  /** The user's repository, the commit `--ref` named (null: the work tree), HEAD, where steps ran. */
+  checkout: string;
+  ref: string | null;
+  head: string;
+  root: string;
+  mode: 'systemd' | 'supervisor';
+  envFile: string;
+  /** From the `/v1/me` smoke. */
+  pathPrefix: string;
 }
 
 function fail(path: string, why: string): never {
@@ -104,6 +120,7 @@ function checkProcess(path: string, where: string, v: unknown): void {
   if (!isObj(v)) fail(path, `${where}.process missing`);
   if (v.kind === 'supervised' && Number.isInteger(v.supervisorPid)) return;
   if (v.kind === 'container' && typeof v.id === 'string') return;
+  if (v.kind === 'systemd' && typeof v.unit === 'string') return;
   fail(path, `${where}.process has unknown shape`);
 }
 

@@ -22,7 +22,8 @@ import type { ComponentRecord, StackFile } from '../kernel/stack-file.ts';
 import { LABEL_RUNNER } from './runner/box-spec.ts';
 import { runnerIdFor } from './runner/config.ts';
 
-const MAINS = {
+/** Entry points of the sim components (a fixture checkout's components delegate to them). */
+export const MAINS = {
   runner: fileURLToPath(new URL('./runner/main.ts', import.meta.url)),
   api: fileURLToPath(new URL('./api/main.ts', import.meta.url)),
 } as const;

@@ -1,5 +1,6 @@
 /** The teardown pipeline: sim components → services → stack file → (data) → (secrets). */
 import { readdir, rm } from 'node:fs/promises';
+import { stopBoxliteStack } from '../bootstrap/boxlite-stack/index.ts';
 import { createProvider } from '../bootstrap/providers/index.ts';
 import { stopServe } from '../bootstrap/serve/index.ts';
 import { type BootstrapConfig, SERVICE_NAMES } from '../kernel/config.ts';
@@ -28,6 +29,8 @@ export async function teardownStack(opts: TeardownOptions): Promise<string> {
     return null;
   });
   let stopped = 0;
+  // Before the services: the API and runner hold connections to them.
+  await stopBoxliteStack(paths, opts.full);
   if (stack) {
     await stopSim(stack, paths);
     await stopServe(paths);

@@ -1,6 +1,11 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import {
+  type BoxliteStackResult,
+  setupBoxliteStack,
+  stopBoxliteStack,
+} from '../bootstrap/boxlite-stack/index.ts';
 import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
@@ -14,7 +19,7 @@ import { statePaths } from '../kernel/paths.ts';
 import { createProgress, secondsSince } from '../kernel/progress.ts';
 import { loadOrMintSecrets } from '../kernel/secrets.ts';
 import { emptyStack, readStackFile, type StackFile, writeStackFile } from '../kernel/stack-file.ts';
-import { startSim, stopSim } from '../sim/launch.ts';
+import { MAINS, startSim, stopSim } from '../sim/launch.ts';
 
 export interface SetupOptions {
   /** Resolved by the entry point (kernel/options.ts); nothing here reads the environment. */
@@ -28,6 +33,10 @@ export interface SetupOptions {
   skipImages?: boolean;
   /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
   cli?: CliBinarySpec;
+  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-stack). */
+  boxlite?: { checkout: string; ref?: string; toolEnv: Record<string, string> };
+  /** Receives the recipe's per-step timings (tests, reports). */
+  onRecipe?: (r: BoxliteStackResult) => void;
 }
 
 /** A stack file that cannot be parsed is moved aside (never deleted) and rebuilt from scratch. */
@@ -96,7 +105,48 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
     );
     await writeStackFile(paths.stackFile, stack);
   }
-  if (config.target === 'serve') {
+  // Without --checkout, target boxlite keeps what a previous recipe run started (`pnpm e2e`).
+  if (was.target === 'boxlite' && config.target !== 'boxlite') {
+    await stopBoxliteStack(paths, false);
+    delete stack.boxlite;
+  }
+  if (config.target === 'boxlite' && opts.boxlite) {
+    if (bugs.length)
+      throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target boxlite has none`);
+    if (was.target === 'serve') await stopServe(paths);
+    if (was.target !== 'boxlite') await stopSim(stack, paths); // one API per state dir
+    // A fixture checkout's runtime is the sim runner, whose "VMs" are Docker containers.
+    await progress.step('docker engine', () =>
+      ensureDockerEngine({
+        dockerHost: config.dockerHost,
+        searchPath: config.searchPath,
+        logFile: join(paths.logDir, 'dockerd.log'),
+        progress,
+      }),
+    );
+    const r = await setupBoxliteStack({
+      checkout: opts.boxlite.checkout,
+      ...(opts.boxlite.ref ? { ref: opts.boxlite.ref } : {}),
+      paths,
+      stack,
+      secrets,
+      searchPath: config.searchPath,
+      nodeBinDir: dirname(process.execPath),
+      toolEnv: opts.boxlite.toolEnv,
+      bridge: {
+        node: process.execPath,
+        simApi: MAINS.api,
+        simRunner: MAINS.runner,
+        dockerHost: config.dockerHost,
+      },
+      progress,
+    });
+    stack.api = r.api;
+    stack.runner = r.runner;
+    stack.boxlite = r.recipe;
+    await writeStackFile(paths.stackFile, stack);
+    opts.onRecipe?.(r);
+  } else if (config.target === 'serve') {
     if (was.target !== 'serve') await stopSim(stack, paths); // one API per state dir
     if (bugs.length)
       throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target serve has none`);

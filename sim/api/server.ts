@@ -13,11 +13,12 @@ import { boxRoutes } from './routes/boxes.ts';
 import { imageRoutes } from './routes/images.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
+import { runnerAdminRoutes, runnerPublicRoutes } from './routes/runners.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
-const publicRouter = new Router<Handler>().addAll(publicRoutes);
-const rootRouter = new Router<Handler>().addAll(rootRoutes);
+const publicRouter = new Router<Handler>().addAll(publicRoutes).addAll(runnerPublicRoutes);
+const rootRouter = new Router<Handler>().addAll(rootRoutes).addAll(runnerAdminRoutes);
 export const tenantRouter = new Router<Handler>()
   .addAll(boxRoutes)
   .addAll(imageRoutes)

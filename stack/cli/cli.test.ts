@@ -43,6 +43,13 @@ describe('CLI bad input', () => {
       { BOXLITE_E2E_REDIS_PORT: 'x' },
       /^e2e:setup: BOXLITE_E2E_REDIS_PORT="x" is not a TCP port/,
     ],
+    ['stack/cli/setup.ts', ['--plan'], {}, /^e2e:setup: --plan and --ref need --checkout PATH$/],
+    [
+      'stack/cli/setup.ts',
+      ['--target', 'boxlite', '--checkout', '/nonexistent-checkout', '--plan'],
+      {},
+      /^e2e:setup: --checkout \/nonexistent-checkout is not a directory$/,
+    ],
     [
       'stack/cli/teardown.ts',
       ['--wipe'],

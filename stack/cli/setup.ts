@@ -5,37 +5,75 @@
  *   --provider host|containers   (env BOXLITE_E2E_PROVIDER, default host)
  *   --target sim|boxlite|serve   (env BOXLITE_E2E_TARGET; services only when unset)
  *   --cli-bin / --cli-version    target serve: the `boxlite` binary it runs (bootstrap/cli-binary)
+ *   --checkout PATH [--ref REF]  target boxlite: build and run that BoxLite checkout's API and runner
+ *   --plan [--plan-json]         print the recipe's steps and commands for --checkout; run nothing
  *   --bugs a,b                   sim bug switches (env BOXLITE_SIM_BUGS); any switch implies the sim
  *   --quiet                      only the summary line
  */
+import { planBoxliteStack } from '../../bootstrap/boxlite-stack/index.ts';
+import { BOXLITE_STACK_OPTIONS, TOOL_ENV_NAMES } from '../../bootstrap/boxlite-stack/options.ts';
 import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';
-import { runMain } from '../../kernel/errors.ts';
+import { runMain, UsageError } from '../../kernel/errors.ts';
 import { type OptionTable, resolveOptions } from '../../kernel/options.ts';
+import { statePaths } from '../../kernel/paths.ts';
+import { readStackFile } from '../../kernel/stack-file.ts';
 import { SIM_BUGS_OPTION } from '../../sim/bugs.ts';
 import { type SetupOptions, setupStack } from '../up.ts';
 
 export const SETUP_OPTIONS = {
   ...BOOTSTRAP_OPTIONS,
   ...CLI_BINARY_OPTIONS,
+  ...BOXLITE_STACK_OPTIONS,
   bugs: SIM_BUGS_OPTION,
   quiet: { flag: 'quiet', type: 'bool', doc: 'only the summary line' },
 } as const satisfies OptionTable;
 
-export function parseSetupArgs(argv: readonly string[], env: Env): SetupOptions {
+export interface ParsedSetup extends SetupOptions {
+  /** `--plan` / `--plan-json`: print the recipe instead of running it. */
+  plan: 'text' | 'json' | null;
+}
+
+export function parseSetupArgs(argv: readonly string[], env: Env): ParsedSetup {
   const { values } = resolveOptions(SETUP_OPTIONS, argv, env);
+  const config = bootstrapConfig(values);
+  const plan = values.planJson ? 'json' : values.plan ? 'text' : null;
+  if ((plan || values.ref) && !values.checkout) throw new UsageError('--plan and --ref need --checkout PATH');
+  if (values.checkout && config.target !== 'boxlite')
+    throw new UsageError('--checkout builds target boxlite: add --target boxlite');
+  const toolEnv = Object.fromEntries(
+    TOOL_ENV_NAMES.flatMap((n) => (env[n] !== undefined ? [[n, env[n] as string]] : [])),
+  );
   return {
-    config: bootstrapConfig(values),
+    config,
     bugs: values.bugs,
     quiet: values.quiet,
     cli: cliBinarySpec(values),
+    plan,
+    ...(values.checkout
+      ? { boxlite: { checkout: values.checkout, ...(values.ref ? { ref: values.ref } : {}), toolEnv } }
+      : {}),
   };
 }
 
 if (import.meta.main) {
   await runMain('e2e:setup', async () => {
-    const summary = await setupStack(parseSetupArgs(process.argv.slice(2), process.env));
+    const parsed = parseSetupArgs(process.argv.slice(2), process.env);
+    if (parsed.plan && parsed.boxlite) {
+      const paths = statePaths(parsed.config.stateDir);
+      const previous = await readStackFile(paths.stackFile).catch(() => null);
+      const text = await planBoxliteStack({
+        checkout: parsed.boxlite.checkout,
+        ...(parsed.boxlite.ref ? { ref: parsed.boxlite.ref } : {}),
+        paths,
+        previous,
+        json: parsed.plan === 'json',
+      });
+      process.stdout.write(`${text}\n`);
+      return;
+    }
+    const summary = await setupStack(parsed);
     process.stdout.write(`${summary}\n`);
   });
 }

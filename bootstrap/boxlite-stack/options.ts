@@ -1,0 +1,26 @@
+/** Options of target boxlite's recipe (`pnpm e2e:setup --target boxlite --checkout PATH`). */
+import type { OptionTable } from '../../kernel/options.ts';
+
+export const BOXLITE_STACK_OPTIONS = {
+  checkout: {
+    flag: 'checkout',
+    env: 'BOXLITE_E2E_CHECKOUT',
+    type: 'path',
+    doc: 'target boxlite: the BoxLite checkout whose API and runner setup builds and runs',
+  },
+  ref: {
+    flag: 'ref',
+    env: 'BOXLITE_E2E_REF',
+    type: 'string',
+    doc: 'build this commit of the checkout (exported; the work tree is not touched)',
+  },
+  plan: {
+    flag: 'plan',
+    type: 'bool',
+    doc: 'print the recipe steps and commands for the checkout; run nothing',
+  },
+  planJson: { flag: 'plan-json', type: 'bool', doc: 'the plan as JSON' },
+} as const satisfies OptionTable;
+
+/** What the recipe takes from the caller's environment: where cargo is, who runs the units. */
+export const TOOL_ENV_NAMES = ['HOME', 'USER'] as const;
