@@ -226,11 +226,20 @@ describe('sim admin', () => {
 });
 
 describe('serve admin', () => {
-  it('every operation is unsupported: serve has no orgs', async () => {
+  it('createOrg asks the server and quotes it; every other operation is refused without a request', async () => {
+    on('GET', '/api/v1/me', { status: 200, json: { sub: 'serve', prefix: null } });
+    on('POST', '/api/v1/api-keys', { status: 404 });
     const a = openStackAdmin({ apiUrl: base, adminKey: 'k', server: 'serve' });
+    await expect(a.createOrg()).rejects.toThrow(
+      /^boxlite serve has one static bearer key and no organizations.*; it answered: GET \/v1\/me → HTTP 200 \{"sub":"serve","prefix":null\}; POST \/v1\/api-keys → HTTP 404$/,
+    );
+    expect(seen.map((s) => [s.method, s.path])).toEqual([
+      ['GET', '/api/v1/me'],
+      ['POST', '/api/v1/api-keys'],
+    ]);
+    seen = [];
     for (const p of [
       a.adminOrg(),
-      a.createOrg(),
       a.setQuota(org, {}),
       a.createApiKey(org),
       a.revokeApiKey(org, 'x'),

@@ -5,26 +5,9 @@
  * server: 'boxlite-api' }`.
  */
 import { realApiAdmin } from './real-api.ts';
+import { serveAdmin } from './serve.ts';
 import { simAdmin } from './sim.ts';
-import { AdminError, type AdminTarget, type StackAdmin } from './types.ts';
-
-export const SERVE_HAS_NO_ORGS =
-  'boxlite serve has one static bearer key and no organizations, quotas or key routes (boxlite-cli 0.11 serve)';
-
-function serveAdmin(): StackAdmin {
-  const no = async (): Promise<never> => {
-    throw new AdminError(SERVE_HAS_NO_ORGS, true);
-  };
-  return {
-    server: 'serve',
-    adminOrg: no,
-    createOrg: no,
-    setQuota: no,
-    createApiKey: no,
-    revokeApiKey: no,
-    deleteOrg: no,
-  };
-}
+import type { AdminTarget, StackAdmin } from './types.ts';
 
 export function openStackAdmin(target: AdminTarget): StackAdmin {
   switch (target.server) {
@@ -33,8 +16,9 @@ export function openStackAdmin(target: AdminTarget): StackAdmin {
     case 'boxlite-api':
       return realApiAdmin(target);
     case 'serve':
-      return serveAdmin();
+      return serveAdmin(target);
   }
 }
 
+export { SERVE_HAS_NO_ORGS } from './serve.ts';
 export * from './types.ts';
