@@ -134,3 +134,66 @@ describe('sim org admin', () => {
     expect([again.status, again.json.error.code]).toEqual([400, 'invalid_argument']);
   });
 });
+
+describe('bug switches (tenancy)', () => {
+  /** A live box row of `orgId` (the runner is down: rows are what the API looks up). */
+  async function boxRow(orgId: string, name: string): Promise<string> {
+    const id = randomBytes(6).toString('hex');
+    const c = new pg.Client({ ...suite.sim.stack.pg, database: TEST_DB });
+    await c.connect();
+    try {
+      await c.query(
+        `INSERT INTO boxes (id, org_id, name, image, image_ref, cpus, memory_mib, disk_size_gb, status)
+         VALUES ($1, $2, $3, 'x', 'x', 1, 64, 1, 'stopped')`,
+        [id, orgId, name],
+      );
+    } finally {
+      await c.end();
+    }
+    return id;
+  }
+
+  it("cross-org-box-lookup: another org's box id answers 200 instead of 404; names and lists stay scoped", async () => {
+    await suite.sim.restartApi([]);
+    const [a, b] = [await newOrg(), await newOrg()];
+    const name = `n-${randomBytes(3).toString('hex')}`;
+    const id = await boxRow(a.id, name);
+    const asB = (path: string) => req(suite.sim, 'GET', `/v1/${b.prefix}${path}`, { auth: b.key });
+    expect((await asB(`/boxes/${id}`)).status).toBe(404);
+    await suite.sim.restartApi(['cross-org-box-lookup']);
+    try {
+      const leaked = await asB(`/boxes/${id}`);
+      expect(leaked.status, leaked.text).toBe(200);
+      expect(leaked.json.box_id).toBe(id);
+      expect((await asB(`/boxes/${name}`)).status).toBe(404);
+      expect((await asB('/boxes')).json.boxes).toEqual([]);
+    } finally {
+      await suite.sim.restartApi([]);
+    }
+  });
+
+  it('stale-key-accepted: revoked and expired keys authenticate instead of 401', async () => {
+    await suite.sim.restartApi([]);
+    const org = await newOrg();
+    const revoked = await mint(org.key, { name: 'r', permissions: ['write:boxes'] });
+    expect((await req(suite.sim, 'DELETE', '/v1/api-keys/r', { auth: org.key })).status).toBe(204);
+    const expired = await mint(org.key, {
+      name: 'e',
+      permissions: ['write:boxes'],
+      expires_at: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const me = (key: string) => req(suite.sim, 'GET', '/v1/me', { auth: key });
+    expect([(await me(revoked.json.value)).status, (await me(expired.json.value)).status]).toEqual([
+      401, 401,
+    ]);
+    await suite.sim.restartApi(['stale-key-accepted']);
+    try {
+      expect([(await me(revoked.json.value)).status, (await me(expired.json.value)).status]).toEqual([
+        200, 200,
+      ]);
+      expect((await me(randomBytes(24).toString('hex'))).status).toBe(401);
+    } finally {
+      await suite.sim.restartApi([]);
+    }
+  });
+});
