@@ -18,6 +18,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { createRuntime } from '../drivers/node-sdk/driver.ts';
+import { type PyOp, runPythonOps } from '../drivers/python/driver.ts';
+import { ensurePythonSdk } from '../drivers/python/venv.ts';
 import { createRestDriver, type RestDriver } from '../drivers/rest/driver.ts';
 import {
   authHeader,
@@ -27,9 +29,11 @@ import {
   rootUrl,
   tenantUrl,
 } from '../drivers/rest/http.ts';
+import { runContext } from '../harness/context.ts';
 import { pause } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { describe, expect, type TenantOrg, test } from '../harness/fixtures/orgs.ts';
+import { createProgress } from '../kernel/progress.ts';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** A box id shaped like a real one that no org has. */
@@ -248,6 +252,45 @@ describe('multi-tenant: nothing crosses orgs', () => {
       expect(onA).toMatch(/not found/i);
       const rtA = a.sdk();
       expect((await rtA.getInfo(box.id))?.name).toBe(box.name);
+      await expectIntact(a, box);
+    },
+  );
+});
+
+describe('multi-tenant: the PyPI SDK', () => {
+  test(
+    "the Python SDK as org B cannot see, get, stop or remove org A's box",
+    needs(['orgs', 'vm'], { meta: { detects: ['cross-org-box-lookup'] }, timeout: 600_000 }),
+    async ({ orgs, stack, boxName, tracker, clock }) => {
+      const python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
+      const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
+      const box = await runningBox(a, stack.images.busybox, boxName());
+      const ghost = ghostId();
+      const probes = (id: string): PyOp[] => [
+        { op: 'get_info', box: id },
+        { op: 'get', box: id },
+        { op: 'stop', box: id },
+        { op: 'remove', box: id, force: true },
+      ];
+      const results = await clock.time(
+        runPythonOps(python, b.target, [{ op: 'list' }, ...probes(box.id), ...probes(ghost)], tracker.record),
+      );
+      const [list, ...rest] = results;
+      expect(list!.error).toBeNull();
+      expect((list!.result as { id: string }[]).map((i) => i.id)).not.toContain(box.id);
+      const seen = (r: (typeof results)[number], id: string) => ({
+        op: r.op,
+        result: r.result,
+        error: r.error?.split(id).join('<ID>') ?? null,
+        error_type: r.error_type,
+        error_code: r.error_code,
+      });
+      const onA = rest.slice(0, 4).map((r) => seen(r, box.id));
+      const onGhost = rest.slice(4).map((r) => seen(r, ghost));
+      expect(onA).toEqual(onGhost);
+      expect(onA.slice(0, 2).map((r) => r.result)).toEqual([null, null]);
+      // stop on an id it cannot find is quiet in the 0.10 SDK — for A's box exactly as for a ghost.
+      expect(onA[3]!.error_code).toBe('not_found');
       await expectIntact(a, box);
     },
   );
