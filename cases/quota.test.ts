@@ -2,49 +2,25 @@
  * Quota enforcement (ports upstream §1.7 test_quota_enforcement, which was a module-level strict
  * xfail upstream: the API clamped or ignored over-quota values instead of refusing them).
  *
- * Every case runs in its own small org minted through the sim-only admin route
- * `POST /api/_sim/orgs` (sim/api/routes/root.ts), so the limits are known and tiny, no other
- * case's boxes count against them, and the values stay feasible for a real container (an
- * over-quota box that slips through really gets created — the leak this file exists to catch).
+ * Every case runs in its own small org minted through the stack's admin interface
+ * (drivers/admin: the sim's `/api/_sim/orgs` routes, the real API's admin routes), so the limits
+ * are known and tiny, no other case's boxes count against them, and the values stay feasible
+ * for a real container (an over-quota box that slips through really gets created — the leak
+ * this file exists to catch). A stack whose admin cannot make orgs reports the cases not
+ * runnable (need `orgs`, measured by the preflight).
  *
  * The sim separates two upstream bugs: `create-oversize-clamped` clamps any value above the
  * org's per-box limit down to it and creates the box; `quota-not-enforced` skips the per-box
  * check and creates the box as asked. Both turn an over-limit create into a 201, so the
  * per-box cases claim both. Range errors (cpus=999 > 255) are errors.test.ts's business.
  */
-import { createTrackedRuntime } from '../drivers/node-sdk/driver.ts';
-import { createRestDriver, type RestDriver } from '../drivers/rest/driver.ts';
-import { call, type RestResponse, type RestTarget } from '../drivers/rest/http.ts';
-import { createBoxTracker } from '../harness/fixtures/box-tracker.ts';
-import { instrument } from '../harness/fixtures/call-clock.ts';
-import { test as base, describe, expect } from '../harness/fixtures/index.ts';
+import type { OrgQuotas } from '../drivers/admin/index.ts';
+import type { RestResponse } from '../drivers/rest/http.ts';
 import { needs } from '../harness/fixtures/needs.ts';
-
-interface Quotas {
-  max_cpus: number;
-  max_memory_mib: number;
-  max_disk_gb: number;
-  max_total_cpus: number;
-  max_total_memory_mib: number;
-  max_boxes: number;
-}
-
-interface Org {
-  target: RestTarget;
-  rest: RestDriver;
-  quotas: Quotas;
-  /** Names of the org's live boxes. */
-  names(): Promise<string[]>;
-  /** The real SDK pointed at this org (creates tracked like every other box). */
-  sdk(): ReturnType<typeof createTrackedRuntime>;
-}
-
-interface OrgFixtures {
-  orgs: { make(quotas: Partial<Quotas>): Promise<Org> };
-}
+import { describe, expect, type TenantOrg, test as withOrgs } from '../harness/fixtures/orgs.ts';
 
 /** Roomy defaults; each case tightens the one limit it is about. */
-const BASE: Quotas = {
+const BASE: OrgQuotas = {
   max_cpus: 2,
   max_memory_mib: 512,
   max_disk_gb: 10,
@@ -53,61 +29,15 @@ const BASE: Quotas = {
   max_boxes: 50,
 };
 
-/**
- * Boxes made in a small org are recorded with the case's tracker (so the path guard checks
- * them) and with one scoped to the org (the default tracker deletes through the admin key,
- * which cannot see them — it would take a 404 as "already gone" and leak the box).
- */
-const test = base.extend<OrgFixtures>({
-  orgs: async ({ stack, tracker, clock }, use) => {
-    const made: ReturnType<typeof createBoxTracker>[] = [];
-    const runtimes: { close(): void }[] = [];
-    await use({
-      async make(overrides) {
-        const quotas = { ...BASE, ...overrides };
-        const prefix = `e2e-quota-${Math.random().toString(36).slice(2, 10)}`;
-        const res = await call<{ api_key: string; path_prefix: string; quotas: Quotas }>(
-          stack,
-          'POST',
-          `${stack.apiUrl}/_sim/orgs`,
-          { body: { path_prefix: prefix, quotas } },
-        );
-        expect(res.status, `sim admin route POST /api/_sim/orgs: ${res.text}`).toBe(201);
-        expect(res.json!.quotas).toEqual(quotas);
-        const target: RestTarget = {
-          apiUrl: stack.apiUrl,
-          apiKey: res.json!.api_key,
-          pathPrefix: res.json!.path_prefix,
-        };
-        const own = createBoxTracker(target);
-        made.push(own);
-        const record = (id: string, via: string) => {
-          tracker.record(id, via);
-          own.record(id, via);
-        };
-        // Timed like the fixture drivers, so reports count its calls as stack time.
-        const rest = instrument(createRestDriver(target, record), clock);
-        return {
-          target,
-          rest,
-          quotas,
-          async names() {
-            const list = await rest.tenant<{ boxes: { name?: string | null }[] }>('GET', '/boxes');
-            expect(list.status).toBe(200);
-            return list.json!.boxes.map((b) => b.name ?? '');
-          },
-          sdk() {
-            const rt = createTrackedRuntime(target, record);
-            runtimes.push(rt);
-            return rt;
-          },
-        };
-      },
-    });
-    for (const rt of runtimes) rt.close();
-    const failed = (await Promise.all(made.map((t) => t.cleanup()))).flat();
-    if (failed.length) throw new Error(`cleanup: could not remove org box(es) ${failed.join(', ')}`);
-  },
+/** An org with exactly BASE + overrides as its quotas (checked: the admin answered them). */
+const test = withOrgs.extend<{ quotaOrg: (overrides: Partial<OrgQuotas>) => Promise<TenantOrg> }>({
+  quotaOrg: async ({ orgs }, use) =>
+    use(async (overrides) => {
+      const quotas = { ...BASE, ...overrides };
+      const org = await orgs.make(quotas);
+      expect(org.admin.quotas).toEqual(quotas);
+      return org;
+    }),
 });
 
 /** A quota refusal: 429 resource_exhausted envelope naming the resource, and nothing else in the body. */
@@ -129,7 +59,7 @@ const sized = (image: string, name: string, cpus: number, memory_mib: number, di
   disk_size_gb,
 });
 
-describe('quota: per-box limits', needs('sim-admin'), () => {
+describe('quota: per-box limits', needs('orgs'), () => {
   test('cpus above the org per-box limit → 429 resource_exhausted, no box leaked (REST and SDK)', {
     meta: {
       ports: [
@@ -138,8 +68,8 @@ describe('quota: per-box limits', needs('sim-admin'), () => {
       ],
       detects: ['quota-not-enforced', 'create-oversize-clamped'],
     },
-  }, async ({ orgs, stack, boxName }) => {
-    const org = await orgs.make({ max_cpus: 1 });
+  }, async ({ quotaOrg, stack, boxName }) => {
+    const org = await quotaOrg({ max_cpus: 1 });
     const name = boxName();
     const res = await org.rest.createBox(sized(stack.images.busybox, name, 2, 128, 1));
     expectQuotaRefusal(res, /cpu/);
@@ -155,8 +85,8 @@ describe('quota: per-box limits', needs('sim-admin'), () => {
       ports: ['test_memory_above_per_box_limit_returns_4xx'],
       detects: ['quota-not-enforced', 'create-oversize-clamped'],
     },
-  }, async ({ orgs, stack, boxName }) => {
-    const org = await orgs.make({ max_memory_mib: 128 });
+  }, async ({ quotaOrg, stack, boxName }) => {
+    const org = await quotaOrg({ max_memory_mib: 128 });
     const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
     expectQuotaRefusal(res, /memory/);
     expect(await org.names()).toEqual([]);
@@ -167,19 +97,19 @@ describe('quota: per-box limits', needs('sim-admin'), () => {
       ports: ['test_disk_above_per_box_limit_returns_4xx'],
       detects: ['quota-not-enforced', 'create-oversize-clamped'],
     },
-  }, async ({ orgs, stack, boxName }) => {
-    const org = await orgs.make({ max_disk_gb: 2 });
+  }, async ({ quotaOrg, stack, boxName }) => {
+    const org = await quotaOrg({ max_disk_gb: 2 });
     const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 3));
     expectQuotaRefusal(res, /disk/);
     expect(await org.names()).toEqual([]);
   });
 
   test('a box exactly at every per-box limit is created with those values (limits are inclusive)', async ({
-    orgs,
+    quotaOrg,
     stack,
     boxName,
   }) => {
-    const org = await orgs.make({ max_cpus: 1, max_memory_mib: 128, max_disk_gb: 2 });
+    const org = await quotaOrg({ max_cpus: 1, max_memory_mib: 128, max_disk_gb: 2 });
     const name = boxName();
     const res = await org.rest.createBox(sized(stack.images.busybox, name, 1, 128, 2));
     expect(res.status, res.text).toBe(201);
@@ -188,13 +118,13 @@ describe('quota: per-box limits', needs('sim-admin'), () => {
   });
 });
 
-describe('quota: org totals', needs('sim-admin'), () => {
+describe('quota: org totals', needs('orgs'), () => {
   test('boxes beyond max_boxes → 429 resource_exhausted; removing one frees the slot', async ({
-    orgs,
+    quotaOrg,
     stack,
     boxName,
   }) => {
-    const org = await orgs.make({ max_boxes: 2 });
+    const org = await quotaOrg({ max_boxes: 2 });
     const body = () => sized(stack.images.busybox, boxName(), 1, 64, 1);
     const [a, b] = await Promise.all([org.rest.createBox(body()), org.rest.createBox(body())]);
     expect([a!.status, b!.status]).toEqual([201, 201]);
@@ -210,11 +140,11 @@ describe('quota: org totals', needs('sim-admin'), () => {
   });
 
   test('cpus summed over live boxes above max_total_cpus → 429; a box that still fits is created', async ({
-    orgs,
+    quotaOrg,
     stack,
     boxName,
   }) => {
-    const org = await orgs.make({ max_cpus: 2, max_total_cpus: 3 });
+    const org = await quotaOrg({ max_cpus: 2, max_total_cpus: 3 });
     const first = await org.rest.createBox(sized(stack.images.busybox, boxName(), 2, 64, 1));
     expect(first.status, first.text).toBe(201);
     expectQuotaRefusal(
@@ -227,11 +157,11 @@ describe('quota: org totals', needs('sim-admin'), () => {
   });
 
   test('memory summed over live boxes above max_total_memory_mib → 429 resource_exhausted', async ({
-    orgs,
+    quotaOrg,
     stack,
     boxName,
   }) => {
-    const org = await orgs.make({ max_memory_mib: 256, max_total_memory_mib: 384 });
+    const org = await quotaOrg({ max_memory_mib: 256, max_total_memory_mib: 384 });
     const first = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
     expect(first.status, first.text).toBe(201);
     expectQuotaRefusal(
@@ -242,11 +172,11 @@ describe('quota: org totals', needs('sim-admin'), () => {
   });
 
   test('parallel creates cannot overshoot max_boxes: exactly the quota succeeds, the rest get 429', async ({
-    orgs,
+    quotaOrg,
     stack,
     boxName,
   }) => {
-    const org = await orgs.make({ max_boxes: 2 });
+    const org = await quotaOrg({ max_boxes: 2 });
     const results = await Promise.all(
       Array.from({ length: 5 }, () => org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 64, 1))),
     );

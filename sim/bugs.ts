@@ -76,6 +76,16 @@ export const BUG_SWITCHES = [
     title: 'a host path in create volumes is mounted instead of refused',
     owner: 'both',
   },
+  {
+    id: 'cross-org-box-lookup',
+    title: "a box id resolves in every org: another tenant's key reaches the box",
+    owner: 'api',
+  },
+  {
+    id: 'stale-key-accepted',
+    title: 'a revoked or expired API key is still accepted',
+    owner: 'api',
+  },
 ] as const satisfies readonly BugSwitch[];
 
 export type BugId = (typeof BUG_SWITCHES)[number]['id'];

@@ -2,12 +2,15 @@
  * The fixture-setup hook (upstream scripts/test/e2e/fixture_setup.py): after `/v1/me` passes,
  * give the admin org the per-box quotas the cases need and make sure the images they create
  * boxes from are there. Images: setup already pushed the guest images into the stack registry
- * (the newest upstream needs no snapshot registration). Quotas: through an admin interface —
- * `harness/stack/admin` is being built for sim and real API; until it lands, the default hook
- * calls the sim's admin route when the API is the sim (its health says so) and reports that
- * the real API's quota patch is left to that interface.
+ * (the newest upstream needs no snapshot registration). Quotas: through the stack admin
+ * interface (drivers/admin). On the real API the admin key's own org gets the per-box quotas,
+ * as upstream does; a failure is reported, not fatal, because the newest upstream sets them in
+ * SQL and the cases that depend on quotas make their own orgs (need `orgs`). On a sim API (its
+ * health says so) a separate org is upserted, because the sim's admin org is seeded with
+ * larger quotas that other cases rely on.
  */
 import { request } from 'undici';
+import { openStackAdmin } from '../../drivers/admin/index.ts';
 
 export interface FixtureSetupContext {
   apiUrl: string;
@@ -32,8 +35,16 @@ async function isSim(apiUrl: string): Promise<boolean> {
 
 export const defaultFixtureSetup: FixtureSetupHook = async (ctx) => {
   const images = `${ctx.images.length} guest image(s) in the stack registry`;
-  if (!(await isSim(ctx.apiUrl)))
-    return `${images}; admin quota patch not applied (real API: left to harness/stack/admin)`;
+  if (!(await isSim(ctx.apiUrl))) {
+    const admin = openStackAdmin({ apiUrl: ctx.apiUrl, adminKey: ctx.adminKey, server: 'boxlite-api' });
+    try {
+      const org = await admin.adminOrg();
+      await admin.setQuota(org, FIXTURE_QUOTAS);
+      return `${images}; admin org quotas ${JSON.stringify(FIXTURE_QUOTAS)} (real admin routes)`;
+    } catch (err) {
+      return `${images}; admin quota patch not applied: ${(err as Error).message}`;
+    }
+  }
   const res = await request(`${ctx.apiUrl}/_sim/orgs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ctx.adminKey}`, 'content-type': 'application/json' },

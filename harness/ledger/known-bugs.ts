@@ -160,6 +160,31 @@ export const KNOWN_BUGS = [
     realStatus: 'open',
   },
   {
+    id: 'cross-org-box-lookup',
+    title: "another org's key reaches a box by id (cross-tenant access)",
+    upstream: 'POL-257 257-3 (apps/e2e/cases/test_pol257_cross_org_isolation.py, verified live 2026-08-25)',
+    pointer:
+      'apps/api/src/boxlite-rest/boxlite-box.controller.ts (box lookup scoped by authContext.organizationId); organization-access.guard.ts',
+    symptom:
+      "org B's key on org A's box id → 200 (get, exec, stop, delete) instead of the 404 an unknown id gets",
+    layer: 'api',
+    simSwitch: 'cross-org-box-lookup',
+    realStatus: 'fixed',
+  },
+  {
+    id: 'stale-key-accepted',
+    title: 'a revoked or expired API key is still accepted',
+    upstream:
+      'apps/api/src/auth/api-key.strategy.ts ("Check expiry BEFORE caching to prevent storing expired keys")',
+    pointer:
+      'api-key.strategy.ts validate(): keys are cached in Redis for apiKey.validationCacheTtlSeconds; expiry is re-checked on a cache hit',
+    symptom:
+      'a key past its expires_at, or deleted with DELETE /v1/api-keys/{name}, still authenticates (200 instead of 401)',
+    layer: 'api',
+    simSwitch: 'stale-key-accepted',
+    realStatus: 'fixed',
+  },
+  {
     id: 'sdk-node-drops-user',
     title: 'npm SDK 0.10.x silently drops the exec `user` option',
     upstream: 'sdks/node (JsBox.exec user parameter not forwarded over REST)',

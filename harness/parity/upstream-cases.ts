@@ -950,4 +950,65 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     name: 'test_cli_run_with_name',
     notPorted: null,
   },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_pol257_cross_org_isolation',
+    name: 'test_org_b_read_denied',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_pol257_cross_org_isolation',
+    name: 'test_org_b_exec_denied',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_pol257_cross_org_isolation',
+    name: 'test_org_b_stop_denied',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_pol257_cross_org_isolation',
+    name: 'test_org_b_delete_denied',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_pol257_cross_org_isolation',
+    name: 'test_existence_is_indistinguishable',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_pol257_cross_org_isolation',
+    name: 'test_org_b_box_list_excludes_org_a',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_cross_org_isolation',
+    name: 'test_org_b_key_rejected_in_org_a_namespace',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_cross_org_isolation',
+    name: 'test_org_a_box_is_not_found_in_org_b_namespace',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_cross_org_isolation',
+    name: 'test_cross_org_delete_leaves_org_a_box_intact',
+    notPorted: null,
+  },
+  {
+    family: '1.19 Cross-org isolation',
+    file: 'C:test_cross_org_isolation',
+    name: 'test_cross_org_cannot_tunnel_into_org_a_box',
+    notPorted:
+      'needs a service reachable through a network tunnel; the sim implements no tunnels (POST .../network/tunnel → 400 unsupported)',
+  },
 ];

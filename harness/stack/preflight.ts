@@ -7,6 +7,7 @@
  */
 import { createRestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
+import { probeOrgs } from './admin.ts';
 import type { StackHandle } from './handle.ts';
 
 /** What a case can need beyond a reachable API. */
@@ -14,6 +15,7 @@ export const NEEDS = {
   vm: 'a box starts and runs a command (measured: create, start, exec `true`)',
   'create-pulls': 'create resolves the image, so an unknown image is refused at create (measured)',
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
+  orgs: 'the admin interface makes orgs with quotas and keys here (measured: create org, mint + revoke a key, delete)',
   'runner-direct': "direct access to the stack's runner, bypassing the API",
   'path-guard': 'the path guard is on (runner and API journals readable)',
   'stack-registry': 'the harness can write to the registry the target pulls from (a stack it set up)',
@@ -88,6 +90,8 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   if (pulls) missing['create-pulls'] = pulls;
   const usage = await rest.tenant('GET', '/images/usage');
   if (usage.status !== 200) missing['image-catalog'] = why('GET /images/usage', usage);
+  const orgs = await probeOrgs(stack);
+  if (orgs) missing.orgs = orgs;
   if (stack.kind !== 'sim') {
     missing['sim-admin'] =
       `target ${stack.kind} (${stack.apiUrl}) is not the sim; only sim/api has /api/_sim`;

@@ -31,7 +31,7 @@ export async function authenticate(
     if (bugs.has('bad-token-500')) throw new ApiError('internal', 'failed to decode api key');
     throw new ApiError('unauthenticated', 'invalid api key');
   }
-  const principal = await findPrincipal(db, token);
+  const principal = await findPrincipal(db, token, bugs.has('stale-key-accepted'));
   if (!principal) throw new ApiError('unauthenticated', 'invalid api key');
   return principal;
 }

@@ -86,6 +86,11 @@ const MIGRATIONS: string[] = [
      source_ref text NOT NULL,
      recorded_at timestamptz NOT NULL DEFAULT now(),
      PRIMARY KEY (org_id, name, tag))`,
+  // Tenant-facing keys (`POST /v1/api-keys`): named per org, optionally expiring; orgs can be deleted.
+  `ALTER TABLE api_keys ADD COLUMN expires_at timestamptz`,
+  `ALTER TABLE api_keys ADD COLUMN name text`,
+  `CREATE UNIQUE INDEX api_keys_org_name_live ON api_keys (org_id, name) WHERE revoked_at IS NULL AND name IS NOT NULL`,
+  `ALTER TABLE orgs ADD COLUMN deleted_at timestamptz`,
 ];
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

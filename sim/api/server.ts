@@ -9,19 +9,26 @@ import { ApiError, toApiError } from './errors.ts';
 import { type App, type Ctx, type Handler, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
+import { apiKeyRootRoutes, apiKeyTenantRoutes } from './routes/api-keys.ts';
 import { boxRoutes } from './routes/boxes.ts';
 import { imageRoutes } from './routes/images.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
 import { runnerAdminRoutes, runnerPublicRoutes } from './routes/runners.ts';
+import { simAdminRoutes } from './routes/sim-admin.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
 const publicRouter = new Router<Handler>().addAll(publicRoutes).addAll(runnerPublicRoutes);
-const rootRouter = new Router<Handler>().addAll(rootRoutes).addAll(runnerAdminRoutes);
+const rootRouter = new Router<Handler>()
+  .addAll(rootRoutes)
+  .addAll(runnerAdminRoutes)
+  .addAll(simAdminRoutes)
+  .addAll(apiKeyRootRoutes);
 export const tenantRouter = new Router<Handler>()
   .addAll(boxRoutes)
   .addAll(imageRoutes)
+  .addAll(apiKeyTenantRoutes)
   .addAll(proxyRoutes)
   .addAll(unsupportedRoutes);
 

@@ -14,6 +14,9 @@ export interface Org extends Quotas {
 export interface Principal {
   org: Org;
   keyId: string;
+  /** The key's own name (keys minted through `POST /v1/api-keys`), null for seeded ones. */
+  keyName: string | null;
+  expiresAt: Date | null;
 }
 
 export interface NewBox {
@@ -41,16 +44,21 @@ export interface BoxRow extends NewBox {
 const ORG_COLS =
   'o.id, o.name, o.path_prefix, o.is_admin, o.max_cpus, o.max_memory_mib, o.max_disk_gb, o.max_total_cpus, o.max_total_memory_mib, o.max_boxes';
 
-export async function findPrincipal(db: Db, key: string): Promise<Principal | null> {
-  const r = await db.query<Org & { key_id: string }>(
-    `SELECT ${ORG_COLS}, k.id AS key_id FROM api_keys k JOIN orgs o ON o.id = k.org_id
-     WHERE k.key_sha256 = $1 AND k.revoked_at IS NULL`,
-    [sha256(key)],
+/** `acceptStale` is bug stale-key-accepted: revoked and expired keys still authenticate. */
+export async function findPrincipal(db: Db, key: string, acceptStale = false): Promise<Principal | null> {
+  // A revoked or expired key, or one of a deleted org, is no key at all: the caller cannot tell
+  // it from one that never existed (upstream CombinedAuthGuard answers every such key alike).
+  const r = await db.query<Org & { key_id: string; key_name: string | null; expires_at: Date | null }>(
+    `SELECT ${ORG_COLS}, k.id AS key_id, k.name AS key_name, k.expires_at FROM api_keys k JOIN orgs o ON o.id = k.org_id
+     WHERE k.key_sha256 = $1 AND ($2 OR (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))
+       AND o.deleted_at IS NULL
+     ORDER BY k.revoked_at IS NULL DESC LIMIT 1`,
+    [sha256(key), acceptStale],
   );
   const row = r.rows[0];
   if (!row) return null;
-  const { key_id, ...org } = row;
-  return { org, keyId: key_id };
+  const { key_id, key_name, expires_at, ...org } = row;
+  return { org, keyId: key_id, keyName: key_name, expiresAt: expires_at };
 }
 
 /** Sim-only: creates an org (or updates its quotas) and mints a fresh key for it. */
@@ -67,13 +75,13 @@ export async function upsertOrgWithKey(
      ON CONFLICT (path_prefix) DO UPDATE SET name = EXCLUDED.name, max_cpus = EXCLUDED.max_cpus,
        max_memory_mib = EXCLUDED.max_memory_mib, max_disk_gb = EXCLUDED.max_disk_gb, max_total_cpus = EXCLUDED.max_total_cpus,
        max_total_memory_mib = EXCLUDED.max_total_memory_mib, max_boxes = EXCLUDED.max_boxes
-     WHERE NOT o.is_admin
+     WHERE NOT o.is_admin AND o.deleted_at IS NULL
      RETURNING ${ORG_COLS}`,
     [id, name, prefix, ...quotaParams(q)],
   );
   const org = r.rows[0];
-  // No row back means the conflict hit the admin org, which the update clause skips.
-  if (!org) throw new ApiError('invalid_argument', 'the admin org cannot be redefined');
+  // No row back means the conflict hit the admin org or a deleted one, which the update clause skips.
+  if (!org) throw new ApiError('invalid_argument', 'the admin org or a deleted org cannot be redefined');
   const apiKey = newApiKey();
   const hash = sha256(apiKey);
   await db.query(`INSERT INTO api_keys (id, org_id, key_sha256, label) VALUES ($1, $2, $3, 'sim-admin')`, [
@@ -84,17 +92,23 @@ export async function upsertOrgWithKey(
   return { org, apiKey };
 }
 
-/** By id first, then by live name; soft-deleted rows only when asked (bug exec-removed-500). */
+/**
+ * By id first, then by live name, both within the caller's org; soft-deleted rows only when
+ * asked (bug exec-removed-500). `anyOrgById` is bug cross-org-box-lookup: an id resolves in
+ * every org (names stay scoped), so another tenant's box answers as if it were the caller's.
+ */
 export async function findBox(
   db: Db,
   orgId: string,
   idOrName: string,
   includeDeleted = false,
+  anyOrgById = false,
 ): Promise<BoxRow | null> {
   const r = await db.query<BoxRow>(
-    `SELECT * FROM boxes WHERE org_id = $1 AND (id = $2 OR name = $2) AND ($3 OR deleted_at IS NULL)
+    `SELECT * FROM boxes WHERE ((org_id = $1 AND (id = $2 OR name = $2)) OR ($4 AND id = $2))
+       AND ($3 OR deleted_at IS NULL)
      ORDER BY (id = $2) DESC, (deleted_at IS NULL) DESC, created_at DESC LIMIT 1`,
-    [orgId, idOrName, includeDeleted],
+    [orgId, idOrName, includeDeleted, anyOrgById],
   );
   return r.rows[0] ?? null;
 }

@@ -66,7 +66,13 @@ async function handleUpgrade(
     const m = rest === null ? null : attachRouter.match('GET', rest);
     if (!m || !('handler' in m)) throw new ApiError('not_found', `no websocket route ${url.pathname}`);
     kind = m.handler;
-    const box = await findBox(app.db, principal.org.id, m.params.id ?? '');
+    const box = await findBox(
+      app.db,
+      principal.org.id,
+      m.params.id ?? '',
+      false,
+      app.bugs.has('cross-org-box-lookup'),
+    );
     if (!box) throw new ApiError('not_found', `box ${m.params.id} not found`);
     boxId = box.id;
     const session = kind === 'exec' ? `/executions/${encodeURIComponent(m.params.eid ?? '')}` : '';

@@ -27,9 +27,12 @@ import { validateCreate } from '../validate.ts';
 const LOCK_WAIT_MS = 5000;
 const LIFECYCLE_LOCK = { ttlMs: TIMEOUTS.lifecycle + 5000, waitMs: LOCK_WAIT_MS };
 
+/** Bug cross-org-box-lookup: box ids resolve across orgs. */
+const crossOrg = (app: App) => app.bugs.has('cross-org-box-lookup');
+
 export async function loadBox(ctx: Ctx, app: App, includeDeleted = false): Promise<BoxRow> {
   const key = ctx.params.id ?? '';
-  const box = await findBox(app.db, ctx.principal.org.id, key, includeDeleted);
+  const box = await findBox(app.db, ctx.principal.org.id, key, includeDeleted, crossOrg(app));
   if (!box) throw new ApiError('not_found', `box ${key} not found`);
   ctx.boxId = box.id;
   return box;
@@ -109,7 +112,7 @@ function transition(verb: 'start' | 'stop'): Handler {
   return async (ctx, app) => {
     const first = await loadBox(ctx, app);
     await app.locks.withBoxLock(first.id, LIFECYCLE_LOCK, async () => {
-      const box = await findBox(app.db, ctx.principal.org.id, first.id);
+      const box = await findBox(app.db, ctx.principal.org.id, first.id, false, crossOrg(app));
       if (!box) throw new ApiError('not_found', `box ${first.id} not found`);
       const reply = await app.runner.call('POST', `/boxes/${box.id}/${verb}`, {
         timeoutMs: TIMEOUTS.lifecycle,
@@ -133,7 +136,7 @@ const remove: Handler = async (ctx, app) => {
   const force = ['true', '1'].includes(ctx.url.searchParams.get('force') ?? '');
   const first = await loadBox(ctx, app);
   await app.locks.withBoxLock(first.id, LIFECYCLE_LOCK, async () => {
-    const box = await findBox(app.db, ctx.principal.org.id, first.id);
+    const box = await findBox(app.db, ctx.principal.org.id, first.id, false, crossOrg(app));
     if (!box) throw new ApiError('not_found', `box ${first.id} not found`);
     if (!force && box.status === 'running') {
       throw new ApiError(

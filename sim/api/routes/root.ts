@@ -1,9 +1,10 @@
 /** Non-tenant routes: health and config (public), identity, and the sim-only admin route. */
-import { DEFAULT_QUOTAS, type Quotas } from '../db.ts';
+import { DEFAULT_QUOTAS } from '../db.ts';
 import { ApiError } from '../errors.ts';
 import { type Handler, readJson, sendJson } from '../http.ts';
 import type { Route } from '../router.ts';
 import { upsertOrgWithKey } from '../store.ts';
+import { parseQuotas, pickQuotas, requireAdmin } from './sim-admin.ts';
 
 /**
  * `bug_switches` lets a harness that reaches this sim only by URL (a remote run) judge the
@@ -44,24 +45,20 @@ const me: Handler = async (ctx) => {
     org_id: org.id,
     scopes: ['boxes:read', 'boxes:write', 'exec', 'files'],
     quotas: pickQuotas(org),
-    expires_at: null,
+    expires_at: ctx.principal.expiresAt ? ctx.principal.expiresAt.toISOString() : null,
   });
 };
 
-const pickQuotas = (q: Quotas): Quotas =>
-  Object.fromEntries(Object.keys(DEFAULT_QUOTAS).map((k) => [k, q[k as keyof Quotas]])) as Quotas;
-
 /** Multi-segment prefixes are allowed (protocol §1.1) but must not shadow the root routes. */
 const PREFIX_RE = /^[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
-const RESERVED = new Set(['config', 'me', 'boxes', 'metrics', 'volumes', 'images']);
+const RESERVED = new Set(['config', 'me', 'boxes', 'metrics', 'volumes', 'images', 'api-keys']);
 
 /**
  * SIM-ONLY: `POST /api/_sim/orgs` {path_prefix, name?, quotas?} with the admin key creates the
  * org (or updates its quotas) and mints a new key, answered once in plaintext.
  */
 const createOrg: Handler = async (ctx, app) => {
-  if (!ctx.principal.org.is_admin)
-    throw new ApiError('permission_denied', 'sim admin routes need the admin api key');
+  requireAdmin(ctx);
   const body = (await readJson(ctx.req)) as
     | { path_prefix?: unknown; name?: unknown; quotas?: unknown }
     | undefined;
@@ -77,20 +74,7 @@ const createOrg: Handler = async (ctx, app) => {
       'path_prefix must be lowercase [a-z0-9_-] segments joined by "/", not a reserved word',
     );
   }
-  const quotas: Quotas = { ...DEFAULT_QUOTAS };
-  const given = (body?.quotas ?? {}) as Record<string, unknown>;
-  if (typeof given !== 'object' || given === null)
-    throw new ApiError('invalid_argument', 'quotas must be an object');
-  for (const [k, v] of Object.entries(given)) {
-    if (!(k in DEFAULT_QUOTAS))
-      throw new ApiError(
-        'invalid_argument',
-        `unknown quota ${k}; known: ${Object.keys(DEFAULT_QUOTAS).join(', ')}`,
-      );
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-      throw new ApiError('invalid_argument', `quota ${k} must be a non-negative integer`);
-    quotas[k as keyof Quotas] = v;
-  }
+  const quotas = parseQuotas(body?.quotas ?? {}, { ...DEFAULT_QUOTAS });
   const name = typeof body?.name === 'string' && body.name ? body.name : prefix;
   const { org, apiKey } = await upsertOrgWithKey(app.db, prefix, name, quotas);
   sendJson(ctx.res, 201, {

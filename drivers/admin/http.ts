@@ -1,0 +1,27 @@
+/** One admin request: JSON in, JSON out, and a one-line AdminError for anything but 2xx. */
+import { call, type RestResponse } from '../rest/http.ts';
+import { AdminError } from './types.ts';
+
+export interface AdminCall {
+  method: string;
+  /** Path under the API base (`/v1/me`, `/_sim/orgs`, `/admin/organizations/…`). */
+  path: string;
+  key: string;
+  body?: unknown;
+  /** Extra statuses that are not errors (e.g. 404 the caller handles). */
+  accept?: number[];
+}
+
+export function describe(c: AdminCall, res: RestResponse): string {
+  const why = res.envelope ? `${res.envelope.code}: ${res.envelope.message}` : res.text.slice(0, 300);
+  return `${c.method} ${c.path} → HTTP ${res.status} ${why}`.trim();
+}
+
+export async function adminCall<T = unknown>(apiUrl: string, c: AdminCall): Promise<RestResponse<T>> {
+  const res = await call<T>({ apiUrl, apiKey: c.key, pathPrefix: '' }, c.method, `${apiUrl}${c.path}`, {
+    ...(c.body !== undefined ? { body: c.body } : {}),
+    timeoutMs: 30_000,
+  });
+  if (res.status >= 300 && !(c.accept ?? []).includes(res.status)) throw new AdminError(describe(c, res));
+  return res;
+}
