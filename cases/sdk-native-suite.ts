@@ -118,7 +118,7 @@ export function describeNativeSdk(s: NativeSuite): void {
       expect(ok<NativeBoxInfo[]>(list2).map((i) => i.id)).not.toContain(box.id);
     });
 
-    test('exec: stdout and stderr apart, exit codes exact, large output and stdin intact', {
+    test('exec: stdout and stderr apart, exit codes exact, unicode, large output and stdin intact', {
       meta: { needs: ['vm'], ports: s.ports.streams },
     }, async ({ stack, tracker, clock, image, boxName }) => {
       const codes: Array<[number, string]> = [
@@ -127,10 +127,12 @@ export function describeNativeSdk(s: NativeSuite): void {
         [42, 'exit 42'],
         [127, 'no-such-command-e2e'],
       ];
-      const [, mixed, errOnly, big, cat, ...exits] = await run({ stack, tracker, clock }, [
+      const [, mixed, errOnly, text, big, cat, ...exits] = await run({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
         sh('echo OUT-MARK; echo ERR-MARK >&2; exit 3'),
         sh('echo only-err >&2'),
+        // Through both JSON codecs and the C strings: unicode, a tab, quotes, a backslash.
+        { op: 'exec', command: 'printf', args: ['%s\n', 'héllo ✓\t"q" \\ ü'] },
         { op: 'exec', command: 'seq', args: ['1', '3000'] },
         { op: 'exec', command: 'cat', stdin: 'line one\nline two\n' },
         ...codes.map(([, script]) => sh(script)),
@@ -142,6 +144,7 @@ export function describeNativeSdk(s: NativeSuite): void {
         error: null,
       });
       expect(exec(errOnly)).toMatchObject({ stdout: '', stderr: 'only-err\n', exitCode: 0 });
+      expect(exec(text).stdout).toBe('héllo ✓\t"q" \\ ü\n');
       expect(exec(big).stdout).toBe(`${Array.from({ length: 3000 }, (_, i) => i + 1).join('\n')}\n`);
       expect(exec(cat)).toMatchObject({ stdout: 'line one\nline two\n', exitCode: 0 });
       expect(exits.map((r) => exec(r).exitCode)).toEqual(codes.map(([c]) => c));
@@ -152,8 +155,8 @@ export function describeNativeSdk(s: NativeSuite): void {
       meta: { needs: ['vm'], ports: s.ports.options },
     }, async ({ stack, tracker, clock, image, boxName }) => {
       const [, boxEnv, execEnv, cwd, user, tty, timedOut] = await run({ stack, tracker, clock }, [
-        { op: 'create', image, name: boxName(), env: { BOXLITE_E2E_MARKER: 'yes-its-there' } },
-        sh('echo $BOXLITE_E2E_MARKER'),
+        { op: 'create', image, name: boxName(), env: { BOX_ENV_MARKER: 'yes-its-there' } },
+        sh('echo $BOX_ENV_MARKER'),
         { op: 'exec', command: 'printenv', args: ['MY_KEY'], env: { MY_KEY: 'MY_VALUE' } },
         { op: 'exec', command: 'pwd', cwd: '/tmp' },
         { op: 'exec', command: 'id', args: ['-u'], user: '1000' },

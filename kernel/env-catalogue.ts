@@ -59,7 +59,7 @@ export const ENV_CATALOGUE = {
   BOXLITE_E2E_CACHE_DIR:
     'machine-wide cache shared by every clone: CLI builds, cargo target dir (default `~/.cache/boxlite-e2e`)',
   BOXLITE_E2E_SDK_CHECKOUT:
-    'a BoxLite checkout to build the C/Go SDK drivers against (its boxlite-c and sdks/go); `--sdk-checkout` wins',
+    'a BoxLite checkout to build the C/Go SDK drivers against (its `boxlite-c` and `sdks/go`); `--sdk-checkout` wins',
   DEBUG: '`pnpm e2e:guest-images` prints the stack of a failure',
 } as const satisfies Record<string, string>;
 

@@ -121,7 +121,7 @@ export function driverBuildPlan(
       {
         label: 'go build drivers/go',
         cmd: tools.go,
-        args: ['build', '-modfile', modfile, '-trimpath', '-o', go, '.'],
+        args: ['build', '-modfile', modfile, '-trimpath', '-ldflags=-s -w', '-o', go, '.'],
         cwd: GO_DRIVER_DIR,
         env: {
           CGO_ENABLED: '1',

@@ -48,11 +48,14 @@ unsafe fn strings(p: *const *const c_char, n: c_int, what: &str) -> Result<Vec<S
     if p.is_null() {
         return Err(invalid(&format!("{what} is NULL with a positive count")));
     }
-    (0..n as usize).map(|i| str_arg(*p.add(i), what).map(str::to_string)).collect()
+    (0..n as usize)
+        .map(|i| str_arg(*p.add(i), what).map(str::to_string))
+        .collect()
 }
 
 unsafe fn to_box_command(c: &BoxliteCommand) -> Result<BoxCommand, Failure> {
-    let mut cmd = BoxCommand::new(str_arg(c.command, "command")?).args(strings(c.args, c.argc, "args")?);
+    let mut cmd =
+        BoxCommand::new(str_arg(c.command, "command")?).args(strings(c.args, c.argc, "args")?);
     let env = strings(c.env_pairs, c.env_count, "env_pairs")?;
     for pair in env.chunks_exact(2) {
         cmd = cmd.env(pair[0].clone(), pair[1].clone());
@@ -78,7 +81,10 @@ pub unsafe extern "C" fn boxlite_box_exec(
     out_error: *mut FFIError,
 ) -> BoxliteErrorCode {
     if handle.is_null() || cmd.is_null() || out_execution.is_null() {
-        return fail(out_error, invalid("handle, cmd and out_execution must not be NULL"));
+        return fail(
+            out_error,
+            invalid("handle, cmd and out_execution must not be NULL"),
+        );
     }
     let command = match to_box_command(&*cmd) {
         Ok(c) => c,
@@ -90,14 +96,24 @@ pub unsafe extern "C" fn boxlite_box_exec(
         Ok(mut execution) => {
             let stdin = Mutex::new(execution.stdin());
             let pumps = Arc::new(Mutex::new(Vec::new()));
-            *out_execution = Box::into_raw(Box::new(ExecutionHandle { execution, stdin, pumps, ctx }));
+            *out_execution = Box::into_raw(Box::new(ExecutionHandle {
+                execution,
+                stdin,
+                pumps,
+                ctx,
+            }));
             succeed(out_error)
         }
     }
 }
 
 /// Starts a pump posting every chunk of `stream` to `cb`.
-unsafe fn pump<S>(h: &ExecutionHandle, stream: Option<S>, cb: CBoxStdoutCb, user_data: *mut c_void) -> Result<(), Failure>
+unsafe fn pump<S>(
+    h: &ExecutionHandle,
+    stream: Option<S>,
+    cb: CBoxStdoutCb,
+    user_data: *mut c_void,
+) -> Result<(), Failure>
 where
     S: futures::Stream<Item = String> + Send + Unpin + 'static,
 {
@@ -154,7 +170,10 @@ pub unsafe extern "C" fn boxlite_execution_on_stderr(
 }
 
 /// Waits for the process, then for the pumps registered so far, then posts `done`.
-unsafe fn after_exit(h: &ExecutionHandle, done: impl FnOnce(Result<i32, Failure>) -> Event + Send + 'static) {
+unsafe fn after_exit(
+    h: &ExecutionHandle,
+    done: impl FnOnce(Result<i32, Failure>) -> Event + Send + 'static,
+) {
     let execution = h.execution.clone();
     let pumps: Vec<JoinHandle<()>> = std::mem::take(&mut *h.pumps.lock().unwrap());
     let queue = h.ctx.queue.clone();
@@ -166,7 +185,10 @@ unsafe fn after_exit(h: &ExecutionHandle, done: impl FnOnce(Result<i32, Failure>
         let res = match res {
             Ok(r) => match r.error_message {
                 // The server could not run the command at all: that is the wait's error.
-                Some(msg) if r.exit_code < 0 => Err(Failure { code: BoxliteErrorCode::Execution, message: msg }),
+                Some(msg) if r.exit_code < 0 => Err(Failure {
+                    code: BoxliteErrorCode::Execution,
+                    message: msg,
+                }),
                 _ => Ok(r.exit_code),
             },
             Err(e) => Err(e.into()),
@@ -228,11 +250,21 @@ pub unsafe extern "C" fn boxlite_execution_stdin_write(
     if execution.is_null() || (data.is_null() && len > 0) {
         return fail(out_error, invalid("execution and data must not be NULL"));
     }
-    let bytes = if len == 0 { Vec::new() } else { std::slice::from_raw_parts(data, len).to_vec() };
+    let bytes = if len == 0 {
+        Vec::new()
+    } else {
+        std::slice::from_raw_parts(data, len).to_vec()
+    };
     let h = &*execution;
     let mut guard = h.stdin.lock().unwrap();
     let Some(stdin) = guard.as_mut() else {
-        return fail(out_error, Failure { code: BoxliteErrorCode::InvalidState, message: "stdin is closed".into() });
+        return fail(
+            out_error,
+            Failure {
+                code: BoxliteErrorCode::InvalidState,
+                message: "stdin is closed".into(),
+            },
+        );
     };
     match h.ctx.tokio.block_on(stdin.write_all(&bytes)) {
         Ok(()) => succeed(out_error),
@@ -265,7 +297,11 @@ pub unsafe extern "C" fn boxlite_execution_kill(
         return fail(out_error, invalid("execution is NULL"));
     }
     let h = &*execution;
-    let (exe, queue, ud) = (h.execution.clone(), h.ctx.queue.clone(), UserData(user_data));
+    let (exe, queue, ud) = (
+        h.execution.clone(),
+        h.ctx.queue.clone(),
+        UserData(user_data),
+    );
     h.ctx.tokio.spawn(async move {
         let res = exe.kill().await.map_err(Failure::from);
         if let Some(cb) = cb {

@@ -82,16 +82,24 @@ pub struct Failure {
 
 impl From<BoxliteError> for Failure {
     fn from(e: BoxliteError) -> Self {
-        Failure { code: code_of(&e), message: e.to_string() }
+        Failure {
+            code: code_of(&e),
+            message: e.to_string(),
+        }
     }
 }
 
 pub fn invalid(msg: &str) -> Failure {
-    Failure { code: BoxliteErrorCode::InvalidArgument, message: msg.to_string() }
+    Failure {
+        code: BoxliteErrorCode::InvalidArgument,
+        message: msg.to_string(),
+    }
 }
 
 pub fn cstring(s: &str) -> *mut c_char {
-    CString::new(s.replace('\0', "\u{FFFD}")).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
+    CString::new(s.replace('\0', "\u{FFFD}"))
+        .map(CString::into_raw)
+        .unwrap_or(std::ptr::null_mut())
 }
 
 /// Writes `f` into the caller's out-error (if any) and returns its code.
@@ -120,7 +128,10 @@ pub fn with_error<R>(f: Option<&Failure>, cb: impl FnOnce(*mut FFIError) -> R) -
     match f {
         None => cb(std::ptr::null_mut()),
         Some(f) => {
-            let mut e = FFIError { code: f.code, message: cstring(&f.message) };
+            let mut e = FFIError {
+                code: f.code,
+                message: cstring(&f.message),
+            };
             let r = cb(&mut e);
             unsafe { boxlite_error_free(&mut e) };
             r
@@ -133,7 +144,9 @@ pub unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str, Failu
     if p.is_null() {
         return Err(invalid(&format!("{what} is NULL")));
     }
-    CStr::from_ptr(p).to_str().map_err(|_| invalid(&format!("{what} is not valid UTF-8")))
+    CStr::from_ptr(p)
+        .to_str()
+        .map_err(|_| invalid(&format!("{what} is not valid UTF-8")))
 }
 
 pub unsafe fn opt_str(p: *const c_char) -> Option<String> {
@@ -214,7 +227,8 @@ pub unsafe extern "C" fn boxlite_free_string(s: *mut c_char) {
 pub extern "C" fn boxlite_version() -> *const c_char {
     // The crate this shim wraps, so a driver can print what it runs against.
     static V: std::sync::OnceLock<CString> = std::sync::OnceLock::new();
-    V.get_or_init(|| CString::new(boxlite::VERSION).unwrap_or_default()).as_ptr()
+    V.get_or_init(|| CString::new(boxlite::VERSION).unwrap_or_default())
+        .as_ptr()
 }
 
 /// Dispatches queued callbacks on the calling thread; the queue lock is not held while they run.

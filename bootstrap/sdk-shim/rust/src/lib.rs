@@ -7,9 +7,11 @@
 mod boxes;
 mod exec;
 mod ffi;
+mod info;
 mod rest;
 
 pub use boxes::*;
 pub use exec::*;
 pub use ffi::*;
+pub use info::*;
 pub use rest::*;

@@ -102,14 +102,24 @@ pub unsafe extern "C" fn boxlite_rest_runtime_new_with_options(
     out_error: *mut FFIError,
 ) -> BoxliteErrorCode {
     if options.is_null() || out_runtime.is_null() {
-        return fail(out_error, invalid("options and out_runtime must not be NULL"));
+        return fail(
+            out_error,
+            invalid("options and out_runtime must not be NULL"),
+        );
     }
-    let tokio = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let tokio = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(t) => Arc::new(t),
         Err(e) => {
             return fail(
                 out_error,
-                Failure { code: BoxliteErrorCode::Internal, message: format!("tokio runtime: {e}") },
+                Failure {
+                    code: BoxliteErrorCode::Internal,
+                    message: format!("tokio runtime: {e}"),
+                },
             )
         }
     };
@@ -121,7 +131,11 @@ pub unsafe extern "C" fn boxlite_rest_runtime_new_with_options(
     match made {
         Err(e) => fail(out_error, e.into()),
         Ok(rt) => {
-            let ctx = Ctx { rt: Arc::new(rt), tokio, queue: Arc::new(Queue::default()) };
+            let ctx = Ctx {
+                rt: Arc::new(rt),
+                tokio,
+                queue: Arc::new(Queue::default()),
+            };
             *out_runtime = Box::into_raw(Box::new(RuntimeHandle { ctx }));
             succeed(out_error)
         }
