@@ -4,7 +4,7 @@
  * line naming the step and the log.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -109,7 +109,10 @@ export async function buildDrivers(req: BuildRequest): Promise<{ c: string; go: 
     );
     await writeFile(plan.modfile.path, plan.modfile.text);
     for (const step of plan.steps) await runStep(step, log, req.log, req.progress);
-    return { ...plan.outputs, libBytes: (await stat(lib)).size };
+    const libBytes = (await stat(lib)).size;
+    // Linked statically into both drivers: the ~110 MB archive is not needed after the build.
+    await rm(lib, { force: true });
+    return { ...plan.outputs, libBytes };
   } finally {
     await new Promise((r) => log.end(r));
   }

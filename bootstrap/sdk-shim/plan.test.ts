@@ -47,7 +47,7 @@ describe('SDK driver build plan', () => {
       expect.arrayContaining(['-I', '/src/boxlite/sdks/c/include', '-o', '/k/bin/c-driver']),
     );
     // libboxlite is linked statically: the driver runs without LD_LIBRARY_PATH.
-    expect(cc!.args.join(' ')).toContain('-L /k/lib -Wl,-Bstatic -lboxlite -Wl,-Bdynamic');
+    expect(cc!.args.join(' ')).toContain('-L /k/lib -Wl,--gc-sections -Wl,-Bstatic -lboxlite -Wl,-Bdynamic');
     expect(cc!.args.filter((a) => a.endsWith('.c')).map((a) => a.split('/').slice(-2).join('/'))).toEqual([
       'c/driver.c',
       'c/ops.c',
@@ -60,7 +60,7 @@ describe('SDK driver build plan', () => {
       '-modfile',
       '/k/bin/go-driver.mod',
       '-trimpath',
-      '-ldflags=-s -w',
+      '-ldflags=-s -w -extldflags=-Wl,--gc-sections',
       '-o',
       '/k/bin/go-driver',
       '.',
