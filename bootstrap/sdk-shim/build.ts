@@ -47,13 +47,11 @@ async function runStep(step: Step, log: WriteStream, logPath: string, progress: 
   );
   const t0 = performance.now();
   let crates = 0;
-  const tick = setInterval(
-    () =>
-      progress.info(
-        `${step.label}: ${elapsed(performance.now() - t0)}, ${crates} crates compiled (log ${logPath})`,
-      ),
-    20_000,
-  );
+  const isCargo = step.label.startsWith('cargo');
+  const tick = setInterval(() => {
+    const what = isCargo ? `, ${crates} crates compiled` : '';
+    progress.info(`${step.label}: ${elapsed(performance.now() - t0)}${what} (log ${logPath})`);
+  }, 20_000);
   try {
     const child = execa(step.cmd, step.args, {
       cwd: step.cwd,
