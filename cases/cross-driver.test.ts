@@ -1,6 +1,7 @@
 /**
- * The same scenarios through every client — the npm SDK 0.10, the PyPI SDK 0.10, raw REST and
- * the `boxlite` CLI 0.11 — on one box, compared on what a caller acts on: stdout, stderr, exit
+ * The same scenarios through every client — the npm SDK 0.10, the PyPI SDK 0.10, raw REST,
+ * the `boxlite` CLI 0.11, and the C and Go SDKs (boxlite.h / sdks/go over the 0.11 REST
+ * client) — on one box, compared on what a caller acts on: stdout, stderr, exit
  * code and the class of error. One stack serves all four protocol generations at once, so a
  * sim change made for one client that breaks another shows up here, named by driver. The
  * outcomes go to `cross-driver.md` in the run's report dir, one table for the whole family.
@@ -9,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { errorKind } from '../drivers/error-kind.ts';
+import { nativeExec } from '../drivers/native/driver.ts';
 import { runSdkExec } from '../drivers/node-sdk/driver.ts';
 import { type ExecOutcome, type ExecRequest, emptyOutcome } from '../drivers/protocol.ts';
 import { execOp, runPythonOps } from '../drivers/python/driver.ts';
@@ -17,7 +19,7 @@ import { runContext } from '../harness/context.ts';
 import { type CaseContext, describe, expect, test } from '../harness/fixtures/index.ts';
 import { createProgress } from '../kernel/progress.ts';
 
-const DRIVERS = ['node-sdk', 'python-sdk', 'rest', 'cli'] as const;
+const DRIVERS = ['node-sdk', 'python-sdk', 'rest', 'cli', 'c-sdk', 'go-sdk'] as const;
 type Driver = (typeof DRIVERS)[number];
 
 /** What the comparison looks at; `ms` and the error's wording are left out on purpose. */
@@ -73,11 +75,21 @@ async function runAll(ctx: Ctx, boxId: string, req: ExecRequest): Promise<Record
   const pyOut = py?.result as ExecOutcome & { _error?: { error_code: string | null; error_type: string } };
   const rest = await ctx.rest.exec(boxId, req);
   const cli = await ctx.cli.exec(boxId, req);
+  const native = runContext().sdkDrivers?.drivers;
+  const missing = runContext().sdkDrivers?.missing ?? 'no C/Go SDK drivers';
+  const viaNative = (d: 'c-sdk' | 'go-sdk') =>
+    native
+      ? nativeExec(d === 'c-sdk' ? native.c : native.go, d, ctx.stack, boxId, req, ctx.tracker.record)
+      : Promise.resolve({ outcome: emptyOutcome(d, missing, 0), kind: 'other' });
+  const c = await viaNative('c-sdk');
+  const go = await viaNative('go-sdk');
   return {
     'node-sdk': seen(node, errorKind(node.error)),
     'python-sdk': seen(pyOut, pythonKind(pyOut)),
     rest: seen(rest, errorKind(rest.error)),
     cli: seen(cli, errorKind(cli.error)),
+    'c-sdk': seen(c.outcome, c.kind),
+    'go-sdk': seen(go.outcome, go.kind),
   };
 }
 
@@ -145,7 +157,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-describe('cross-driver: node SDK, python SDK, REST and CLI agree', () => {
+describe('cross-driver: node SDK, python SDK, REST, CLI, C SDK and Go SDK agree', () => {
   for (const s of SCENARIOS) {
     // Every scenario but the unknown box runs a command in a box: it needs one that starts.
     const meta = {

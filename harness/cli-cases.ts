@@ -19,7 +19,19 @@ export async function selectsCliCases(
   filters: readonly string[],
   casesDir = join(REPO_ROOT, 'cases'),
 ): Promise<boolean> {
+  return selectsCases(filters, CLI_CASE_FILE, casesDir);
+}
+
+/** Case files that drive the C and Go SDK drivers (bootstrap/sdk-shim builds them). */
+export const SDK_DRIVER_CASE_FILE = /^(sdk-c|sdk-go|cross-driver)\.test\.ts$/;
+
+/** Whether a run with these file filters selects a case file matching `pattern`. */
+export async function selectsCases(
+  filters: readonly string[],
+  pattern: RegExp,
+  casesDir = join(REPO_ROOT, 'cases'),
+): Promise<boolean> {
   if (filters.length === 0) return true;
-  const files = (await readdir(casesDir)).filter((f) => CLI_CASE_FILE.test(f)).map((f) => join(casesDir, f));
+  const files = (await readdir(casesDir)).filter((f) => pattern.test(f)).map((f) => join(casesDir, f));
   return files.some((f) => filters.some((p) => f.includes(p.replace(/^\.\//, ''))));
 }

@@ -4,6 +4,7 @@
  */
 import { inject } from 'vitest';
 import type { CliBinary } from '../bootstrap/cli-binary/spec.ts';
+import type { SdkDrivers } from '../bootstrap/sdk-shim/spec.ts';
 import type { BugContext } from './ledger/expectations.ts';
 import type { StackHandle } from './stack/handle.ts';
 import type { Preflight } from './stack/preflight.ts';
@@ -20,6 +21,8 @@ export interface RunContext {
   cacheDir: string;
   /** The real `boxlite` CLI, provided before the run (`pnpm e2e`, `pnpm e2e:cli`); why not, when absent. */
   cli: { binary: CliBinary | null; missing: string };
+  /** The C and Go SDK driver binaries, provided before the run (`pnpm e2e`, `pnpm e2e:sdk-shim`); why not, when absent. */
+  sdkDrivers?: { drivers: SdkDrivers | null; missing: string };
   /** Case knobs resolved from the run options (harness/run-options.ts). */
   tuning: { p06Rounds: { boxes: number; execs: number }; p06MaxLoss: number };
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findCliBinary } from '../bootstrap/cli-binary/index.ts';
 import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../bootstrap/cli-binary/options.ts';
+import { findSdkDrivers } from '../bootstrap/sdk-shim/index.ts';
+import { SDK_SHIM_OPTIONS, sdkShimSpec } from '../bootstrap/sdk-shim/options.ts';
 import { bootstrapConfig } from '../kernel/config.ts';
 import { envOnly, type OptionTable, resolveOptions } from '../kernel/options.ts';
 import { REPO_ROOT, statePaths } from '../kernel/paths.ts';
@@ -29,6 +31,7 @@ const { flag: _markersFlag, ...markersFromEnv } = RUN_OPTIONS.markers;
 export const CASES_OPTIONS = {
   ...STACK_HANDLE_OPTIONS,
   ...envOnly(CLI_BINARY_OPTIONS),
+  ...envOnly(SDK_SHIM_OPTIONS),
   ...RUN_OPTIONS,
   markers: markersFromEnv,
   bugs: bugsFromEnv,
@@ -76,6 +79,14 @@ export default async function globalSetup(project: TestProject) {
     cli: await findCliBinary(cliBinarySpec(o)).then(
       (binary) => ({ binary, missing: 'no boxlite CLI is cached: run `pnpm e2e:cli` (cold build ~16 min)' }),
       (err: Error) => ({ binary: null, missing: `boxlite CLI unusable: ${err.message}` }),
+    ),
+    // Looked up, never built here: `pnpm e2e` builds them when SDK C/Go cases run.
+    sdkDrivers: await findSdkDrivers(sdkShimSpec(o)).then(
+      (drivers) => ({
+        drivers,
+        missing: 'no C/Go SDK drivers are cached for these sources: run `pnpm e2e:sdk-shim`',
+      }),
+      (err: Error) => ({ drivers: null, missing: `C/Go SDK drivers unusable: ${err.message}` }),
     ),
   };
   const swept = await sweepBoxes(stack, (name) => !name.startsWith(run.namePrefix));

@@ -58,6 +58,8 @@ export const ENV_CATALOGUE = {
   BOXLITE_E2E_CLI_VERSION: 'boxlite-cli version from crates.io when no checkout is given (default `0.11.0`)',
   BOXLITE_E2E_CACHE_DIR:
     'machine-wide cache shared by every clone: CLI builds, cargo target dir (default `~/.cache/boxlite-e2e`)',
+  BOXLITE_E2E_SDK_CHECKOUT:
+    'a BoxLite checkout to build the C/Go SDK drivers against (its `boxlite-c` and `sdks/go`); `--sdk-checkout` wins',
   DEBUG: '`pnpm e2e:guest-images` prints the stack of a failure',
   BOXLITE_E2E_CHECKOUT:
     'target `boxlite`: a BoxLite checkout whose API and runner `pnpm e2e:setup` builds and runs; `--checkout` wins',

@@ -19,6 +19,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCliBinary, findCargo } from '../../bootstrap/cli-binary/index.ts';
 import { CLI_BINARY_OPTIONS, cliBinaryEnv, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
+import { ensureSdkDrivers } from '../../bootstrap/sdk-shim/index.ts';
+import { SDK_SHIM_OPTIONS, sdkShimEnv, sdkShimSpec } from '../../bootstrap/sdk-shim/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';
 import { runMain } from '../../kernel/errors.ts';
@@ -28,7 +30,7 @@ import { createProgress } from '../../kernel/progress.ts';
 import { newRunId } from '../../kernel/run-id.ts';
 import { SIM_BUGS_OPTION } from '../../sim/bugs.ts';
 import { setupStack } from '../../stack/up.ts';
-import { selectsCliCases } from '../cli-cases.ts';
+import { SDK_DRIVER_CASE_FILE, selectsCases, selectsCliCases } from '../cli-cases.ts';
 import { RUN_OPTIONS } from '../run-options.ts';
 import { STACK_HANDLE_OPTIONS } from '../stack/handle.ts';
 import { checkRemote } from '../stack/remote-check.ts';
@@ -43,6 +45,7 @@ export const E2E_OPTIONS = {
   markers: RUN_OPTIONS.markers,
   grep: { flag: 'grep', type: 'string', doc: 'only cases whose name matches' },
   ...CLI_BINARY_OPTIONS,
+  ...SDK_SHIM_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseE2eArgs(argv: readonly string[], env: Env) {
@@ -85,6 +88,15 @@ if (import.meta.main) {
       process.stderr.write(`boxlite CLI ${cli.cliVersion}: ${cli.path}\n`);
       // The child's global setup looks the same binary up (a record read), flags included.
       Object.assign(env, cliBinaryEnv(args));
+    }
+    if (await selectsCases(args.files, SDK_DRIVER_CASE_FILE)) {
+      // The C/Go SDK cases need their driver binaries: built here too (cold: the shim's cargo build).
+      const drivers = await ensureSdkDrivers(sdkShimSpec(args), {
+        progress: createProgress(),
+        searchPath: args.searchPath,
+      });
+      process.stderr.write(`SDK drivers (${drivers.sourceRef}): ${drivers.c}, ${drivers.go}\n`);
+      Object.assign(env, sdkShimEnv(args));
     }
     const code = await runCases({ files: args.files, grep: args.grep, env });
     const infra = join(REPO_ROOT, 'reports', runId, 'infrastructure-error.txt');
