@@ -5,13 +5,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
+import { noteActivity, startAutoStopSweep } from './auto-stop.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { type App, type Ctx, type Handler, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
 import { boxRoutes } from './routes/boxes.ts';
+import { cloneExportRoutes } from './routes/clone-export.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
+import { snapshotRoutes } from './routes/snapshots.ts';
+import { volumeRoutes } from './routes/volumes.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
@@ -20,6 +24,9 @@ const rootRouter = new Router<Handler>().addAll(rootRoutes);
 export const tenantRouter = new Router<Handler>()
   .addAll(boxRoutes)
   .addAll(proxyRoutes)
+  .addAll(snapshotRoutes)
+  .addAll(cloneExportRoutes)
+  .addAll(volumeRoutes)
   .addAll(unsupportedRoutes);
 
 async function dispatch(
@@ -68,6 +75,7 @@ export function createApiServer(app: App, log: AccessLog): Server {
         box_id: out.boxId ?? boxIdFromPath(url.pathname),
         ms: performance.now() - start,
       });
+      if (res.statusCode < 400) noteActivity(out.boxId);
     });
     dispatch(req, res, url, app, out).catch((err: unknown) => {
       sendError(res, toApiError(err));
@@ -78,5 +86,6 @@ export function createApiServer(app: App, log: AccessLog): Server {
   attachUpgradeHandler(server, app, log);
   const stopSweep = startLifecycleSweep(app);
   server.on('close', stopSweep);
+  server.on('close', startAutoStopSweep(app));
   return server;
 }
