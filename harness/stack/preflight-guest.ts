@@ -27,6 +27,8 @@ export interface GuestProbe {
   egress: string | null;
   /** Null when the default image has every GUEST_TOOLS entry, else which are missing. */
   tools: string | null;
+  /** Null when the server prepares a box tunnel (`POST …/network/tunnel?port=N` → {uri}). */
+  tunnels: string | null;
 }
 
 /** What upstream's real-world cases run in the guest (its python image carries them). */
@@ -39,6 +41,7 @@ export async function probeGuest(stack: StackHandle, name: string): Promise<Gues
     ownKernel: why,
     egress: `not measured: ${why}`,
     tools: `not measured: ${why}`,
+    tunnels: `not measured: ${why}`,
   });
   try {
     const made = await Promise.all(
@@ -75,7 +78,16 @@ export async function probeGuest(stack: StackHandle, name: string): Promise<Gues
         : absent.length
           ? `image ${stack.images.default} lacks ${absent.join(', ')}`
           : null;
-    return { ownKernel, egress, tools };
+    const tunnel = await rest.tenant<{ uri?: unknown }>('POST', `/boxes/${boxIds[0]}/network/tunnel`, {
+      query: { port: '8080' },
+    });
+    const tunnels =
+      tunnel.status < 300 && typeof tunnel.json?.uri === 'string'
+        ? null
+        : clip(
+            `POST /boxes/{id}/network/tunnel?port=8080 → HTTP ${tunnel.status} ${tunnel.envelope ? `${tunnel.envelope.code}: ${tunnel.envelope.message}` : tunnel.text}`,
+          );
+    return { ownKernel, egress, tools, tunnels };
   } catch (err) {
     return fail(clip(`guest probe failed: ${(err as Error).message}`));
   } finally {

@@ -25,6 +25,7 @@ export const NEEDS = {
     'the server advertises export and import (measured: GET /v1/config capabilities.{export,import}_enabled)',
   volumes: 'managed volumes are served (measured: GET /v1/{prefix}/volumes answers 2xx)',
   'guest-tools': 'the default image has python3, pip3, git and cc (measured: command -v in a box)',
+  tunnels: 'the server prepares box tunnels (measured: POST /boxes/{id}/network/tunnel?port=8080 → {uri})',
 } as const;
 export type Need = keyof typeof NEEDS;
 
@@ -100,11 +101,12 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   if (!stack.pathGuard.enabled) missing['path-guard'] = `path guard off: ${stack.pathGuard.reason}`;
   const noBox = `no box runs here: ${vm}`;
   const guest = vm
-    ? { ownKernel: noBox, egress: noBox, tools: noBox }
+    ? { ownKernel: noBox, egress: noBox, tools: noBox, tunnels: noBox }
     : await probeGuest(stack, `${boxName}-guest`);
   if (guest.ownKernel) missing['own-kernel'] = guest.ownKernel;
   if (guest.egress) missing.egress = guest.egress;
   if (guest.tools) missing['guest-tools'] = guest.tools;
+  if (guest.tunnels) missing.tunnels = guest.tunnels;
   const caps = cfg.json?.capabilities ?? {};
   const flag = (k: string) =>
     caps[k] === true ? null : `GET /v1/config capabilities.${k} = ${JSON.stringify(caps[k] ?? null)}`;
