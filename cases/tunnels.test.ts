@@ -12,14 +12,14 @@ import { ports } from '../harness/fixtures/ports.ts';
 
 const PORT = 18080;
 
-/** Serves `marker` at /marker.txt on `port`, with busybox httpd or python3, in the background. */
+/** Serves `marker` at /marker.txt on `port` (busybox httpd, else python3), in the background. */
 async function startService(box: SdkBox, port: number, marker: string): Promise<void> {
   const dir = `/tmp/www-${port}`;
   const r = await sh(
     box,
     `mkdir -p ${dir} && printf %s '${marker}' > ${dir}/marker.txt && cd ${dir} && ` +
-      `{ if command -v busybox >/dev/null && busybox httpd --help >/dev/null 2>&1; then busybox httpd -f -p ${port} -h ${dir}; ` +
-      `else python3 -m http.server ${port}; fi; } > /tmp/svc-${port}.log 2>&1 & echo started`,
+      `if command -v busybox >/dev/null; then busybox httpd -p ${port} -h ${dir}; ` +
+      `else (python3 -m http.server ${port} > /tmp/svc-${port}.log 2>&1 &); fi; echo started`,
   );
   expect(r.stdout, r.stderr).toContain('started');
 }
@@ -64,6 +64,9 @@ async function reach(box: SdkBox, port: number, marker: string): Promise<string>
 }
 
 describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
+  // busybox: httpd in the smallest image.
+  test.override('image', ({ stack }) => stack.images.busybox);
+
   test(
     'HTTP to a guest service goes through a tunnel, several at once',
     ports(
@@ -116,6 +119,23 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
       const [ra, rb] = await Promise.all([reach(a, PORT, 'box-a-marker'), reach(b, PORT, 'box-b-marker')]);
       expect(ra).not.toContain('box-b-marker');
       expect(rb).not.toContain('box-a-marker');
+    },
+  );
+
+  test(
+    "a box's main command serving HTTP is reachable again after stop / start",
+    ports('test_stop_start_restarts_main_service'),
+    async ({ rt, image, boxName }) => {
+      const port = 18083;
+      const serve = `mkdir -p /srv && printf main-service > /srv/marker.txt && exec busybox httpd -f -p ${port} -h /srv`;
+      const box = await rt.create({ image, cmd: ['sh', '-c', serve] }, boxName());
+      await box.start();
+      expect(await reach(box, port, 'main-service')).toMatch(/^HTTP\/1\.[01] 200/);
+      await box.stop();
+      const again = await rt.get(box.id);
+      if (!again) throw new Error(`rt.get(${box.id}) returned null after stop`);
+      await again.start();
+      expect(await reach(again, port, 'main-service')).toContain('main-service');
     },
   );
 });

@@ -16,14 +16,13 @@ export interface PortDecl {
 
 /**
  * Needs the sim's preflight measures as missing (stack/preflight.ts): its boxes are
- * containers (one shared kernel), its guest images are minimal and air-gapped, and it serves
- * no tunnels. A port needing one of these runs only on a stack that has it (a KVM host).
+ * containers (one shared kernel) and its guest images are minimal and air-gapped. A port
+ * needing one of these runs only on a stack that has it (a KVM host).
  */
 export const SIM_UNMET_NEEDS: Readonly<Record<string, string>> = {
   'own-kernel': 'boxes share the host kernel',
   egress: 'no internet from the guest',
   'guest-tools': 'no python3/pip3/git/cc in the guest images',
-  tunnels: 'tunnels are not simulated',
 };
 
 /** The needs that keep a port off the sim (empty = it runs on the sim). */

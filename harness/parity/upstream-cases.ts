@@ -93,7 +93,7 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     family: '1.1 Lifecycle / box management',
     file: 'C:test_lifecycle_comprehensive',
     name: 'test_stop_start_restarts_main_service',
-    notPorted: 'needs box network tunnels (not in the sim; Node 0.10.x tunnel API not exercised)',
+    notPorted: null,
   },
   {
     family: '1.1 Lifecycle / box management',

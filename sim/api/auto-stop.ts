@@ -29,7 +29,7 @@ async function runningWithAutoStop(app: App): Promise<BoxRow[]> {
 async function stopIdle(app: App, row: BoxRow): Promise<void> {
   await app.locks.withBoxLock(row.id, LOCK, async () => {
     const now = await findBox(app.db, row.org_id, row.id);
-    if (!now || now.status !== 'running') return;
+    if (now?.status !== 'running') return;
     const reply = await app.runner.call('POST', `/boxes/${row.id}/stop`, { timeoutMs: TIMEOUTS.lifecycle });
     if (reply.status < 300 || reply.status === 404)
       await setBoxState(app.db, row.id, { status: 'stopped', pid: null });

@@ -15,6 +15,7 @@ import { cloneExportRoutes } from './routes/clone-export.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
+import { tunnelRoutes } from './routes/tunnels.ts';
 import { volumeRoutes } from './routes/volumes.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
@@ -27,6 +28,7 @@ export const tenantRouter = new Router<Handler>()
   .addAll(snapshotRoutes)
   .addAll(cloneExportRoutes)
   .addAll(volumeRoutes)
+  .addAll(tunnelRoutes)
   .addAll(unsupportedRoutes);
 
 async function dispatch(

@@ -84,7 +84,7 @@ export async function importBox(boxes: BoxService, newId: string, req: IncomingM
     throw badRequest(`archive is not a box export: ${dockerMessage(err)}`);
   }
   const loaded = /Loaded image: ([^\s"\\]+)/.exec(output)?.[1];
-  if (!loaded || !loaded.startsWith(`${EXPORT_REPO}:`))
+  if (!loaded?.startsWith(`${EXPORT_REPO}:`))
     throw badRequest(`archive is not a box export: ${output.replace(/\s+/g, ' ').slice(0, 200)}`);
   const img = await bounded('image inspect', () => boxes.docker.getImage(loaded).inspect());
   const labels = img.Config.Labels ?? {};

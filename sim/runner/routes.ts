@@ -13,6 +13,7 @@ import { copyIn, copyOut } from './files.ts';
 import { readBody, readJson, sendEmpty, sendJson, TAR_LIMIT } from './http-util.ts';
 import type { JournalEntry } from './journal.ts';
 import type { Metrics } from './metrics.ts';
+import { networkRoutes } from './network.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { volumeRoutes } from './volumes.ts';
 
@@ -236,6 +237,7 @@ export function buildRoutes(d: Deps): Route[] {
     ...snapshotRoutes(d.boxes),
     ...cloneExportRoutes(d.boxes),
     ...volumeRoutes(d.boxes),
+    ...networkRoutes(d.boxes),
   ];
 }
 
