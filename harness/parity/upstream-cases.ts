@@ -634,14 +634,13 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     family: '1.11 Volumes, images, copy, snapshots/clone/export',
     file: 'C:test_copy_out_overwrite',
     name: 'test_copy_out_overwrite_false_raises_already_exists',
-    notPorted:
-      'Python CopyOptions(overwrite=False) on copy_out; Node 0.10.x rejects overwrite=false client-side',
+    notPorted: null,
   },
   {
     family: '1.11 Volumes, images, copy, snapshots/clone/export',
     file: 'C:test_copy_out_overwrite',
     name: 'test_copy_out_overwrite_false_does_not_refuse_when_dest_absent',
-    notPorted: 'Python CopyOptions only',
+    notPorted: null,
   },
   {
     family: '1.11 Volumes, images, copy, snapshots/clone/export',
