@@ -351,19 +351,22 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     family: '1.2 Exec (streams, exit codes, output integrity)',
     file: 'C:test_research_agent_example',
     name: 'test_research_agent_example_runs_inside_rest_box',
-    notPorted: 'needs python3 and the upstream example tree in the guest',
+    notPorted:
+      "runs upstream's examples/python/06_ai_agents/research_agent.py and its fixture, which are not vendored here (their code stays upstream), in a python guest image",
   },
   {
     family: '1.2 Exec (streams, exit codes, output integrity)',
     file: 'C:test_research_agent_example',
     name: 'test_research_agent_worklog_persists_after_stop_and_rerun',
-    notPorted: 'needs python3 and the upstream example tree in the guest',
+    notPorted:
+      "runs upstream's examples/python/06_ai_agents/research_agent.py and its fixture, which are not vendored here (their code stays upstream), in a python guest image",
   },
   {
     family: '1.2 Exec (streams, exit codes, output integrity)',
     file: 'C:test_research_agent_example',
     name: 'test_research_agent_openai_provider_uses_boxlite_secret_in_rest_box',
-    notPorted: 'needs an OpenAI key and egress',
+    notPorted:
+      'as above, plus an OpenAI key (BOXLITE_E2E_OPENAI_API_KEY upstream) and egress to api.openai.com',
   },
   {
     family: '1.3 Exec options (cwd / env / user / tty)',
