@@ -19,6 +19,8 @@ export interface CollectedCase {
   line: number | null;
   ports: string[];
   detects: string[];
+  /** `needs(...)` declared on the test or any describe above it. */
+  needs?: string[];
 }
 
 export interface Collection {
@@ -81,6 +83,7 @@ export async function collectCases(opts: CollectOptions = {}): Promise<Collectio
           line: test.location?.line ?? null,
           ports: meta.ports ?? [],
           detects: meta.detects ?? [],
+          needs: inheritedNeeds(test),
         });
       }
     }
@@ -89,6 +92,17 @@ export async function collectCases(opts: CollectOptions = {}): Promise<Collectio
     process.exitCode = exitCode;
     await vitest.close();
   }
+}
+
+/** The test's own needs and its describes' (fixtures/needs.ts merges them the same way at run time). */
+function inheritedNeeds(test: { meta(): { needs?: string[] }; parent: unknown }): string[] {
+  const out = new Set<string>(test.meta().needs ?? []);
+  let at = test.parent as { type?: string; meta?: () => { needs?: string[] }; parent?: unknown } | undefined;
+  while (at && at.type === 'suite' && at.meta) {
+    for (const n of at.meta().needs ?? []) out.add(n);
+    at = at.parent as typeof at;
+  }
+  return [...out].sort();
 }
 
 /** The cases, or an error naming every file that could not be collected (its claims would be lost). */

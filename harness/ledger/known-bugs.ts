@@ -226,6 +226,18 @@ export const KNOWN_BUGS = [
     simSwitch: null,
     realStatus: 'open',
   },
+  {
+    id: 'sdk-python-copy-out-overwrite',
+    title: 'PyPI SDK 0.10.8 copy_out ignores overwrite=False and replaces an existing host file',
+    upstream:
+      'sdks/python copy_out (the receive-side guard upstream pins in scripts/test/e2e/cases/test_copy_out_overwrite.py @954509f2)',
+    pointer: 'src/boxlite/src/rest/litebox.rs copy_out (0.10.x): CopyOptions.overwrite never consulted',
+    symptom:
+      "copy_out('/root/payload.txt', existing_host_file, CopyOptions(overwrite=False)) succeeds and overwrites it (found by cases/copy-out-overwrite.test.ts)",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
 ] as const satisfies readonly KnownBug[];
 
 export type KnownBugId = (typeof KNOWN_BUGS)[number]['id'];

@@ -8,13 +8,19 @@ const catalogue = [
   { family: 'f', file: 'P:x', name: 'test_c', notPorted: null },
 ];
 
-const collected = (name: string, ports: string[], line: number | null = 3): CollectedCase => ({
+const collected = (
+  name: string,
+  ports: string[],
+  line: number | null = 3,
+  needs: string[] = [],
+): CollectedCase => ({
   id: `cases/one.test.ts > ${name}`,
   file: 'cases/one.test.ts',
   name,
   line,
   ports,
   detects: [],
+  needs,
 });
 
 describe('parity', () => {
@@ -26,10 +32,10 @@ describe('parity', () => {
       collected('suite > wrapped', ['test_c'], null),
     ]);
     expect(decls).toEqual([
-      { upstream: 'test_a', file: 'cases/one.test.ts', line: 1, title: 'does a' },
-      { upstream: 'test_zz', file: 'cases/one.test.ts', line: 3, title: 'does z' },
-      { upstream: 'test_b', file: 'cases/one.test.ts', line: 3, title: 'does z' },
-      { upstream: 'test_c', file: 'cases/one.test.ts', line: null, title: 'suite > wrapped' },
+      { upstream: 'test_a', file: 'cases/one.test.ts', line: 1, title: 'does a', needs: [] },
+      { upstream: 'test_zz', file: 'cases/one.test.ts', line: 3, title: 'does z', needs: [] },
+      { upstream: 'test_b', file: 'cases/one.test.ts', line: 3, title: 'does z', needs: [] },
+      { upstream: 'test_c', file: 'cases/one.test.ts', line: null, title: 'suite > wrapped', needs: [] },
     ]);
     const report = joinParity(decls, catalogue);
     expect(report.rows.map((r) => r.status)).toEqual(['ported', 'contradiction', 'ported']);
@@ -40,5 +46,21 @@ describe('parity', () => {
     expect(md).toContain('cases/one.test.ts "suite > wrapped"');
     expect(md).toContain("- cases/one.test.ts:3 ports('test_zz')");
     expect(renderParity(joinParity([], catalogue))).toContain('| f | P:x::test_c | **MISSING** |');
+  });
+
+  it('counts a port as runnable on the sim unless it needs what the sim lacks', () => {
+    const decls = portDecls([
+      collected('sim ok', ['test_a'], 1, ['vm', 'snapshots']),
+      collected('kvm only', ['test_c'], 2, ['vm', 'own-kernel']),
+    ]);
+    const md = renderParity(
+      joinParity(
+        decls,
+        catalogue.filter((c) => c.notPorted === null),
+      ),
+    );
+    expect(md).toContain('2 upstream cases: 1 (50 %) runnable on the sim, 1 ported but KVM-only');
+    expect(md).toContain('"kvm only" (KVM only: needs own-kernel)');
+    expect(md).not.toContain('"sim ok" (KVM only');
   });
 });

@@ -9,6 +9,7 @@ import { createRestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
 import { probeOrgs } from './admin.ts';
 import type { StackHandle } from './handle.ts';
+import { probeGuest } from './preflight-guest.ts';
 
 /** What a case can need beyond a reachable API. */
 export const NEEDS = {
@@ -21,6 +22,15 @@ export const NEEDS = {
   'stack-registry': 'the harness can write to the registry the target pulls from (a stack it set up)',
   'image-catalog':
     'the server keeps an image catalog with a limit, as the cloud API does (measured: GET /images/usage)',
+  'own-kernel': 'each box runs its own kernel, as a VM does (measured: two boxes report different boot_ids)',
+  egress: 'a box reaches the internet (measured: a box fetches http://example.com/)',
+  snapshots: 'the server advertises snapshots (measured: GET /v1/config capabilities.snapshots_enabled)',
+  clone: 'the server advertises clone (measured: GET /v1/config capabilities.clone_enabled)',
+  'export-import':
+    'the server advertises export and import (measured: GET /v1/config capabilities.{export,import}_enabled)',
+  volumes: 'managed volumes are served (measured: GET /v1/{prefix}/volumes answers 2xx)',
+  'guest-tools': 'the default image has python3, pip3, git and cc (measured: command -v in a box)',
+  tunnels: 'the server prepares box tunnels (measured: POST /boxes/{id}/network/tunnel?port=8080 → {uri})',
 } as const;
 export type Need = keyof typeof NEEDS;
 
@@ -102,6 +112,25 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   }
   if (!stack.runner) missing['runner-direct'] = `target ${stack.kind} offers no direct runner access`;
   if (!stack.pathGuard.enabled) missing['path-guard'] = `path guard off: ${stack.pathGuard.reason}`;
+  const noBox = `no box runs here: ${vm}`;
+  const guest = vm
+    ? { ownKernel: noBox, egress: noBox, tools: noBox, tunnels: noBox }
+    : await probeGuest(stack, `${boxName}-guest`);
+  if (guest.ownKernel) missing['own-kernel'] = guest.ownKernel;
+  if (guest.egress) missing.egress = guest.egress;
+  if (guest.tools) missing['guest-tools'] = guest.tools;
+  if (guest.tunnels) missing.tunnels = guest.tunnels;
+  const caps = cfg.json?.capabilities ?? {};
+  const flag = (k: string) =>
+    caps[k] === true ? null : `GET /v1/config capabilities.${k} = ${JSON.stringify(caps[k] ?? null)}`;
+  const snapshots = flag('snapshots_enabled');
+  if (snapshots) missing.snapshots = snapshots;
+  const clone = flag('clone_enabled');
+  if (clone) missing.clone = clone;
+  const exportImport = flag('export_enabled') ?? flag('import_enabled');
+  if (exportImport) missing['export-import'] = exportImport;
+  const vols = await rest.tenant('GET', '/volumes');
+  if (vols.status >= 300) missing.volumes = why('GET /volumes', vols);
   return {
     config: { status: cfg.status, capabilities: cfg.json?.capabilities ?? null },
     missing,

@@ -27,10 +27,10 @@ describe('public routes and auth', () => {
     expect((await req(suite.sim, 'GET', '/health', { auth: false })).json).toMatchObject({ status: 'ok' });
     const c = await req(suite.sim, 'GET', '/v1/config', { auth: false });
     expect(c.json.capabilities).toEqual({
-      snapshots_enabled: false,
-      clone_enabled: false,
-      export_enabled: false,
-      import_enabled: false,
+      snapshots_enabled: true,
+      clone_enabled: true,
+      export_enabled: true,
+      import_enabled: true,
       linux_capabilities_enabled: true,
       exec_user_enabled: true,
       private_tunnels_enabled: false,
@@ -173,10 +173,15 @@ describe('errors with string codes', () => {
     expect(list.json.boxes.filter((b: { name: string }) => b.name?.startsWith('dead-'))).toEqual([]);
   });
 
-  it('unimplemented features answer 400 unsupported, wrong verbs 405', async () => {
+  it('volumes are routed to the runner (here unreachable: 503), tunnels need a box, wrong verbs 405', async () => {
+    // This suite runs no runner: a served route says so, where an unserved one said `unsupported`.
     const r = await req(suite.sim, 'GET', '/v1/default/volumes');
-    expect(r.status).toBe(400);
-    expect(r.json.error.code).toBe('unsupported');
+    expect(r.status, r.text).toBe(503);
+    expect(r.json.error.code).toBe('upstream_unavailable');
+    const t = await req(suite.sim, 'POST', '/v1/default/boxes/TUNNELnobox1/network/tunnel', {
+      body: { isPublic: false },
+    });
+    expect(t.status).toBe(404);
     expect((await req(suite.sim, 'PUT', '/v1/default/boxes')).status).toBe(405);
   });
 });

@@ -5,17 +5,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
+import { noteActivity, startAutoStopSweep } from './auto-stop.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { type App, type Ctx, type Handler, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
 import { apiKeyRootRoutes, apiKeyTenantRoutes } from './routes/api-keys.ts';
 import { boxRoutes } from './routes/boxes.ts';
+import { cloneExportRoutes } from './routes/clone-export.ts';
 import { imageRoutes } from './routes/images.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
 import { runnerAdminRoutes, runnerPublicRoutes } from './routes/runners.ts';
 import { simAdminRoutes } from './routes/sim-admin.ts';
+import { snapshotRoutes } from './routes/snapshots.ts';
+import { tunnelRoutes } from './routes/tunnels.ts';
+import { volumeRoutes } from './routes/volumes.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
@@ -30,6 +35,10 @@ export const tenantRouter = new Router<Handler>()
   .addAll(imageRoutes)
   .addAll(apiKeyTenantRoutes)
   .addAll(proxyRoutes)
+  .addAll(snapshotRoutes)
+  .addAll(cloneExportRoutes)
+  .addAll(volumeRoutes)
+  .addAll(tunnelRoutes)
   .addAll(unsupportedRoutes);
 
 async function dispatch(
@@ -78,6 +87,7 @@ export function createApiServer(app: App, log: AccessLog): Server {
         box_id: out.boxId ?? boxIdFromPath(url.pathname),
         ms: performance.now() - start,
       });
+      if (res.statusCode < 400) noteActivity(out.boxId);
     });
     dispatch(req, res, url, app, out).catch((err: unknown) => {
       sendError(res, toApiError(err));
@@ -88,5 +98,6 @@ export function createApiServer(app: App, log: AccessLog): Server {
   attachUpgradeHandler(server, app, log);
   const stopSweep = startLifecycleSweep(app);
   server.on('close', stopSweep);
+  server.on('close', startAutoStopSweep(app));
   return server;
 }

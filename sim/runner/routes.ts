@@ -3,7 +3,9 @@
  * server wrapper adds status/latency/error and writes one line per request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dropBoxImages } from './box-images.ts';
 import type { BoxService } from './boxes.ts';
+import { cloneExportRoutes } from './clone-export.ts';
 import { badRequest } from './errors.ts';
 import type { ExecService } from './exec-service.ts';
 import { parseResize, parseSignal } from './exec-spec.ts';
@@ -11,6 +13,9 @@ import { copyIn, copyOut } from './files.ts';
 import { readBody, readJson, sendEmpty, sendJson, TAR_LIMIT } from './http-util.ts';
 import type { JournalEntry } from './journal.ts';
 import type { Metrics } from './metrics.ts';
+import { networkRoutes } from './network.ts';
+import { snapshotRoutes } from './snapshots.ts';
+import { volumeRoutes } from './volumes.ts';
 
 export interface Ctx {
   req: IncomingMessage;
@@ -94,6 +99,7 @@ export function buildRoutes(d: Deps): Route[] {
         await d.boxes.remove(params.id as string, force);
         d.execs.dropBox(params.id as string);
         d.metrics.drop(params.id as string);
+        await dropBoxImages(d.boxes, params.id as string);
         sendEmpty(res);
       },
     },
@@ -228,6 +234,10 @@ export function buildRoutes(d: Deps): Route[] {
         sendJson(res, 200, d.metrics.snapshot(params.id as string));
       },
     },
+    ...snapshotRoutes(d.boxes),
+    ...cloneExportRoutes(d.boxes),
+    ...volumeRoutes(d.boxes),
+    ...networkRoutes(d.boxes),
   ];
 }
 

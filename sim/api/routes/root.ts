@@ -14,19 +14,19 @@ const health: Handler = async (ctx, app) =>
   sendJson(ctx.res, 200, { status: 'ok', version: 'sim-api/1', bug_switches: [...app.bugs].sort() });
 
 /**
- * Capabilities the sim really has. Snapshots, clone, export and import are not simulated, so
- * they are advertised false: the SDK then refuses them client-side with "does not support"
- * instead of reaching a route that can only answer `unsupported` (protocol §1.2). The 0.11
+ * Capabilities the sim really has: snapshots, clone, export and import are simulated on
+ * Docker images (sim/runner/snapshots.ts, clone-export.ts), so they are advertised true
+ * (protocol §1.2, §7 item 11). The 0.11
  * clients re-check `exec_user_enabled` before every exec that names a user (the runner does
  * honour `user`), and `private_tunnels_enabled` before a private tunnel (not simulated).
  */
 const config: Handler = async (ctx) =>
   sendJson(ctx.res, 200, {
     capabilities: {
-      snapshots_enabled: false,
-      clone_enabled: false,
-      export_enabled: false,
-      import_enabled: false,
+      snapshots_enabled: true,
+      clone_enabled: true,
+      export_enabled: true,
+      import_enabled: true,
       linux_capabilities_enabled: true,
       exec_user_enabled: true,
       private_tunnels_enabled: false,

@@ -1,0 +1,47 @@
+/**
+ * AutoStop (upstream test_auto_stop_interval; BoxLite 0.11 serve's idle sweep): the
+ * interval given at create is what the box reports, on the wire and through the SDK, and a
+ * running box idle for its whole interval is stopped — while one with AutoStop off keeps
+ * running. The stop deadline is the contract here, so the waits are bounded by it.
+ */
+import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
+import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
+
+describe.concurrent('auto-stop', needs('vm'), () => {
+  test(
+    'the interval set at create is reported back: 0 stays 0 (off), 5 stays 5; unset is a non-negative integer',
+    ports('test_auto_stop_interval_create_and_validation'),
+    async ({ rt, rest, image, boxName }) => {
+      for (const autoStop of [0, 5]) {
+        const box = await rt.create({ image, autoStop }, boxName());
+        expect((await rt.getInfo(box.id))?.autoStop).toBe(autoStop);
+        const wire = await rest.tenant<{ auto_stop: number }>('GET', `/boxes/${box.id}`);
+        expect(wire.json?.auto_stop).toBe(autoStop);
+      }
+      const plain = await rt.create({ image }, boxName());
+      const unset = (await rt.getInfo(plain.id))?.autoStop;
+      expect(Number.isInteger(unset) && (unset as number) >= 0).toBe(true);
+    },
+  );
+
+  test('an idle running box with auto_stop=2 is stopped; one with auto_stop=0 keeps running', async ({
+    rt,
+    image,
+    boxName,
+  }) => {
+    const [idle, kept] = await Promise.all([
+      rt.create({ image, autoStop: 2 }, boxName()),
+      rt.create({ image, autoStop: 0 }, boxName()),
+    ]);
+    // A box may be created at rest (0.11 serve: `configured`); both are started explicitly.
+    await Promise.all([idle.start(), kept.start()]);
+    // Polling getInfo is itself activity on the box, so poll the list instead.
+    const listed = async (id: string) => (await rt.listInfo()).find((b) => b.id === id)?.state.status;
+    await waitFor('the idle box to be auto-stopped', async () => (await listed(idle.id)) === 'stopped', {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+    expect(await listed(kept.id)).toBe('running');
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Snapshots and clone through the Node SDK (protocol §5.2, §5.3; upstream
+ * test_snapshot_clone, a port of BoxLite's snapshot.rs / clone_export_rs round trips): a
+ * snapshot is listed right away, restore brings the disk back, a clone's disk is its own.
+ * Disk content is checked from inside the guest, so it must cross SDK → API → runner → box.
+ */
+import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
+import { describe, expect, test } from '../harness/fixtures/index.ts';
+import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
+
+async function put(box: SdkBox, path: string, content: string): Promise<void> {
+  const r = await sh(box, `mkdir -p "$(dirname ${path})" && printf %s '${content}' > ${path}`);
+  expect(r.exitCode, r.stderr).toBe(0);
+}
+
+async function read(box: SdkBox, path: string): Promise<string> {
+  const r = await sh(box, `cat ${path}`);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe.concurrent('snapshots', needs(['vm', 'snapshots']), () => {
+  test(
+    'a snapshot of a stopped box is listed and fetched by name with the full Snapshot shape',
+    ports('test_snapshot_create_appears_in_list'),
+    async ({ box }) => {
+      await put(box, '/var/state', 'listed');
+      await box.stop();
+      const snap = await box.snapshot.create('e2e-snap-1');
+      expect(snap).toMatchObject({ name: 'e2e-snap-1', boxId: box.id });
+      expect(typeof snap.id).toBe('string');
+      expect(Number.isInteger(snap.createdAt)).toBe(true);
+      expect(Math.abs(snap.createdAt - Date.now() / 1000)).toBeLessThan(3600);
+      expect(snap.sizeBytes).toBeGreaterThanOrEqual(0);
+      const listed = await box.snapshot.list();
+      expect(listed.map((s) => s.name)).toContain('e2e-snap-1');
+      expect(await box.snapshot.get('e2e-snap-1')).toMatchObject({ id: snap.id, name: 'e2e-snap-1' });
+      // protocol §5.2: a 404 on get is null, not an error.
+      expect(await box.snapshot.get('no-such-snapshot')).toBeNull();
+    },
+  );
+
+  test(
+    'restore brings back the disk as it was at the snapshot',
+    ports('test_snapshot_restore_reverts_disk'),
+    async ({ box }) => {
+      await put(box, '/var/state', 'before-snapshot');
+      await box.stop();
+      await box.snapshot.create('e2e-restore');
+      await box.start();
+      await put(box, '/var/state', 'after-snapshot');
+      await put(box, '/var/added-later', 'x');
+      expect(await read(box, '/var/state')).toBe('after-snapshot');
+      await box.stop();
+      await box.snapshot.restore('e2e-restore');
+      await box.start();
+      expect(await read(box, '/var/state')).toBe('before-snapshot');
+      expect((await sh(box, 'test -e /var/added-later')).exitCode).toBe(1);
+    },
+  );
+
+  test('restore of a running box is refused as an invalid state and changes nothing', async ({ box }) => {
+    await put(box, '/var/state', 'one');
+    await box.snapshot.create('while-running');
+    await put(box, '/var/state', 'two');
+    await expect(box.snapshot.restore('while-running')).rejects.toThrow(/invalid state|running/i);
+    expect(await read(box, '/var/state')).toBe('two');
+  });
+
+  test('a duplicate name is refused; remove drops the snapshot from the list', async ({ box }) => {
+    await box.stop();
+    await box.snapshot.create('twice');
+    await expect(box.snapshot.create('twice')).rejects.toThrow(/already exists/i);
+    await box.snapshot.remove('twice');
+    expect(await box.snapshot.get('twice')).toBeNull();
+    expect((await box.snapshot.list()).map((s) => s.name)).not.toContain('twice');
+    await expect(box.snapshot.restore('twice')).rejects.toThrow(/not found/i);
+  });
+});
+
+describe.concurrent('clone', needs(['vm', 'clone']), () => {
+  test(
+    "a clone's disk starts as the parent's and then is its own",
+    ports('test_clone_box_yields_independent_disk'),
+    async ({ box, rt, tracker }) => {
+      await put(box, '/var/shared', 'from-parent');
+      await box.stop();
+      const clone = await box.cloneBox(null, null);
+      tracker.record(clone.id, 'node-sdk');
+      expect(clone.id).not.toBe(box.id);
+      expect(await rt.getInfo(clone.id)).toMatchObject({ id: clone.id, image: (await box.info()).image });
+      await box.start();
+      await clone.start();
+      expect(await read(clone, '/var/shared')).toBe('from-parent');
+      await put(clone, '/var/shared', 'from-clone');
+      expect(await read(box, '/var/shared')).toBe('from-parent');
+      expect(await read(clone, '/var/shared')).toBe('from-clone');
+      await put(box, '/var/parent-only', 'p');
+      expect((await sh(clone, 'test -e /var/parent-only')).exitCode).toBe(1);
+    },
+  );
+
+  test('a named clone is found by its name', async ({ box, rt, tracker, boxName }) => {
+    await box.stop();
+    const name = boxName();
+    const clone = await box.cloneBox(null, name);
+    tracker.record(clone.id, 'node-sdk');
+    expect(clone.name).toBe(name);
+    expect((await rt.get(name))?.id).toBe(clone.id);
+  });
+});

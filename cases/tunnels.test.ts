@@ -1,0 +1,141 @@
+/**
+ * Box tunnels (protocol §5.5; upstream test_node_tunnel, test_sdk_tunnel): a service
+ * listening inside the box is reached through `box.network.tunnel(port)` — the server
+ * prepares the tunnel (`POST …/network/tunnel?port=N` → `{uri}`) and the SDK connects
+ * through it. Upstream's Python-SDK cases assert the same server contract; here the Node
+ * SDK drives it. Needs `tunnels`, measured by the preflight (the sim answers `unsupported`).
+ */
+import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
+import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
+import { needs } from '../harness/fixtures/needs.ts';
+import { ports } from '../harness/fixtures/ports.ts';
+
+const PORT = 18080;
+
+/** Serves `marker` at /marker.txt on `port` (busybox httpd, else python3), in the background. */
+async function startService(box: SdkBox, port: number, marker: string): Promise<void> {
+  const dir = `/tmp/www-${port}`;
+  const r = await sh(
+    box,
+    `mkdir -p ${dir} && printf %s '${marker}' > ${dir}/marker.txt && cd ${dir} && ` +
+      `if command -v busybox >/dev/null; then busybox httpd -p ${port} -h ${dir}; ` +
+      `else (python3 -m http.server ${port} > /tmp/svc-${port}.log 2>&1 &); fi; echo started`,
+  );
+  expect(r.stdout, r.stderr).toContain('started');
+}
+
+type Conn = Awaited<ReturnType<Awaited<ReturnType<SdkBox['network']['tunnel']>>['connect']>>;
+
+async function readAll(conn: Conn, until?: string): Promise<string> {
+  let out = '';
+  for (;;) {
+    const chunk = await conn.read(64 * 1024);
+    if (chunk.length === 0) return out;
+    out += chunk.toString('latin1');
+    if (until && out.includes(until)) return out;
+  }
+}
+
+async function get(box: SdkBox, port: number, marker: string, halfClose = false): Promise<string> {
+  const conn = await (await box.network.tunnel(port)).connect();
+  try {
+    await conn.write(
+      Buffer.from('GET /marker.txt HTTP/1.0\r\nHost: tunnel.test\r\nConnection: close\r\n\r\n'),
+    );
+    if (halfClose) await conn.shutdownWrite();
+    return await readAll(conn, halfClose ? undefined : marker);
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The service may take a moment to listen: retry the request until it answers. */
+async function reach(box: SdkBox, port: number, marker: string): Promise<string> {
+  let last = '';
+  await waitFor(
+    `the guest service on ${port} through a tunnel`,
+    async () => {
+      last = await get(box, port, marker).catch((e: Error) => e.message);
+      return last.includes(marker);
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
+  return last;
+}
+
+describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
+  // busybox: httpd in the smallest image.
+  test.override('image', ({ stack }) => stack.images.busybox);
+
+  test(
+    'HTTP to a guest service goes through a tunnel, several at once',
+    ports(
+      'test_node_sdk_tunnel_proxies_http_from_rest_box',
+      'test_python_sdk_tunnel_proxies_http_from_rest_box',
+    ),
+    async ({ box }) => {
+      await startService(box, PORT, 'node-sdk-tunnel-e2e-a');
+      await startService(box, PORT + 2, 'node-sdk-tunnel-e2e-b');
+      expect(await reach(box, PORT, 'node-sdk-tunnel-e2e-a')).toMatch(/^HTTP\/1\.[01] 200/);
+      const answers = await Promise.all(
+        [PORT, PORT, PORT + 2, PORT + 2].map((p) =>
+          get(box, p, p === PORT ? 'node-sdk-tunnel-e2e-a' : 'node-sdk-tunnel-e2e-b'),
+        ),
+      );
+      expect(answers.slice(0, 2).every((a) => a.includes('-a') && !a.includes('-e2e-b'))).toBe(true);
+      expect(answers.slice(2).every((a) => a.includes('-b') && !a.includes('-e2e-a'))).toBe(true);
+    },
+  );
+
+  test(
+    'a half-closed request still gets its whole response',
+    ports('test_node_sdk_tunnel_preserves_tcp_half_close', 'test_python_sdk_tunnel_preserves_tcp_half_close'),
+    async ({ box }) => {
+      await startService(box, PORT, 'half-close-marker');
+      await reach(box, PORT, 'half-close-marker');
+      expect(await get(box, PORT, 'half-close-marker', true)).toContain('half-close-marker');
+    },
+  );
+
+  test(
+    'a stopped box serves no tunnel',
+    ports('test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'),
+    async ({ box }) => {
+      await startService(box, PORT, 'stopped-marker');
+      await reach(box, PORT, 'stopped-marker');
+      await box.stop();
+      const after = await get(box, PORT, 'stopped-marker').catch((e: Error) => `refused: ${e.message}`);
+      expect(after).not.toContain('stopped-marker');
+    },
+  );
+
+  test(
+    "two boxes' tunnels on the same port reach their own service",
+    ports('test_python_sdk_tunnel_keeps_boxes_isolated'),
+    async ({ boxFactory }) => {
+      const [a, b] = await boxFactory.make(2);
+      if (!a || !b) throw new Error('boxFactory made fewer than two boxes');
+      await Promise.all([startService(a, PORT, 'box-a-marker'), startService(b, PORT, 'box-b-marker')]);
+      const [ra, rb] = await Promise.all([reach(a, PORT, 'box-a-marker'), reach(b, PORT, 'box-b-marker')]);
+      expect(ra).not.toContain('box-b-marker');
+      expect(rb).not.toContain('box-a-marker');
+    },
+  );
+
+  test(
+    "a box's main command serving HTTP is reachable again after stop / start",
+    ports('test_stop_start_restarts_main_service'),
+    async ({ rt, image, boxName }) => {
+      const port = 18083;
+      const serve = `mkdir -p /srv && printf main-service > /srv/marker.txt && exec busybox httpd -f -p ${port} -h /srv`;
+      const box = await rt.create({ image, cmd: ['sh', '-c', serve] }, boxName());
+      await box.start();
+      expect(await reach(box, port, 'main-service')).toMatch(/^HTTP\/1\.[01] 200/);
+      await box.stop();
+      const again = await rt.get(box.id);
+      if (!again) throw new Error(`rt.get(${box.id}) returned null after stop`);
+      await again.start();
+      expect(await reach(again, port, 'main-service')).toContain('main-service');
+    },
+  );
+});
