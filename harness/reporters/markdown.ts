@@ -125,7 +125,7 @@ function opsLine(guarded: readonly CaseRecord[]): string {
   const ops = guarded.reduce((a, c) => a + (c.pathGuard?.ops ?? 0), 0);
   const why = guarded.find((c) => c.pathGuard?.opsUnavailable)?.pathGuard?.opsUnavailable;
   if (why && ops === 0) return `- per operation: **not checked** (${why})`;
-  return `- per operation: ${ops} lifecycle operation(s) (create/start/stop/exec/remove) matched in the runner journal`;
+  return `- per operation: ${ops} lifecycle operation(s) (create/start/stop/exec/remove) served by the API looked up one by one in the runner journal`;
 }
 
 /** The per-case leak guard: removed boxes checked on the runner side, or why it could not look. */

@@ -7,6 +7,7 @@
  */
 import { createRestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
+import { runnerView } from '../leaks/runner-view.ts';
 import type { StackHandle } from './handle.ts';
 
 /** What a case can need beyond a reachable API. */
@@ -16,6 +17,7 @@ export const NEEDS = {
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
   'runner-direct': "direct access to the stack's runner, bypassing the API",
   'path-guard': 'the path guard is on (runner and API journals readable)',
+  'runner-view': 'the runner side of a box (container, runtime dir, VM process) is observable from here',
 } as const;
 export type Need = keyof typeof NEEDS;
 
@@ -89,6 +91,8 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   }
   if (!stack.runner) missing['runner-direct'] = `target ${stack.kind} offers no direct runner access`;
   if (!stack.pathGuard.enabled) missing['path-guard'] = `path guard off: ${stack.pathGuard.reason}`;
+  const view = runnerView(stack);
+  if (!view.observable) missing['runner-view'] = view.why;
   return {
     config: { status: cfg.status, capabilities: cfg.json?.capabilities ?? null },
     missing,
