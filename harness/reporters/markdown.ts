@@ -93,7 +93,9 @@ export function renderSummary(
     lines.push(
       '## Unexpected',
       '',
-      ...problems.map((c) => `- **${c.outcome}** ${c.id}: ${c.error ?? ''}`),
+      ...problems.map(
+        (c) => `- **${c.outcome}${c.infrastructure ? ' (stack dead)' : ''}** ${c.id}: ${c.error ?? ''}`,
+      ),
       '',
     );
   }
