@@ -4,12 +4,13 @@
  * directly so that, with the runner leaving containers behind (`remove-leaves-container`), the
  * case itself fails — an xfail while that switch is on — and cleans up the leak it provoked.
  */
-import { dockerClient } from '../kernel/docker.ts';
-import { LABEL_BOX } from '../sim/runner/box-spec.ts';
+
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { checkGoneOnRunner, removedPerApi } from '../harness/leaks/guard.ts';
 import { runnerView } from '../harness/leaks/runner-view.ts';
+import { dockerClient } from '../kernel/docker.ts';
+import { LABEL_BOX } from '../sim/runner/box-spec.ts';
 
 describe('leak guard', () => {
   test(

@@ -99,7 +99,9 @@ describe('a part of the stack dies in the middle of a run', () => {
       expect(res.all).toMatch(line);
       const summary = await readFile(join(reportDir, 'summary.md'), 'utf8');
       const headline = summary.split('\n').find((l) => l.startsWith('**')) ?? '';
-      expect(headline).toMatch(new RegExp(`^\\*\\*INFRASTRUCTURE: ${part} \\(.+\\) died at \\d{4}-\\d\\d-\\d\\dT`));
+      expect(headline).toMatch(
+        new RegExp(`^\\*\\*INFRASTRUCTURE: ${part} \\(.+\\) died at \\d{4}-\\d\\d-\\d\\dT`),
+      );
       const json = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as {
         counts: Record<string, number>;
         infrastructure: { part: string; diedAt: string };
@@ -112,9 +114,7 @@ describe('a part of the stack dies in the middle of a run', () => {
       expect(json.counts.pass).toBeGreaterThan(0);
       // vitest's closing line leads with the death too.
       expect(res.all).toMatch(new RegExp(`vitest: INFRASTRUCTURE: ${part} \\(`));
-      process.stderr.write(
-        `infra death (${part}): ${seconds.toFixed(1)} s; ${headline.slice(0, 400)}\n`,
-      );
+      process.stderr.write(`infra death (${part}): ${seconds.toFixed(1)} s; ${headline.slice(0, 400)}\n`);
     }, 420_000);
   }
 });
