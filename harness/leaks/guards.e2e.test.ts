@@ -13,7 +13,7 @@ import { TEST_IMAGE } from '../../sim/testkit/sdk.ts';
 import { type Sim, useSim } from '../../sim/testkit/suites.ts';
 import { createPathGuard } from '../path-guard/guard.ts';
 import type { StackHandle } from '../stack/handle.ts';
-import { checkGoneOnRunner, removedPerApi } from './guard.ts';
+import { checkGoneOnRunner, checkRunLeftovers, removedPerApi } from './guard.ts';
 import { runnerView } from './runner-view.ts';
 
 const P = '/v1/default';
@@ -43,6 +43,12 @@ async function guardsOn(sim: Sim, run: (sim: Sim) => Promise<string>) {
   const target: RestTarget = { apiUrl: sim.apiUrl, apiKey: sim.adminKey, pathPrefix: 'default' };
   const view = runnerView({ kind: 'sim', stack: {}, dockerHost: sim.stack.dockerHost } as StackHandle);
   const leak = await checkGoneOnRunner(view, await removedPerApi(target, [id]), { timeoutMs: 500 });
+  // The end-of-run check over the same run: a box still listed by the API counts too.
+  const kept = await req(sim, 'POST', `${P}/boxes`, {
+    body: { image: TEST_IMAGE, name: 'e2e-leftover-kept' },
+  });
+  const leftovers = await checkRunLeftovers(target, view, [id, kept.json.box_id], 'e2e-leftover-');
+  await req(sim, 'DELETE', `${P}/boxes/${kept.json.box_id}?force=true`);
   // What a leak left behind goes here, not at the end of the file.
   const docker = dockerClient(sim.stack.dockerHost, 10_000);
   const left = await docker.listContainers({
@@ -50,14 +56,14 @@ async function guardsOn(sim: Sim, run: (sim: Sim) => Promise<string>) {
     filters: JSON.stringify({ label: [`${LABEL_BOX}=${id}`] }),
   });
   await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-  return { id, path, leak };
+  return { id, keptId: kept.json.box_id as string, path, leak, leftovers };
 }
 
 describe('guards against a sim that bypasses the runner and leaks', () => {
   const faulty = useSim({ bugs: ['stop-skips-runner'], runnerBugs: ['remove-leaves-container'] });
 
   it('the per-operation path guard names the stop; the leak guard names the container left', async () => {
-    const { id, path, leak } = await guardsOn(faulty.sim, lifecycle);
+    const { id, keptId, path, leak, leftovers } = await guardsOn(faulty.sim, lifecycle);
     expect(path.ok).toBe(false);
     expect(path.missing).toEqual({ runner: [], api: [] }); // the id-only check would have passed
     expect(path.ops).toMatchObject({ gaps: [{ box: id, op: 'stop', api: 1, runner: 0 }] });
@@ -67,6 +73,10 @@ describe('guards against a sim that bypasses the runner and leaks', () => {
     expect(leak.message).toMatch(
       new RegExp(`still on the runner side .*${id}: container [0-9a-f]{12} \\(running\\)`),
     );
+    // End of run: the leaked container and the box the API still lists are both named.
+    expect(leftovers.inApi).toEqual([keptId]);
+    expect(leftovers.onRunner.map((l) => l.id).sort()).toEqual([id, keptId].sort());
+    expect(leftovers.message).toMatch(/^end-of-run leak check: the API still lists /);
   });
 });
 
@@ -74,9 +84,12 @@ describe('the same steps on a correct sim', () => {
   const correct = useSim();
 
   it('both guards pass, having checked every operation and the removal', async () => {
-    const { path, leak } = await guardsOn(correct.sim, lifecycle);
+    const { keptId, path, leak, leftovers } = await guardsOn(correct.sim, lifecycle);
     expect(path.ok, path.message).toBe(true);
     expect(path.ops).toEqual({ checked: 5, gaps: [] });
     expect(leak).toMatchObject({ ok: true, checked: 1, leaked: [] });
+    // Only the box deliberately kept alive is reported, in the API and on the runner.
+    expect(leftovers.inApi).toEqual([keptId]);
+    expect(leftovers.onRunner.map((l) => l.id)).toEqual([keptId]);
   });
 });
