@@ -25,11 +25,13 @@ import { setupStack } from '../../stack/up.ts';
 
 /** The part's name in the headline, and its supervised process name under the state dir. */
 const PARTS = [
-  { part: 'runner', process: 'sim-runner' },
-  { part: 'API', process: 'sim-api' },
-  { part: 'redis', process: 'redis' },
-  { part: 'registry', process: 'registry' },
-  { part: 'postgres', process: 'postgres' },
+  { part: 'runner', process: 'sim-runner', how: 'dies' },
+  { part: 'API', process: 'sim-api', how: 'dies' },
+  // Alive but answering nothing (SIGSTOP): only the probes' own deadline can tell.
+  { part: 'API', process: 'sim-api', how: 'hangs' },
+  { part: 'redis', process: 'redis', how: 'dies' },
+  { part: 'registry', process: 'registry', how: 'dies' },
+  { part: 'postgres', process: 'postgres', how: 'dies' },
 ] as const;
 
 /** Enough cases that plenty are still to come when the kill lands. */
@@ -50,13 +52,20 @@ afterAll(async () => {
   await rm(config.stateDir, { recursive: true, force: true });
 }, 120_000);
 
-async function killSupervised(name: string): Promise<void> {
+/** Kills (or freezes) a supervised process; answers how to undo a freeze. */
+async function strike(name: string, how: 'dies' | 'hangs'): Promise<() => void> {
   const { runDir } = statePaths(config.stateDir);
   const state = await readSupervisorState(supervisedFiles(runDir, name).state);
   if (!state?.childPid) throw new Error(`no running ${name} in ${runDir}`);
+  const child = state.childPid;
+  if (how === 'hangs') {
+    process.kill(child, 'SIGSTOP');
+    return () => process.kill(child, 'SIGCONT');
+  }
   // The supervisor first, or it would restart the process.
   process.kill(state.supervisorPid, 'SIGKILL');
-  process.kill(state.childPid, 'SIGKILL');
+  process.kill(child, 'SIGKILL');
+  return () => {};
 }
 
 async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
@@ -73,9 +82,9 @@ const createdCount = (reportDir: string) =>
     : 0;
 
 describe('a part of the stack dies in the middle of a run', () => {
-  for (const { part, process: name } of PARTS) {
-    it(`${part}: exit 3, the headline names it and when, the rest is "not run"`, async () => {
-      const runId = `infra-death-${part.toLowerCase()}-${Date.now()}`;
+  for (const { part, process: name, how } of PARTS) {
+    it(`${part} ${how}: exit 3, the headline names it and when, the rest is "not run"`, async () => {
+      const runId = `infra-death-${part.toLowerCase()}-${how}-${Date.now()}`;
       const reportDir = join(REPO_ROOT, 'reports', runId);
       const t0 = performance.now();
       const child = execa(process.execPath, ['harness/cli/e2e.ts', ...CASE_FILES], {
@@ -90,8 +99,8 @@ describe('a part of the stack dies in the middle of a run', () => {
       });
       await until('cases under way', () => createdCount(reportDir) >= KILL_AFTER_BOXES, 240_000);
       const killedAt = new Date();
-      await killSupervised(name);
-      const res = await child;
+      const undo = await strike(name, how);
+      const res = await child.finally(undo);
       const seconds = (performance.now() - t0) / 1000;
 
       expect(res.exitCode, res.all?.slice(-3000)).toBe(3);
@@ -104,7 +113,7 @@ describe('a part of the stack dies in the middle of a run', () => {
       );
       const json = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as {
         counts: Record<string, number>;
-        infrastructure: { part: string; diedAt: string };
+        infrastructure: { part: string; diedAt: string; reason: string };
         cases: Array<{ outcome: string }>;
       };
       expect(json.infrastructure.part).toBe(part);
@@ -114,7 +123,10 @@ describe('a part of the stack dies in the middle of a run', () => {
       expect(json.counts.pass).toBeGreaterThan(0);
       // vitest's closing line leads with the death too.
       expect(res.all).toMatch(new RegExp(`vitest: INFRASTRUCTURE: ${part} \\(`));
-      process.stderr.write(`infra death (${part}): ${seconds.toFixed(1)} s; ${headline.slice(0, 400)}\n`);
+      if (how === 'hangs') expect(json.infrastructure.reason).toBe('UND_ERR_HEADERS_TIMEOUT');
+      process.stderr.write(
+        `infra death (${part} ${how}): ${seconds.toFixed(1)} s; ${headline.slice(0, 400)}\n`,
+      );
     }, 420_000);
   }
 });
