@@ -83,3 +83,22 @@ describe('path verification', () => {
     },
   );
 });
+
+describe('path verification: each operation', () => {
+  test(
+    'meta: create, exec, stop, start and remove each reach the runner journal as that operation',
+    needs(['vm', 'path-guard'], { meta: { detects: ['stop-skips-runner'] } }),
+    async ({ rt, image, boxName, journal, tracker, stack }) => {
+      const box = await rt.create({ image }, boxName());
+      expect((await (await box.exec('true')).wait()).exitCode).toBe(0);
+      await box.stop();
+      await box.start();
+      await rt.remove(box.id, true);
+      const verdict = await journal.guard.verify(tracker.ids, journal.cursors, { timeoutMs: 2000 });
+      expect(verdict.ok, verdict.message).toBe(true);
+      // Where the logs carry operations (the sim), all five were matched one by one.
+      if (stack.simulated) expect(verdict.ops).toMatchObject({ gaps: [] });
+      if (stack.simulated) expect('checked' in verdict.ops && verdict.ops.checked).toBeGreaterThanOrEqual(5);
+    },
+  );
+});

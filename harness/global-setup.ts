@@ -17,6 +17,12 @@ import { REPO_ROOT, statePaths } from '../kernel/paths.ts';
 import { SIM_BUGS_OPTION } from '../sim/bugs.ts';
 import { setupStack } from '../stack/up.ts';
 import type { RunContext } from './context.ts';
+import { deathLine, readDeath } from './infra/death.ts';
+import { stackParts } from './infra/parts.ts';
+import { watchStack } from './infra/watch.ts';
+import { checkRunLeftovers, readCreated } from './leaks/guard.ts';
+import { writeLeftovers } from './leaks/leftovers-report.ts';
+import { runnerView } from './leaks/runner-view.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';
 import { parseRate, parseRounds, RUN_OPTIONS } from './run-options.ts';
@@ -93,7 +99,29 @@ export default async function globalSetup(project: TestProject) {
   if (swept.length) process.stderr.write(`sweep: removed ${swept.length} box(es) left by dead runs\n`);
   await writeFacts(reportDir, factsFrom(run, runId, setupMs));
   project.provide('run', run);
+  // From here on a dead part of the stack stops the run (harness/infra/).
+  const stopWatch = watchStack(stackParts(stack), reportDir);
   return async () => {
-    await sweepBoxes(stack, (name) => name.startsWith(run.namePrefix));
+    await stopWatch();
+    await endOfRun(run);
   };
+}
+
+/** Sweeps this run's leftovers, then proves nothing it created survives (leaks.ts); throws on a leak. */
+async function endOfRun(run: RunContext): Promise<void> {
+  const death = readDeath(run.reportDir);
+  if (death) {
+    process.stderr.write(`e2e: ${deathLine(death)}; end-of-run sweep and leak check skipped\n`);
+    return;
+  }
+  await sweepBoxes(run.stack, (name) => name.startsWith(run.namePrefix));
+  const left = await checkRunLeftovers(
+    run.stack,
+    runnerView(run.stack),
+    readCreated(run.reportDir),
+    run.namePrefix,
+  );
+  await writeLeftovers(run.reportDir, left);
+  process.stderr.write(`${left.message}\n`);
+  if (left.inApi.length || left.onRunner.length) throw new Error(left.message);
 }

@@ -86,6 +86,16 @@ export const BUG_SWITCHES = [
     title: 'a revoked or expired API key is still accepted',
     owner: 'api',
   },
+  {
+    id: 'stop-skips-runner',
+    title: 'stop is answered by the API (row set stopped) without calling the runner',
+    owner: 'api',
+  },
+  {
+    id: 'remove-leaves-container',
+    title: 'remove answers 204 but the runner leaves the box container running',
+    owner: 'runner',
+  },
 ] as const satisfies readonly BugSwitch[];
 
 export type BugId = (typeof BUG_SWITCHES)[number]['id'];

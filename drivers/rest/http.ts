@@ -64,6 +64,30 @@ export function authHeader(t: RestTarget, auth: RestRequest['auth']): Record<str
   return { authorization: `Bearer ${typeof auth === 'string' ? auth : t.apiKey}` };
 }
 
+/** Every REST call is bounded; a case's deadline (testTimeout) is longer. */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+/** A call that got no answer, named: `POST /api/v1/default/boxes/ab12/exec did not answer within 60 s`. */
+export class CallError extends Error {
+  override name = 'CallError';
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined, cause: unknown) {
+    super(message, { cause });
+    this.code = code;
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function callError(method: string, u: URL, timeoutMs: number, err: unknown): CallError {
+  const code = (err as { code?: string }).code;
+  const what = `${method} ${u.pathname}`;
+  if (code && TIMEOUT_CODES.has(code))
+    return new CallError(`${what} did not answer within ${timeoutMs / 1000} s`, code, err);
+  return new CallError(`${what}: ${(err as Error).message ?? String(err)}`, code, err);
+}
+
 export async function call<T = unknown>(
   t: RestTarget,
   method: string,
@@ -82,15 +106,21 @@ export async function call<T = unknown>(
     headers['content-type'] = 'application/json';
   }
   const t0 = performance.now();
-  const timeout = opts.timeoutMs ?? 60_000;
-  const res = await request(u, {
-    method: method as 'GET',
-    headers,
-    body,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-  });
-  const bytes = Buffer.from(await res.body.arrayBuffer());
+  const timeout = opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  let res: Awaited<ReturnType<typeof request>>;
+  let bytes: Buffer;
+  try {
+    res = await request(u, {
+      method: method as 'GET',
+      headers,
+      body,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    bytes = Buffer.from(await res.body.arrayBuffer());
+  } catch (err) {
+    throw callError(method, u, timeout, err);
+  }
   const text = bytes.toString('utf8');
   const ms = performance.now() - t0;
   let json: T | null = null;

@@ -44,6 +44,7 @@ export const E2E_OPTIONS = {
   bugs: SIM_BUGS_OPTION,
   markers: RUN_OPTIONS.markers,
   grep: { flag: 'grep', type: 'string', doc: 'only cases whose name matches' },
+  runId: RUN_OPTIONS.runId,
   ...CLI_BINARY_OPTIONS,
   ...SDK_SHIM_OPTIONS,
 } as const satisfies OptionTable;
@@ -56,7 +57,8 @@ export function parseE2eArgs(argv: readonly string[], env: Env) {
 if (import.meta.main) {
   await runMain('e2e', async () => {
     const args = parseE2eArgs(process.argv.slice(2), process.env);
-    const runId = newRunId();
+    // BOXLITE_E2E_RUN_ID names the report dir for callers that read it afterwards (tests, CI).
+    const runId = args.runId ?? newRunId();
     const env: Record<string, string> = {
       BOXLITE_E2E_RUN_ID: runId,
       BOXLITE_E2E_NO_SETUP: '1',

@@ -238,6 +238,27 @@ export const KNOWN_BUGS = [
     simSwitch: null,
     realStatus: 'open',
   },
+  {
+    id: 'stop-skips-runner',
+    title: 'stop answered by the API without reaching the runner (harness fault, issue 13)',
+    upstream: 'boxlite-e2e issue 13: a per-operation path guard must catch an op served without the runner',
+    pointer: 'sim/api/routes/boxes.ts transition("stop") (sim fault switch, no upstream source)',
+    symptom: 'POST /boxes/:id/stop → 200 "stopped"; the runner journal has no stop for the box',
+    layer: 'api',
+    simSwitch: 'stop-skips-runner',
+    realStatus: 'fixed',
+  },
+  {
+    id: 'remove-leaves-container',
+    title: 'remove leaves the VM running on the runner (harness fault, issue 13)',
+    upstream:
+      'boxlite-e2e issue 13: the leak guard must catch a box the API reports removed but the runner keeps',
+    pointer: 'sim/runner/boxes.ts BoxService.remove (sim fault switch, no upstream source)',
+    symptom: 'DELETE /boxes/:id → 204, GET → 404, yet the container labelled with the box id still runs',
+    layer: 'runner',
+    simSwitch: 'remove-leaves-container',
+    realStatus: 'fixed',
+  },
 ] as const satisfies readonly KnownBug[];
 
 export type KnownBugId = (typeof KNOWN_BUGS)[number]['id'];

@@ -60,4 +60,54 @@ describe('path guard', () => {
     expect(v.ok).toBe(false);
     expect(v.message).toMatch(/no source configured/);
   });
+
+  it('per operation: a stop the API served that never reached the runner fails, naming op and box', async () => {
+    const f = await logs();
+    const guard = createPathGuard({
+      runner: { kind: 'file', path: f.runner },
+      api: { kind: 'file', path: f.api },
+      perOp: { available: true },
+    });
+    const cursors = await guard.begin();
+    const box = 'opsBox000001';
+    const api = (method: string, path: string, status = 200) =>
+      `${JSON.stringify({ method, path: `/api/v1/default${path}`, status, box_id: box })}\n`;
+    await appendFile(
+      f.api,
+      api('POST', '/boxes', 201) + api('POST', `/boxes/${box}/exec`) + api('POST', `/boxes/${box}/stop`),
+    );
+    await appendFile(f.api, api('POST', `/boxes/${box}/start`, 409)); // refused: not an operation served
+    await appendFile(
+      f.runner,
+      `${JSON.stringify({ op: 'create', box_id: box, status: 201 })}\n${JSON.stringify({ op: 'exec', box_id: box })}\n`,
+    );
+    const v = await guard.verify([box], cursors, { timeoutMs: 200 });
+    expect(v.ok).toBe(false);
+    expect(v.missing).toEqual({ runner: [], api: [] });
+    expect(v.ops).toEqual({ checked: 3, gaps: [{ box, op: 'stop', api: 1, runner: 0 }] });
+    expect(v.message).toMatch(
+      /operation\(s\) served by the API never reached the runner \(file .+\): stop of opsBox000001 \(API served 1, runner journal shows 0\)/,
+    );
+    await appendFile(f.runner, `${JSON.stringify({ op: 'stop', box_id: box })}\n`);
+    const after = await guard.verify([box], cursors, { timeoutMs: 200 });
+    expect(after.ok, after.message).toBe(true);
+    expect(after.message).toBe('path guard: 1 box(es), 3 operation(s) seen by API and runner');
+  });
+
+  it('per operation unavailable: the verdict says why, the id check still decides', async () => {
+    const f = await logs();
+    const why = 'boxlite serve is API and runtime in one process: no runner hop';
+    const guard = createPathGuard({
+      runner: { kind: 'file', path: f.runner },
+      api: { kind: 'file', path: f.api },
+      perOp: { available: false, why },
+    });
+    const cursors = await guard.begin();
+    await appendFile(f.runner, 'box abcDEF123456\n');
+    await appendFile(f.api, 'box abcDEF123456\n');
+    const v = await guard.verify(['abcDEF123456'], cursors, { timeoutMs: 100 });
+    expect(v.ok).toBe(true);
+    expect(v.ops).toEqual({ unavailable: why });
+    expect(v.message).toContain(`(per operation: ${why})`);
+  });
 });

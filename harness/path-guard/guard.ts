@@ -1,17 +1,35 @@
 /**
  * The path-bypass guard: every box a case created, through ANY driver, must show up in the
- * runner journal and in the API access log written during the case. A box that reached the
- * runner without the API (or never reached either) means the case did not test the real
- * path. Polls briefly (logs are written asynchronously), then names the missing ids.
+ * runner journal and in the API access log written during the case, and every lifecycle
+ * operation the API served for it (create/start/stop/exec/remove) must show up in the runner
+ * journal as that operation (ops.ts). A box that reached the runner without the API, or an
+ * operation the API answered on its own, means the case did not test the real path. Polls
+ * briefly (logs are written asynchronously), then names what is missing.
  */
 import type { LogSource } from '../../kernel/stack-file.ts';
 import { describeLogSource } from '../stack/journal-source.ts';
 import { type Cursor, type JournalReader, journalReader } from './journal-reader.ts';
+import {
+  apiOpsFromAccessLog,
+  describeGap,
+  type OpGap,
+  opGaps,
+  opTotal,
+  runnerOpsFromJournal,
+} from './ops.ts';
 
 export interface GuardSources {
   runner: LogSource | null;
   api: LogSource | null;
+  /**
+   * Whether both logs are operation-shaped (the sim's JSON lines): then each operation is
+   * checked, else why not (the id-presence check still runs). Default: unavailable.
+   */
+  perOp?: { available: true } | { available: false; why: string };
 }
+
+/** What the per-operation check found: operations checked and gaps, or why it could not run. */
+export type OpsVerdict = { checked: number; gaps: OpGap[] } | { unavailable: string };
 
 export interface GuardCursors {
   runner: Cursor | null;
@@ -22,6 +40,7 @@ export interface GuardVerdict {
   ok: boolean;
   checked: number;
   missing: { runner: string[]; api: string[] };
+  ops: OpsVerdict;
   waitedMs: number;
   message: string;
 }
@@ -45,6 +64,15 @@ export function createPathGuard(sources: GuardSources): PathGuard {
     const text = await reader.readSince(cursor);
     return ids.filter((id) => !text.includes(id));
   };
+  const perOp = sources.perOp ?? { available: false as const, why: 'logs not operation-shaped' };
+  const checkOps = async (cursors: GuardCursors, ids: readonly string[]): Promise<OpsVerdict> => {
+    if (!perOp.available) return { unavailable: perOp.why };
+    if (!readers.runner || !readers.api || !cursors.runner || !cursors.api)
+      return { unavailable: 'no runner journal or API log' };
+    const api = apiOpsFromAccessLog(await readers.api.readSince(cursors.api));
+    const runner = runnerOpsFromJournal(await readers.runner.readSince(cursors.runner));
+    return { checked: opTotal(ids, api), gaps: opGaps(ids, api, runner) };
+  };
   return {
     async begin() {
       return {
@@ -56,30 +84,55 @@ export function createPathGuard(sources: GuardSources): PathGuard {
       const t0 = performance.now();
       const deadline = Date.now() + (opts.timeoutMs ?? 5000);
       let missing = { runner: [...boxIds], api: [...boxIds] };
+      let ops: OpsVerdict = { unavailable: 'not checked' };
+      const gaps = () => ('gaps' in ops ? ops.gaps : []);
       while (true) {
         missing = {
           runner: await missingIn(readers.runner, cursors.runner, boxIds),
           api: await missingIn(readers.api, cursors.api, boxIds),
         };
-        if ((missing.runner.length === 0 && missing.api.length === 0) || Date.now() > deadline) break;
+        ops = await checkOps(cursors, boxIds);
+        const clean = missing.runner.length === 0 && missing.api.length === 0 && gaps().length === 0;
+        if (clean || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const ok = missing.runner.length === 0 && missing.api.length === 0;
+      const ok = missing.runner.length === 0 && missing.api.length === 0 && gaps().length === 0;
       const where = (k: 'runner' | 'api') =>
         sources[k] ? describeLogSource(sources[k]!) : 'no source configured';
       const parts: string[] = [];
       if (missing.runner.length)
         parts.push(`runner journal (${where('runner')}) lacks ${missing.runner.join(', ')}`);
       if (missing.api.length) parts.push(`API access log (${where('api')}) lacks ${missing.api.join(', ')}`);
+      if (gaps().length)
+        parts.push(
+          `operation(s) served by the API never reached the runner (${where('runner')}): ${gaps().map(describeGap).join('; ')}`,
+        );
+      const opsNote =
+        'checked' in ops ? `, ${ops.checked} operation(s)` : ` (per operation: ${ops.unavailable})`;
       return {
         ok,
         checked: boxIds.length,
         missing,
+        ops,
         waitedMs: performance.now() - t0,
         message: ok
-          ? `path guard: ${boxIds.length} box(es) seen by API and runner`
+          ? `path guard: ${boxIds.length} box(es)${opsNote} seen by API and runner`
           : `path guard: box(es) did not travel SDK → API → runner: ${parts.join('; ')}`,
       };
     },
+  };
+}
+
+/**
+ * Which stacks' logs the per-operation check can read: the sim's JSON lines (its own stack, or
+ * a remote URL that is our sim with its journals given). Others say why not.
+ */
+export function perOpSupport(stack: { kind: string; simulated: boolean }): GuardSources['perOp'] {
+  if (stack.simulated) return { available: true };
+  if (stack.kind === 'serve')
+    return { available: false, why: 'boxlite serve is API and runtime in one process: no runner hop' };
+  return {
+    available: false,
+    why: 'the runner logs free text (apps/runner, logrus): box ids are checked, operations are not',
   };
 }

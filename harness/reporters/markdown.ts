@@ -1,7 +1,11 @@
 /** Renders the run summary (Markdown) from case records, run facts and the ledger. Pure. */
+
+import type { InfraDeath } from '../infra/death.ts';
+import type { Leftovers } from '../leaks/guard.ts';
+import { leftoversSection } from '../leaks/leftovers-report.ts';
 import { type BugContext, isBugActive } from '../ledger/expectations.ts';
 import { KNOWN_BUGS } from '../ledger/known-bugs.ts';
-import { type CaseRecord, countOutcomes } from './outcomes.ts';
+import { type CaseRecord, countOutcomes, type Outcome } from './outcomes.ts';
 import type { RunFacts } from './run-facts.ts';
 import { caseSplit, type RunTime, renderTime, timeHeadline } from './time-split.ts';
 
@@ -28,7 +32,25 @@ function bugRows(cases: readonly CaseRecord[], facts: RunFacts | null): string[]
   });
 }
 
-export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | null, time: RunTime): string {
+/** What stopped the run, and what was left over at its end (read from the report dir). */
+export interface RunEnd {
+  death: InfraDeath | null;
+  leftovers: Leftovers | null;
+}
+
+/** The headline: when the stack died it leads, naming the part and when, before any count. */
+export function headline(n: Record<Outcome, number>, death: InfraDeath | null): string {
+  const counts = `${n.pass} passed, ${n.fail} failed, ${n.xfail} xfail, ${n.xpass} xpass, ${n.skip} skipped${n['not-runnable'] ? `, ${n['not-runnable']} not runnable here` : ''}${n['not-run'] ? `, ${n['not-run']} not run` : ''}`;
+  if (!death) return counts;
+  return `INFRASTRUCTURE: ${death.part} (${death.where}) died at ${death.diedAt} (${death.reason}) — run stopped; ${counts}`;
+}
+
+export function renderSummary(
+  cases: readonly CaseRecord[],
+  facts: RunFacts | null,
+  time: RunTime,
+  end: RunEnd = { death: null, leftovers: null },
+): string {
   const n = countOutcomes(cases);
   const guarded = cases.filter((c) => c.pathGuard);
   const boxes = guarded.reduce((a, c) => a + (c.pathGuard?.checked ?? 0), 0);
@@ -38,8 +60,9 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
   const lines = [
     `# boxlite-e2e run ${facts?.runId ?? ''}`.trim(),
     '',
-    `**${n.pass} passed, ${n.fail} failed, ${n.xfail} xfail, ${n.xpass} xpass, ${n.skip} skipped${n['not-runnable'] ? `, ${n['not-runnable']} not runnable here` : ''}** — wall ${(time.wallMs / 1000).toFixed(1)} s; ${timeHeadline(time)}`,
+    `**${headline(n, end.death)}** — wall ${(time.wallMs / 1000).toFixed(1)} s; ${timeHeadline(time)}`,
     '',
+    ...infrastructureSection(cases, end.death),
     '## Stack',
     '',
     `- target: ${facts?.target ?? 'unknown'} (${facts?.origin ?? '?'}), API ${facts?.apiUrl ?? '?'}, prefix \`${facts?.pathPrefix ?? ''}\``,
@@ -56,6 +79,8 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
     facts?.pathGuard.enabled
       ? `- ${boxes} box(es) in ${guarded.length} case(s) checked against ${facts.pathGuard.reason}; ${guardFails} violation(s)`
       : `- **${facts?.pathGuard.reason ?? 'disabled'}**`,
+    opsLine(guarded),
+    leakLine(cases),
     '',
     '## Known bugs',
     '',
@@ -68,12 +93,15 @@ export function renderSummary(cases: readonly CaseRecord[], facts: RunFacts | nu
     lines.push(
       '## Unexpected',
       '',
-      ...problems.map((c) => `- **${c.outcome}** ${c.id}: ${c.error ?? ''}`),
+      ...problems.map(
+        (c) => `- **${c.outcome}${c.infrastructure ? ' (stack dead)' : ''}** ${c.id}: ${c.error ?? ''}`,
+      ),
       '',
     );
   }
   const xfails = cases.filter((c) => c.outcome === 'xfail');
   lines.push(...notRunnableSection(cases));
+  if (end.leftovers) lines.push(...leftoversSection(end.leftovers));
   if (xfails.length)
     lines.push('## Expected failures', '', ...xfails.map((c) => `- ${c.id}: ${c.xfailReason}`), '');
   lines.push(
@@ -92,4 +120,37 @@ function notRunnableSection(cases: readonly CaseRecord[]): string[] {
   for (const c of cases) if (c.notRunnable) byWhy.set(c.notRunnable, (byWhy.get(c.notRunnable) ?? 0) + 1);
   if (byWhy.size === 0) return [];
   return ['## Not runnable here', '', ...[...byWhy].map(([why, n]) => `- ${n} case(s): ${why}`), ''];
+}
+
+/** Per-operation part of the path guard: operations checked, or why not. */
+function opsLine(guarded: readonly CaseRecord[]): string {
+  const ops = guarded.reduce((a, c) => a + (c.pathGuard?.ops ?? 0), 0);
+  const why = guarded.find((c) => c.pathGuard?.opsUnavailable)?.pathGuard?.opsUnavailable;
+  if (why && ops === 0) return `- per operation: **not checked** (${why})`;
+  return `- per operation: ${ops} lifecycle operation(s) (create/start/stop/exec/remove) served by the API looked up one by one in the runner journal`;
+}
+
+/** The per-case leak guard: removed boxes checked on the runner side, or why it could not look. */
+function leakLine(cases: readonly CaseRecord[]): string {
+  const seen = cases.flatMap((c) => (c.leakGuard ? [c.leakGuard] : []));
+  const why = seen.find((g) => 'unavailable' in g);
+  if (why && 'unavailable' in why) return `- leak guard: **runner side not observable** (${why.unavailable})`;
+  const checked = seen.reduce((a, g) => a + ('checked' in g ? g.checked : 0), 0);
+  const leaks = seen.filter((g) => 'ok' in g && !g.ok).length;
+  return `- leak guard: ${checked} box(es) removed during cases checked on the runner side; ${leaks} leak(s)`;
+}
+
+/** When the stack died: what died, when, who noticed, and what it did to the cases. */
+function infrastructureSection(cases: readonly CaseRecord[], death: InfraDeath | null): string[] {
+  if (!death) return [];
+  const notRun = cases.filter((c) => c.outcome === 'not-run').length;
+  const hit = cases.filter((c) => c.infrastructure && c.outcome === 'fail');
+  return [
+    '## Infrastructure failure',
+    '',
+    `- **${death.part}** (${death.where}) stopped answering at ${death.diedAt}: ${death.reason}${death.lastAnsweredAt ? `; last answered ${death.lastAnsweredAt}` : ''}`,
+    `- noticed by ${death.detectedBy} at ${death.detectedAt}; no case was started after that`,
+    `- ${notRun} case(s) not run; ${hit.length} failure(s) attributed to it${hit.length ? `: ${hit.map((c) => c.id).join('; ')}` : ''}`,
+    '',
+  ];
 }

@@ -6,8 +6,11 @@
 import type { TestCase, TestModule } from 'vitest/node';
 import type { TestTime } from '../fixtures/time-book.ts';
 
-/** `not-runnable`: a need the preflight measured as missing (fixtures/needs.ts), apart from skips. */
-export type Outcome = 'pass' | 'fail' | 'xfail' | 'xpass' | 'skip' | 'not-runnable';
+/**
+ * `not-runnable`: a need the preflight measured as missing (fixtures/needs.ts), apart from skips.
+ * `not-run`: the stack died earlier in the run (fixtures/infra.ts), so the case never started.
+ */
+export type Outcome = 'pass' | 'fail' | 'xfail' | 'xpass' | 'skip' | 'not-runnable' | 'not-run';
 
 export interface CaseRecord {
   id: string;
@@ -19,8 +22,11 @@ export interface CaseRecord {
   xfailReason: string | null;
   /** The preflight's evidence when the case could not run here. */
   notRunnable?: string;
+  /** Failed after or because the stack died: the death's line. */
+  infrastructure?: string;
   error: string | null;
-  pathGuard: { checked: number; ok: boolean; waitedMs: number } | null;
+  pathGuard: { checked: number; ok: boolean; waitedMs: number; ops?: number; opsUnavailable?: string } | null;
+  leakGuard?: { checked: number; ok: boolean } | { unavailable: string };
   /** Where the test's time went (null when it did not run). */
   time: TestTime | null;
 }
@@ -28,6 +34,7 @@ export interface CaseRecord {
 export function outcomeOf(test: TestCase): Outcome {
   const state = test.result().state;
   const meta = test.meta();
+  if (state === 'skipped' && meta.notRun) return 'not-run';
   if (state === 'skipped' && meta.notRunnable) return 'not-runnable';
   if (state === 'skipped') return meta.outcome === 'xfail' ? 'xfail' : 'skip';
   if (state === 'pending') return 'skip';
@@ -51,6 +58,8 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
         detects: meta.detects ?? [],
         xfailReason: meta.xfailReason ?? null,
         ...(meta.notRunnable ? { notRunnable: meta.notRunnable } : {}),
+        ...(meta.infrastructure ? { infrastructure: meta.infrastructure } : {}),
+        ...(meta.leakGuard ? { leakGuard: meta.leakGuard } : {}),
         error: errors[0]?.message?.split('\n')[0] ?? null,
         pathGuard: meta.pathGuard ?? null,
         time: meta.time ?? null,
@@ -85,6 +94,7 @@ export function countOutcomes(cases: readonly CaseRecord[]): Record<Outcome, num
     xpass: 0,
     skip: 0,
     'not-runnable': 0,
+    'not-run': 0,
   };
   for (const c of cases) counts[c.outcome] += 1;
   return counts;

@@ -8,6 +8,8 @@ import { appendFile, readdir, readFile, rm, stat, symlink, writeFile } from 'nod
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import { REPO_ROOT } from '../../kernel/paths.ts';
+import { readDeath } from '../infra/death.ts';
+import { readLeftovers } from '../leaks/leftovers-report.ts';
 import { renderSummary } from './markdown.ts';
 import { collectCases, countOutcomes } from './outcomes.ts';
 import { secretValues } from './redact.ts';
@@ -49,11 +51,12 @@ export default class RunReport implements Reporter {
     const links = extra.length
       ? `\n## Case family tables\n\n${extra.map((f) => `- [${f}](${f})`).join('\n')}\n`
       : '';
-    const md = renderSummary(cases, facts, time) + links;
+    const death = readDeath(dir);
+    const md = renderSummary(cases, facts, time, { death, leftovers: await readLeftovers(dir) }) + links;
     await writeFile(join(dir, 'summary.md'), md);
     await writeFile(
       join(dir, 'summary.json'),
-      `${JSON.stringify({ facts, time, counts: countOutcomes(cases), cases }, null, 2)}\n`,
+      `${JSON.stringify({ facts, time, counts: countOutcomes(cases), infrastructure: death, cases }, null, 2)}\n`,
     );
     if (stepSummary) await appendFile(stepSummary, `${md}\n`);
     await scrubDir(dir, await secretValues(facts.secretsFile, this.opts.extraSecrets));

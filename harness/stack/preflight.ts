@@ -7,6 +7,7 @@
  */
 import { createRestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
+import { runnerView } from '../leaks/runner-view.ts';
 import { probeOrgs } from './admin.ts';
 import type { StackHandle } from './handle.ts';
 import { probeGuest } from './preflight-guest.ts';
@@ -31,6 +32,7 @@ export const NEEDS = {
   volumes: 'managed volumes are served (measured: GET /v1/{prefix}/volumes answers 2xx)',
   'guest-tools': 'the default image has python3, pip3, git and cc (measured: command -v in a box)',
   tunnels: 'the server prepares box tunnels (measured: POST /boxes/{id}/network/tunnel?port=8080 → {uri})',
+  'runner-view': 'the runner side of a box (container, runtime dir, VM process) is observable from here',
 } as const;
 export type Need = keyof typeof NEEDS;
 
@@ -131,6 +133,8 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   if (exportImport) missing['export-import'] = exportImport;
   const vols = await rest.tenant('GET', '/volumes');
   if (vols.status >= 300) missing.volumes = why('GET /volumes', vols);
+  const view = runnerView(stack);
+  if (!view.observable) missing['runner-view'] = view.why;
   return {
     config: { status: cfg.status, capabilities: cfg.json?.capabilities ?? null },
     missing,

@@ -197,6 +197,8 @@ export class BoxService {
     if (!force && info.State.Running) {
       throw new ApiError('invalid_state', `box ${boxId} is running; stop it first or remove with force=true`);
     }
+    // Fault switch for the leak guard: report success, keep the "VM".
+    if (this.opts.bugs.has('remove-leaves-container')) return;
     try {
       await bounded('container remove', (signal) =>
         this.docker.getContainer(info.Id).remove({ force: true, v: false, abortSignal: signal }),

@@ -114,6 +114,11 @@ function transition(verb: 'start' | 'stop'): Handler {
     await app.locks.withBoxLock(first.id, LIFECYCLE_LOCK, async () => {
       const box = await findBox(app.db, ctx.principal.org.id, first.id, false, crossOrg(app));
       if (!box) throw new ApiError('not_found', `box ${first.id} not found`);
+      if (verb === 'stop' && app.bugs.has('stop-skips-runner')) {
+        // Fault switch for the per-operation path guard: the row says stopped, the runner never heard.
+        sendJson(ctx.res, 200, boxJson(await setBoxState(app.db, box.id, { status: 'stopped', pid: null })));
+        return;
+      }
       const reply = await app.runner.call('POST', `/boxes/${box.id}/${verb}`, {
         timeoutMs: TIMEOUTS.lifecycle,
       });
