@@ -114,7 +114,7 @@ describe('faults', () => {
     expect((await fs.rest.tenant<{ status: string }>('GET', `/boxes/${id}`)).json?.status).toBe('running');
     await execWorks(id);
     // The SDK: its one status probe lands in the outage (503 = "unavailable", protocol §4.2), so
-    // it re-attaches; the restarted runner answers 404, which the client retries (§4.4) until its
+    // it re-attaches; the restarted runner answers 404, which the client retries (protocol §4.4) until its
     // reconnect budget is spent, then falls back to -1 with the cause. Bounded, never a hang.
     const sdk = await within('SDK wait()', sdkDone, SDK_GIVE_UP_MS);
     expect(sdk.exitCode).toBe(-1);
@@ -161,6 +161,9 @@ describe('faults', () => {
   }) => {
     const ids = [await newBox(), await newBox(), await newBox()];
     const before = await fs.listedIds();
+    // The last write before the crash: a committed state change must survive it.
+    const stopped = await fs.rest.tenant('POST', `/boxes/${ids[2]}/stop`);
+    expect(stopped.status, stopped.text).toBe(200);
     const pid = await crash(fs.paths, 'postgres');
     const during = await fs.rest.tenant('GET', '/boxes', { timeoutMs: 10_000 });
     // Down → 503 upstream_unavailable; already back → 200. Never a 500 or a hang.
@@ -169,14 +172,16 @@ describe('faults', () => {
     await restartedPid(fs.paths, 'postgres', pid);
     const recoverMs = await until('GET /boxes to answer 200', apiAnswers);
     expect(await fs.listedIds()).toEqual(before);
-    for (const id of ids)
-      expect((await fs.rest.tenant<{ status: string }>('GET', `/boxes/${id}`)).json?.status).toBe('running');
+    const statuses = await Promise.all(
+      ids.map(async (id) => (await fs.rest.tenant<{ status: string }>('GET', `/boxes/${id}`)).json?.status),
+    );
+    expect(statuses).toEqual(['running', 'running', 'stopped']);
     await execWorks(ids[0]!);
     const fresh = await newBox();
     expect(await fs.listedIds()).toContain(fresh);
     await annotate(
       `Postgres SIGKILL: GET /boxes during the outage → ${during.status} ${during.envelope?.code ?? ''}; ` +
-        `API answering again after ${recoverMs} ms; ${before.length} boxes listed before and after; exec and create work`,
+        `API answering again after ${recoverMs} ms; ${before.length} boxes listed before and after, the stop committed just before the crash kept; exec and create work`,
     );
   });
 
