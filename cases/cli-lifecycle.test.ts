@@ -47,7 +47,7 @@ describe('cli: stop, start, restart, rm', needs('vm'), () => {
     expect((await cli.exec(id, { command: 'cat', args: ['/root/state'] })).stdout).toBe('kept\n');
   });
 
-  test('create IMAGE CMD waits for its first use: the first exec boots it and CMD runs as init', async ({
+  test('create IMAGE CMD waits for an explicit start: exec on it is refused, start runs CMD as init', async ({
     cli,
     stack,
     boxName,
@@ -55,6 +55,13 @@ describe('cli: stop, start, restart, rm', needs('vm'), () => {
     const name = boxName();
     const id = await cli.createdBox(stack.images.busybox, name);
     expect((await cli.inspect(name)).rows[0]?.Status).toBe('configured');
+    // 0.11 litebox `ensure_usable_without_rerunning_main`: booting it would run the user's
+    // command as a side effect of the exec, so the exec is refused and the box stays as it was.
+    const refused = await cli.exec(id, { command: 'true' });
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.error).toMatch(/invalid state: Cannot exec box \w+: it is configured/);
+    expect((await cli.inspect(name)).rows[0]?.Status).toBe('configured');
+    expect(await cli.invoke(['start', name])).toMatchObject({ exitCode: 0 });
     const init = await cli.exec(id, {
       command: 'sh',
       args: ['-c', 'tr "\\0" " " < /proc/1/cmdline'],

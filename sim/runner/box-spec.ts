@@ -50,7 +50,7 @@ export interface BoxSpec {
 
 /**
  * A box whose init is the caller's command (entrypoint or cmd given). Like BoxLite 0.11 it is
- * created but not started: the command runs on `start` (or the first exec), so a client that
+ * created but not started: the command runs on `start` (an exec is refused meanwhile), so a client that
  * attaches to the main session first sees all of its output.
  */
 export const hasMainCommand = (spec: BoxSpec): boolean => spec.entrypoint !== null || spec.cmd !== null;

@@ -155,6 +155,10 @@ describe('boxes', { timeout: 90_000 }, () => {
       },
     });
     expect(r.status, r.text).toBe(201);
+    // A box with its own command waits for an explicit start (an exec is refused until then).
+    const early = await req(suite.peer, 'POST', `/v1/boxes/${id}/exec`, { body: { command: 'true' } });
+    expect(early.status, early.text).toBe(409);
+    expect((await req(suite.peer, 'POST', `/boxes/${id}/start`)).status).toBe(200);
     const ps = await runExec(suite.peer, id, {
       command: 'sh',
       args: ['-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $BOX_ENV; pwd'],

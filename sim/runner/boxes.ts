@@ -6,6 +6,7 @@
 import type Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { BugId } from '../bugs.ts';
+import type { BoxRecords } from './box-records.ts';
 import {
   type BoxSpec,
   checkBoxId,
@@ -58,6 +59,8 @@ export interface BoxServiceOptions {
   registry: string | null;
   bugs: ReadonlySet<BugId>;
   hostCpus: number;
+  /** Where each box's record is written at create (box-records.ts). */
+  records: BoxRecords;
 }
 
 export class BoxService {
@@ -108,12 +111,15 @@ export class BoxService {
       throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
     const pulled = (await ensureImage(this.docker, image)) === 'pulled';
     const plan = containerPlan(spec, image, this.opts.runnerId, this.opts.hostCpus);
+    // The box's storage first: a full disk refuses the box before any container exists.
+    await this.opts.records.write(spec.box_id, { ...spec, image });
     let container: Docker.Container;
     try {
       container = await bounded('container create', (signal) =>
         this.docker.createContainer({ ...plan.options, abortSignal: signal }),
       );
     } catch (err) {
+      await this.opts.records.remove(spec.box_id);
       if (dockerStatus(err) === 409)
         throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
       if (dockerStatus(err) === 400)
@@ -130,6 +136,7 @@ export class BoxService {
       await bounded('container remove', (signal) =>
         container.remove({ force: true, abortSignal: signal }),
       ).catch(() => {});
+      await this.opts.records.remove(spec.box_id);
       throw new ApiError('internal', `box ${spec.box_id} failed to start: ${dockerMessage(err)}`);
     }
     return { view: this.view(await this.require(spec.box_id)), spec, pulled, notes: plan.notes };
@@ -207,5 +214,6 @@ export class BoxService {
       if (dockerStatus(err) === 404) throw notFound(`box ${boxId} not found`);
       throw err;
     }
+    await this.opts.records.remove(boxId);
   }
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { BugId } from '../bugs.ts';
-import type { BoxService } from './boxes.ts';
+import { type BoxService, isMainBox } from './boxes.ts';
 import { bounded, dockerMessage, dockerStatus } from './docker.ts';
 import { ApiError, notFound } from './errors.ts';
 import { ExecSession, type SessionHooks } from './exec-session.ts';
@@ -39,7 +39,18 @@ export class ExecService {
   async start(boxId: string, body: unknown): Promise<{ session: ExecSession; preflightMs: number }> {
     const spec = parseExecSpec(body);
     let info = await this.boxes.require(boxId);
-    // A configured box (main command not started yet) boots on its first exec, as in 0.11.
+    // 0.11 (litebox box_impl `ensure_usable_without_rerunning_main`): booting a configured box
+    // runs its init, and when that is the user's own command an exec must not start it as a
+    // side effect — refused, and the command does not run. Every box this runner leaves
+    // configured has one (plain boxes start at create), so a configured box is never booted here.
+    if (info.State.Status === 'created' && isMainBox(info)) {
+      this.metrics.box(boxId).exec_errors_total++;
+      throw new ApiError(
+        'invalid_state',
+        `Cannot exec box ${boxId}: it is configured, and starting the box would run its main command. ` +
+          'Start the box explicitly if that is what you want.',
+      );
+    }
     if (info.State.Status === 'created') {
       await this.boxes.start(boxId);
       info = await this.boxes.require(boxId);

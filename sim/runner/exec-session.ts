@@ -21,6 +21,8 @@ export type ExecStatus = 'running' | 'completed' | 'killed' | 'timed_out';
 export const TERM_GRACE_MS = 2_000;
 export const PING_MS = 15_000;
 const MAX_BACKLOG_BYTES = 16 << 20;
+/** The terminal's end-of-input character (VEOF, ^D): how a tty reader is told stdin ended. */
+const TTY_EOF = '\u0004';
 /** exec-stdout-drop: how often the exit frame wins the race against the output pump. */
 const DROP_RATE = 0.7;
 const DROP_PUMP_MS = 20;
@@ -253,11 +255,18 @@ export class ExecSession {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'error', message }));
   }
 
-  /** Half-closes the hijacked connection: Docker closes the process's stdin, so `cat` ends. */
+  /**
+   * Without a tty, half-closes the hijacked connection: Docker closes the process's stdin, so
+   * `cat` ends. A terminal has no half-close — Docker tears a tty exec's whole stream down when
+   * its stdin ends, and the output still to come is lost — so a tty gets what a user types for
+   * end-of-input instead: the terminal's EOF character (^D), and the stream stays open.
+   */
   closeStdin(): void {
     if (this.stdinClosed) return;
     this.stdinClosed = true;
-    if (!this.finished) this.stream.end();
+    if (this.finished) return;
+    if (this.tty) this.stream.write(TTY_EOF);
+    else this.stream.end();
   }
 
   writeStdin(text: string): void {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import type { BugId } from '../bugs.ts';
 import { AttachHandler } from './attach.ts';
+import { BoxRecords, boxRecordsDir } from './box-records.ts';
 import { BoxService } from './boxes.ts';
 import type { RunnerConfig } from './config.ts';
 import { connectDocker } from './docker.ts';
@@ -38,6 +39,7 @@ export async function startRunner(p: {
     registry: p.config.registry,
     bugs: p.bugs,
     hostCpus: cpus().length,
+    records: new BoxRecords(boxRecordsDir(p.config.stateDir)),
   });
   const metrics = new Metrics();
   const execs = new ExecService({ boxes, bugs: p.bugs, metrics, journal: p.journal });

@@ -20,6 +20,7 @@ export const ERROR_KINDS = {
   resource_exhausted: { status: 429, type: 'ResourceExhaustedError' },
   internal: { status: 500, type: 'InternalError' },
   database_error: { status: 500, type: 'DatabaseError' },
+  storage_error: { status: 500, type: 'StorageError' },
   upstream_unavailable: { status: 503, type: 'UpstreamUnavailableError' },
   engine_unavailable: { status: 503, type: 'EngineError' },
   timeout: { status: 504, type: 'TimeoutError' },

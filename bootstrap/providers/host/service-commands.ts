@@ -114,8 +114,9 @@ const postgres: HostServiceDef = {
         String(port),
         '-k',
         sockDir,
-        '-c',
-        'synchronous_commit=off',
+        // Durable commits (the default): with synchronous_commit=off a Postgres crash dropped the
+        // last commits — the Postgres fault test (harness/faults) saw a stop acknowledged just
+        // before the crash come back `running`, and a new box come back `configured`.
       ],
       stopSignal: 'SIGINT', // "fast" shutdown: roll back clients, checkpoint, exit
       ...(owner ?? {}),
