@@ -14,7 +14,12 @@ import { TIMEOUTS } from '../runner-client.ts';
 import { recordExecution } from '../store.ts';
 import { loadBox } from './boxes.ts';
 
-const EXEC_LOCK = { ttlMs: TIMEOUTS.control + 5000, waitMs: 5000 };
+/**
+ * Exec starts on one box queue behind each other (and behind a lifecycle change) rather than
+ * answer 409 after a few seconds: concurrent execs on one box are legal, and on a loaded host
+ * six of them can take longer than 5 s to get through the runner one by one.
+ */
+const EXEC_LOCK = { ttlMs: TIMEOUTS.control + 5000, waitMs: 30_000 };
 /** Response headers worth relaying; hop-by-hop ones are Node's business. */
 const PASS_HEADERS = ['content-type', 'content-length', 'x-boxlite-source-is-dir', 'content-disposition'];
 
