@@ -176,6 +176,28 @@ describe('multi-tenant: nothing crosses orgs', () => {
   );
 
   test(
+    "org B cannot prepare a tunnel into org A's box: answered as for an id that never existed",
+    needs(['orgs', 'vm', 'tunnels'], {
+      meta: { ports: ['test_cross_org_cannot_tunnel_into_org_a_box'], detects: ['cross-org-box-lookup'] },
+    }),
+    async ({ orgs, stack, boxName }) => {
+      const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
+      const box = await runningBox(a, stack.images.busybox, boxName());
+      const tunnel = (org: TenantOrg, id: string) =>
+        org.rest.tenant('POST', `/boxes/${id}/network/tunnel`, { query: { port: '8080' } });
+      // Positive control: the owner gets a tunnel uri for the same request.
+      const own = await tunnel(a, box.id);
+      expect(own.status, own.text).toBeLessThan(300);
+      expect((own.json as { uri?: unknown } | null)?.uri, own.text).toEqual(expect.any(String));
+      const ghost = ghostId();
+      const onA = shape(await tunnel(b, box.id), [box.id]);
+      expect(onA).toEqual(shape(await tunnel(b, ghost), [ghost]));
+      expect(onA.status).toBe(404);
+      await expectIntact(a, box);
+    },
+  );
+
+  test(
     "org B's key in org A's namespace is refused as in a namespace of no org, and changes nothing",
     needs(['orgs', 'vm'], {
       meta: {

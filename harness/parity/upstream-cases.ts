@@ -1009,8 +1009,7 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     family: '1.19 Cross-org isolation',
     file: 'C:test_cross_org_isolation',
     name: 'test_cross_org_cannot_tunnel_into_org_a_box',
-    notPorted:
-      "not written yet: org B preparing a tunnel into org A's box (the sim has tunnels since cases/tunnels.test.ts; the cross-org case is not ported)",
+    notPorted: null,
   },
   {
     family: '1.17 SDK entry drivers (subprocess)',
