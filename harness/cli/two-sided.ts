@@ -52,7 +52,11 @@ export const TWO_SIDED_OPTIONS = {
     doc: 'what a side is: sim (this harness at the ref) | boxlite (a BoxLite checkout at the ref)',
   },
   checkout: { flag: 'checkout', type: 'path', doc: 'repository of the refs (sim: default this repo)' },
-  cases: { flag: 'cases', type: 'list', doc: 'case files or file:line filters, comma separated (default all)' },
+  cases: {
+    flag: 'cases',
+    type: 'list',
+    doc: 'case files or file:line filters, comma separated (default all)',
+  },
   grep: { flag: 'grep', type: 'string', doc: 'only cases whose name matches' },
   repeat: { flag: 'repeat', type: 'int', min: 1, max: 50, default: 1, doc: 'runs of the cases per side' },
   claims: {
@@ -61,7 +65,11 @@ export const TWO_SIDED_OPTIONS = {
     doc: 'ledger bug ids the head claims to fix',
     check: (ids: string[]) => ids.forEach(knownBug),
   },
-  workDir: { flag: 'work-dir', type: 'path', doc: 'where worktrees and side state dirs go (default: a temp dir)' },
+  workDir: {
+    flag: 'work-dir',
+    type: 'path',
+    doc: 'where worktrees and side state dirs go (default: a temp dir)',
+  },
   perf: { flag: 'perf', type: 'bool', doc: 'also run the performance A/B' },
   perfScenarios: {
     flag: 'perf-scenarios',
@@ -70,14 +78,48 @@ export const TWO_SIDED_OPTIONS = {
     doc: 'bench scenarios of the A/B',
     check: (names: string[]) => {
       for (const n of names)
-        if (!ALL_SCENARIOS.some((s) => s.name === n)) throw new Error(`unknown bench scenario ${JSON.stringify(n)}`);
+        if (!ALL_SCENARIOS.some((s) => s.name === n))
+          throw new Error(`unknown bench scenario ${JSON.stringify(n)}`);
     },
   },
-  perfRuns: { flag: 'perf-runs', type: 'int', min: 2, max: 1000, default: DEFAULT_PERF.runs, doc: 'iterations per bench run' },
-  perfWarmup: { flag: 'perf-warmup', type: 'int', min: 0, max: 100, default: DEFAULT_PERF.warmup, doc: 'warm-up iterations per bench run' },
-  perfRounds: { flag: 'perf-rounds', type: 'int', min: 1, max: 20, default: DEFAULT_PERF.rounds, doc: 'alternation rounds (2 = A B B A)' },
-  perfOn: { flag: 'perf-on', type: 'enum', values: STAT_FIELDS, default: DEFAULT_PERF.on, doc: 'aggregate compared' },
-  perfAlpha: { flag: 'perf-alpha', type: 'string', default: String(DEFAULT_PERF.alpha), check: decimal, doc: 'significance level' },
+  perfRuns: {
+    flag: 'perf-runs',
+    type: 'int',
+    min: 2,
+    max: 1000,
+    default: DEFAULT_PERF.runs,
+    doc: 'iterations per bench run',
+  },
+  perfWarmup: {
+    flag: 'perf-warmup',
+    type: 'int',
+    min: 0,
+    max: 100,
+    default: DEFAULT_PERF.warmup,
+    doc: 'warm-up iterations per bench run',
+  },
+  perfRounds: {
+    flag: 'perf-rounds',
+    type: 'int',
+    min: 1,
+    max: 20,
+    default: DEFAULT_PERF.rounds,
+    doc: 'alternation rounds (2 = A B B A)',
+  },
+  perfOn: {
+    flag: 'perf-on',
+    type: 'enum',
+    values: STAT_FIELDS,
+    default: DEFAULT_PERF.on,
+    doc: 'aggregate compared',
+  },
+  perfAlpha: {
+    flag: 'perf-alpha',
+    type: 'string',
+    default: String(DEFAULT_PERF.alpha),
+    check: decimal,
+    doc: 'significance level',
+  },
   perfThreshold: {
     flag: 'perf-threshold',
     type: 'string',
@@ -94,9 +136,12 @@ export function parseTwoSidedArgs(argv: readonly string[], env: Env): TwoSidedVa
   if (values.side === 'boxlite' && !values.checkout)
     throw new UsageError('--target boxlite needs --checkout PATH (a BoxLite git checkout)');
   if (values.perfWarmup >= values.perfRuns)
-    throw new UsageError(`--perf-warmup ${values.perfWarmup} leaves no measured run of --perf-runs ${values.perfRuns}`);
+    throw new UsageError(
+      `--perf-warmup ${values.perfWarmup} leaves no measured run of --perf-runs ${values.perfRuns}`,
+    );
   const alpha = Number(values.perfAlpha);
-  if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--perf-alpha must be in (0, 1), got ${values.perfAlpha}`);
+  if (!(alpha > 0 && alpha < 1))
+    throw new UsageError(`--perf-alpha must be in (0, 1), got ${values.perfAlpha}`);
   return values;
 }
 

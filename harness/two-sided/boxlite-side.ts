@@ -15,7 +15,11 @@ export function boxliteSideCommands(
   harnessRoot = REPO_ROOT,
 ) {
   const env = sideProcessEnv(ctx.env, stateDir, ctx.provider);
-  const node = (args: string[]): SideCommand => ({ argv: [process.execPath, ...args], cwd: harnessRoot, env });
+  const node = (args: string[]): SideCommand => ({
+    argv: [process.execPath, ...args],
+    cwd: harnessRoot,
+    env,
+  });
   return {
     // The worktree is already at the side's commit: no --ref.
     up: node(['stack/cli/setup.ts', '--target', 'boxlite', '--checkout', worktree, '--quiet']),

@@ -52,7 +52,9 @@ export interface PerfResult {
 }
 
 export function perfOrder(rounds: number): Side[] {
-  return Array.from({ length: rounds }, (_, i): Side[] => (i % 2 === 0 ? ['base', 'head'] : ['head', 'base'])).flat();
+  return Array.from({ length: rounds }, (_, i): Side[] =>
+    i % 2 === 0 ? ['base', 'head'] : ['head', 'base'],
+  ).flat();
 }
 
 /** One side's bench runs → one report per scenario with every measured sample of every run. */
@@ -96,7 +98,10 @@ async function benchOnce(
     if (ctx.signal.aborted) throw ctx.signal.reason;
     const out = String(res.all ?? '');
     const dir = /^reports: (.+?)\/ \(/m.exec(out)?.[1];
-    if (!dir) throw new SideRunError(`bench ${scenario} on ${s.side} failed: ${out.trim().split('\n').slice(-2).join(' | ')}`);
+    if (!dir)
+      throw new SideRunError(
+        `bench ${scenario} on ${s.side} failed: ${out.trim().split('\n').slice(-2).join(' | ')}`,
+      );
     all.push(...(await loadReports(dir)));
   }
   return all;
@@ -105,7 +110,12 @@ async function benchOnce(
 export async function runPerf(
   sides: Record<Side, PerfSide>,
   o: PerfOptions,
-  ctx: { env: Readonly<Record<string, string | undefined>>; provider: string; signal: AbortSignal; log: (l: string) => void },
+  ctx: {
+    env: Readonly<Record<string, string | undefined>>;
+    provider: string;
+    signal: AbortSignal;
+    log: (l: string) => void;
+  },
 ): Promise<PerfResult> {
   const order = perfOrder(o.rounds);
   const runs: Record<Side, ReportV1[][]> = { base: [], head: [] };

@@ -25,7 +25,11 @@ const CELL: Record<CaseStatus, [string, string]> = {
 };
 
 const cells = (xs: CaseStatus[]) =>
-  xs.map((s) => `<span class="cell" style="background:${CELL[s][0]}" title="${CELL[s][1]}">${CELL[s][1]}</span>`).join('');
+  xs
+    .map(
+      (s) => `<span class="cell" style="background:${CELL[s][0]}" title="${CELL[s][1]}">${CELL[s][1]}</span>`,
+    )
+    .join('');
 
 export function renderHtml(r: TwoSidedRecord): string {
   const counts = r.counts;
@@ -49,7 +53,9 @@ export function renderHtml(r: TwoSidedRecord): string {
     .join('\n');
   const claims = r.claimChecks.length
     ? `<h2>Claimed fixes</h2><table><tr><th>bug</th><th>shown</th><th>why</th></tr>${r.claimChecks
-        .map((c) => `<tr><td>${h(c.bug)}</td><td>${c.shown ? '✅ yes' : '❌ no'}</td><td>${h(c.why)}</td></tr>`)
+        .map(
+          (c) => `<tr><td>${h(c.bug)}</td><td>${c.shown ? '✅ yes' : '❌ no'}</td><td>${h(c.why)}</td></tr>`,
+        )
         .join('')}</table>`
     : '';
   const perf = r.perf

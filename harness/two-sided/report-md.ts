@@ -74,7 +74,9 @@ export function renderSummary(r: TwoSidedRecord): string {
     `Wall time: ${secs(ph.total)} total — build ${secs(ph.build)}, stacks up ${secs(ph.up)}, cases ${secs(ph.cases)}, perf ${secs(ph.perf)}, stacks down ${secs(ph.down)}.`,
   );
   const perSide = (s: Side) => r.runs.filter((x) => x.side === s).map((x) => secs(x.wallMs));
-  lines.push(`Case runs: base ${perSide('base').join(', ') || '—'}; head ${perSide('head').join(', ') || '—'}.`);
+  lines.push(
+    `Case runs: base ${perSide('base').join(', ') || '—'}; head ${perSide('head').join(', ') || '—'}.`,
+  );
   if (r.restoreFailures.length) lines.push('', `**Restore incomplete:** ${r.restoreFailures.join('; ')}`);
   return `${lines.join('\n')}\n`;
 }

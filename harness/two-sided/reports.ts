@@ -6,7 +6,11 @@ import { renderHtml } from './report-html.ts';
 import { renderJunit } from './report-junit.ts';
 import { renderSummary } from './report-md.ts';
 
-export async function writeReports(r: TwoSidedRecord, dir: string, stepSummary: string | null): Promise<void> {
+export async function writeReports(
+  r: TwoSidedRecord,
+  dir: string,
+  stepSummary: string | null,
+): Promise<void> {
   const summary = renderSummary(r);
   await writeFile(join(dir, 'verdicts.json'), `${JSON.stringify(r, null, 2)}\n`);
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(r, null, 2)}\n`);

@@ -117,7 +117,7 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
   const bringUp = async (s: Side) => {
     up.push(s); // registered before `up` starts: a half-started side is torn down too
     o.log(`${s}: stack up (${o.builder.kind}, ${side(s).ref} ${side(s).sha.slice(0, 10)})…`);
-    await timed('up', () => o.builder.up(side(s).worktree, side(s).stateDir, ctx));
+    await o.builder.up(side(s).worktree, side(s).stateDir, ctx);
   };
   const runSlots = async (slots: Slot[]) => {
     for (const slot of slots) {
@@ -144,7 +144,9 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
     }
   };
   const perfSides = () =>
-    Object.fromEntries(SIDES.map((s) => [s, { side: s, stateDir: side(s).stateDir, target: o.builder.kind }])) as never;
+    Object.fromEntries(
+      SIDES.map((s) => [s, { side: s, stateDir: side(s).stateDir, target: o.builder.kind }]),
+    ) as never;
 
   try {
     await mkdir(o.workDir, { recursive: true });
@@ -167,14 +169,14 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
     if (o.builder.concurrent) {
       // Both at once: the ups mostly wait (database init, image pushes), not compute.
       // allSettled: neither setup may still be running when the restore starts.
-      const ups = await Promise.allSettled(SIDES.map((s) => bringUp(s)));
+      const ups = await timed('up', () => Promise.allSettled(SIDES.map((s) => bringUp(s))));
       const failed = ups.find((u) => u.status === 'rejected');
       if (failed) throw failed.reason;
       await runSlots(alternated(o.repeat));
       if (o.perf) record.perf = await timed('perf', () => runPerf(perfSides(), o.perf!, { ...ctx }));
     } else {
       for (const s of SIDES) {
-        await bringUp(s);
+        await timed('up', () => bringUp(s));
         await runSlots(blocked(s, o.repeat));
         await takeDown(s);
       }
@@ -222,6 +224,11 @@ async function downSide(o: TwoSidedOptions, s: SideInfo): Promise<void> {
     await o.builder.down(s.worktree, s.stateDir, { env: o.env, provider: o.config.provider, log: o.log });
   } catch (err) {
     o.log(`side teardown failed (${(err as Error).message}); tearing down ${s.stateDir} from this checkout`);
-    await teardownStack({ config: { ...o.config, stateDir: s.stateDir }, wipeData: true, full: true, quiet: true });
+    await teardownStack({
+      config: { ...o.config, stateDir: s.stateDir },
+      wipeData: true,
+      full: true,
+      quiet: true,
+    });
   }
 }

@@ -3,7 +3,8 @@
  * clone of this harness repo with three tagged commits — `good` (its HEAD), `buggy` (the sim
  * answers a malformed bearer token with 500: ledger bug bad-token-500, on by default) and
  * `fixed` (the fix, back to good behaviour). good→buggy must show `regressed`, buggy→fixed
- * `fixed`, for the cases that claim bad-token-500.
+ * `fixed`, for the cases that claim bad-token-500. A fourth, `broken`, has a setup that
+ * fails: a side that cannot come up (an infrastructure failure, exit 3).
  *
  *   node harness/two-sided/sim-fixture-refs.ts DIR    makes the clone in DIR and prints it
  */
@@ -21,24 +22,49 @@ export interface SimFixtureRefs {
   good: string;
   buggy: string;
   fixed: string;
+  broken: string;
   bug: typeof FIXTURE_BUG;
 }
 
 export async function makeSimFixtureRefs(dir: string, source = REPO_ROOT): Promise<SimFixtureRefs> {
   await execa('git', ['clone', '--quiet', '--shared', source, dir]);
   const git = (...args: string[]) =>
-    execa('git', ['-C', dir, '-c', 'user.name=two-sided fixture', '-c', 'user.email=fixture@localhost', ...args]);
+    execa('git', [
+      '-C',
+      dir,
+      '-c',
+      'user.name=two-sided fixture',
+      '-c',
+      'user.email=fixture@localhost',
+      ...args,
+    ]);
   const path = join(dir, FILE);
   const original = await readFile(path, 'utf8');
   if (!original.includes(SWITCH)) throw new Error(`${FILE} no longer has ${SWITCH}; update the fixture`);
   await git('tag', 'good');
   await writeFile(path, original.replace(SWITCH, 'if (true)'));
-  await git('commit', '--quiet', '-am', 'sim: a malformed bearer token answers 500 (introduces bad-token-500)');
+  await git(
+    'commit',
+    '--quiet',
+    '-am',
+    'sim: a malformed bearer token answers 500 (introduces bad-token-500)',
+  );
   await git('tag', 'buggy');
   await writeFile(path, original);
-  await git('commit', '--quiet', '-am', 'sim: a malformed bearer token answers 401 again (fixes bad-token-500)');
+  await git(
+    'commit',
+    '--quiet',
+    '-am',
+    'sim: a malformed bearer token answers 401 again (fixes bad-token-500)',
+  );
   await git('tag', 'fixed');
-  return { repo: dir, good: 'good', buggy: 'buggy', fixed: 'fixed', bug: FIXTURE_BUG };
+  await writeFile(
+    join(dir, 'stack/cli/setup.ts'),
+    "process.stderr.write('setup broken on purpose\\n');\nprocess.exit(1);\n",
+  );
+  await git('commit', '--quiet', '-am', 'stack: setup fails (a side that cannot come up)');
+  await git('tag', 'broken');
+  return { repo: dir, good: 'good', buggy: 'buggy', fixed: 'fixed', broken: 'broken', bug: FIXTURE_BUG };
 }
 
 if (import.meta.main) {

@@ -17,7 +17,11 @@ export function simSideCommands(worktree: string, stateDir: string, ctx: Pick<Si
   const env = sideProcessEnv(ctx.env, stateDir, ctx.provider);
   const node = (args: string[]): SideCommand => ({ argv: [process.execPath, ...args], cwd: worktree, env });
   return {
-    install: { argv: ['npx', '-y', PNPM, 'install', '--frozen-lockfile', '--prefer-offline'], cwd: worktree, env },
+    install: {
+      argv: ['npx', '-y', PNPM, 'install', '--frozen-lockfile', '--prefer-offline'],
+      cwd: worktree,
+      env,
+    },
     up: node(['stack/cli/setup.ts', '--target', 'sim', '--quiet']),
     down: node(['stack/cli/teardown.ts', '--wipe-data', '--full']),
   } satisfies Record<string, SideCommand>;
@@ -40,7 +44,11 @@ export function simSideBuilder(harnessRoot = REPO_ROOT): SideBuilder {
       return 'installed (lockfile differs)';
     },
     async up(worktree, stateDir, ctx) {
-      await runSideCommand('side setup --target sim', simSideCommands(worktree, stateDir, ctx).up, ctx.signal);
+      await runSideCommand(
+        'side setup --target sim',
+        simSideCommands(worktree, stateDir, ctx).up,
+        ctx.signal,
+      );
     },
     async down(worktree, stateDir, ctx) {
       await runSideCommand('side teardown', simSideCommands(worktree, stateDir, ctx).down);

@@ -70,7 +70,13 @@ describe('verdictsFor: runs of both sides → per-case verdicts', () => {
         outcome('d', 'passed'),
         outcome('e', 'passed'),
       ]),
-      run('base', 1, [outcome('a', 'failed', ['bad-token-500'], 30), outcome('b', 'passed'), outcome('c', 'failed'), outcome('d', 'passed'), outcome('e', 'passed')]),
+      run('base', 1, [
+        outcome('a', 'failed', ['bad-token-500'], 30),
+        outcome('b', 'passed'),
+        outcome('c', 'failed'),
+        outcome('d', 'passed'),
+        outcome('e', 'passed'),
+      ]),
     ];
     const v = verdictsFor(runs);
     expect(v.map((x) => [x.id.split(' > ')[1], x.verdict])).toEqual([
@@ -103,15 +109,26 @@ describe('verdictsFor: runs of both sides → per-case verdicts', () => {
 describe('checkClaims: a claimed fix must show as fixed', () => {
   const verdicts = (pairs: [string, CaseStatus, CaseStatus, string[]][]) =>
     verdictsFor([
-      run('base', 0, pairs.map(([id, b, , d]) => outcome(id, b, d))),
-      run('head', 0, pairs.map(([id, , h, d]) => outcome(id, h, d))),
+      run(
+        'base',
+        0,
+        pairs.map(([id, b, , d]) => outcome(id, b, d)),
+      ),
+      run(
+        'head',
+        0,
+        pairs.map(([id, , h, d]) => outcome(id, h, d)),
+      ),
     ]);
 
   test('shown: a claiming case is fixed, another claiming case passes on both sides', () => {
-    const [c] = checkClaims(['bad-token-500'], verdicts([
-      ['a', 'failed', 'passed', ['bad-token-500']],
-      ['b', 'passed', 'passed', ['bad-token-500', 'exec-spawn-500']],
-    ]));
+    const [c] = checkClaims(
+      ['bad-token-500'],
+      verdicts([
+        ['a', 'failed', 'passed', ['bad-token-500']],
+        ['b', 'passed', 'passed', ['bad-token-500', 'exec-spawn-500']],
+      ]),
+    );
     expect(c).toMatchObject({ bug: 'bad-token-500', shown: true });
   });
 
@@ -122,7 +139,10 @@ describe('checkClaims: a claimed fix must show as fixed', () => {
       ['c', 'passed', 'failed', ['exec-spawn-500']],
       ['d', 'passed', 'passed', ['create-invalid-accepted']],
     ]);
-    const checks = checkClaims(['bad-token-500', 'exec-spawn-500', 'quota-not-enforced', 'create-invalid-accepted'], v);
+    const checks = checkClaims(
+      ['bad-token-500', 'exec-spawn-500', 'quota-not-enforced', 'create-invalid-accepted'],
+      v,
+    );
     expect(checks.map((c) => c.shown)).toEqual([false, false, false, false]);
     expect(checks[0]!.why).toMatch(/still-failing/);
     expect(checks[1]!.why).toMatch(/regressed/);
@@ -140,7 +160,10 @@ describe('exitCodeFor: non-zero exactly on a finding, distinct codes', () => {
     [{ ...none, perfRegressions: 1 }, EXIT_CODES.perfRegression],
     [{ ...none, regressions: 1, claimsNotShown: 1 }, 5],
     [{ ...none, regressions: 1, claimsNotShown: 1, perfRegressions: 3 }, 13],
-    [{ ...none, regressions: 1, infrastructureError: 'side head did not come up' }, EXIT_CODES.infrastructure],
+    [
+      { ...none, regressions: 1, infrastructureError: 'side head did not come up' },
+      EXIT_CODES.infrastructure,
+    ],
   ])('%j → %i', (findings, code) => {
     expect(exitCodeFor(findings)).toBe(code);
   });

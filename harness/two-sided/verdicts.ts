@@ -124,7 +124,9 @@ export function checkClaimIds(claims: readonly string[]): void {
  */
 export function checkClaims(claims: readonly string[], verdicts: readonly CaseVerdict[]): ClaimCheck[] {
   return claims.map((bug) => {
-    const cases = verdicts.filter((v) => v.detects.includes(bug)).map((v) => ({ id: v.id, verdict: v.verdict }));
+    const cases = verdicts
+      .filter((v) => v.detects.includes(bug))
+      .map((v) => ({ id: v.id, verdict: v.verdict }));
     const bad = cases.filter((c) => ['still-failing', 'regressed', 'flaky'].includes(c.verdict));
     const fixed = cases.filter((c) => c.verdict === 'fixed');
     let why: string;

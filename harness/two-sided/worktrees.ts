@@ -27,7 +27,8 @@ export async function resolveRef(checkout: string, ref: string): Promise<string>
 
 export async function addWorktree(checkout: string, sha: string, path: string, signal?: AbortSignal) {
   const res = await git(checkout, ['worktree', 'add', '--detach', path, sha], signal);
-  if (res.exitCode !== 0) throw new SetupError(`git worktree add ${path} ${sha} failed: ${String(res.stderr).trim()}`);
+  if (res.exitCode !== 0)
+    throw new SetupError(`git worktree add ${path} ${sha} failed: ${String(res.stderr).trim()}`);
 }
 
 /** Idempotent: a worktree that is already gone only gets pruned. */
