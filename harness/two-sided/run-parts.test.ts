@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
+import { UsageError } from '../../kernel/errors.ts';
 import type { ReportV1, SampleV1 } from '../bench/schema.ts';
 import { buildReport } from '../bench/schema.ts';
 import { InterruptedError, Restore, watchInterrupts } from './cleanup.ts';
 import { comparePooled, DEFAULT_PERF, perfOrder, poolReports } from './perf.ts';
+import { runTwoSided } from './run.ts';
 import { alternated, blocked } from './schedule.ts';
 
 describe('schedule', () => {
@@ -90,5 +92,44 @@ describe('perf A/B', () => {
     );
     expect(few.rows[0]!.ratio).toBeGreaterThan(DEFAULT_PERF.threshold);
     expect(few.regressions).toEqual([]);
+  });
+});
+
+describe('runTwoSided refuses before creating anything', () => {
+  const builder = {
+    kind: 'boxlite' as const,
+    concurrent: false,
+    build: async () => '',
+    up: async () => {},
+    down: async () => {},
+  };
+  const opts = {
+    base: 'main',
+    head: 'pr',
+    builder,
+    checkout: '/nonexistent',
+    cases: [],
+    grep: null,
+    repeat: 1,
+    claims: [],
+    perf: null,
+    config: {} as never,
+    env: {},
+    stepSummary: null,
+    runId: 'x',
+    workDir: '/nonexistent/work',
+    log: () => {},
+  };
+  test('--perf on a target that brings one side up at a time', async () => {
+    await expect(runTwoSided({ ...opts, perf: DEFAULT_PERF })).rejects.toThrow(UsageError);
+  });
+  test('a claim that is not a ledger bug', async () => {
+    await expect(runTwoSided({ ...opts, claims: ['no-such-bug'] })).rejects.toBeInstanceOf(UsageError);
+    await expect(runTwoSided({ ...opts, claims: ['no-such-bug'] })).rejects.toThrow(
+      /^--claims: unknown ledger bug "no-such-bug"/,
+    );
+  });
+  test('a checkout that is not a git repository', async () => {
+    await expect(runTwoSided(opts)).rejects.toThrow('--checkout /nonexistent is not a git checkout');
   });
 });

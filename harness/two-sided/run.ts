@@ -53,6 +53,10 @@ const now = () => performance.now();
 
 export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
   checkClaimIds(o.claims);
+  if (o.perf && !o.builder.concurrent)
+    throw new UsageError(
+      `--perf alternates the sides, which needs both up at once; target ${o.builder.kind} brings up one at a time`,
+    );
   const [baseSha, headSha] = [await resolveRef(o.checkout, o.base), await resolveRef(o.checkout, o.head)];
   const reportRel = `two-sided-${o.runId}`;
   const reportDir = join(REPO_ROOT, 'reports', reportRel);
@@ -180,7 +184,6 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
         await runSlots(blocked(s, o.repeat));
         await takeDown(s);
       }
-      if (o.perf) o.log('perf: needs both sides up at once; this target brings up one at a time — skipped');
     }
     record.verdicts = verdictsFor(record.runs);
     record.counts = countVerdicts(record.verdicts);

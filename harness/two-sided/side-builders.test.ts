@@ -1,9 +1,10 @@
-import { mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { boxliteSideBuilder, boxliteSideCommands } from './boxlite-side.ts';
 import { sideProcessEnv } from './side-builder.ts';
+import { runSideCommand } from './side-command.ts';
 import { simSideBuilder, simSideCommands } from './sim-side.ts';
 
 const userEnv = {
@@ -89,5 +90,46 @@ describe('sim side builder', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('runSideCommand', () => {
+  test('an abort kills the whole process group, grandchildren included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'two-sided-cmd-'));
+    try {
+      const pidFile = join(dir, 'grandchild.pid');
+      const controller = new AbortController();
+      const running = runSideCommand(
+        'sleeper',
+        {
+          argv: ['sh', '-c', `sleep 30 & echo $! > ${pidFile}; wait`],
+          cwd: dir,
+          env: { PATH: '/usr/bin:/bin' },
+        },
+        controller.signal,
+      );
+      await vi.waitFor(async () => expect((await readFile(pidFile, 'utf8')).trim()).toMatch(/^\d+$/));
+      const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
+      controller.abort(new Error('stop'));
+      await expect(running).rejects.toThrow('stop');
+      // Gone, or a zombie waiting for a reaper (this machine's pid 1 may not reap promptly).
+      const state = await readFile(`/proc/${grandchild}/stat`, 'utf8').then(
+        (st) => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3),
+        () => 'gone',
+      );
+      expect(['gone', 'Z']).toContain(state);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a failing command is one line with the tail of its output', async () => {
+    await expect(
+      runSideCommand('side setup', {
+        argv: ['sh', '-c', 'echo one; echo two >&2; exit 7'],
+        cwd: '/',
+        env: {},
+      }),
+    ).rejects.toThrow('side setup failed (exit 7): one | two');
   });
 });

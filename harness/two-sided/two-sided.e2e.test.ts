@@ -73,6 +73,22 @@ async function recordOf(output: string): Promise<TwoSidedRecord> {
 const verdictOf = (r: TwoSidedRecord, prefix: string) =>
   r.verdicts.find((v) => v.id.startsWith(prefix))?.verdict;
 
+/** Resolves `delayMs` after `line` shows in the child's output; rejects if the child ends first. */
+function after(
+  child: ResultPromise<{ all: true; reject: false }>,
+  line: string,
+  delayMs: number,
+): Promise<void> {
+  let output = '';
+  return new Promise<void>((resolve, reject) => {
+    child.all.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(line)) setTimeout(resolve, delayMs);
+    });
+    child.then(() => reject(new Error(`finished before "${line}":\n${output}`)));
+  });
+}
+
 /** Processes whose command line names `path` (a side's worktree or state dir). */
 async function processesUnder(path: string): Promise<string[]> {
   const found: string[] = [];
@@ -177,15 +193,8 @@ describe('always restores', () => {
     const child = twoSided(['--base', refs.buggy, '--head', refs.fixed, ...CASES], {
       BOXLITE_E2E_STATE_DIR: userState(),
     });
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.all.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        // Side B (head) is the second in the schedule: interrupt it mid-run.
-        if (output.includes('head: cases, repeat 1/1')) setTimeout(resolve, 2500);
-      });
-      child.then(() => reject(new Error(`finished before side B ran its cases:\n${output}`)));
-    });
+    // Side B (head) is the second in the schedule: interrupt it mid-run.
+    await after(child, 'head: cases, repeat 1/1', 2500);
     child.kill('SIGINT');
     const res = await child;
     expect(res.exitCode, String(res.all)).toBe(130);
@@ -203,6 +212,23 @@ describe('always restores', () => {
     const health = await request(`${stack.api!.url}/health`);
     expect(health.statusCode).toBe(200);
     await health.body.dump();
+    await expectNothingLeft(r);
+  }, 400_000);
+
+  test('SIGTERM while the side stacks come up: exit 143, half-started sides torn down, user stack untouched', async () => {
+    const paths = statePaths(userState());
+    const before = await readFile(paths.stackFile, 'utf8');
+    const child = twoSided(['--base', refs.buggy, '--head', refs.fixed, ...CASES], {
+      BOXLITE_E2E_STATE_DIR: userState(),
+    });
+    await after(child, 'head: stack up', 4000);
+    child.kill('SIGTERM');
+    const res = await child;
+    expect(res.exitCode, String(res.all)).toBe(143);
+    const r = await recordOf(String(res.all));
+    expect(r.status).toBe('interrupted');
+    expect(r.runs).toEqual([]);
+    expect(await readFile(paths.stackFile, 'utf8')).toBe(before);
     await expectNothingLeft(r);
   }, 400_000);
 });

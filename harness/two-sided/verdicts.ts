@@ -7,6 +7,7 @@
  * did: a flaky case proves nothing either way. Skipped (not runnable) and missing results are
  * no data; a case without data on a side is `not-run`.
  */
+import { UsageError } from '../../kernel/errors.ts';
 import { knownBug } from '../ledger/known-bugs.ts';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
@@ -112,9 +113,13 @@ export function verdictsFor(runs: readonly SideRun[]): CaseVerdict[] {
   });
 }
 
-/** Checks bug ids against the ledger; an unknown id throws (the entry point makes it a usage error). */
+/** Checks bug ids against the ledger; an unknown id is a usage error. */
 export function checkClaimIds(claims: readonly string[]): void {
-  for (const id of claims) knownBug(id);
+  try {
+    for (const id of claims) knownBug(id);
+  } catch (err) {
+    throw new UsageError(`--claims: ${(err as Error).message}`);
+  }
 }
 
 /**
