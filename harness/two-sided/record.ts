@@ -14,13 +14,18 @@ export interface SideInfo {
 
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'infrastructure-error';
 
-/** Wall time per phase, ms. `build` = worktrees + dependencies; `up`/`down` = side stacks. */
+/**
+ * Wall time per phase, ms. `build` = worktrees + dependencies; `up`/`down` = side stacks;
+ * `cleanup` = the rest of the restore (worktree removal, work dir). `total - build - up - down
+ * - cleanup` is the run's wall time with builds excluded.
+ */
 export interface Phases {
   build: number;
   up: number;
   cases: number;
   perf: number;
   down: number;
+  cleanup: number;
   total: number;
 }
 

@@ -4,7 +4,7 @@
  * both sides as a coloured cell), per-side durations as paired bars, claims and perf.
  */
 import type { TwoSidedRecord } from './record.ts';
-import { headline, secs, sideLabel, VERDICT_WORDS } from './report-md.ts';
+import { headline, secs, sideLabel, VERDICT_WORDS, withoutBuilds } from './report-md.ts';
 import { type CaseStatus, SIDES, VERDICTS, type Verdict } from './verdicts.ts';
 
 const h = (s: string) =>
@@ -101,7 +101,7 @@ ${rows}
 ${claims}
 ${perf}
 <h2>Durations</h2>
-<ul><li>total ${secs(ph.total)}: build ${secs(ph.build)}, stacks up ${secs(ph.up)}, cases ${secs(ph.cases)}, perf ${secs(ph.perf)}, stacks down ${secs(ph.down)}</li>${runWalls}</ul>
+<ul><li>total ${secs(ph.total)}: build ${secs(ph.build)}, stacks up ${secs(ph.up)}, cases ${secs(ph.cases)}, perf ${secs(ph.perf)}, stacks down ${secs(ph.down)}, cleanup ${secs(ph.cleanup)}; without them ${secs(withoutBuilds(ph))}</li>${runWalls}</ul>
 </body></html>
 `;
 }

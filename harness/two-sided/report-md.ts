@@ -29,6 +29,10 @@ export function headline(r: TwoSidedRecord): string {
   return `${parts.join(', ') || 'no case'} — exit ${r.exitCode}`;
 }
 
+/** The run's wall time with builds, side stack up/down and cleanup taken out. */
+export const withoutBuilds = (ph: TwoSidedRecord['phases']) =>
+  ph.total - ph.build - ph.up - ph.down - ph.cleanup;
+
 export function renderSummary(r: TwoSidedRecord): string {
   const lines = [
     `# Two-sided run ${r.runId} (${r.target})`,
@@ -71,7 +75,7 @@ export function renderSummary(r: TwoSidedRecord): string {
   }
   const ph = r.phases;
   lines.push(
-    `Wall time: ${secs(ph.total)} total — build ${secs(ph.build)}, stacks up ${secs(ph.up)}, cases ${secs(ph.cases)}, perf ${secs(ph.perf)}, stacks down ${secs(ph.down)}.`,
+    `Wall time: ${secs(ph.total)} total — build ${secs(ph.build)}, stacks up ${secs(ph.up)}, cases ${secs(ph.cases)}, perf ${secs(ph.perf)}, stacks down ${secs(ph.down)}, cleanup ${secs(ph.cleanup)}; without builds, stack up/down and cleanup ${secs(withoutBuilds(ph))}.`,
   );
   const perSide = (s: Side) => r.runs.filter((x) => x.side === s).map((x) => secs(x.wallMs));
   lines.push(

@@ -49,7 +49,7 @@ const record: TwoSidedRecord = {
     base: { ref: 'main', sha: 'a'.repeat(40), worktree: '/w/b', stateDir: '/w/bs', build: 'cache hit' },
     head: { ref: 'pr-1', sha: 'b'.repeat(40), worktree: '/w/h', stateDir: '/w/hs', build: 'cache hit' },
   },
-  phases: { build: 100, up: 20000, cases: 18500, perf: 0, down: 5000, total: 44000 },
+  phases: { build: 100, up: 20000, cases: 18500, perf: 0, down: 5000, cleanup: 400, total: 44400 },
   runs,
   verdicts,
   counts: countVerdicts(verdicts),
@@ -72,6 +72,7 @@ describe('reports', () => {
     expect(rows[1]).toBe('| ❌ regressed | cases/e.test.ts > cpus\\|0 | pass | FAIL | 0.12 s | 0.12 s |');
     expect(md).toContain('| bad-token-500 | yes | 1 claiming case(s) fixed |');
     expect(md).toContain('Case runs: base 9.00 s; head 9.50 s.');
+    expect(md).toContain('without builds, stack up/down and cleanup 18.90 s');
   });
 
   test('junit: one testcase per case × side, failures and skips where they happened', () => {

@@ -61,7 +61,7 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
   const reportRel = `two-sided-${o.runId}`;
   const reportDir = join(REPO_ROOT, 'reports', reportRel);
   await mkdir(reportDir, { recursive: true });
-  const phases: Phases = { build: 0, up: 0, cases: 0, perf: 0, down: 0, total: 0 };
+  const phases: Phases = { build: 0, up: 0, cases: 0, perf: 0, down: 0, cleanup: 0, total: 0 };
   const sideInfo = (side: Side, ref: string, sha: string): SideInfo => ({
     ref,
     sha,
@@ -198,7 +198,9 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
     }
   } finally {
     o.log('restoring: side stacks down, worktrees and side state removed…');
+    const [r0, down0] = [now(), phases.down];
     record.restoreFailures = await restore.run(o.log);
+    phases.cleanup = now() - r0 - (phases.down - down0);
     interrupts.dispose();
     phases.total = now() - t0;
   }
