@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../kernel/errors.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
 import type { ReportV1, SampleV1 } from '../bench/schema.ts';
 import { buildReport } from '../bench/schema.ts';
 import { InterruptedError, Restore, watchInterrupts } from './cleanup.ts';
@@ -128,6 +129,9 @@ describe('runTwoSided refuses before creating anything', () => {
     await expect(runTwoSided({ ...opts, claims: ['no-such-bug'] })).rejects.toThrow(
       /^--claims: unknown ledger bug "no-such-bug"/,
     );
+  });
+  test('a work dir that is not empty (the restore would remove it)', async () => {
+    await expect(runTwoSided({ ...opts, workDir: REPO_ROOT })).rejects.toThrow(/--work-dir .* is not empty/);
   });
   test('a checkout that is not a git repository', async () => {
     await expect(runTwoSided(opts)).rejects.toThrow('--checkout /nonexistent is not a git checkout');

@@ -4,7 +4,7 @@
  * touched), the same cases from this checkout run against each side, verdicts, reports.
  * Everything it creates is undone in `finally`, also on SIGINT/SIGTERM.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootstrapConfig } from '../../kernel/config.ts';
 import { UsageError } from '../../kernel/errors.ts';
@@ -57,6 +57,9 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
     throw new UsageError(
       `--perf alternates the sides, which needs both up at once; target ${o.builder.kind} brings up one at a time`,
     );
+  // The restore removes the work dir whole: never one that holds something already.
+  if ((await readdir(o.workDir).catch(() => [])).length > 0)
+    throw new UsageError(`--work-dir ${o.workDir} is not empty; two-sided mode removes it at the end`);
   const [baseSha, headSha] = [await resolveRef(o.checkout, o.base), await resolveRef(o.checkout, o.head)];
   const reportRel = `two-sided-${o.runId}`;
   const reportDir = join(REPO_ROOT, 'reports', reportRel);

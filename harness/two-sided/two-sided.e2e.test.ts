@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dockerClient } from '../../kernel/docker.ts';
@@ -51,16 +51,15 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-function twoSided(
-  args: string[],
-  extra: Record<string, string> = {},
-): ResultPromise<{ all: true; reject: false }> {
+function twoSided(args: string[], extra: Record<string, string> = {}) {
   return execa(process.execPath, ['harness/cli/two-sided.ts', '--checkout', refs.repo, ...args], {
     cwd: REPO_ROOT,
     env: env(extra),
     extendEnv: false,
     reject: false,
     all: true,
+    // The restore takes longer than execa's 5 s SIGTERM grace: no SIGKILL from the test.
+    forceKillAfterDelay: false,
   });
 }
 
@@ -74,11 +73,7 @@ const verdictOf = (r: TwoSidedRecord, prefix: string) =>
   r.verdicts.find((v) => v.id.startsWith(prefix))?.verdict;
 
 /** Resolves `delayMs` after `line` shows in the child's output; rejects if the child ends first. */
-function after(
-  child: ResultPromise<{ all: true; reject: false }>,
-  line: string,
-  delayMs: number,
-): Promise<void> {
+function after(child: ReturnType<typeof twoSided>, line: string, delayMs: number): Promise<void> {
   let output = '';
   return new Promise<void>((resolve, reject) => {
     child.all.on('data', (chunk: Buffer) => {
