@@ -8,39 +8,13 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { type CompareOptions, type CompareResult, compareRuns, DEFAULT_COMPARE } from '../bench/compare.ts';
+import { type CompareOptions, type CompareResult, compareRuns } from '../bench/compare.ts';
 import { loadReports } from '../bench/files.ts';
 import { buildReport, type ReportV1, type SampleV1 } from '../bench/schema.ts';
-import type { StatField } from '../bench/stats.ts';
+import type { PerfOptions } from './perf-options.ts';
 import { sideProcessEnv } from './side-builder.ts';
 import { SideRunError } from './side-cases.ts';
 import type { Side } from './verdicts.ts';
-
-export interface PerfOptions {
-  scenarios: string[];
-  /** Iterations per bench invocation, warm-up included. */
-  runs: number;
-  warmup: number;
-  /** Alternation rounds: 2 = A B B A. */
-  rounds: number;
-  on: StatField;
-  alpha: number;
-  threshold: number;
-  permutations: number;
-  seed: number;
-}
-
-export const DEFAULT_PERF: PerfOptions = {
-  scenarios: ['latency-exec'],
-  runs: 6,
-  warmup: 1,
-  rounds: 2,
-  on: 'p50',
-  alpha: DEFAULT_COMPARE.alpha,
-  threshold: 0.2,
-  permutations: DEFAULT_COMPARE.permutations,
-  seed: DEFAULT_COMPARE.seed,
-};
 
 export interface PerfResult {
   options: PerfOptions;

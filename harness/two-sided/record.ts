@@ -1,6 +1,6 @@
 /** What a two-sided run records (verdicts.json) and every report renders from. */
 import type { CompareResult } from '../bench/compare.ts';
-import type { PerfOptions } from './perf.ts';
+import type { PerfOptions } from './perf-options.ts';
 import type { CaseVerdict, ClaimCheck, Side, SideRun, Verdict } from './verdicts.ts';
 
 export interface SideInfo {

@@ -5,7 +5,8 @@ import { REPO_ROOT } from '../../kernel/paths.ts';
 import type { ReportV1, SampleV1 } from '../bench/schema.ts';
 import { buildReport } from '../bench/schema.ts';
 import { InterruptedError, Restore, watchInterrupts } from './cleanup.ts';
-import { comparePooled, DEFAULT_PERF, perfOrder, poolReports } from './perf.ts';
+import { comparePooled, perfOrder, poolReports } from './perf.ts';
+import { DEFAULT_PERF } from './perf-options.ts';
 import { runTwoSided } from './run.ts';
 import { alternated, blocked } from './schedule.ts';
 

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import type { BootstrapConfig } from '../../kernel/config.ts';
 import { UsageError } from '../../kernel/errors.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { teardownStack } from '../../stack/down.ts';
 import { InterruptedError, Restore, watchInterrupts } from './cleanup.ts';
-import { type PerfOptions, runPerf } from './perf.ts';
+import type { PerfOptions } from './perf-options.ts';
 import type { Phases, SideInfo, TwoSidedRecord } from './record.ts';
 import { writeReports } from './reports.ts';
 import { alternated, blocked, type Slot } from './schedule.ts';
@@ -180,7 +179,11 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
       const failed = ups.find((u) => u.status === 'rejected');
       if (failed) throw failed.reason;
       await runSlots(alternated(o.repeat));
-      if (o.perf) record.perf = await timed('perf', () => runPerf(perfSides(), o.perf!, { ...ctx }));
+      if (o.perf) {
+        // Loaded only when asked for: the bench is a heavy import for every other run.
+        const { runPerf } = await import('./perf.ts');
+        record.perf = await timed('perf', () => runPerf(perfSides(), o.perf!, { ...ctx }));
+      }
     } else {
       for (const s of SIDES) {
         await timed('up', () => bringUp(s));
@@ -232,6 +235,8 @@ async function downSide(o: TwoSidedOptions, s: SideInfo): Promise<void> {
     await o.builder.down(s.worktree, s.stateDir, { env: o.env, provider: o.config.provider, log: o.log });
   } catch (err) {
     o.log(`side teardown failed (${(err as Error).message}); tearing down ${s.stateDir} from this checkout`);
+    // Loaded only on this fallback path: the providers are a heavy import.
+    const { teardownStack } = await import('../../stack/down.ts');
     await teardownStack({
       config: { ...o.config, stateDir: s.stateDir },
       wipeData: true,
