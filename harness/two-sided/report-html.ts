@@ -4,7 +4,7 @@
  * both sides as a coloured cell), per-side durations as paired bars, claims and perf.
  */
 import type { TwoSidedRecord } from './record.ts';
-import { headline, secs, sideLabel, VERDICT_WORDS, withoutBuilds } from './report-md.ts';
+import { headline, secs, sideLabel, withoutBuilds } from './report-md.ts';
 import { type CaseStatus, SIDES, VERDICTS, type Verdict } from './verdicts.ts';
 
 const h = (s: string) =>
@@ -41,12 +41,14 @@ export function renderHtml(r: TwoSidedRecord): string {
   const maxMs = Math.max(1, ...r.verdicts.flatMap((v) => [v.meanMs.base ?? 0, v.meanMs.head ?? 0]));
   const bar = (ms: number | null, colour: string) =>
     `<div class="bar" style="width:${(((ms ?? 0) / maxMs) * 100).toFixed(1)}%;background:${colour}"></div><span class="ms">${secs(ms)}</span>`;
-  const rows = r.verdicts
+  // Worst first, like summary.md: what a reviewer must look at is on top.
+  const rows = [...r.verdicts]
+    .sort((a, b) => VERDICTS.indexOf(a.verdict) - VERDICTS.indexOf(b.verdict))
     .map(
       (v) => `<tr>
-  <td><span class="badge" style="background:${VERDICT_COLOUR[v.verdict]}">${h(VERDICT_WORDS[v.verdict])}</span></td>
+  <td><span class="badge" style="background:${VERDICT_COLOUR[v.verdict]}">${h(v.verdict.replace('-', ' '))}</span></td>
   <td class="id">${h(v.id)}${v.detects.length ? `<div class="detects">detects ${h(v.detects.join(', '))}</div>` : ''}</td>
-  <td>${cells(v.statuses.base)}</td><td>${cells(v.statuses.head)}</td>
+  <td class="cells">${cells(v.statuses.base)}</td><td class="cells">${cells(v.statuses.head)}</td>
   <td class="dur"><div class="pair">${bar(v.meanMs.base, '#0969da')}</div><div class="pair">${bar(v.meanMs.head, '#bf8700')}</div></td>
 </tr>`,
     )
@@ -54,7 +56,8 @@ export function renderHtml(r: TwoSidedRecord): string {
   const claims = r.claimChecks.length
     ? `<h2>Claimed fixes</h2><table><tr><th>bug</th><th>shown</th><th>why</th></tr>${r.claimChecks
         .map(
-          (c) => `<tr><td>${h(c.bug)}</td><td>${c.shown ? '✅ yes' : '❌ no'}</td><td>${h(c.why)}</td></tr>`,
+          (c) =>
+            `<tr><td>${h(c.bug)}</td><td>${c.shown ? 'yes' : '<b style="color:#cf222e">no</b>'}</td><td>${h(c.why)}</td></tr>`,
         )
         .join('')}</table>`
     : '';
@@ -63,7 +66,7 @@ export function renderHtml(r: TwoSidedRecord): string {
         .filter((m) => m.status === 'compared')
         .map(
           (m) =>
-            `<tr><td>${h(m.scenario)}</td><td>${h(m.name)}</td><td>${m.base?.toFixed(1)}</td><td>${m.cur?.toFixed(1)}</td><td>${((m.ratio ?? 0) * 100).toFixed(1)} %</td><td>${m.pValue?.toFixed(3) ?? '—'}</td><td>${m.regressed ? '❌ yes' : 'no'}</td></tr>`,
+            `<tr><td>${h(m.scenario)}</td><td>${h(m.name)}</td><td>${m.base?.toFixed(1)}</td><td>${m.cur?.toFixed(1)}</td><td>${((m.ratio ?? 0) * 100).toFixed(1)} %</td><td>${m.pValue?.toFixed(3) ?? '—'}</td><td>${m.regressed ? '<b style="color:#cf222e">yes</b>' : 'no'}</td></tr>`,
         )
         .join('')}</table>`
     : '';
@@ -84,6 +87,7 @@ h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin-top:24px}
 .badge{display:inline-block;color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;white-space:nowrap}
 table{border-collapse:collapse;width:100%} th,td{border-bottom:1px solid #d8dee4;padding:6px 8px;text-align:left;vertical-align:top}
 .cell{display:inline-block;min-width:30px;text-align:center;color:#fff;font-size:11px;border-radius:3px;margin-right:2px;padding:1px 3px}
+.cells{white-space:nowrap}
 .id{font-family:ui-monospace,monospace;font-size:12px} .detects{color:#57606a;font-size:11px}
 .dur{width:26%} .pair{display:flex;align-items:center;gap:6px;height:14px;margin:2px 0}
 .bar{height:10px;border-radius:2px;min-width:1px} .ms{font-size:11px;color:#57606a;white-space:nowrap}
