@@ -14,6 +14,10 @@ export interface VitestRun {
   /** Replace the configured reporters (teeth wants machine-readable JSON only). */
   jsonOutput?: string;
   quiet?: boolean;
+  /** `env` is the child's whole environment (two-sided mode: no stray stack variables). */
+  replaceEnv?: boolean;
+  /** Aborting kills the child (two-sided mode on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
 }
 
 export async function runCases(run: VitestRun): Promise<number> {
@@ -24,6 +28,8 @@ export async function runCases(run: VitestRun): Promise<number> {
   const res = await execa(process.execPath, args, {
     cwd: REPO_ROOT,
     env: run.env,
+    extendEnv: !run.replaceEnv,
+    cancelSignal: run.signal,
     stdio: run.quiet ? 'ignore' : 'inherit',
     reject: false,
   });

@@ -34,12 +34,30 @@ describe('teeth matrix', () => {
           name: '/x/cases/errors.test.ts',
           assertionResults: [
             { ancestorTitles: ['errors', 'auth'], title: 't', status: 'failed', meta: { detects: ['b1'] } },
+            { ancestorTitles: [], title: 'u', status: 'pending', duration: 7 },
           ],
         },
       ],
     };
     expect(parseVitestJson(json, '/x')).toEqual([
-      { id: 'cases/errors.test.ts > errors > auth > t', detects: ['b1'], passed: false },
+      {
+        id: 'cases/errors.test.ts > errors > auth > t',
+        detects: ['b1'],
+        passed: false,
+        file: 'cases/errors.test.ts',
+        status: 'failed',
+        durationMs: 0,
+        notRunnable: false,
+      },
+      {
+        id: 'cases/errors.test.ts > u',
+        detects: [],
+        passed: false,
+        file: 'cases/errors.test.ts',
+        status: 'skipped',
+        durationMs: 7,
+        notRunnable: false,
+      },
     ]);
   });
 

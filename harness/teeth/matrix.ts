@@ -13,6 +13,15 @@ export interface CaseResult {
   passed: boolean;
 }
 
+/** A parsed result with what two-sided mode needs too: file, raw status, duration. */
+export interface CaseRun extends CaseResult {
+  file: string;
+  status: 'passed' | 'failed' | 'skipped';
+  durationMs: number;
+  /** Skipped because the target cannot run it (`needs`, harness/fixtures/needs.ts), not deselected. */
+  notRunnable: boolean;
+}
+
 export interface BugTeeth {
   bug: string;
   simSwitch: string;
@@ -21,8 +30,8 @@ export interface BugTeeth {
 }
 
 /** vitest JSON reporter output → per-case pass/fail with the `detects` meta; ids as collect.ts makes them. */
-export function parseVitestJson(json: unknown, root: string): CaseResult[] {
-  const out: CaseResult[] = [];
+export function parseVitestJson(json: unknown, root: string): CaseRun[] {
+  const out: CaseRun[] = [];
   const files =
     (
       json as {
@@ -32,18 +41,25 @@ export function parseVitestJson(json: unknown, root: string): CaseResult[] {
             ancestorTitles: string[];
             title: string;
             status: string;
-            meta?: { detects?: string[] };
+            duration?: number | null;
+            meta?: { detects?: string[]; notRunnable?: unknown };
           }>;
         }>;
       }
     ).testResults ?? [];
   for (const file of files) {
+    const rel = relative(root, file.name);
     for (const a of file.assertionResults) {
       out.push({
         // Its `fullName` joins titles with spaces; ids join them with " > " like collect.ts.
-        id: [relative(root, file.name), ...a.ancestorTitles, a.title].join(' > '),
+        id: [rel, ...a.ancestorTitles, a.title].join(' > '),
         detects: a.meta?.detects ?? [],
         passed: a.status === 'passed',
+        file: rel,
+        // pending / todo / disabled are skips as far as a verdict goes.
+        status: a.status === 'passed' || a.status === 'failed' ? a.status : 'skipped',
+        durationMs: a.duration ?? 0,
+        notRunnable: a.meta?.notRunnable !== undefined,
       });
     }
   }
