@@ -20,13 +20,7 @@ const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as
   packageManager: string;
 };
 
-/**
- * PENDING MERGE — the lead removes this list when merging: scripts another branch adds that
- * the reusable workflow already calls. Honoured only while package.json lacks the script.
- */
-const PENDING_SCRIPTS = ['e2e:two-sided'];
-
-const scripts = new Set([...Object.keys(pkg.scripts), ...PENDING_SCRIPTS.filter((s) => !(s in pkg.scripts))]);
+const scripts = new Set(Object.keys(pkg.scripts));
 const repoContext: CommandContext = {
   scripts,
   e2eVerb: e2eVerbs(readFileSync(join(REPO_ROOT, 'e2e'), 'utf8')),

@@ -3,6 +3,10 @@
 // at DEFAULT_RUNNER_API_URL.
 import { spawn } from 'node:child_process';
 
+// This API build's known bugs, as sim switches: the fixture's "source code" a ref can change,
+// so two refs of the fixture checkout can introduce and fix a bug (two-sided tests).
+const BUGS: string[] = [];
+
 const need = (name: string): string => {
   const v = process.env[name];
   if (!v) {
@@ -40,6 +44,7 @@ const child = spawn(
     need('DEFAULT_RUNNER_API_URL'),
     '--access-log',
     need('BOXLITE_FIXTURE_API_ACCESS_LOG'),
+    ...(BUGS.length > 0 ? ['--bugs', BUGS.join(',')] : []),
   ],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
 );
