@@ -366,7 +366,7 @@ export const UPSTREAM_CASES: readonly UpstreamCase[] = [
     file: 'C:test_research_agent_example',
     name: 'test_research_agent_openai_provider_uses_boxlite_secret_in_rest_box',
     notPorted:
-      'as above, plus an OpenAI key (BOXLITE_E2E_OPENAI_API_KEY upstream) and egress to api.openai.com',
+      'as above, plus an OpenAI key (upstream reads it from an env var) and egress to api.openai.com',
   },
   {
     family: '1.3 Exec options (cwd / env / user / tty)',
