@@ -73,7 +73,7 @@ const verdictOf = (r: TwoSidedRecord, prefix: string) =>
   r.verdicts.find((v) => v.id.startsWith(prefix))?.verdict;
 
 /** Resolves `delayMs` after `line` shows in the child's output; rejects if the child ends first. */
-function after(child: ReturnType<typeof twoSided>, line: string, delayMs: number): Promise<void> {
+function afterLine(child: ReturnType<typeof twoSided>, line: string, delayMs: number): Promise<void> {
   let output = '';
   return new Promise<void>((resolve, reject) => {
     child.all.on('data', (chunk: Buffer) => {
@@ -189,7 +189,7 @@ describe('always restores', () => {
       BOXLITE_E2E_STATE_DIR: userState(),
     });
     // Side B (head) is the second in the schedule: interrupt it mid-run.
-    await after(child, 'head: cases, repeat 1/1', 2500);
+    await afterLine(child, 'head: cases, repeat 1/1', 2500);
     child.kill('SIGINT');
     const res = await child;
     expect(res.exitCode, String(res.all)).toBe(130);
@@ -216,7 +216,7 @@ describe('always restores', () => {
     const child = twoSided(['--base', refs.buggy, '--head', refs.fixed, ...CASES], {
       BOXLITE_E2E_STATE_DIR: userState(),
     });
-    await after(child, 'head: stack up', 4000);
+    await afterLine(child, 'head: stack up', 4000);
     child.kill('SIGTERM');
     const res = await child;
     expect(res.exitCode, String(res.all)).toBe(143);
