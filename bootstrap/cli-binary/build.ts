@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { SetupError } from '../../kernel/errors.ts';
 import type { Progress } from '../../kernel/progress.ts';
 import { findExecutable } from '../../kernel/which.ts';
+import { runLogged } from '../logged-command.ts';
 import { ensureDebianPackages } from '../system/apt.ts';
 import type { CliSource } from './spec.ts';
 
@@ -59,11 +60,6 @@ export async function findCargo(searchPath: string): Promise<string> {
   return (await findExecutable('cargo', searchPath, [join(homedir(), '.cargo', 'bin')])) ?? 'cargo';
 }
 
-function elapsed(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
 export async function buildCli(plan: BuildPlan): Promise<void> {
   await mkdir(dirname(plan.log), { recursive: true });
   const probe = await execa(plan.cargo, ['--version'], { reject: false });
@@ -77,42 +73,20 @@ export async function buildCli(plan: BuildPlan): Promise<void> {
     await ensureDebianPackages(['protobuf-compiler'], plan.progress);
   const cmd = cargoCommand(plan);
   const log = createWriteStream(plan.log, { flags: 'w' });
-  log.write(
-    `$ ${Object.entries(cmd.env)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')} ${plan.cargo} ${cmd.args.join(' ')}\n`,
-  );
-  const t0 = performance.now();
-  let crates = 0;
-  const tick = setInterval(
-    () =>
-      plan.progress.info(
-        `cargo: ${elapsed(performance.now() - t0)}, ${crates} crates compiled (log ${plan.log})`,
-      ),
-    plan.tickMs ?? 20_000,
-  );
   try {
-    const child = execa(plan.cargo, cmd.args, {
-      cwd: cmd.cwd,
+    await runLogged({
+      label: 'building the boxlite CLI',
+      exitWord: 'cargo exit',
+      cmd: plan.cargo,
+      args: cmd.args,
+      ...(cmd.cwd ? { cwd: cmd.cwd } : {}),
       env: cmd.env,
-      reject: false,
-      all: true,
-      buffer: false,
+      log,
+      logPath: plan.log,
+      progress: plan.progress,
+      tick: { name: 'cargo', ms: plan.tickMs ?? 20_000 },
     });
-    child.all?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      crates += chunk
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l.trimStart().startsWith('Compiling ')).length;
-    });
-    const res = await child;
-    if (res.exitCode !== 0)
-      throw new SetupError(
-        `building the boxlite CLI failed (cargo exit ${res.exitCode ?? res.signal}) after ${elapsed(performance.now() - t0)}; see ${plan.log}`,
-      );
   } finally {
-    clearInterval(tick);
     await new Promise((r) => log.end(r));
   }
   if (plan.source.kind === 'checkout') {

@@ -7,11 +7,11 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { SetupError } from '../../kernel/errors.ts';
 import type { Progress } from '../../kernel/progress.ts';
 import { findExecutable } from '../../kernel/which.ts';
 import { findCargo } from '../cli-binary/build.ts';
+import { runLogged } from '../logged-command.ts';
 import { ensureDebianPackages } from '../system/apt.ts';
 import { type DriverInputs, driverBuildPlan, type Step, type Tools } from './plan.ts';
 import { GO_DRIVER_DIR } from './sources.ts';
@@ -37,44 +37,18 @@ export async function ensureProtoc(searchPath: string, progress: Progress): Prom
     await ensureDebianPackages(['protobuf-compiler'], progress);
 }
 
-const elapsed = (ms: number) => `${Math.round(ms / 1000)}s`;
-
-async function runStep(step: Step, log: WriteStream, logPath: string, progress: Progress): Promise<void> {
-  log.write(
-    `\n$ ${Object.entries(step.env)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')} ${step.cmd} ${step.args.join(' ')}${step.cwd ? `   (in ${step.cwd})` : ''}\n`,
-  );
-  const t0 = performance.now();
-  let crates = 0;
-  const isCargo = step.label.startsWith('cargo');
-  const tick = setInterval(() => {
-    const what = isCargo ? `, ${crates} crates compiled` : '';
-    progress.info(`${step.label}: ${elapsed(performance.now() - t0)}${what} (log ${logPath})`);
-  }, 20_000);
-  try {
-    const child = execa(step.cmd, step.args, {
-      cwd: step.cwd,
-      env: step.env,
-      reject: false,
-      all: true,
-      buffer: false,
-    });
-    child.all?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      crates += chunk
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l.trimStart().startsWith('Compiling ')).length;
-    });
-    const res = await child;
-    if (res.exitCode !== 0)
-      throw new SetupError(
-        `${step.label} failed (exit ${res.exitCode ?? res.signal ?? res.shortMessage}) after ${elapsed(performance.now() - t0)}; see ${logPath}`,
-      );
-  } finally {
-    clearInterval(tick);
-  }
+function runStep(step: Step, log: WriteStream, logPath: string, progress: Progress): Promise<void> {
+  return runLogged({
+    label: step.label,
+    cmd: step.cmd,
+    args: step.args,
+    ...(step.cwd ? { cwd: step.cwd } : {}),
+    env: step.env,
+    log,
+    logPath,
+    progress,
+    ...(step.label.startsWith('cargo') ? { tick: { name: step.label, ms: 20_000 } } : {}),
+  });
 }
 
 export interface BuildRequest {

@@ -5,7 +5,7 @@
  * any of them. Their errors carry the SDK's typed code (BoxliteErrorCode) instead of a Python
  * exception class.
  */
-import { execa } from 'execa';
+import { execOp, runJsonLinesDriver } from '../json-lines.ts';
 import type { BoxCreatedHook, ExecOutcome, ExecRequest } from '../protocol.ts';
 import { emptyOutcome } from '../protocol.ts';
 import type { PyOp, PyTarget } from '../python/driver.ts';
@@ -67,16 +67,9 @@ export interface RunNativeOptions {
   timeoutMs?: number;
 }
 
-interface Line {
-  event: 'box_created' | 'op' | 'fatal' | 'done';
-  id?: string;
-  error?: string;
-}
-
 /**
- * Runs `ops` through a C or Go driver binary; resolves with one result per op answered. Throws
- * (with the driver's stderr tail) when it could not start, reported a fatal error, or died
- * before answering every op — boxes created so far were already reported.
+ * Runs `ops` through a C or Go driver binary (the JSON-lines protocol, drivers/json-lines.ts);
+ * resolves with one result per op answered, throws when it died before answering them all.
  */
 export async function runNativeOps(
   binary: string,
@@ -86,74 +79,21 @@ export async function runNativeOps(
   onBoxCreated: BoxCreatedHook,
   opts: RunNativeOptions = {},
 ): Promise<NativeOpResult[]> {
-  const input = JSON.stringify({
-    url: target.apiUrl,
-    api_key: target.apiKey,
-    path_prefix: target.pathPrefix,
-    stop_on_error: opts.stopOnError ?? false,
-    ops,
-  });
-  const child = execa(binary, [], {
-    input,
-    reject: false,
-    timeout: opts.timeoutMs ?? 180_000,
+  return runJsonLinesDriver<NativeOpResult>({
+    driver,
+    command: binary,
+    args: [],
     env: { RUST_LOG: 'off' },
-    buffer: { stdout: false, stderr: true },
-    stripFinalNewline: false,
+    target,
+    ops,
+    ...(opts.stopOnError !== undefined ? { stopOnError: opts.stopOnError } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    onBoxCreated,
   });
-  const results: NativeOpResult[] = [];
-  let fatal: string | null = null;
-  let done = false;
-  for await (const raw of child.iterable({ from: 'stdout' })) {
-    const text = String(raw).trim();
-    if (!text) continue;
-    let line: Line;
-    try {
-      line = JSON.parse(text) as Line;
-    } catch {
-      continue; // not protocol (the drivers keep their channel clean, but be tolerant)
-    }
-    if (line.event === 'box_created' && line.id) onBoxCreated(line.id, driver);
-    else if (line.event === 'op') {
-      const { event: _event, ...result } = line as unknown as NativeOpResult & { event: string };
-      results.push(result);
-    } else if (line.event === 'fatal') fatal = line.error ?? 'unknown';
-    else if (line.event === 'done') done = true;
-  }
-  const res = await child;
-  const last = results.at(-1);
-  const stopped = last?.error != null && (opts.stopOnError || ops[last.index]?.stop_on_error === true);
-  if (fatal !== null || !done || (results.length < ops.length && !stopped)) {
-    const tail = String(res.stderr ?? '')
-      .trim()
-      .split('\n')
-      .slice(-15)
-      .join('\n');
-    let why = `failed: ${res.shortMessage}`;
-    if (fatal !== null) why = `fatal: ${fatal}`;
-    else if (res.timedOut) why = 'timed out';
-    else if (res.exitCode !== undefined) why = `exited ${res.exitCode}`;
-    else if (res.signal) why = `killed by ${res.signal}`;
-    throw new Error(`${driver} driver ${why} after ${results.length}/${ops.length} op(s)\n${tail}`);
-  }
-  return results;
 }
 
 /** Maps an ExecRequest (the shared protocol) onto the drivers' exec op. */
-export function nativeExecOp(box: string, req: ExecRequest): NativeOp {
-  return {
-    op: 'exec',
-    box,
-    command: req.command,
-    ...(req.args ? { args: req.args } : {}),
-    ...(req.env ? { env: req.env } : {}),
-    ...(req.workingDir !== undefined ? { cwd: req.workingDir } : {}),
-    ...(req.user !== undefined ? { user: req.user } : {}),
-    ...(req.tty !== undefined ? { tty: req.tty } : {}),
-    ...(req.timeoutSecs !== undefined ? { timeout_secs: req.timeoutSecs } : {}),
-    ...(req.stdin !== undefined ? { stdin: req.stdin } : {}),
-  };
-}
+export const nativeExecOp = (box: string, req: ExecRequest): NativeOp => execOp(box, req);
 
 /** One exec on an existing box through a C/Go driver, as an ExecOutcome plus its error class. */
 export async function nativeExec(

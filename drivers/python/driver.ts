@@ -5,18 +5,16 @@
  * once — so cleanup and the path guard cover it even if the script dies later.
  */
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { type DriverTarget, execOp, runJsonLinesDriver } from '../json-lines.ts';
 import type { BoxCreatedHook, ExecOutcome, ExecRequest } from '../protocol.ts';
 import { emptyOutcome } from '../protocol.ts';
+
+export { execOp };
 
 export const PYTHON_DRIVER = 'python-sdk';
 const SCRIPT = fileURLToPath(new URL('./driver.py', import.meta.url));
 
-export interface PyTarget {
-  apiUrl: string;
-  apiKey: string;
-  pathPrefix: string;
-}
+export type PyTarget = DriverTarget;
 
 /** `box`: "$N" (N-th box created in this run), "$last", or a literal id/name; omitted = last created. */
 type BoxRef = { box?: string };
@@ -90,16 +88,9 @@ export interface RunPythonOptions {
   timeoutMs?: number;
 }
 
-interface Line {
-  event: 'box_created' | 'op' | 'fatal' | 'done';
-  id?: string;
-  error?: string;
-}
-
 /**
- * Runs `ops` through the Python SDK; resolves with one result per op answered. Throws (with
- * the script's stderr tail) when the script could not start, reported a fatal error, or died
- * before answering every op it was meant to — boxes created so far were already reported.
+ * Runs `ops` through the Python SDK (the JSON-lines protocol, drivers/json-lines.ts); resolves
+ * with one result per op answered, throws when the script died before answering them all.
  */
 export async function runPythonOps(
   pythonPath: string,
@@ -108,75 +99,18 @@ export async function runPythonOps(
   onBoxCreated: BoxCreatedHook,
   opts: RunPythonOptions = {},
 ): Promise<PyOpResult[]> {
-  const input = JSON.stringify({
-    url: target.apiUrl,
-    api_key: target.apiKey,
-    path_prefix: target.pathPrefix,
-    stop_on_error: opts.stopOnError ?? false,
-    ...(opts.opTimeoutSecs !== undefined ? { op_timeout_secs: opts.opTimeoutSecs } : {}),
-    ops,
-  });
-  const child = execa(pythonPath, ['-u', SCRIPT], {
-    input,
-    reject: false,
-    timeout: opts.timeoutMs ?? 180_000,
+  return runJsonLinesDriver<PyOpResult>({
+    driver: PYTHON_DRIVER,
+    command: pythonPath,
+    args: ['-u', SCRIPT],
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
-    buffer: { stdout: false, stderr: true },
-    stripFinalNewline: false,
+    target,
+    ops,
+    extra: opts.opTimeoutSecs !== undefined ? { op_timeout_secs: opts.opTimeoutSecs } : {},
+    ...(opts.stopOnError !== undefined ? { stopOnError: opts.stopOnError } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    onBoxCreated,
   });
-  const results: PyOpResult[] = [];
-  let fatal: string | null = null;
-  let done = false;
-  for await (const raw of child.iterable({ from: 'stdout' })) {
-    const text = String(raw).trim();
-    if (!text) continue;
-    let line: Line;
-    try {
-      line = JSON.parse(text) as Line;
-    } catch {
-      continue; // not protocol (driver.py keeps fd 1 clean, but be tolerant)
-    }
-    if (line.event === 'box_created' && line.id) onBoxCreated(line.id, PYTHON_DRIVER);
-    else if (line.event === 'op') {
-      const { event: _event, ...result } = line as unknown as PyOpResult & { event: string };
-      results.push(result);
-    } else if (line.event === 'fatal') fatal = line.error ?? 'unknown';
-    else if (line.event === 'done') done = true;
-  }
-  const res = await child;
-  // A stop_on_error op (or run) that failed ends the run early, legitimately.
-  const last = results.at(-1);
-  const stopped = last?.error != null && (opts.stopOnError || ops[last.index]?.stop_on_error === true);
-  if (fatal !== null || !done || (results.length < ops.length && !stopped)) {
-    const tail = String(res.stderr ?? '')
-      .trim()
-      .split('\n')
-      .slice(-15)
-      .join('\n');
-    let why = `failed: ${res.shortMessage}`;
-    if (fatal !== null) why = `fatal: ${fatal}`;
-    else if (res.timedOut) why = 'timed out';
-    else if (res.exitCode !== undefined) why = `exited ${res.exitCode}`;
-    else if (res.signal) why = `killed by ${res.signal}`;
-    throw new Error(`python driver ${why} after ${results.length}/${ops.length} op(s)\n${tail}`);
-  }
-  return results;
-}
-
-/** Maps an ExecRequest (the shared protocol) onto the driver's exec op. */
-export function execOp(box: string, req: ExecRequest): PyOp {
-  return {
-    op: 'exec',
-    box,
-    command: req.command,
-    ...(req.args ? { args: req.args } : {}),
-    ...(req.env ? { env: req.env } : {}),
-    ...(req.workingDir !== undefined ? { cwd: req.workingDir } : {}),
-    ...(req.user !== undefined ? { user: req.user } : {}),
-    ...(req.tty !== undefined ? { tty: req.tty } : {}),
-    ...(req.timeoutSecs !== undefined ? { timeout_secs: req.timeoutSecs } : {}),
-    ...(req.stdin !== undefined ? { stdin: req.stdin } : {}),
-  };
 }
 
 /** One exec on an existing box through the Python SDK, as an ExecOutcome. */
