@@ -114,17 +114,27 @@ export async function planPorts(stack: StackFile | null, paths: StatePaths) {
   };
 }
 
-export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<BoxliteStackResult> {
+/** The recipe for a checkout on this host: launch mode, ports (the stack's, else defaults), steps. */
+async function recipeFor(
+  o: { checkout: string; ref?: string; paths: StatePaths; mode?: LaunchMode },
+  previous: StackFile | null,
+  materialize: boolean,
+) {
   const mode = await launchMode(o.mode);
-  const ports = await planPorts(o.stack, o.paths);
-  const p = await prepareRecipe({
+  const ports = await planPorts(previous, o.paths);
+  return prepareRecipe({
     checkout: o.checkout,
     ref: o.ref,
     paths: o.paths,
     mode,
     ...ports,
-    materialize: true,
+    materialize,
   });
+}
+
+export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<BoxliteStackResult> {
+  const p = await recipeFor(o, o.stack, true);
+  const mode = p.layout.mode;
   const l = p.layout;
   await mkdir(l.dir, { recursive: true });
   const cache = await StepCache.open(o.paths.cacheDir);
@@ -378,15 +388,6 @@ export async function planBoxliteStack(o: {
   json: boolean;
   mode?: LaunchMode;
 }): Promise<string> {
-  const mode = await launchMode(o.mode);
-  const ports = await planPorts(o.previous, o.paths);
-  const p = await prepareRecipe({
-    checkout: o.checkout,
-    ref: o.ref,
-    paths: o.paths,
-    mode,
-    ...ports,
-    materialize: false,
-  });
+  const p = await recipeFor(o, o.previous, false);
   return o.json ? JSON.stringify(planJson(p), null, 2) : formatPlan(p);
 }
