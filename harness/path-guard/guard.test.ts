@@ -94,6 +94,28 @@ describe('path guard', () => {
     expect(after.message).toBe('path guard: 1 box(es), 3 operation(s) seen by API and runner');
   });
 
+  it('minOps: an API line written after the client saw the answer is waited for, and its gap found', async () => {
+    const f = await logs();
+    const guard = createPathGuard({
+      runner: { kind: 'file', path: f.runner },
+      api: { kind: 'file', path: f.api },
+      perOp: { available: true },
+    });
+    const cursors = await guard.begin();
+    const box = 'lateOp000001';
+    const line = (o: object) => `${JSON.stringify({ box_id: box, ...o })}\n`;
+    await appendFile(f.api, line({ method: 'POST', path: '/api/v1/boxes', status: 201 }));
+    await appendFile(f.runner, line({ op: 'create' }));
+    // Without minOps the one op seen so far is clean; the stop line lands 300 ms later.
+    setTimeout(
+      () => void appendFile(f.api, line({ method: 'POST', path: `/api/v1/boxes/${box}/stop`, status: 200 })),
+      300,
+    );
+    const v = await guard.verify([box], cursors, { timeoutMs: 3000, minOps: 2 });
+    expect(v.ok).toBe(false);
+    expect(v.ops).toEqual({ checked: 2, gaps: [{ box, op: 'stop', api: 1, runner: 0 }] });
+  });
+
   it('per operation unavailable: the verdict says why, the id check still decides', async () => {
     const f = await logs();
     const why = 'boxlite serve is API and runtime in one process: no runner hop';

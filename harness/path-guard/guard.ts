@@ -50,7 +50,13 @@ export interface PathGuard {
   verify(
     boxIds: readonly string[],
     cursors: GuardCursors,
-    opts?: { timeoutMs?: number },
+    /**
+     * `minOps`: wait (within the timeout) until the API log shows at least this many
+     * lifecycle operations for the boxes. The API writes its line once the response is
+     * closed, so the client can be ahead of the log; a caller that knows what it did waits
+     * for all of it instead of checking a prefix.
+     */
+    opts?: { timeoutMs?: number; minOps?: number },
   ): Promise<GuardVerdict>;
 }
 
@@ -92,7 +98,9 @@ export function createPathGuard(sources: GuardSources): PathGuard {
           api: await missingIn(readers.api, cursors.api, boxIds),
         };
         ops = await checkOps(cursors, boxIds);
-        const clean = missing.runner.length === 0 && missing.api.length === 0 && gaps().length === 0;
+        const settled = !('checked' in ops) || ops.checked >= (opts.minOps ?? 0);
+        const clean =
+          missing.runner.length === 0 && missing.api.length === 0 && gaps().length === 0 && settled;
         if (clean || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -44,7 +44,11 @@ export async function cloneBox(boxes: BoxService, srcId: string, body: unknown) 
   return boxes.view(await boxes.require(newId));
 }
 
-/** Streams the archive; the temporary image tag is dropped once it is written. */
+/**
+ * Streams the archive; the temporary image tag is dropped once it is written and BEFORE the
+ * response ends: a client that imports the archive at once re-creates the same tag, and a
+ * late removal would take the imported image away from under it.
+ */
 export async function exportBox(boxes: BoxService, boxId: string, meta: unknown, res: ServerResponse) {
   const info = await boxes.require(boxId);
   const tag = `${boxId.toLowerCase()}-${randomBytes(4).toString('hex')}`;
@@ -63,12 +67,13 @@ export async function exportBox(boxes: BoxService, boxId: string, meta: unknown,
   try {
     const stream = await bounded('image save', () => boxes.docker.getImage(ref).get());
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
-    await pipeline(stream, res);
+    await pipeline(stream, res, { end: false });
   } finally {
     await bounded('image remove', (signal) =>
       boxes.docker.getImage(ref).remove({ abortSignal: signal }),
     ).catch(() => {});
   }
+  res.end();
 }
 
 /** Loads the archive from the request body and makes box `newId` from it. */
