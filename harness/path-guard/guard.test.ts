@@ -13,6 +13,17 @@ async function logs() {
   return { runner, api };
 }
 
+/** A guard over fresh operation-shaped logs, with its cursors taken. */
+async function perOpGuard() {
+  const f = await logs();
+  const guard = createPathGuard({
+    runner: { kind: 'file', path: f.runner },
+    api: { kind: 'file', path: f.api },
+    perOp: { available: true },
+  });
+  return { f, guard, cursors: await guard.begin() };
+}
+
 describe('path guard', () => {
   it('passes when every box appears in both journals after the cursor', async () => {
     const f = await logs();
@@ -62,13 +73,7 @@ describe('path guard', () => {
   });
 
   it('per operation: a stop the API served that never reached the runner fails, naming op and box', async () => {
-    const f = await logs();
-    const guard = createPathGuard({
-      runner: { kind: 'file', path: f.runner },
-      api: { kind: 'file', path: f.api },
-      perOp: { available: true },
-    });
-    const cursors = await guard.begin();
+    const { f, guard, cursors } = await perOpGuard();
     const box = 'opsBox000001';
     const api = (method: string, path: string, status = 200) =>
       `${JSON.stringify({ method, path: `/api/v1/default${path}`, status, box_id: box })}\n`;
@@ -95,13 +100,7 @@ describe('path guard', () => {
   });
 
   it('minOps: an API line written after the client saw the answer is waited for, and its gap found', async () => {
-    const f = await logs();
-    const guard = createPathGuard({
-      runner: { kind: 'file', path: f.runner },
-      api: { kind: 'file', path: f.api },
-      perOp: { available: true },
-    });
-    const cursors = await guard.begin();
+    const { f, guard, cursors } = await perOpGuard();
     const box = 'lateOp000001';
     const line = (o: object) => `${JSON.stringify({ box_id: box, ...o })}\n`;
     await appendFile(f.api, line({ method: 'POST', path: '/api/v1/boxes', status: 201 }));
