@@ -6,7 +6,13 @@
  * not UUID), "not found" is the exact typed error instead of "no 500 in the message", and state
  * is asserted (not just "get() is non-null").
  */
-import { createRuntime, runSdkExec, type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
+import {
+  createRuntime,
+  createTrackedRuntime,
+  runSdkExec,
+  type SdkBox,
+  runSdkSh as sh,
+} from '../drivers/node-sdk/driver.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
@@ -68,6 +74,23 @@ describe.concurrent('box lifecycle', () => {
       expect(hello).toMatchObject({ stdout: 'HELLO-FROM-NODE\n', stderr: '', exitCode: 0 });
       expect(code.exitCode).toBe(42);
       await rt.remove(b.id, true);
+      expect(await rt.getInfo(b.id)).toBeNull();
+    },
+  );
+
+  test(
+    "a client with no path prefix (the canonical routes) works in its key's org",
+    needs('vm'),
+    async ({ rt, stack, tracker, boxName }) => {
+      // upstream mounts every box route twice, `v1/boxes` and `v1/:prefix/boxes`
+      // (boxlite-box.controller.ts): a user who never sets pathPrefix must not get 404s.
+      const bare = createTrackedRuntime({ ...stack, pathPrefix: '' }, tracker.record);
+      const b = await bare.create({ image: stack.images.busybox }, boxName());
+      expect((await runSdkExec(b, { command: 'echo', args: ['no-prefix'] })).stdout).toBe('no-prefix\n');
+      // The same org: the prefixed runtime sees the box, and vice versa.
+      expect((await rt.getInfo(b.id))?.id).toBe(b.id);
+      expect((await bare.listInfo()).map((i) => i.id)).toContain(b.id);
+      await bare.remove(b.id, true);
       expect(await rt.getInfo(b.id)).toBeNull();
     },
   );

@@ -7,6 +7,9 @@ export { ApiError, ERROR_KINDS, type ErrorCode, envelope } from '../shared/envel
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 export const invalid = (message: string) => new ApiError('invalid_argument', message);
 export const busy = () => new ApiError('invalid_state', 'state change in progress; retry shortly');
+/** A key used under another organization's namespace (upstream: the org guard's 403). */
+export const foreignNamespace = (prefix: string) =>
+  new ApiError('permission_denied', `this key's organization has no access to namespace '${prefix}'`);
 
 /** Unknown failures become typed errors: a dead database is 503, anything else 500. */
 export function toApiError(err: unknown): ApiError {

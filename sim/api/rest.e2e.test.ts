@@ -80,10 +80,26 @@ describe('public routes and auth', () => {
     }
   });
 
-  it('keeps tenants apart: another org prefix and the prefix-less path are 404', async () => {
+  it('keeps tenants apart: another namespace (an org or none) is 403 permission_denied', async () => {
     const { key } = await newOrg();
-    expect((await req(suite.sim, 'GET', '/v1/default/boxes', { auth: key })).status).toBe(404);
-    expect((await req(suite.sim, 'GET', '/v1/boxes')).status).toBe(404);
+    for (const path of ['/v1/default/boxes', '/v1/no-such-org/boxes', '/v1/us-east/team-9/boxes/abc/exec']) {
+      const method = path.endsWith('/exec') ? 'POST' : 'GET';
+      const r = await req(suite.sim, method, path, { auth: key, body: method === 'POST' ? {} : undefined });
+      expect([path, r.status, r.json?.error?.code]).toEqual([path, 403, 'permission_denied']);
+    }
+    // A path that is no tenant route under any namespace stays 404.
+    expect((await req(suite.sim, 'GET', '/v1/default/nothing-here', { auth: key })).status).toBe(404);
+  });
+
+  it('prefix-less tenant paths are the canonical form: the org comes from the key', async () => {
+    const { key, prefix: p } = await newOrg();
+    expect((await req(suite.sim, 'GET', '/v1/boxes', { auth: key })).json).toEqual({ boxes: [] });
+    const bare = await req(suite.sim, 'GET', '/v1/boxes/nope00000000', { auth: key });
+    const own = await req(suite.sim, 'GET', `/v1/${p}/boxes/nope00000000`, { auth: key });
+    expect([bare.status, bare.json.error.code]).toEqual([404, 'not_found']);
+    expect(bare.json).toEqual(own.json);
+    // The same route table: a wrong verb is 405 either way.
+    expect((await req(suite.sim, 'PUT', '/v1/boxes', { auth: key })).status).toBe(405);
   });
 
   it('supports multi-segment prefixes', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOX_ID_RE, newBoxId } from './ids.ts';
 import { resolveImage } from './registry.ts';
-import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
+import { boxIdFromPath, Router, resolveTenantPath, stripTenantPrefix } from './router.ts';
 import { tenantRouter } from './server.ts';
 
 describe('router', () => {
@@ -22,6 +22,17 @@ describe('router', () => {
     expect(stripTenantPrefix('/api/v1/us-east/team-42/boxes/x', 'us-east/team-42')).toBe('/boxes/x');
     expect(stripTenantPrefix('/api/v1/boxes', 'acme')).toBeNull();
     expect(stripTenantPrefix('/api/v1/acme2/boxes', 'acme')).toBeNull();
+  });
+
+  it('resolves own, prefix-less and foreign tenant paths', () => {
+    const routes = (rest: string) => /^\/boxes(\/[^/]+(\/exec)?)?$/.test(rest);
+    expect(resolveTenantPath('/api/v1/acme/boxes/x', 'acme', routes)).toEqual({ rest: '/boxes/x' });
+    expect(resolveTenantPath('/api/v1/boxes/x/exec', 'acme', routes)).toEqual({ rest: '/boxes/x/exec' });
+    expect(resolveTenantPath('/api/v1/other/boxes', 'acme', routes)).toEqual({ foreign: 'other' });
+    expect(resolveTenantPath('/api/v1/us/team-9/boxes/x', 'acme', routes)).toEqual({ foreign: 'us/team-9' });
+    expect(resolveTenantPath('/api/v1/acme/nothing', 'acme', routes)).toEqual({ rest: '/nothing' });
+    expect(resolveTenantPath('/api/v1/other/nothing', 'acme', routes)).toBeNull();
+    expect(resolveTenantPath('/elsewhere/boxes', 'acme', routes)).toBeNull();
   });
 
   it('routes every tenant endpoint of the protocol', () => {

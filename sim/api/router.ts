@@ -78,6 +78,33 @@ export function stripTenantPrefix(pathname: string, prefix: string): string | nu
   return `/${pathname.slice(head.length)}`;
 }
 
+export type TenantPath = { rest: string } | { foreign: string } | null;
+
+/**
+ * Where a tenant request lands (upstream mounts each tenant controller twice,
+ * `['v1/boxes', 'v1/:prefix/boxes']`, boxlite-box.controller.ts): under the key's own
+ * prefix, or prefix-less (the canonical form; the org comes from the key) → `{ rest }`.
+ * A tenant route under any other namespace → `{ foreign }`: upstream's organization
+ * guard refuses the mismatch with 403 (apps/e2e test_cross_org_isolation), whether or
+ * not an org owns that namespace. `routes(rest)` says whether a remainder is a tenant route.
+ */
+export function resolveTenantPath(
+  pathname: string,
+  ownPrefix: string,
+  routes: (rest: string) => boolean,
+): TenantPath {
+  const own = stripTenantPrefix(pathname, ownPrefix);
+  if (own !== null) return { rest: own };
+  if (!pathname.startsWith('/api/v1/')) return null;
+  const bare = pathname.slice('/api/v1'.length);
+  if (routes(bare)) return { rest: bare };
+  const segs = bare.slice(1).split('/');
+  for (let i = 1; i < segs.length; i++) {
+    if (routes(`/${segs.slice(i).join('/')}`)) return { foreign: segs.slice(0, i).join('/') };
+  }
+  return null;
+}
+
 /** Box id or name from a tenant path, for the access log ('/boxes/<x>/...'). */
 export function boxIdFromPath(pathname: string): string | undefined {
   const m = /\/boxes\/([^/?]+)/.exec(pathname);

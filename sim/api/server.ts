@@ -6,10 +6,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
 import { noteActivity, startAutoStopSweep } from './auto-stop.ts';
-import { ApiError, toApiError } from './errors.ts';
+import { ApiError, foreignNamespace, toApiError } from './errors.ts';
 import { type App, type Ctx, type Handler, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
-import { boxIdFromPath, Router, stripTenantPrefix } from './router.ts';
+import { boxIdFromPath, Router, resolveTenantPath } from './router.ts';
 import { apiKeyRootRoutes, apiKeyTenantRoutes } from './routes/api-keys.ts';
 import { boxRoutes } from './routes/boxes.ts';
 import { cloneExportRoutes } from './routes/clone-export.ts';
@@ -64,12 +64,16 @@ async function dispatch(
   const root = rootRouter.match(method, url.pathname);
   if ('handler' in root) return run(root.handler, root.params, principal);
 
-  const rest = stripTenantPrefix(url.pathname, principal.org.path_prefix);
-  if (rest !== null) {
+  const routed = (rest: string) => {
     const m = tenantRouter.match(method, rest);
+    return 'handler' in m || m.methodMismatch;
+  };
+  const at = resolveTenantPath(url.pathname, principal.org.path_prefix, routed);
+  if (at && 'foreign' in at) throw foreignNamespace(at.foreign);
+  if (at) {
+    const m = tenantRouter.match(method, at.rest);
     if ('handler' in m) return run(m.handler, m.params, principal);
-    if (m.methodMismatch)
-      throw new ApiError('unsupported', `${method} is not allowed on ${url.pathname}`, 405);
+    throw new ApiError('unsupported', `${method} is not allowed on ${url.pathname}`, 405);
   }
   throw new ApiError('not_found', `no route for ${method} ${url.pathname}`);
 }

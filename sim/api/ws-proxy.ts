@@ -13,10 +13,10 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
-import { ApiError, envelope, toApiError } from './errors.ts';
+import { ApiError, envelope, foreignNamespace, toApiError } from './errors.ts';
 import type { App } from './http.ts';
 import { syncBox } from './lifecycle.ts';
-import { Router, stripTenantPrefix } from './router.ts';
+import { Router, resolveTenantPath } from './router.ts';
 import { findBox } from './store.ts';
 
 type AttachKind = 'exec' | 'main';
@@ -62,8 +62,13 @@ async function handleUpgrade(
   let kind: AttachKind = 'exec';
   try {
     const principal = await authenticate(req, app.db, app.bugs);
-    const rest = stripTenantPrefix(url.pathname, principal.org.path_prefix);
-    const m = rest === null ? null : attachRouter.match('GET', rest);
+    const at = resolveTenantPath(
+      url.pathname,
+      principal.org.path_prefix,
+      (rest) => 'handler' in attachRouter.match('GET', rest),
+    );
+    if (at && 'foreign' in at) throw foreignNamespace(at.foreign);
+    const m = at ? attachRouter.match('GET', at.rest) : null;
     if (!m || !('handler' in m)) throw new ApiError('not_found', `no websocket route ${url.pathname}`);
     kind = m.handler;
     const box = await findBox(
