@@ -170,6 +170,33 @@ describe('errors: create', () => {
     const exec = await rest.tenant('POST', `/boxes/${box.json!.box_id}/exec`, { raw: '{"command":"true",' });
     expectError(exec, 400, 'invalid_argument');
   });
+  test('a taken name is refused (409 already_exists; serve 400 invalid_argument); the first box keeps it until it is removed', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    // Names are unique among an org's live boxes: the 0.11 core refuses a taken name
+    // (boxlite runtime/rt_impl.rs create: "box with name ... already exists", InvalidArgument,
+    // serve's 400), the cloud with a conflict. A 4xx with its canonical code either way, never
+    // a 500 and never a second box under the name; once the box is removed the name is free.
+    const name = boxName();
+    const image = stack.images.busybox;
+    const first = await rest.createBox({ image, name });
+    expect(first.status, first.text).toBe(201);
+    const firstId = first.json!.box_id;
+    const dup = await rest.createBox({ image, name });
+    if (dup.status === 400) expectError(dup, 400, 'invalid_argument');
+    else expectError(dup, 409, 'already_exists');
+    const list = await rest.tenant<{ boxes: { box_id: string; name?: string | null }[] }>('GET', '/boxes');
+    expect(list.json!.boxes.filter((b) => b.name === name).map((b) => b.box_id)).toEqual([firstId]);
+    expect((await rest.tenant<{ box_id: string }>('GET', `/boxes/${name}`)).json?.box_id).toBe(firstId);
+
+    const removed = await rest.tenant('DELETE', `/boxes/${firstId}`, { query: { force: 'true' } });
+    expect(removed.status, removed.text).toBe(204);
+    const again = await rest.createBox({ image, name });
+    expect(again.status, again.text).toBe(201);
+    expect(again.json!.box_id).not.toBe(firstId);
+  });
 });
 
 describe('errors: auth', () => {
@@ -213,6 +240,16 @@ describe('errors: auth', () => {
       expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
     },
   );
+
+  test('GET /v1/config answers without a key: capability discovery is public', async ({ rest }) => {
+    // serve README (boxlite-cli 0.11 `serve`): "every route except GET /v1/config requires
+    // Authorization"; the cloud's BoxliteConfigController (apps/api/src/boxlite-rest) has no guard.
+    const res = await rest.root<{ capabilities?: Record<string, unknown> }>('GET', '/config', {
+      auth: false,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(typeof res.json?.capabilities).toBe('object');
+  });
 });
 
 describe('errors: not found and state', () => {

@@ -19,6 +19,10 @@ import { ports } from '../harness/fixtures/ports.ts';
 import { stateAfterCreate } from '../harness/stack/target-facts.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
+/** RFC 3339 date-time, as the clients parse `created_at` / `updated_at` (chrono `parse_from_rfc3339`). */
+const RFC3339_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** Protocol §3.3: the status vocabulary the clients know (anything else reads as "unknown"). */
+const STATUSES = ['configured', 'running', 'stopping', 'stopped', 'paused', 'failed'];
 /** Well-formed ids that were never issued: one in the real format, one in upstream's UUID shape. */
 const UNKNOWN_IDS = ['zzzzzzzzzzzz', '00000000-0000-0000-0000-000000000001'];
 
@@ -109,6 +113,45 @@ describe.concurrent('box lifecycle', () => {
     },
   );
 
+  test('Box JSON on the wire: the required core, typed, with RFC 3339 timestamps, alike from create, get and list', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    // Protocol §3.3 (boxlite rest/types.rs BoxResponse): box_id, status, created_at, updated_at,
+    // image, cpus and memory_mib are required. The SDK turns an unparseable timestamp into
+    // "now" without a word (to_box_info), so only the wire shows a server that breaks them.
+    const name = boxName();
+    const created = await rest.createBox({ image: stack.images.busybox, name });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json!.box_id;
+    const [one, list] = await Promise.all([
+      rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}`),
+      rest.tenant<{ boxes: Record<string, unknown>[] }>('GET', '/boxes'),
+    ]);
+    const doors: Array<[string, Record<string, unknown> | undefined]> = [
+      ['POST /boxes', created.json as unknown as Record<string, unknown>],
+      ['GET /boxes/{id}', one.json ?? undefined],
+      ['GET /boxes', list.json?.boxes.find((b) => b.box_id === id)],
+    ];
+    for (const [door, b] of doors) {
+      expect(b, door).toMatchObject({
+        box_id: id,
+        name,
+        status: expect.any(String),
+        image: expect.any(String),
+        cpus: expect.any(Number),
+        memory_mib: expect.any(Number),
+      });
+      expect(STATUSES, `${door} status`).toContain(b!.status);
+      expect(b!.created_at, `${door} created_at`).toMatch(RFC3339_RE);
+      expect(b!.updated_at, `${door} updated_at`).toMatch(RFC3339_RE);
+      expect(Number.isInteger(b!.cpus) && Number.isInteger(b!.memory_mib), door).toBe(true);
+    }
+    // One box, one creation instant, whichever door is asked.
+    expect(new Set(doors.map(([, b]) => Date.parse(String(b!.created_at)))).size).toBe(1);
+  });
+
   test(
     'creates get unique server-issued 12-char base62 ids',
     ports('test_create_generates_unique_ids'),
@@ -197,8 +240,14 @@ describe.concurrent('box lifecycle', () => {
   test(
     'a running box refuses a plain remove and goes with force',
     needs('vm', ports('test_force_remove_running_box')),
-    async ({ rt, box }) => {
+    async ({ rt, rest, box }) => {
       await expect(rt.remove(box.id)).rejects.toThrow(/^invalid state: /);
+      // The SDK dispatches on `code` alone; the status must agree with it (protocol §6.2,
+      // boxlite shared/errors.rs BoxliteError::http: invalid_state is 409), or a client that
+      // reads the status (curl, a proxy, the 0.10.3 status baseline) sees a different error.
+      const plain = await rest.tenant('DELETE', `/boxes/${box.id}`);
+      expect(plain.status, plain.text).toBe(409);
+      expect(plain.envelope).toMatchObject({ code: 'invalid_state', type: 'InvalidStateError' });
       expect((await rt.getInfo(box.id))?.state.status).toBe('running');
       await rt.remove(box.id, true);
       expect(await rt.getInfo(box.id)).toBeNull();
@@ -213,6 +262,14 @@ describe.concurrent('box lifecycle', () => {
     async ({ rt, box, rest }) => {
       await rt.remove(box.id, true);
       await expect(rt.remove(box.id, true)).rejects.toThrow(/^box not found: /);
+      // A removed box cannot be started or stopped back into view either (serve handlers/boxes.rs
+      // start_box / stop_box: get_or_fetch_box → 404; the cloud: findOneByIdOrName → 404).
+      await expect(box.stop()).rejects.toThrow(/^box not found: /);
+      for (const verb of ['start', 'stop']) {
+        const res = await rest.tenant('POST', `/boxes/${box.id}/${verb}`);
+        expect(res.status, `${verb} of a removed box: ${res.text}`).toBe(404);
+        expect(res.envelope?.code).toBe('not_found');
+      }
       for (const id of UNKNOWN_IDS) await expect(rt.remove(id, true)).rejects.toThrow(/^box not found: /);
       const res = await rest.tenant('DELETE', `/boxes/${box.id}`, { query: { force: 'true' } });
       expect(res.status).toBe(404);

@@ -156,7 +156,7 @@ describe('quota: org totals', needs('orgs'), () => {
     expect(await org.names()).toHaveLength(2);
   });
 
-  test('memory summed over live boxes above max_total_memory_mib → 429 resource_exhausted', async ({
+  test('memory summed over live boxes above max_total_memory_mib → 429; a box that fills it exactly is created', async ({
     quotaOrg,
     stack,
     boxName,
@@ -169,6 +169,10 @@ describe('quota: org totals', needs('orgs'), () => {
       /total memory|max_total_memory_mib/,
     );
     expect(await org.names()).toHaveLength(1);
+    // The total is inclusive like every limit: 256 + 128 = 384 still fits.
+    const fills = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 1));
+    expect(fills.status, fills.text).toBe(201);
+    expect(await org.names()).toHaveLength(2);
   });
 
   test('parallel creates cannot overshoot max_boxes: exactly the quota succeeds, the rest get 429', async ({

@@ -73,7 +73,9 @@ async function dispatch(
   if (at) {
     const m = tenantRouter.match(method, at.rest);
     if ('handler' in m) return run(m.handler, m.params, principal);
-    throw new ApiError('unsupported', `${method} is not allowed on ${url.pathname}`, 405);
+    // Only a path that exists under another method is 405; an unknown path is 404 (NestJS's answer).
+    if (m.methodMismatch)
+      throw new ApiError('unsupported', `${method} is not allowed on ${url.pathname}`, 405);
   }
   throw new ApiError('not_found', `no route for ${method} ${url.pathname}`);
 }
