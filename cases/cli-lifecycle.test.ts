@@ -70,19 +70,21 @@ describe('cli: stop, start, restart, rm', needs('vm'), () => {
     expect((await cli.inspect(name)).rows[0]?.State).toMatchObject({ Status: 'running', Running: true });
   });
 
-  test('rm refuses a running box with the server message; rm -f removes it', async ({
+  test('rm removes a running box (servers take no force, or default it on); so does rm -f', async ({
     cli,
     rest,
     stack,
     boxName,
   }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    const refused = await cli.invoke(['rm', id]);
-    expect(refused.exitCode).toBe(1);
-    expect(refused.error).toMatch(/invalid state: box \w+ is running/);
-    expect((await rest.tenant('GET', `/boxes/${id}`)).status).toBe(200);
-    expect(await cli.invoke(['rm', '-f', id])).toMatchObject({ exitCode: 0, stdout: `${id}\n` });
-    expect((await rest.tenant('GET', `/boxes/${id}`)).status).toBe(404);
+    for (const args of [['rm'], ['rm', '-f']]) {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      expect((await rest.tenant('GET', `/boxes/${id}`)).status).toBe(200);
+      expect(await cli.invoke([...args, id]), args.join(' ')).toMatchObject({
+        exitCode: 0,
+        stdout: `${id}\n`,
+      });
+      expect((await rest.tenant('GET', `/boxes/${id}`)).status).toBe(404);
+    }
   });
 });
 

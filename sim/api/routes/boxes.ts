@@ -137,18 +137,16 @@ function transition(verb: 'start' | 'stop'): Handler {
   };
 }
 
+/**
+ * A plain DELETE removes a running box too: the cloud API takes no `force` at all
+ * (boxlite-box.controller.ts removeBox → BoxService.destroy, which refuses only a pending
+ * state change) and `boxlite serve` defaults `force` to true (handlers/boxes.rs remove_box).
+ */
 const remove: Handler = async (ctx, app) => {
-  const force = ['true', '1'].includes(ctx.url.searchParams.get('force') ?? '');
   const first = await loadBox(ctx, app);
   await app.locks.withBoxLock(first.id, LIFECYCLE_LOCK, async () => {
     const box = await findBox(app.db, ctx.principal.org.id, first.id, false, crossOrg(app));
     if (!box) throw new ApiError('not_found', `box ${first.id} not found`);
-    if (!force && box.status === 'running') {
-      throw new ApiError(
-        'invalid_state',
-        `box ${box.id} is running; stop it first or remove with force=true`,
-      );
-    }
     const reply = await app.runner.call('DELETE', `/boxes/${box.id}?force=true`, {
       timeoutMs: TIMEOUTS.lifecycle,
     });
