@@ -290,3 +290,105 @@ describe('attach: refusals and status', () => {
     },
   );
 });
+
+/** Stdout frame payloads concatenated as raw bytes (no UTF-8 decoding on our side). */
+const stdoutBytes = (frames: readonly Frame[]) =>
+  Buffer.concat(frames.flatMap((f) => (f.kind === 'stdout' ? [f.data] : [])));
+
+describe('attach: bytes and buffering', needs('vm'), () => {
+  test('output that is not UTF-8 arrives byte-exact in the stdout frames', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    // The wire carries raw bytes (protocol §4.3: the SDK decodes per frame, the server must not).
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const o = await rest.exec(id, { command: 'printf', args: ['\\377\\376\\000\\001\\200-\\303'] });
+    expect(o.exitCode, o.error ?? '').toBe(0);
+    expect(stdoutBytes(o.attach!.frames).toString('hex')).toBe('fffe0001802dc3');
+  });
+
+  test('binary stdin frames reach the process byte-exact', async ({ rest, stack, boxName }) => {
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'od -An -tx1 -v');
+    const session = await attach(rest.target, id, eid);
+    session.sendStdin(Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x80, 0x0a]));
+    session.sendEof();
+    const result = await session.done;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim().split(/\s+/)).toEqual(['ff', '00', 'c3', '28', '80', '0a']);
+  });
+
+  test('~60 KB written before the first attach is delivered whole on it', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    // Protocol §4.4: output between POST /exec and the first attach is buffered for it. 60 KB in
+    // a few dozen writes stays well inside the smallest backlog we know (serve: 256 KiB / 256 chunks).
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'seq 1 12000');
+    await waitFor('the exec to finish', async () => {
+      const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
+      return probe.json?.status === 'completed';
+    });
+    const result = await (await attach(rest.target, id, eid)).done;
+    expect(result.exitCode).toBe(0);
+    const expected = `${Array.from({ length: 12000 }, (_, i) => i + 1).join('\n')}\n`;
+    expect(result.stdout.length).toBe(expected.length);
+    expect(result.stdout).toBe(expected);
+  });
+});
+
+describe('attach: an execution belongs to its box', needs('vm'), () => {
+  test("another box's path answers 404 for the exec's status, signal, kill and attach", async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    // serve's get_active_for_box: an exec id under a box it was not started in is not_found.
+    const [own, other] = await Promise.all([
+      newBox(rest, stack.images.busybox, boxName()),
+      newBox(rest, stack.images.busybox, boxName()),
+    ]);
+    const eid = await startExec(rest, own, 'exec sleep 60');
+    const foreign = `/boxes/${other}/executions/${eid}`;
+    for (const [method, path, body] of [
+      ['GET', foreign, undefined],
+      ['POST', `${foreign}/signal`, { signal: 15 }],
+      ['DELETE', foreign, undefined],
+    ] as const) {
+      const r = await rest.tenant(method, path, body ? { body } : {});
+      expect(r.status, `${method} ${path}: ${r.text}`).toBe(404);
+      expect(r.envelope).toMatchObject({ code: 'not_found' });
+    }
+    const refused = await refusal(attach(rest.target, other, eid));
+    expect(refused?.status, 'attach under the other box').toBe(404);
+    const probe = await rest.tenant('GET', `/boxes/${own}/executions/${eid}`);
+    expect(probe.json, 'the exec in its own box is untouched').toMatchObject({
+      status: 'running',
+      exit_code: null,
+    });
+    expect((await rest.tenant('DELETE', `/boxes/${own}/executions/${eid}`)).status).toBe(204);
+  });
+});
+
+describe('attach: in-band control frames', needs('vm'), () => {
+  test('a {"type":"signal"} text frame signals the process: SIGINT → exit 130', async ({
+    rest,
+    stack,
+    boxName,
+  }) => {
+    // Protocol §4.3 client → server: `{"type":"signal","sig":N}` is understood by runner and serve.
+    const id = await newBox(rest, stack.images.busybox, boxName());
+    const eid = await startExec(rest, id, 'echo ready; exec sleep 300');
+    const session = await attach(rest.target, id, eid);
+    await waitFor('"ready" on the socket', () =>
+      stdoutBytes(session.frames).toString('utf8').includes('ready\n'),
+    );
+    session.ws.send(JSON.stringify({ type: 'signal', sig: 2 }));
+    const result = await session.done;
+    expect(result.stdout).toBe('ready\n');
+    expect(result.exitCode).toBe(128 + 2);
+  });
+});

@@ -225,6 +225,18 @@ describe.concurrent('exec streams', needs('vm'), () => {
     expect(res.exitCode).toBe(SIGTERM_EXIT);
     expect(out).toBe('');
   });
+
+  test('signal(N) delivers N itself, not a fixed TERM: SIGINT → 130, SIGUSR1 → 138', async ({ box }) => {
+    // Protocol §4.2 allows 1, 2, 3, 6, 10, 12, 15, 28; the old runner handler ignored the number.
+    const [int, usr1] = await Promise.all([
+      startReady(box, 'exec sleep 300'),
+      startReady(box, 'exec sleep 300'),
+    ]);
+    await Promise.all([int.ex.signal(2), usr1.ex.signal(10)]);
+    const [intRes, usr1Res] = await Promise.all([int.ex.wait(), usr1.ex.wait()]);
+    expect(intRes.exitCode).toBe(128 + 2);
+    expect(usr1Res.exitCode).toBe(128 + 10);
+  });
 });
 
 describe.concurrent('real-world exec workflows', needs('vm'), () => {

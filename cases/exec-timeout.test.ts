@@ -78,6 +78,16 @@ describe.concurrent('exec timeout', needs('vm'), () => {
     },
   );
 
+  test('a fractional deadline is honoured as given: 0.5 s ends the command', async ({ box, rest }) => {
+    // Protocol §4.1: timeout_seconds is a float (5.0, 12.5, 0.25); 0.11 takes it as
+    // Duration::try_from_secs_f64, so 0.5 is half a second, not 0 and not "no deadline".
+    const r = await timedExec(box, 'sleep', ['20'], 0.5);
+    expect(r.exitCode).toBe(128 + 15);
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(400);
+    expect(r.elapsedMs).toBeLessThan(KILL_BY_MS);
+    expect(await probe(rest, box.id, r.execId)).toEqual({ status: 'timed_out', exit_code: 128 + 15 });
+  });
+
   test('a command that beats its deadline keeps its own result', async ({ box, rest }) => {
     const [ok, three] = await Promise.all([
       timedExec(box, 'sh', ['-c', 'echo done'], 1),
