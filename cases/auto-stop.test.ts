@@ -45,11 +45,7 @@ describe.concurrent('auto-stop', needs('vm'), () => {
     expect(await listed(kept.id)).toBe('running');
   });
 
-  test('a box kept busy past its interval keeps running; activity restarts the idle clock', async ({
-    rt,
-    image,
-    boxName,
-  }) => {
+  test('a box kept busy by execs past its interval keeps running', async ({ rt, image, boxName }) => {
     const box = await rt.create({ image, autoStop: 4 }, boxName());
     await box.start();
     // An exec a second for three intervals: each is activity (serve's record_activity).
