@@ -4,7 +4,7 @@
  * running box idle for its whole interval is stopped — while one with AutoStop off keeps
  * running. The stop deadline is the contract here, so the waits are bounded by it.
  */
-import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
+import { describe, expect, pause, test, waitFor } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
 
@@ -43,5 +43,18 @@ describe.concurrent('auto-stop', needs('vm'), () => {
       intervalMs: 500,
     });
     expect(await listed(kept.id)).toBe('running');
+  });
+
+  test('a box kept busy by execs past its interval keeps running', async ({ rt, image, boxName }) => {
+    const box = await rt.create({ image, autoStop: 4 }, boxName());
+    await box.start();
+    // An exec a second for three intervals: each is activity (serve's record_activity).
+    const until = Date.now() + 12_000;
+    while (Date.now() < until) {
+      expect((await (await box.exec('true')).wait()).exitCode).toBe(0);
+      await pause(1000);
+    }
+    const listed = (await rt.listInfo()).find((b) => b.id === box.id)?.state.status;
+    expect(listed).toBe('running');
   });
 });

@@ -5,7 +5,7 @@
  * bytes that come back out, against the host original.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { TestContext } from 'vitest';
@@ -144,4 +144,41 @@ describe.concurrent('copy in / out', needs('vm'), () => {
       );
     },
   );
+
+  test('a file keeps its execute bit, and an empty file lands as an empty file', async ({
+    box,
+    onTestFinished,
+  }) => {
+    // Upstream's guest unpacks with tar's permission bits (rwx kept); the SDK packs the host mode.
+    const dir = await hostDir({ onTestFinished });
+    await writeFile(join(dir, 'run.sh'), '#!/bin/sh\necho ran-after-copy\n');
+    await chmod(join(dir, 'run.sh'), 0o755);
+    await writeFile(join(dir, 'empty.txt'), '');
+    await box.copyIn(join(dir, 'run.sh'), '/workspace/bin/run.sh');
+    await box.copyIn(join(dir, 'empty.txt'), '/workspace/empty.txt');
+    const r = await sh(
+      box,
+      '/workspace/bin/run.sh && test -f /workspace/empty.txt && echo $(wc -c < /workspace/empty.txt)',
+    );
+    expect(r).toMatchObject({ stdout: 'ran-after-copy\n0\n', exitCode: 0 });
+    await box.copyOut('/workspace/empty.txt', join(dir, 'empty-back.txt'));
+    expect((await stat(join(dir, 'empty-back.txt'))).size).toBe(0);
+  });
+
+  test('a file copied onto an existing directory lands inside it under its own name', async ({
+    box,
+    onTestFinished,
+  }) => {
+    // Upstream guest files.rs: "a single file to /etc … lands at /etc/motd.txt".
+    const dir = await hostDir({ onTestFinished });
+    await writeFile(join(dir, 'note.txt'), 'inside-the-dir\n');
+    expect((await sh(box, 'mkdir -p /workspace/inbox')).exitCode).toBe(0);
+    await box.copyIn(join(dir, 'note.txt'), '/workspace/inbox');
+    const r = await sh(box, 'test -d /workspace/inbox && cat /workspace/inbox/note.txt');
+    expect(r).toMatchObject({ stdout: 'inside-the-dir\n', exitCode: 0 });
+  });
+
+  test('an 8 MiB random file round-trips', async ({ box, onTestFinished }) => {
+    await roundTrip({ onTestFinished }, box, randomBytes(8 << 20), '/workspace/random-8m.bin');
+  });
 });

@@ -75,4 +75,20 @@ describe.concurrent('export / import', needs(['vm', 'export-import']), () => {
     await expect(rt.importBox(junk, name)).rejects.toThrow(/invalid argument|archive|import/i);
     expect(await rt.getInfo(name)).toBeNull();
   });
+
+  test("an imported box has the exported box's cpus and memory", async ({
+    rt,
+    image,
+    tracker,
+    boxName,
+    onTestFinished,
+  }) => {
+    // Upstream: the archive manifest carries box_options; import provisions the box from them.
+    const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
+    await src.stop();
+    const archive = await src.export(await hostDir(onTestFinished));
+    const imported = await rt.importBox(archive, null);
+    tracker.record(imported.id, 'node-sdk');
+    expect(await rt.getInfo(imported.id)).toMatchObject({ id: imported.id, cpus: 2, memoryMib: 768 });
+  });
 });

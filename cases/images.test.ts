@@ -66,12 +66,12 @@ function expectEnvelope(res: RestResponse, status: number, code: string) {
 }
 
 /** An image in the stack registry no other case uses: a copy of busybox under a fresh name. */
-async function privateImage(stack: StackHandle, label: string): Promise<string> {
+async function privateImage(stack: StackHandle, label: string, family = 'catalog'): Promise<string> {
   const reg = stack.stack?.services.registry?.endpoint;
   if (!reg) throw new Error('needs stack-registry: the preflight should have said so');
   const client = new RegistryClient(`${reg.host}:${reg.port}`);
   const [repo, tag = 'latest'] = stack.images.busybox.split(':');
-  const copy = `boxlite-e2e/catalog-${label}-${Date.now().toString(36)}`;
+  const copy = `boxlite-e2e/${family}-${label}-${Date.now().toString(36)}`;
   try {
     await client.copyImage(repo!, tag, copy, '1');
   } finally {
@@ -117,6 +117,25 @@ describe('images: listing and description', () => {
     expect(version, res.text).toBeDefined();
     expect(version!.source_ref.endsWith(stack.images.busybox), version!.source_ref).toBe(true);
   });
+
+  test(
+    'every image a box was created from is listed: two new ones, each once',
+    needs('stack-registry'),
+    async ({ rest, stack, boxName }) => {
+      // Named to sort after the other repositories, so a listing that loses its last row shows.
+      const images = [
+        await privateImage(stack, 'a', 'zz-listed'),
+        await privateImage(stack, 'b', 'zz-listed'),
+      ];
+      for (const image of images) await useImage(rest, image, boxName());
+      const rows = await listImages(rest);
+      for (const image of images)
+        expect(
+          rows.filter((r) => names(r, image)),
+          image,
+        ).toHaveLength(1);
+    },
+  );
 
   test('an image no box ever used is a typed not_found on get and remove', async ({ rest, stack }) => {
     const [busybox] = stack.images.busybox.split(':');

@@ -133,4 +133,18 @@ describe('metrics', needs('vm'), () => {
       expect(after.boxesFailedTotal).toBeGreaterThanOrEqual(before.boxesFailedTotal);
     },
   );
+
+  test('runtime counters never go down: removing a box leaves boxes_created_total where it was', async ({
+    rt,
+    stack,
+    boxName,
+  }) => {
+    // Upstream runtime_metrics.rs: "All counters are monotonic (never decrease)".
+    const box = await rt.create({ image: stack.images.busybox }, boxName());
+    const before = await rt.metrics();
+    await rt.remove(box.id, true);
+    const after = await rt.metrics();
+    expect(after.boxesCreatedTotal).toBeGreaterThanOrEqual(before.boxesCreatedTotal);
+    expect(after.totalCommandsExecuted).toBeGreaterThanOrEqual(before.totalCommandsExecuted);
+  });
 });

@@ -77,6 +77,25 @@ describe.concurrent('snapshots', needs(['vm', 'snapshots']), () => {
     expect((await box.snapshot.list()).map((s) => s.name)).not.toContain('twice');
     await expect(box.snapshot.restore('twice')).rejects.toThrow(/not found/i);
   });
+
+  test('with two snapshots, get and restore address the one named; the list is newest first', async ({
+    box,
+  }) => {
+    await put(box, '/var/state', 'first');
+    await box.stop();
+    await box.snapshot.create('snap-a');
+    await box.start();
+    await put(box, '/var/state', 'second');
+    await box.stop();
+    await box.snapshot.create('snap-b');
+    expect(await box.snapshot.get('snap-a')).toMatchObject({ name: 'snap-a' });
+    expect(await box.snapshot.get('snap-b')).toMatchObject({ name: 'snap-b' });
+    // Upstream db/snapshot.rs lists "Newest first" (ORDER BY created_at DESC, rowid DESC).
+    expect((await box.snapshot.list()).map((s) => s.name)).toEqual(['snap-b', 'snap-a']);
+    await box.snapshot.restore('snap-a');
+    await box.start();
+    expect(await read(box, '/var/state')).toBe('first');
+  });
 });
 
 describe.concurrent('clone', needs(['vm', 'clone']), () => {
@@ -108,5 +127,14 @@ describe.concurrent('clone', needs(['vm', 'clone']), () => {
     tracker.record(clone.id, 'node-sdk');
     expect(clone.name).toBe(name);
     expect((await rt.get(name))?.id).toBe(clone.id);
+  });
+
+  test("a clone has its source box's cpus and memory", async ({ rt, image, tracker, boxName }) => {
+    // Upstream clone_export.rs: a clone is provisioned with the source's own options.
+    const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
+    await src.stop();
+    const clone = await src.cloneBox(null, null);
+    tracker.record(clone.id, 'node-sdk');
+    expect(await rt.getInfo(clone.id)).toMatchObject({ id: clone.id, cpus: 2, memoryMib: 768 });
   });
 });

@@ -51,11 +51,16 @@ async function dispatch(
   const method = req.method ?? 'GET';
   const run = async (handler: Handler, params: Record<string, string>, principal: Principal | null) => {
     const ctx: Ctx = { req, res, url, params, principal: principal as Principal };
-    try {
-      await handler(ctx, app);
-    } finally {
-      if (ctx.boxId) ctxOut.boxId = ctx.boxId;
-    }
+    // The box is known to the close handler as soon as a handler names it: a reply is often
+    // sent (and 'close' emitted) before the handler returns, e.g. exec releasing its lock.
+    Object.defineProperty(ctx, 'boxId', {
+      get: () => ctxOut.boxId,
+      set: (id: string | undefined) => {
+        ctxOut.boxId = id;
+      },
+      enumerable: true,
+    });
+    await handler(ctx, app);
   };
   const pub = publicRouter.match(method, url.pathname);
   if ('handler' in pub) return run(pub.handler, pub.params, null);

@@ -3,7 +3,8 @@
  * labelled with the box and the snapshot's name, so the engine stays the source of truth.
  * Rules follow BoxLite 0.11 (`snapshot_mgr.rs`, `local_snapshot.rs`): names are validated,
  * a duplicate name is 409 already_exists, create works on a running box (paused for the
- * commit), restore refuses a running box with 409 invalid_state.
+ * commit), restore refuses a running box with 409 invalid_state, and the list is newest first
+ * (`db/snapshot.rs`: `ORDER BY created_at DESC, rowid DESC`).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ImageInfo } from 'dockerode';
@@ -18,6 +19,8 @@ import type { Route } from './routes.ts';
 const SNAP_REPO = 'boxlite-sim-snap';
 const LABEL_SNAP_NAME = 'boxlite-e2e.sim-snap-name-hex';
 const LABEL_SNAP_ID = 'boxlite-e2e.sim-snap-id';
+/** Creation time in ms: `created_at` is whole seconds, and two snapshots may share one. */
+const LABEL_SNAP_CREATED_MS = 'boxlite-e2e.sim-snap-created-ms';
 
 export interface SnapshotJson {
   id: string;
@@ -42,6 +45,9 @@ export function validateSnapshotName(name: unknown): string {
 
 const tagFor = (boxId: string, name: string): string =>
   createHash('sha256').update(`${boxId}\0${name}`).digest('hex').slice(0, 40);
+
+const createdMs = (img: ImageInfo): number =>
+  Number(img.Labels?.[LABEL_SNAP_CREATED_MS] ?? '') || img.Created * 1000;
 
 function toJson(boxId: string, img: ImageInfo): SnapshotJson {
   const labels = img.Labels ?? {};
@@ -76,7 +82,7 @@ export class SnapshotService {
         abortSignal: signal,
       }),
     );
-    return images.map((img) => toJson(boxId, img)).sort((a, b) => a.created_at - b.created_at);
+    return images.sort((a, b) => createdMs(b) - createdMs(a)).map((img) => toJson(boxId, img));
   }
 
   async get(boxId: string, name: string): Promise<SnapshotJson> {
@@ -95,6 +101,7 @@ export class SnapshotService {
       labelChange(LABEL_OWNER_BOX, boxId),
       labelChange(LABEL_SNAP_NAME, Buffer.from(name, 'utf8').toString('hex')),
       labelChange(LABEL_SNAP_ID, randomUUID()),
+      labelChange(LABEL_SNAP_CREATED_MS, String(Date.now())),
       labelChange(LABEL_RUNNER, this.boxes.opts.runnerId),
     ]);
     return this.get(boxId, name);
