@@ -11,8 +11,9 @@
  * - refusals are plain HTTP statuses before 101 (404 unknown exec, 401 bad token, protocol §6.4);
  * - GET /executions/{eid} reports completed + exit_code after exit (protocol §4.2).
  *
- * To know that output exists before a socket does, cases poll the box's
- * `bytes_received_total` (exec output bytes the runner has received, protocol §3.4), never a sleep.
+ * To know that output exists before a socket does, the script touches a marker file right after
+ * writing it and the case waits for the file (plus, where the runtime counts exec output, for the
+ * box's `bytes_received_total`, protocol §3.4) — never a sleep.
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';
@@ -22,6 +23,8 @@ import type { RestTarget } from '../drivers/rest/http.ts';
 import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
+import type { StackHandle } from '../harness/stack/handle.ts';
+import { countsExecOutput } from '../harness/stack/target-facts.ts';
 
 /** The SDK abandons a socket that shows no frame within this long of the upgrade (protocol §4.3). */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
@@ -43,6 +46,30 @@ async function outputBytes(rest: RestDriver, boxId: string): Promise<number> {
   const res = await rest.tenant<{ bytes_received_total: number }>('GET', `/boxes/${boxId}/metrics`);
   expect(res.status).toBe(200);
   return res.json!.bytes_received_total;
+}
+
+/**
+ * Waits until an exec has produced `bytes` of output with no socket attached. The script
+ * touches `marker` right after writing them (seen through a second exec, on every target);
+ * where the runtime counts exec output (target-facts countsExecOutput) the case also waits
+ * until the runner has read them off the pipe — never a sleep.
+ */
+async function outputProduced(
+  rest: RestDriver,
+  stack: Pick<StackHandle, 'simulated'>,
+  boxId: string,
+  marker: string,
+  bytes: number,
+): Promise<void> {
+  await waitFor(`${marker} in the box`, async () => {
+    const probe = await rest.exec(boxId, { command: 'test', args: ['-e', marker] });
+    return probe.exitCode === 0;
+  });
+  if (countsExecOutput(stack))
+    await waitFor(
+      `${bytes} output bytes to reach the runner`,
+      async () => (await outputBytes(rest, boxId)) >= bytes,
+    );
 }
 
 /**
@@ -104,11 +131,8 @@ describe('attach: delivery', needs('vm'), () => {
     meta: { detects: ['attach-no-replay'] },
   }, async ({ rest, stack, boxName }) => {
     const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'echo early; sleep 1; echo late');
-    await waitFor(
-      '"early" to reach the runner',
-      async () => (await outputBytes(rest, id)) >= 'early\n'.length,
-    );
+    const eid = await startExec(rest, id, 'echo early; touch /tmp/.early; sleep 1; echo late');
+    await outputProduced(rest, stack, id, '/tmp/.early', 'early\n'.length);
     const result = await (await attach(rest.target, id, eid)).done;
     expect(result.stdout).toBe('early\nlate\n');
     expect(result.exitCode).toBe(0);
@@ -195,15 +219,16 @@ describe('attach: re-attach', needs('vm'), () => {
     meta: { detects: ['attach-no-replay'] },
   }, async ({ rest, stack, boxName, annotate }) => {
     const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'echo one; sleep 1; echo two; sleep 1; echo three');
+    const eid = await startExec(
+      rest,
+      id,
+      'echo one; sleep 1; echo two; touch /tmp/.two; sleep 1; echo three',
+    );
     const first = await liveSocket(rest.target, id, eid);
     await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
     first.ws.terminate(); // like the SDK: no close handshake
     // "two" is produced while no socket is attached.
-    await waitFor(
-      '"two" to reach the runner',
-      async () => (await outputBytes(rest, id)) >= 'one\ntwo\n'.length,
-    );
+    await outputProduced(rest, stack, id, '/tmp/.two', 'one\ntwo\n'.length);
     const second = await (await attach(rest.target, id, eid)).done;
     expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
     expect(second.exitCode).toBe(0);

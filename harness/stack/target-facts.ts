@@ -15,3 +15,14 @@ export function stateAfterCreate(stack: Pick<StackHandle, 'kind'>): { status: st
     ? { status: 'configured', running: false }
     : { status: 'running', running: true };
 }
+
+/**
+ * Whether a box's `bytes_received_total` counts exec output. BoxLite 0.11's runtime declares
+ * the counter but never adds to it (`add_bytes_received` has no caller: boxlite
+ * src/metrics/box_metrics.rs), so `boxlite serve` — and a cloud runner built on that library —
+ * reports 0; the sim counts stdout and stderr bytes as protocol §3.4 describes. Cases that
+ * would wait on the counter use another signal where it stays 0.
+ */
+export function countsExecOutput(stack: Pick<StackHandle, 'simulated'>): boolean {
+  return stack.simulated;
+}
