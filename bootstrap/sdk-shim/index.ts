@@ -62,18 +62,30 @@ async function readWarm(spec: SdkShimSpec, hash: string): Promise<SdkDriversReco
   return JSON.stringify(now) === JSON.stringify(record.stamps) ? record : null;
 }
 
-const toDrivers = (r: SdkDriversRecord): SdkDrivers => ({
+/** The library, header and Go module the drivers were built against (other suites link them too). */
+function sdkInputs(spec: SdkShimSpec, libDir: string): SdkDrivers['sdk'] {
+  return spec.source.kind === 'checkout'
+    ? {
+        libDir,
+        includeDir: join(spec.source.dir, 'sdks', 'c', 'include'),
+        goSdkDir: join(spec.source.dir, 'sdks', 'go'),
+      }
+    : { libDir, includeDir: join(SHIM_DIR, 'include'), goSdkDir: join(SHIM_DIR, 'go') };
+}
+
+const toDrivers = (r: SdkDriversRecord, spec: SdkShimSpec, hash: string): SdkDrivers => ({
   c: r.c,
   go: r.go,
   source: r.source,
   sourceRef: r.sourceRef,
+  sdk: sdkInputs(spec, driversPaths(spec, hash).libDir),
 });
 
 /** Warm lookup only; null means "not built for these sources" (run `pnpm e2e:sdk-shim`). */
 export async function findSdkDrivers(spec: SdkShimSpec): Promise<SdkDrivers | null> {
   const { hash } = await identity(spec);
   const record = await readWarm(spec, hash);
-  return record ? toDrivers(record) : null;
+  return record ? toDrivers(record, spec, hash) : null;
 }
 
 export interface EnsureSdkDriversOptions {
@@ -92,7 +104,7 @@ export async function ensureSdkDrivers(
   const { hash, ref } = await identity(spec);
   if (!opts.rebuild) {
     const warm = await readWarm(spec, hash);
-    if (warm) return toDrivers(warm);
+    if (warm) return toDrivers(warm, spec, hash);
   }
   const paths = driversPaths(spec, hash);
   const tools = opts.tools ?? (await findTools(opts.searchPath));
@@ -103,7 +115,7 @@ export async function ensureSdkDrivers(
   try {
     if (!opts.rebuild) {
       const warm = await readWarm(spec, hash);
-      if (warm) return toDrivers(warm);
+      if (warm) return toDrivers(warm, spec, hash);
     }
     await ensureProtoc(opts.searchPath, opts.progress);
     const t0 = performance.now();
@@ -140,7 +152,7 @@ export async function ensureSdkDrivers(
     };
     await mkdir(paths.dir, { recursive: true });
     await writeFile(paths.record, `${JSON.stringify(record, null, 2)}\n`);
-    return toDrivers(record);
+    return toDrivers(record, spec, hash);
   } finally {
     await release();
   }

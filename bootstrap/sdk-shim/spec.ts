@@ -31,6 +31,8 @@ export interface SdkDrivers {
   source: SdkSource['kind'];
   /** The source hash (and, for a checkout, its dir and commit). */
   sourceRef: string;
+  /** What they link: the dir holding libboxlite.a, the dir holding boxlite.h, the Go SDK module. */
+  sdk: { libDir: string; includeDir: string; goSdkDir: string };
 }
 
 export interface SdkDriversRecord {
