@@ -14,6 +14,7 @@ const DOORS: Record<string, string> = {
   'kernel/process/supervisor.ts': "the supervisor process: its PATH is its child's",
   'bootstrap/providers/containers.ts': 'writes the settings testcontainers only reads from process.env',
   'kernel/env-access.test.ts': "this detector: its samples are an escape's forms",
+  'tools/upstream/command.ts': 'pnpm e2e:upstream: the upstream suite run',
 };
 
 /** CLI entry points by convention: their file is cli.ts, main.ts, or lives in a cli/ folder. */
