@@ -4,7 +4,7 @@
  * line naming the step and the log.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SetupError } from '../../kernel/errors.ts';
@@ -81,9 +81,8 @@ export async function buildDrivers(req: BuildRequest): Promise<{ c: string; go: 
     );
     await writeFile(plan.modfile.path, plan.modfile.text);
     for (const step of plan.steps) await runStep(step, log, req.log, req.progress);
+    // Kept: other driver builds (upstream's own C and Go e2e drivers) link the same archive.
     const libBytes = (await stat(lib)).size;
-    // Linked statically into both drivers: the ~110 MB archive is not needed after the build.
-    await rm(lib, { force: true });
     return { ...plan.outputs, libBytes };
   } finally {
     await new Promise((r) => log.end(r));

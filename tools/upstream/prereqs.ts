@@ -4,6 +4,7 @@
  * or SDK that cannot be had is not fatal: the cases that need it are reported not runnable,
  * with the reason this module returns.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCliBinary, findCargo } from '../../bootstrap/cli-binary/index.ts';
 import type { CliBinarySpec } from '../../bootstrap/cli-binary/spec.ts';
@@ -61,7 +62,10 @@ export async function suiteSdk(
 ): Promise<Got<SuiteSdk | null>> {
   if (checkoutHasSdk(checkout)) return { value: null, why: null };
   try {
-    const d = await ensureSdkDrivers(spec, { progress, searchPath });
+    let d = await ensureSdkDrivers(spec, { progress, searchPath });
+    // Builds from before the library was kept have only the drivers: relink once (cargo is warm).
+    if (!existsSync(join(d.sdk.libDir, 'libboxlite.a')))
+      d = await ensureSdkDrivers(spec, { progress, searchPath, rebuild: true });
     return { value: { ...d.sdk, source: d.sourceRef }, why: null };
   } catch (err) {
     return { value: null, why: (err as Error).message.split('\n')[0] ?? 'unknown' };
