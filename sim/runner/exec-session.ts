@@ -120,8 +120,15 @@ export class ExecSession {
     });
     if (p.timeoutSeconds !== null)
       this.timers.push(setTimeout(() => void this.onTimeout(), p.timeoutSeconds * 1000));
-    // Cache the host pid early so signal/kill do not pay for an inspect later.
-    void this.ensurePid().catch(() => {});
+  }
+
+  /**
+   * Resolves once the command's process exists (or has already exited): BoxLite's guest
+   * spawns the process before it answers the exec request (src/guest/src/service/exec/mod.rs
+   * spawn_execution), so a signal, resize or `ps` right after the create must find it.
+   */
+  async processStarted(): Promise<void> {
+    await this.ensurePid().catch(() => {});
   }
 
   get finished(): boolean {
