@@ -87,27 +87,32 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
     },
   );
 
-  test(
-    'a half-closed request still gets its whole response',
-    ports('test_node_sdk_tunnel_preserves_tcp_half_close', 'test_python_sdk_tunnel_preserves_tcp_half_close'),
-    async ({ box }) => {
-      await startService(box, PORT, 'half-close-marker');
-      await reach(box, PORT, 'half-close-marker');
-      expect(await get(box, PORT, 'half-close-marker', true)).toContain('half-close-marker');
+  test('a half-closed request still gets its whole response', {
+    meta: {
+      ports: [
+        'test_node_sdk_tunnel_preserves_tcp_half_close',
+        'test_python_sdk_tunnel_preserves_tcp_half_close',
+      ],
+      detects: ['tunnel-half-close-drops-response'],
     },
-  );
+  }, async ({ box }) => {
+    await startService(box, PORT, 'half-close-marker');
+    await reach(box, PORT, 'half-close-marker');
+    expect(await get(box, PORT, 'half-close-marker', true)).toContain('half-close-marker');
+  });
 
-  test(
-    'a stopped box serves no tunnel',
-    ports('test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'),
-    async ({ box }) => {
-      await startService(box, PORT, 'stopped-marker');
-      await reach(box, PORT, 'stopped-marker');
-      await box.stop();
-      const after = await get(box, PORT, 'stopped-marker').catch((e: Error) => `refused: ${e.message}`);
-      expect(after).not.toContain('stopped-marker');
+  test('a stopped box serves no tunnel', {
+    meta: {
+      ports: ['test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'],
+      detects: ['tunnel-stopped-box-reachable'],
     },
-  );
+  }, async ({ box }) => {
+    await startService(box, PORT, 'stopped-marker');
+    await reach(box, PORT, 'stopped-marker');
+    await box.stop();
+    const after = await get(box, PORT, 'stopped-marker').catch((e: Error) => `refused: ${e.message}`);
+    expect(after).not.toContain('stopped-marker');
+  });
 
   test(
     "two boxes' tunnels on the same port reach their own service",

@@ -135,7 +135,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
   const run = await runPytest({
     python,
     suiteDir,
-    env: { ...passThrough(env), ...pyEnv },
+    env: { ...callerEnv(env), ...pyEnv },
     args: args.pytest,
     outDir,
   });
@@ -177,10 +177,17 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
   return report.counts.unexpected > 0 ? 1 : 0;
 }
 
-/** What the suite's subprocesses need from the caller's environment (HOME for caches, locale). */
-function passThrough(env: Env): Record<string, string> {
-  const keep = ['HOME', 'USER', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'GOPATH', 'GOCACHE', 'GOMODCACHE'];
-  return Object.fromEntries(keep.flatMap((k) => (env[k] ? [[k, env[k] as string]] : [])));
+/**
+ * The caller's environment minus what would steer the suite elsewhere: its subprocesses (npx,
+ * go, gcc) need the machine's own settings (CA bundle, proxies, toolchain paths) as they would
+ * in a user's shell, while every BOXLITE_* setting is the one this run chose.
+ */
+function callerEnv(env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).flatMap(([k, v]) =>
+      v === undefined || k.startsWith('BOXLITE_') || k.startsWith('PYTHON') ? [] : [[k, v]],
+    ),
+  );
 }
 
 if (import.meta.main) {

@@ -14,6 +14,12 @@ export const UPSTREAM_XFAILS: Readonly<Record<string, KnownBugId>> = {
   'cases/test_error_code_mapping.py::test_execution_invalid_command_returns_422': 'exec-spawn-500',
   'cases/test_go_coverage.py::test_go_copy': 'exec-stdout-drop',
   'cases/test_node_coverage.py::test_node_copy': 'exec-stdout-drop',
+  'cases/test_sdk_tunnel.py::test_python_sdk_tunnel_rejects_stopped_box': 'tunnel-stopped-box-reachable',
+  'cases/test_node_tunnel.py::test_node_sdk_tunnel_rejects_stopped_box': 'tunnel-stopped-box-reachable',
+  'cases/test_sdk_tunnel.py::test_python_sdk_tunnel_preserves_tcp_half_close':
+    'tunnel-half-close-drops-response',
+  'cases/test_node_tunnel.py::test_node_sdk_tunnel_preserves_tcp_half_close':
+    'tunnel-half-close-drops-response',
 };
 
 /** The ledger bug an upstream case's strict xfail marks (parametrised ids share their function's). */
