@@ -62,7 +62,9 @@ export async function runPytest(i: PytestInputs): Promise<PytestRun> {
     stderr: ['inherit', { file: files.log, append: true }],
   });
   if (!existsSync(files.outcomes))
-    throw new SetupError(`pytest exited ${run.exitCode} before reporting any case; see ${files.log}`);
+    throw new SetupError(
+      `pytest ${run.signal ? `was killed (${run.signal})` : `exited ${run.exitCode}`} before reporting any case; see ${files.log}`,
+    );
   const records = parseOutcomes(await readFile(files.outcomes, 'utf8'));
   return { exitCode: run.exitCode ?? 1, records, files, command };
 }
