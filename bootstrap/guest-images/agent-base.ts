@@ -2,10 +2,11 @@
  * The agent-base image: the tools upstream's e2e cases run in a box, as BoxLite's curated
  * `boxlite-agent-base` image carries them (upstream apps/box-images/base.Dockerfile: bash,
  * procps, python3, git, … on Debian bookworm) — built here from the same Debian packages,
- * unpacked rather than installed, plus the C toolchain its python image adds (build-essential).
- * What `apt-get install` would do besides unpacking and the cases rely on is done by hand:
- * the `awk` and `cc` alternatives. Only git's own binary and templates are kept (its transports
- * and perl helpers need what no case runs), and gcc without its LTO and sanitizer parts.
+ * unpacked rather than installed. What `apt-get install` would do besides unpacking and the
+ * cases rely on is done by hand: the `awk` alternative. Only git's own binary and templates are
+ * kept (its transports and perl helpers need what no case runs). No C toolchain: it would more
+ * than double the image, and the sim's Docker engine (vfs) copies the whole rootfs for every box,
+ * so the one upstream case that compiles C is left not runnable here, with that reason.
  */
 import type { FsEntry, FsTree } from './fs-entry.ts';
 import { symlink } from './fs-entry.ts';
@@ -72,48 +73,12 @@ export const AGENT_BASE_PACKAGES = [
   'libpython3-stdlib',
   'python3',
   'git',
-  // a C toolchain (gcc 12, binutils, glibc headers and start files)
-  'libgcc-s1',
-  'libstdc++6',
-  'libmpfr6',
-  'libmpc3',
-  'libisl23',
-  'libjansson4',
-  'binutils-common',
-  'libbinutils',
-  'libctf-nobfd0',
-  'libctf0',
-  'libgprofng0',
-  'binutils-x86-64-linux-gnu',
-  'binutils',
-  'cpp-12',
-  'libgcc-12-dev',
-  'libcc1-0',
-  'gcc-12',
-  'gcc',
-  'linux-libc-dev',
-  'libcrypt-dev',
-  'libc-dev-bin',
-  'libc6-dev',
 ] as const;
 
 /** Of git, only what `git init / add / commit / log` use. */
 const keepOfGit = (e: FsEntry) => e.path === 'usr/bin/git' || e.path.startsWith('usr/share/git-core/');
 
-/**
- * What no plain `gcc x.c` (dynamically linked) runs or links, and makes up most of the
- * toolchain's size: the link-time optimiser, the sanitizer runtimes, static glibc.
- */
-const UNUSED_TOOLCHAIN =
-  /(^|\/)(lto1|[^/]*lto-dump[^/]*|lib[a-z]*san\.a|libgomp\.a|libitm\.a|libc\.a|libm-[0-9.]+\.a|libmvec\.a)$/;
-const keepToolchain = (e: FsEntry) => !UNUSED_TOOLCHAIN.test(e.path);
-
-const keepOf: Partial<Record<string, (e: FsEntry) => boolean>> = {
-  git: keepOfGit,
-  'gcc-12': keepToolchain,
-  'libgcc-12-dev': keepToolchain,
-  'libc6-dev': keepToolchain,
-};
+const keepOf: Partial<Record<string, (e: FsEntry) => boolean>> = { git: keepOfGit };
 
 export function agentBaseTree(contents: (pkg: string) => readonly FsEntry[]): FsTree {
   const tree: FsTree = new Map();
@@ -123,7 +88,7 @@ export function agentBaseTree(contents: (pkg: string) => readonly FsEntry[]): Fs
     addEntries(tree, keep ? entries.filter(keep) : entries);
   }
   // What the packages' postinst scripts register as alternatives.
-  addEntries(tree, [symlink('usr/bin/awk', 'mawk'), symlink('usr/bin/cc', 'gcc')]);
+  addEntries(tree, [symlink('usr/bin/awk', 'mawk')]);
   addEntries(tree, baseEntries());
   ensureParents(tree);
   return tree;

@@ -52,6 +52,11 @@ export const CASE_NEEDS: ReadonlyArray<{ prefix: string; need: Need }> = [
   { prefix: 'cases/test_restart_persistence.py::', need: 'own-kernel' },
 ];
 
+/** Tools the agent-base image leaves out on purpose, and why (bootstrap/guest-images/agent-base.ts). */
+const LEFT_OUT: Readonly<Record<string, string>> = {
+  gcc: ' (left out on purpose: a C toolchain would more than double the rootfs the vfs engine copies for every box)',
+};
+
 interface Rule {
   cause: string;
   match: RegExp;
@@ -73,7 +78,7 @@ const RULES: readonly Rule[] = [
   {
     cause: 'guest-tool-missing',
     match: /(\w+) not installed in base image/,
-    evidence: (m, f) => `\`${m[1]}\` is not in the guest image ${f.image}`,
+    evidence: (m, f) => `\`${m[1]}\` is not in the guest image ${f.image}${LEFT_OUT[m[1] ?? ''] ?? ''}`,
   },
   {
     cause: 'guest-tool-missing',
