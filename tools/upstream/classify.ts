@@ -198,6 +198,12 @@ export function classify(r: CaseRecord, f: RunFacts): Classified {
   }
   if (r.outcome === 'skipped')
     return { ...base(r), verdict: 'skipped', cause: 'skip', evidence: r.message, unexpected: false };
+  // The sim runner's bound on one Docker call (BOXLITE_SIM_DOCKER_TIMEOUT_MS) ran out: the
+  // machine, not the contract. Still a failure of this run, named as such.
+  if (/docker engine did not answer/.test(r.message)) {
+    const verdict: Verdict = r.outcome === 'error' ? 'error' : 'failed';
+    return { ...base(r), verdict, cause: 'engine-slow', evidence: r.message, unexpected: true };
+  }
   const verdict: Verdict = r.outcome === 'error' ? 'error' : 'failed';
   return { ...base(r), verdict, cause: null, evidence: r.message, unexpected: true };
 }

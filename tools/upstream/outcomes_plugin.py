@@ -61,9 +61,14 @@ class _Recorder:
         if report.failed:
             case["outcome"] = "failed" if report.when == "call" else "error"
             case["message"] = _message(report)
+        elif report.skipped and wasxfail is not None:
+            # What failed, not only the mark's reason: an expected failure can fail for another cause.
+            case["outcome"] = "xfailed"
+            crash = _message(report)
+            case["message"] = f"{wasxfail}: {crash}" if crash and crash != wasxfail else wasxfail
         elif report.skipped:
-            case["outcome"] = "xfailed" if wasxfail is not None else "skipped"
-            case["message"] = wasxfail if wasxfail is not None else _skip_reason(report)
+            case["outcome"] = "skipped"
+            case["message"] = _skip_reason(report)
         elif report.when == "call":
             case["outcome"] = "xpassed" if wasxfail is not None else "passed"
 
