@@ -13,10 +13,10 @@ import { REPO_ROOT } from '../../kernel/paths.ts';
 import { newRunId } from '../../kernel/run-id.ts';
 import { setupStack } from '../../stack/up.ts';
 import { collectAllCases } from '../collect/collect.ts';
+import { runCases } from '../commands/run-vitest.ts';
 import { KNOWN_BUGS, knownBug } from '../ledger/known-bugs.ts';
 import { claimsByBug } from '../teeth/claims.ts';
 import { type BugTeeth, type CaseResult, parseVitestJson, renderTeeth, teethFor } from '../teeth/matrix.ts';
-import { runCases } from './run-vitest.ts';
 
 async function runWith(
   config: BootstrapConfig,

@@ -87,7 +87,7 @@ describe('a part of the stack dies in the middle of a run', () => {
       const runId = `infra-death-${part.toLowerCase()}-${how}-${Date.now()}`;
       const reportDir = join(REPO_ROOT, 'reports', runId);
       const t0 = performance.now();
-      const child = execa(process.execPath, ['harness/cli/e2e.ts', ...CASE_FILES], {
+      const child = execa(process.execPath, ['harness/commands/e2e.ts', ...CASE_FILES], {
         cwd: REPO_ROOT,
         env: {
           BOXLITE_E2E_STATE_DIR: config.stateDir,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRemote } from './remote-check.ts';
 import type { RemoteConfig } from './remote-config.ts';
 
-const E2E = fileURLToPath(new URL('../cli/e2e.ts', import.meta.url));
+const E2E = fileURLToPath(new URL('../commands/e2e.ts', import.meta.url));
 
 /** A tiny BoxLite-shaped API: key "good", prefix "team" (or none at /v1/boxes). */
 let server: Server;

@@ -22,8 +22,8 @@ export function boxliteSideCommands(
   });
   return {
     // The worktree is already at the side's commit: no --ref.
-    up: node(['stack/cli/setup.ts', '--target', 'boxlite', '--checkout', worktree, '--quiet']),
-    down: node(['stack/cli/teardown.ts', '--wipe-data', '--full']),
+    up: node(['stack/commands/setup.ts', '--target', 'boxlite', '--checkout', worktree, '--quiet']),
+    down: node(['stack/commands/teardown.ts', '--wipe-data', '--full']),
   } satisfies Record<string, SideCommand>;
 }
 

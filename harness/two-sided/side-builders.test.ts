@@ -39,7 +39,7 @@ describe('boxlite side builder: what it runs (the builder lands on another branc
   test('up: this harness sets the boxlite target up from the side worktree, into the side state dir', () => {
     const { up } = boxliteSideCommands('/tmp/run/head/worktree', '/tmp/run/head/state', ctx, '/harness');
     expect(up.argv.slice(1)).toEqual([
-      'stack/cli/setup.ts',
+      'stack/commands/setup.ts',
       '--target',
       'boxlite',
       '--checkout',
@@ -54,7 +54,7 @@ describe('boxlite side builder: what it runs (the builder lands on another branc
 
   test('down: this harness tears the side state dir down, data included', () => {
     const { down } = boxliteSideCommands('/w', '/tmp/run/base/state', ctx, '/harness');
-    expect(down.argv.slice(1)).toEqual(['stack/cli/teardown.ts', '--wipe-data', '--full']);
+    expect(down.argv.slice(1)).toEqual(['stack/commands/teardown.ts', '--wipe-data', '--full']);
     expect(down.env.BOXLITE_E2E_STATE_DIR).toBe('/tmp/run/base/state');
   });
 
@@ -69,11 +69,11 @@ describe('sim side builder', () => {
       env: userEnv,
       provider: 'containers',
     });
-    expect(c.up.argv.slice(1)).toEqual(['stack/cli/setup.ts', '--target', 'sim', '--quiet']);
+    expect(c.up.argv.slice(1)).toEqual(['stack/commands/setup.ts', '--target', 'sim', '--quiet']);
     expect(c.up.cwd).toBe('/tmp/run/base/worktree');
     expect(c.up.env.BOXLITE_E2E_PROVIDER).toBe('containers');
     expect(c.up.env.BOXLITE_SIM_BUGS).toBeUndefined();
-    expect(c.down.argv.slice(1)).toEqual(['stack/cli/teardown.ts', '--wipe-data', '--full']);
+    expect(c.down.argv.slice(1)).toEqual(['stack/commands/teardown.ts', '--wipe-data', '--full']);
   });
 
   test('build: the same lockfile links node_modules (cache hit) instead of installing', async () => {

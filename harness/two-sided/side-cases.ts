@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { runCases } from '../cli/run-vitest.ts';
+import { runCases } from '../commands/run-vitest.ts';
 import { parseVitestJson } from '../teeth/matrix.ts';
 import { sideProcessEnv } from './side-builder.ts';
 import type { Side, SideRun } from './verdicts.ts';

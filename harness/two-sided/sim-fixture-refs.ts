@@ -59,7 +59,7 @@ export async function makeSimFixtureRefs(dir: string, source = REPO_ROOT): Promi
   );
   await git('tag', 'fixed');
   await writeFile(
-    join(dir, 'stack/cli/setup.ts'),
+    join(dir, 'stack/commands/setup.ts'),
     "process.stderr.write('setup broken on purpose\\n');\nprocess.exit(1);\n",
   );
   await git('commit', '--quiet', '-am', 'stack: setup fails (a side that cannot come up)');

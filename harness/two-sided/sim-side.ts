@@ -1,6 +1,6 @@
 /**
  * The `sim` side builder: the side is a worktree of this harness repo at a ref, and its sim is
- * started from that worktree by the worktree's own setup (`stack/cli/setup.ts --target sim`),
+ * started from that worktree by the worktree's own setup (`stack/commands/setup.ts --target sim`),
  * on Node 22 (this process's node), into a state dir we choose. Build cache: a worktree whose
  * lockfile equals this checkout's links this checkout's node_modules; otherwise it installs
  * with pnpm from the store (offline first).
@@ -22,8 +22,8 @@ export function simSideCommands(worktree: string, stateDir: string, ctx: Pick<Si
       cwd: worktree,
       env,
     },
-    up: node(['stack/cli/setup.ts', '--target', 'sim', '--quiet']),
-    down: node(['stack/cli/teardown.ts', '--wipe-data', '--full']),
+    up: node(['stack/commands/setup.ts', '--target', 'sim', '--quiet']),
+    down: node(['stack/commands/teardown.ts', '--wipe-data', '--full']),
   } satisfies Record<string, SideCommand>;
 }
 

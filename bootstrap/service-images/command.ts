@@ -3,7 +3,7 @@
  * (boxlite-e2e/{postgres,redis,registry}:local) from Debian packages, because this machine
  * cannot pull from any container registry. Idempotent: up-to-date images are left alone.
  *
- *   node bootstrap/service-images/cli.ts [--check]    --check: only report, exit 1 when something is missing/stale
+ *   node bootstrap/service-images/command.ts [--check]    --check: only report, exit 1 when something is missing/stale
  */
 import {
   BOOTSTRAP_OPTIONS,

@@ -8,8 +8,8 @@
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { SetupError } from '../../../kernel/errors.ts';
-import { findExecutable } from '../../../kernel/which.ts';
+import { SetupError } from '../../kernel/errors.ts';
+import { findExecutable } from '../../kernel/which.ts';
 
 /** The version the Go module proxy serves here (the newest at the time of pinning). */
 export const ACTIONLINT_VERSION = 'v1.7.12';

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SetupError } from '../../../kernel/errors.ts';
+import { SetupError } from '../../kernel/errors.ts';
 import {
   ACTIONLINT_MODULE,
   actionlintPaths,

@@ -7,12 +7,12 @@
  *   --check           only say whether the pinned actionlint is cached (exit 1 when not); never build
  */
 
-import { BOOTSTRAP_OPTIONS } from '../../../kernel/config.ts';
-import type { Env } from '../../../kernel/env-catalogue.ts';
-import { runMain, SetupError } from '../../../kernel/errors.ts';
-import { type OptionTable, resolveOptions } from '../../../kernel/options.ts';
-import { REPO_ROOT } from '../../../kernel/paths.ts';
-import { CLI_BINARY_OPTIONS } from '../../cli-binary/options.ts';
+import { BOOTSTRAP_OPTIONS } from '../../kernel/config.ts';
+import type { Env } from '../../kernel/env-catalogue.ts';
+import { runMain, SetupError } from '../../kernel/errors.ts';
+import { type OptionTable, resolveOptions } from '../../kernel/options.ts';
+import { REPO_ROOT } from '../../kernel/paths.ts';
+import { CLI_BINARY_OPTIONS } from '../cli-binary/options.ts';
 import { ACTIONLINT_VERSION, ensureActionlint, findActionlint, runActionlint } from './index.ts';
 
 export const ACTIONLINT_STEP_OPTIONS = {

@@ -16,49 +16,59 @@ async function run(script: string, args: string[], env: Record<string, string> =
   return { ...res, stateDir };
 }
 
-describe('CLI bad input', () => {
+describe('bad input to a command', () => {
   it.each([
     [
-      'stack/cli/setup.ts',
+      'stack/commands/setup.ts',
       [],
       { BOXLITE_E2E_PROVIDER: 'kubernetes' },
       /^e2e:setup: BOXLITE_E2E_PROVIDER="kubernetes" is not one of: host, containers$/,
     ],
     [
-      'stack/cli/setup.ts',
+      'stack/commands/setup.ts',
       ['--frobnicate'],
       {},
       /^e2e:setup: unknown flag --frobnicate \(flags: --provider, /,
     ],
-    ['stack/cli/setup.ts', ['--bugs', 'nope'], {}, /^e2e:setup: --bugs: unknown bug switch "nope"; known: /],
     [
-      'stack/cli/setup.ts',
+      'stack/commands/setup.ts',
+      ['--bugs', 'nope'],
+      {},
+      /^e2e:setup: --bugs: unknown bug switch "nope"; known: /,
+    ],
+    [
+      'stack/commands/setup.ts',
       [],
       { DOCKER_HOST: 'ssh://me@host' },
       /^e2e:setup: DOCKER_HOST: "ssh:\/\/me@host" is not unix:\/\/\/path or tcp:\/\/host:port$/,
     ],
     [
-      'stack/cli/setup.ts',
+      'stack/commands/setup.ts',
       [],
       { BOXLITE_E2E_REDIS_PORT: 'x' },
       /^e2e:setup: BOXLITE_E2E_REDIS_PORT="x" is not a TCP port/,
     ],
-    ['stack/cli/setup.ts', ['--plan'], {}, /^e2e:setup: --plan and --ref need --checkout PATH$/],
+    ['stack/commands/setup.ts', ['--plan'], {}, /^e2e:setup: --plan and --ref need --checkout PATH$/],
     [
-      'stack/cli/setup.ts',
+      'stack/commands/setup.ts',
       ['--target', 'boxlite', '--checkout', '/nonexistent-checkout', '--plan'],
       {},
       /^e2e:setup: --checkout \/nonexistent-checkout is not a directory$/,
     ],
     [
-      'stack/cli/teardown.ts',
+      'stack/commands/teardown.ts',
       ['--wipe'],
       {},
       /^e2e:teardown: unknown flag --wipe \(flags: --wipe-data, --full\)$/,
     ],
-    ['harness/cli/e2e.ts', ['--markers', 'maybe'], {}, /^e2e: --markers="maybe" is not one of: on, off$/],
     [
-      'harness/cli/e2e.ts',
+      'harness/commands/e2e.ts',
+      ['--markers', 'maybe'],
+      {},
+      /^e2e: --markers="maybe" is not one of: on, off$/,
+    ],
+    [
+      'harness/commands/e2e.ts',
       [],
       { BOXLITE_E2E_MARKERS: 'maybe' },
       /^e2e: BOXLITE_E2E_MARKERS="maybe" is not one of: on, off$/,
