@@ -35,7 +35,7 @@ export interface NativeSuite {
   binary: (d: SdkDrivers) => string;
   /** What upstream's smoke driver echoes, e.g. HELLO-FROM-C. */
   marker: string;
-  /** Upstream case names each test ports (harness/parity/upstream-cases.ts). */
+  /** Upstream case names each test ports (tools/parity/upstream-cases.ts). */
   ports: { basic: string[]; streams: string[]; options: string[]; copy: string[]; errors: string[] };
 }
 

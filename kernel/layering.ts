@@ -7,7 +7,18 @@ import { REPO_ROOT } from './paths.ts';
 import { readSource, repoSources } from './source-files.ts';
 
 /** Lower layers first. A folder may import its own layer and any layer before it. */
-export const LAYERS = ['kernel', 'drivers', 'bootstrap', 'sim', 'stack', 'harness', 'cases', 'docs'] as const;
+export const LAYERS = [
+  'kernel',
+  'drivers',
+  'bootstrap',
+  'sim',
+  'stack',
+  'harness',
+  'fixtures',
+  'cases',
+  'tools',
+  'docs',
+] as const;
 
 export interface ImportEdge {
   from: string;
