@@ -23,8 +23,8 @@ import type { RestTarget } from '../drivers/rest/http.ts';
 import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
-import { countsExecOutput } from '../harness/stack/target-facts.ts';
+import type { StackHandle } from '../harness/handle/handle.ts';
+import { countsExecOutput } from '../harness/handle/target-facts.ts';
 
 /** The SDK abandons a socket that shows no frame within this long of the upgrade (protocol §4.3). */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;

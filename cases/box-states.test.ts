@@ -154,7 +154,7 @@ describe.concurrent('list and info in every box state', needs('vm'), () => {
     box,
   }) => {
     const first = (await throughEveryDoor(rt, rest, box))[0]!.status;
-    // The cloud API boots a plain box at create, serve at first use (harness/stack/target-facts).
+    // The cloud API boots a plain box at create, serve at first use (harness/handle/target-facts).
     expect(['running', 'configured']).toContain(first);
     expect((await rest.exec(box.id, { command: 'true' })).exitCode).toBe(0);
     expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');

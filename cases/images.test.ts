@@ -17,7 +17,7 @@ import type { RestResponse } from '../drivers/rest/http.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
+import type { StackHandle } from '../harness/handle/handle.ts';
 
 interface ImageRow {
   reference: string;

@@ -16,7 +16,7 @@ import {
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-import { stateAfterCreate } from '../harness/stack/target-facts.ts';
+import { stateAfterCreate } from '../harness/handle/target-facts.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** RFC 3339 date-time, as the clients parse `created_at` / `updated_at` (chrono `parse_from_rfc3339`). */

@@ -9,7 +9,7 @@
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-import { countsExecOutput } from '../harness/stack/target-facts.ts';
+import { countsExecOutput } from '../harness/handle/target-facts.ts';
 
 /** Protocol §3.4 BoxMetrics: counters are ints (required here: "all fields present"); gauges int|null. */
 const BOX_COUNTERS = [

@@ -22,8 +22,8 @@ import { runContext } from '../harness/context.ts';
 import type { BoxTracker } from '../harness/fixtures/box-tracker.ts';
 import type { CallClock } from '../harness/fixtures/call-clock.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
-import { stateAfterCreate } from '../harness/stack/target-facts.ts';
+import type { StackHandle } from '../harness/handle/handle.ts';
+import { stateAfterCreate } from '../harness/handle/target-facts.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids never issued: the real format and upstream's UUID shape. */

@@ -20,8 +20,8 @@ import type { CallClock } from '../harness/fixtures/call-clock.ts';
 import { describe, expect, test } from '../harness/fixtures/index.ts';
 import { needs } from '../harness/fixtures/needs.ts';
 import { ports } from '../harness/fixtures/ports.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
-import { stateAfterCreate } from '../harness/stack/target-facts.ts';
+import type { StackHandle } from '../harness/handle/handle.ts';
+import { stateAfterCreate } from '../harness/handle/target-facts.ts';
 import { createProgress } from '../kernel/progress.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;

@@ -5,9 +5,9 @@
 import { inject } from 'vitest';
 import type { CliBinary } from '../bootstrap/cli-binary/spec.ts';
 import type { SdkDrivers } from '../bootstrap/sdk-shim/spec.ts';
+import type { StackHandle } from './handle/handle.ts';
+import type { Preflight } from './handle/preflight.ts';
 import type { BugContext } from './ledger/expectations.ts';
-import type { StackHandle } from './stack/handle.ts';
-import type { Preflight } from './stack/preflight.ts';
 
 export interface RunContext {
   stack: StackHandle;

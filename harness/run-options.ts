@@ -4,7 +4,7 @@
  * run context — never read from the environment in a worker.
  */
 import type { OptionTable } from '../kernel/options.ts';
-import { REMOTE_OPTIONS } from './stack/remote-config.ts';
+import { REMOTE_OPTIONS } from './handle/remote-config.ts';
 
 /** Size of the #563 stdout-race reproducer: "N" (N boxes × 10 execs) or "NxM". */
 export function parseRounds(raw: string): { boxes: number; execs: number } {

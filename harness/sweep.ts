@@ -4,7 +4,7 @@
  */
 import { call, tenantUrl } from '../drivers/rest/http.ts';
 import { removeBox } from './fixtures/box-tracker.ts';
-import type { StackHandle } from './stack/handle.ts';
+import type { StackHandle } from './handle/handle.ts';
 
 // e2e-<harness pid>-<run tag>-<worker>-<n>; digits after the tag vary by writer, so be lenient.
 const NAME = /^e2e-(\d+)-[a-z0-9]{4}-[0-9-]+$/;

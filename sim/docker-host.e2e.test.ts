@@ -14,9 +14,9 @@ import { readStackFile } from '../kernel/stack-file.ts';
 import { startSim, stopSim } from './launch.ts';
 import { req } from './testkit/client.ts';
 import { disposeStack, startRunner } from './testkit/processes.ts';
-import { type TestStack, testStack } from './testkit/stack.ts';
+import { type TestServices, testServices } from './testkit/test-services.ts';
 
-let stack: TestStack;
+let stack: TestServices;
 let proxy: Server;
 let proxyHost: string;
 /** Chunks the proxy carried towards the engine: requests, whatever connection they reuse. */
@@ -24,7 +24,7 @@ let carried = 0;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  stack = await testStack();
+  stack = await testServices();
   const engine = parseDockerHost(stack.dockerHost);
   proxy = createServer((client) => {
     client.on('data', () => {

@@ -31,10 +31,10 @@ import { newRunId } from '../../kernel/run-id.ts';
 import { SIM_BUGS_OPTION } from '../../sim/bugs.ts';
 import { setupStack } from '../../stack/up.ts';
 import { SDK_DRIVER_CASE_FILE, selectsCases, selectsCliCases } from '../cli-cases.ts';
+import { STACK_HANDLE_OPTIONS } from '../handle/handle.ts';
+import { checkRemote } from '../handle/remote-check.ts';
+import { readRemoteConfig } from '../handle/remote-config.ts';
 import { RUN_OPTIONS } from '../run-options.ts';
-import { STACK_HANDLE_OPTIONS } from '../stack/handle.ts';
-import { checkRemote } from '../stack/remote-check.ts';
-import { readRemoteConfig } from '../stack/remote-config.ts';
 import { runCases } from './run-vitest.ts';
 
 export const E2E_OPTIONS = {

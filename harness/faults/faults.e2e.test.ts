@@ -1,6 +1,6 @@
 /**
  * Fault injection with real kills and restarts (issue 13 point 5). Each fault is injected into
- * a throw-away stack of this file's own (fault-stack.ts), never the shared one the cases use:
+ * a throw-away stack of this file's own (throwaway-sim.ts), never the shared one the cases use:
  * that is why this is an e2e-project test and not a case — a case runs against a stack other
  * files use at the same time, and killing its Postgres would fail them. For every fault the
  * test asserts what the user sees (a typed error, a reconnect, never a hang), what survives
@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { drain, readUntil } from '../../drivers/node-sdk/driver.ts';
 import { attach } from '../../drivers/rest/attach.ts';
 import { boxRecordsDir } from '../../sim/runner/box-records.ts';
-import { crash, type FaultStack, killForGood, restartedPid, upFaultStack } from './fault-stack.ts';
+import { crash, killForGood, restartedPid, type ThrowawaySim, upThrowawaySim } from './throwaway-sim.ts';
 
 /** One reconnect cycle of the SDK (15 s backoff) + two 5 s status probes + slack. */
 const RECOVERY_BOUND_MS = 45_000;
@@ -27,10 +27,10 @@ const RESTART_BOUND_MS = 30_000;
 /** The SDK's whole reconnect budget (270 s, protocol §4.3) + a final status probe (5 s) + slack. */
 const SDK_GIVE_UP_MS = 300_000;
 
-let fs: FaultStack;
+let fs: ThrowawaySim;
 
 beforeAll(async () => {
-  fs = await upFaultStack();
+  fs = await upThrowawaySim();
 }, 900_000);
 
 afterAll(async () => {

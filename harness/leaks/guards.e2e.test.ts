@@ -11,8 +11,8 @@ import { LABEL_BOX } from '../../sim/runner/box-spec.ts';
 import { req } from '../../sim/testkit/client.ts';
 import { TEST_IMAGE } from '../../sim/testkit/sdk.ts';
 import { type Sim, useSim } from '../../sim/testkit/suites.ts';
+import type { StackHandle } from '../handle/handle.ts';
 import { createPathGuard } from '../path-guard/guard.ts';
-import type { StackHandle } from '../stack/handle.ts';
 import { checkGoneOnRunner, checkRunLeftovers, removedPerApi } from './guard.ts';
 import { runnerView } from './runner-view.ts';
 

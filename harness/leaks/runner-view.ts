@@ -14,7 +14,7 @@ import { servePaths } from '../../bootstrap/serve/spec.ts';
 import { dockerClient } from '../../kernel/docker.ts';
 import { statePaths } from '../../kernel/paths.ts';
 import { LABEL_BOX } from '../../sim/runner/box-spec.ts';
-import type { StackHandle } from '../stack/handle.ts';
+import type { StackHandle } from '../handle/handle.ts';
 
 export type RunnerView =
   | {

@@ -7,8 +7,8 @@ import { describe, expect, test, vi } from 'vitest';
 import { dockerClient } from '../../kernel/docker.ts';
 import { req, runExec } from '../testkit/client.ts';
 import { disposeStack, readJournal, startRunner } from '../testkit/processes.ts';
-import { testStack } from '../testkit/stack.ts';
 import { useRunnerSuite } from '../testkit/suites.ts';
+import { testServices } from '../testkit/test-services.ts';
 
 const B = (s: string): string => `box-${s}-${process.pid}`;
 const suite = useRunnerSuite({ timeoutMs: 60_000 });
@@ -186,7 +186,7 @@ describe('boxes', { timeout: 90_000 }, () => {
   });
 
   test('boxes of another runner (another stack) are invisible', async () => {
-    const other = await testStack();
+    const other = await testServices();
     try {
       const peer = { url: (await startRunner(other)).url, key: other.token };
       const list = (await req(peer, 'GET', '/boxes')).json;

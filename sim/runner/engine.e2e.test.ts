@@ -11,14 +11,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../../kernel/paths.ts';
 import { type Peer, req } from '../testkit/client.ts';
 import { disposeStack, startRunner } from '../testkit/processes.ts';
-import { type TestStack, testStack } from '../testkit/stack.ts';
+import { type TestServices, testServices } from '../testkit/test-services.ts';
 
-let stack: TestStack;
+let stack: TestServices;
 let wedged: Server;
 const held: Socket[] = [];
 
 beforeAll(async () => {
-  stack = await testStack();
+  stack = await testServices();
   wedged = createServer((s) => held.push(s)); // accepts, reads nothing, answers nothing
   await new Promise<void>((r) => wedged.listen(join(stack.stateDir, 'wedged.sock'), r));
 });

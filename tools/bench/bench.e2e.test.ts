@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, tenantUrl } from '../../drivers/rest/http.ts';
-import { resolveStackHandle, stackHandleOptions } from '../../harness/stack/handle.ts';
+import { resolveStackHandle, stackHandleOptions } from '../../harness/handle/handle.ts';
 import type { BootstrapConfig } from '../../kernel/config.ts';
 import { dockerClient } from '../../kernel/docker.ts';
 import { isolatedConfig } from '../../kernel/self-test.ts';

@@ -17,8 +17,8 @@ import {
   resolveStackHandle,
   STACK_HANDLE_OPTIONS,
   type StackHandleOptions,
-} from '../../harness/stack/handle.ts';
-import { readRemoteConfig } from '../../harness/stack/remote-config.ts';
+} from '../../harness/handle/handle.ts';
+import { readRemoteConfig } from '../../harness/handle/remote-config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';
 import { runMain, UsageError } from '../../kernel/errors.ts';
 import { type OptionTable, optionsHelp, type Resolved, resolveOptions } from '../../kernel/options.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StackHandle } from '../../harness/stack/handle.ts';
+import type { StackHandle } from '../../harness/handle/handle.ts';
 import { ALL_SCENARIOS, plan, runBench } from './bench-run.ts';
 import { renderMarkdown } from './report-md.ts';
 import type { TrackedOps } from './rest-ops.ts';

@@ -6,7 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { call, rootUrl } from '../../drivers/rest/http.ts';
-import type { StackHandle } from '../../harness/stack/handle.ts';
+import type { StackHandle } from '../../harness/handle/handle.ts';
 import { dockerClient } from '../../kernel/docker.ts';
 import { UsageError } from '../../kernel/errors.ts';
 import { qualifyImage } from '../../sim/runner/box-spec.ts';

@@ -8,7 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveStackHandle, stackHandleOptions } from '../../harness/stack/handle.ts';
+import { resolveStackHandle, stackHandleOptions } from '../../harness/handle/handle.ts';
 import { runMain } from '../../kernel/errors.ts';
 import { type OptionTable, resolveOptions } from '../../kernel/options.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';

@@ -7,7 +7,7 @@
  */
 import { createRestDriver, type RestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
-import type { StackHandle } from '../../harness/stack/handle.ts';
+import type { StackHandle } from '../../harness/handle/handle.ts';
 
 export interface Observation {
   status: number;

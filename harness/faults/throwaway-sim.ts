@@ -22,12 +22,12 @@ import { LABEL_RUNNER } from '../../sim/runner/box-spec.ts';
 import { runnerIdFor } from '../../sim/runner/config.ts';
 import { teardownStack } from '../../stack/down.ts';
 import { setupStack } from '../../stack/up.ts';
-import { resolveStackHandle, type StackHandle, stackHandleOptions } from '../stack/handle.ts';
+import { resolveStackHandle, type StackHandle, stackHandleOptions } from '../handle/handle.ts';
 
 /** Supervised process names: the host provider's services and setup's sim components. */
 export type Victim = 'postgres' | 'redis' | 'registry' | 'sim-api' | 'sim-runner';
 
-export interface FaultStack {
+export interface ThrowawaySim {
   config: BootstrapConfig;
   paths: StatePaths;
   handle: StackHandle;
@@ -42,7 +42,7 @@ export interface FaultStack {
   close(): Promise<void>;
 }
 
-export async function upFaultStack(): Promise<FaultStack> {
+export async function upThrowawaySim(): Promise<ThrowawaySim> {
   const config = isolatedConfig(await mkdtemp(join(tmpdir(), 'e2e-faults-')), { target: 'sim' });
   const up = async () => {
     await setupStack({ config, quiet: true });

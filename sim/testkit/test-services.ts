@@ -15,7 +15,7 @@ import { selfTestContext } from '../../kernel/self-test.ts';
 import { emptyStack, readStackFile, writeStackFile } from '../../kernel/stack-file.ts';
 import { runnerIdFor } from '../runner/config.ts';
 
-export interface TestStack {
+export interface TestServices {
   stateDir: string;
   paths: StatePaths;
   /** The derived stack file the processes a test starts are given. */
@@ -35,7 +35,7 @@ export interface TestStack {
   image(kind?: 'busybox' | 'debian'): string;
 }
 
-export async function testStack(): Promise<TestStack> {
+export async function testServices(): Promise<TestServices> {
   const { config } = selfTestContext();
   const source = statePaths(config.stateDir).stackFile;
   const stack = await readStackFile(source);

@@ -1,8 +1,8 @@
 /**
- * Target boxlite's recipe end to end, with no VM: a BoxLite-shaped fixture checkout (real
- * cargo staticlib, real cgo Go runner, a yarn workspace API) generated into a temp git repo,
+ * Target boxlite's recipe end to end, with no VM: a fake BoxLite checkout (real cargo
+ * staticlib, real cgo Go runner, a yarn workspace API) generated into a temp git repo,
  * then the whole recipe — build, install, env files, secrets, start, register, health,
- * `/v1/me`, fixture setup — a real case file run against the resulting stack file, re-setup
+ * `/v1/me`, seeding — a real case file run against the resulting stack file, re-setup
  * (everything cached or reused), teardown, and setup after teardown (builds still cached).
  */
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
