@@ -20,8 +20,9 @@ const runReport = {
 /**
  * Three projects:
  *   unit   no services
- *   e2e    self-tests of bootstrap / sim / fixtures; each brings its own services up in a temp
- *          state dir. Files run one at a time: one Docker engine, two cores.
+ *   self-test  self-tests (`*.self-test.ts`) of bootstrap / sim / stack / harness / tools; each
+ *          brings its own services up in a temp state dir. Files run one at a time: one Docker
+ *          engine, two cores.
  *   cases  the contract suite against the stack under test (sim by default); the global
  *          setup makes sure it is up and hands the stack handle to the workers.
  */
@@ -47,16 +48,16 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
-          exclude: ['**/*.e2e.test.ts', 'cases/**', '**/node_modules/**', '.e2e-state/**'],
+          exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**'],
           testTimeout: 20_000,
         },
       },
       {
         test: {
-          name: 'e2e',
+          name: 'self-test',
           sequence: { groupOrder: 1 },
           globalSetup: ['./harness/self-test-setup.ts'],
-          include: ['**/*.e2e.test.ts'],
+          include: ['**/*.self-test.ts'],
           exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**'],
           fileParallelism: false,
           testTimeout: 120_000,

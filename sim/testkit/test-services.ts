@@ -41,7 +41,7 @@ export async function testServices(): Promise<TestServices> {
   const stack = await readStackFile(source);
   const { postgres, registry } = stack?.services ?? {};
   if (!stack || !postgres || !registry)
-    throw new Error(`no services in ${source}: the e2e project's global setup provisions them`);
+    throw new Error(`no services in ${source}: the self-test project's global setup provisions them`);
   const stateDir = await mkdtemp(join(tmpdir(), 'sim-test-'));
   const paths = statePaths(stateDir);
   const derived = {

@@ -1,7 +1,7 @@
 /**
  * Fault injection with real kills and restarts (issue 13 point 5). Each fault is injected into
  * a throw-away stack of this file's own (throwaway-sim.ts), never the shared one the cases use:
- * that is why this is an e2e-project test and not a case — a case runs against a stack other
+ * that is why this is a self-test and not a case — a case runs against a stack other
  * files use at the same time, and killing its Postgres would fail them. For every fault the
  * test asserts what the user sees (a typed error, a reconnect, never a hang), what survives
  * (every box still listed, still running commands) and that nothing is half-made; it annotates
