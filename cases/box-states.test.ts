@@ -13,8 +13,7 @@
 import type { Boxlite } from '@boxlite-ai/boxlite';
 import type { SdkBox } from '../drivers/node-sdk/driver.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
-import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { claims, describe, expect, test, waitFor } from '../fixtures/index.ts';
 
 interface Seen {
   door: string;
@@ -77,7 +76,7 @@ function expectAllSay(seen: Seen[], box: SdkBox, image: string, status: string, 
   expect(seen).toEqual(expected);
 }
 
-describe.concurrent('list and info in every box state', needs('vm'), () => {
+describe.concurrent('list and info in every box state', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test('configured → running → stopped → removed: every door agrees at every step', async ({

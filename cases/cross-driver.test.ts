@@ -15,8 +15,7 @@ import { runSdkExec } from '../drivers/node-sdk/driver.ts';
 import { type ExecOutcome, type ExecRequest, emptyOutcome } from '../drivers/protocol.ts';
 import { execOp, runPythonOps } from '../drivers/python/driver.ts';
 import { ensurePythonSdk } from '../drivers/python/venv.ts';
-import { runContext } from '../harness/context.ts';
-import { type CaseContext, describe, expect, test } from '../harness/fixtures/index.ts';
+import { type CaseContext, claims, describe, expect, runContext, test } from '../fixtures/index.ts';
 import { createProgress } from '../kernel/progress.ts';
 
 const DRIVERS = ['node-sdk', 'python-sdk', 'rest', 'cli', 'c-sdk', 'go-sdk'] as const;
@@ -160,11 +159,11 @@ const SCENARIOS: Scenario[] = [
 describe('cross-driver: node SDK, python SDK, REST, CLI, C SDK and Go SDK agree', () => {
   for (const s of SCENARIOS) {
     // Every scenario but the unknown box runs a command in a box: it needs one that starts.
-    const meta = {
+    const claimed = claims({
       ...(s.detects ? { detects: s.detects } : {}),
-      ...(s.unknownBox ? {} : { needs: ['vm' as const] }),
-    };
-    test(s.name, { meta }, async ({ rt, rest, cli, stack, tracker, boxName }) => {
+      ...(s.unknownBox ? {} : { needs: 'vm' as const }),
+    });
+    test(s.name, claimed, async ({ rt, rest, cli, stack, tracker, boxName }) => {
       let boxId = 'zzzzzzzzzzzz';
       if (!s.unknownBox) {
         const made = await rest.createBox({ image: stack.images.busybox, name: boxName() });

@@ -6,9 +6,7 @@
  * SDK drives it. Needs `tunnels`, measured by the preflight (the sim answers `unsupported`).
  */
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test, waitFor } from '../fixtures/index.ts';
 
 const PORT = 18080;
 
@@ -63,16 +61,18 @@ async function reach(box: SdkBox, port: number, marker: string): Promise<string>
   return last;
 }
 
-describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
+describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
   // busybox: httpd in the smallest image.
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'HTTP to a guest service goes through a tunnel, several at once',
-    ports(
-      'test_node_sdk_tunnel_proxies_http_from_rest_box',
-      'test_python_sdk_tunnel_proxies_http_from_rest_box',
-    ),
+    claims({
+      ports: [
+        'test_node_sdk_tunnel_proxies_http_from_rest_box',
+        'test_python_sdk_tunnel_proxies_http_from_rest_box',
+      ],
+    }),
     async ({ box }) => {
       await startService(box, PORT, 'node-sdk-tunnel-e2e-a');
       await startService(box, PORT + 2, 'node-sdk-tunnel-e2e-b');
@@ -89,7 +89,12 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
 
   test(
     'a half-closed request still gets its whole response',
-    ports('test_node_sdk_tunnel_preserves_tcp_half_close', 'test_python_sdk_tunnel_preserves_tcp_half_close'),
+    claims({
+      ports: [
+        'test_node_sdk_tunnel_preserves_tcp_half_close',
+        'test_python_sdk_tunnel_preserves_tcp_half_close',
+      ],
+    }),
     async ({ box }) => {
       await startService(box, PORT, 'half-close-marker');
       await reach(box, PORT, 'half-close-marker');
@@ -99,7 +104,9 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
 
   test(
     'a stopped box serves no tunnel',
-    ports('test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'),
+    claims({
+      ports: ['test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'],
+    }),
     async ({ box }) => {
       await startService(box, PORT, 'stopped-marker');
       await reach(box, PORT, 'stopped-marker');
@@ -111,7 +118,7 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
 
   test(
     "two boxes' tunnels on the same port reach their own service",
-    ports('test_python_sdk_tunnel_keeps_boxes_isolated'),
+    claims({ ports: ['test_python_sdk_tunnel_keeps_boxes_isolated'] }),
     async ({ boxFactory }) => {
       const [a, b] = await boxFactory.make(2);
       if (!a || !b) throw new Error('boxFactory made fewer than two boxes');
@@ -124,7 +131,7 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
 
   test(
     "a box's main command serving HTTP is reachable again after stop / start",
-    ports('test_stop_start_restarts_main_service'),
+    claims({ ports: ['test_stop_start_restarts_main_service'] }),
     async ({ rt, image, boxName }) => {
       const port = 18083;
       const serve = `mkdir -p /srv && printf main-service > /srv/marker.txt && exec busybox httpd -f -p ${port} -h /srv`;

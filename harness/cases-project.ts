@@ -5,8 +5,8 @@
 export const CASES_PROJECT = {
   name: 'cases',
   include: ['cases/**/*.test.ts'],
-  // Strict xfail for `meta.detects` and the per-test time split (fixtures/case-runner.ts).
-  runner: './harness/fixtures/case-runner.ts',
+  // Strict xfail for `meta.detects` and the per-test time split (per-case/case-runner.ts).
+  runner: './harness/per-case/case-runner.ts',
   globalSetup: ['./harness/global-setup.ts'],
   testTimeout: 90_000,
   hookTimeout: 120_000,

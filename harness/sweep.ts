@@ -3,8 +3,8 @@
  * by an interrupted run; remove them. Boxes of live runs (other pids) are left alone.
  */
 import { call, tenantUrl } from '../drivers/rest/http.ts';
-import { removeBox } from './fixtures/box-tracker.ts';
 import type { StackHandle } from './handle/handle.ts';
+import { removeBox } from './per-case/box-tracker.ts';
 
 // e2e-<harness pid>-<run tag>-<worker>-<n>; digits after the tag vary by writer, so be lenient.
 const NAME = /^e2e-(\d+)-[a-z0-9]{4}-[0-9-]+$/;

@@ -3,7 +3,7 @@
  * never assumed from its kind. It asks the server what it advertises (`GET /v1/config`) and
  * tries what cases lean on: can a box start and run a command here? The answer, with the
  * server's own words when something is missing, decides which cases are runnable
- * (fixtures/needs.ts); on a KVM host the same run measures a VM and runs them all.
+ * (per-case/needs.ts); on a KVM host the same run measures a VM and runs them all.
  */
 import { createRestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';

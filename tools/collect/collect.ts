@@ -19,7 +19,7 @@ export interface CollectedCase {
   line: number | null;
   ports: string[];
   detects: string[];
-  /** `needs(...)` declared on the test or any describe above it. */
+  /** `claims({ needs })` declared on the test or any describe above it. */
   needs?: string[];
 }
 
@@ -94,7 +94,7 @@ export async function collectCases(opts: CollectOptions = {}): Promise<Collectio
   }
 }
 
-/** The test's own needs and its describes' (fixtures/needs.ts merges them the same way at run time). */
+/** The test's own needs and its describes' (harness/per-case/needs.ts merges them the same way at run time). */
 function inheritedNeeds(test: { meta(): { needs?: string[] }; parent: unknown }): string[] {
   const out = new Set<string>(test.meta().needs ?? []);
   let at = test.parent as { type?: string; meta?: () => { needs?: string[] }; parent?: unknown } | undefined;

@@ -1,7 +1,7 @@
 /**
  * `pnpm e2e:parity` — the table of every upstream case → our case, or why it is not
  * ported, from the `meta.ports` vitest collects (nothing runs, no stack). Writes
- * reports/parity.md; exits 1 when a case is missing, contradictory, a ports() names an
+ * reports/parity.md; exits 1 when a case is missing, contradictory, a claimed port names an
  * unknown upstream case, or a case file cannot be collected.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -44,7 +44,7 @@ describe('parity', () => {
     expect(md).toMatch(/2 ported, 0 not ported \(with reason\), 0 missing, 1 contradictory, 1 unknown/);
     expect(md).toContain('cases/one.test.ts:1 "does a"');
     expect(md).toContain('cases/one.test.ts "suite > wrapped"');
-    expect(md).toContain("- cases/one.test.ts:3 ports('test_zz')");
+    expect(md).toContain("- cases/one.test.ts:3 ports: 'test_zz'");
     expect(renderParity(joinParity([], catalogue))).toContain('| f | P:x::test_c | **MISSING** |');
   });
 

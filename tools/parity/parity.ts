@@ -10,7 +10,7 @@ export interface PortDecl {
   file: string;
   line: number | null;
   title: string;
-  /** What the porting test needs (fixtures/needs.ts), its describes' included. */
+  /** What the porting test needs (harness/per-case/needs.ts), its describes' included. */
   needs: string[];
 }
 
@@ -80,7 +80,7 @@ export function renderParity(r: ParityReport): string {
   const lines = [
     '# Upstream parity',
     '',
-    `${count('ported')} ported, ${count('not-ported')} not ported (with reason), ${count('missing')} missing, ${count('contradiction')} contradictory, ${r.unknown.length} unknown ports() names`,
+    `${count('ported')} ported, ${count('not-ported')} not ported (with reason), ${count('missing')} missing, ${count('contradiction')} contradictory, ${r.unknown.length} unknown ported names`,
     '',
     `${r.rows.length} upstream cases: ${onSim} (${pct(onSim)} %) runnable on the sim, ${ported.length - onSim} ported but KVM-only (needs the sim lacks: ${Object.entries(
       SIM_UNMET_NEEDS,
@@ -108,9 +108,9 @@ export function renderParity(r: ParityReport): string {
   if (r.unknown.length) {
     lines.push(
       '',
-      '## ports() naming no upstream case',
+      '## Claimed ports naming no upstream case',
       '',
-      ...r.unknown.map((d) => `- ${where(d)} ports('${d.upstream}')`),
+      ...r.unknown.map((d) => `- ${where(d)} ports: '${d.upstream}'`),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 /**
  * The upstream e2e catalogue (docs/upstream-suite.md §1), one entry per
  * upstream test function. `notPorted` says why a case has no counterpart here; every other
- * entry must be named by some case's `ports(...)` — `pnpm e2e:parity` checks both ways.
+ * entry must be named by some case's `claims({ ports })` — `pnpm e2e:parity` checks both ways.
  */
 export interface UpstreamCase {
   family: string;

@@ -18,7 +18,7 @@ export interface CaseRun extends CaseResult {
   file: string;
   status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
-  /** Skipped because the target cannot run it (`needs`, harness/fixtures/needs.ts), not deselected. */
+  /** Skipped because the target cannot run it (`needs`, harness/per-case/needs.ts), not deselected. */
   notRunnable: boolean;
 }
 

@@ -3,8 +3,8 @@
  * collector still sees every claim. Never run: the name does not match any project's include.
  */
 import { describe, test } from 'vitest';
+import { claims } from '../../../fixtures/claims.ts';
 import { runContext } from '../../../harness/context.ts';
-import { ports } from '../../../harness/fixtures/ports.ts';
 
 const claim = (...bugs: string[]) => ({ meta: { detects: bugs } });
 
@@ -16,7 +16,7 @@ for (const bug of ['bug-b', 'bug-c']) {
   test(`built in a loop: ${bug}`, claim(bug), () => {});
 }
 
-test.for(['one', 'two'])('test.for row %s', ports('upstream_for'), () => {});
+test.for(['one', 'two'])('test.for row %s', claims({ ports: ['upstream_for'] }), () => {});
 
 const held = { meta: { ports: ['upstream_held'], detects: ['bug-d'] } };
 test('options held in a variable', held, () => {});
