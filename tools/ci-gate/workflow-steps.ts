@@ -1,6 +1,6 @@
 /**
  * The `run:` steps of our GitHub workflows and local actions, and whether each command in them
- * exists: a package script (`pnpm X`, `npx pnpm@V X`), an `./e2e` verb (resolved the way the
+ * exists: a package script (`pnpm X`, `npx pnpm@V X`), an `./e2e` command (resolved the way the
  * `e2e` script resolves it), a file for `node FILE`, or a tool on a short list. A workflow that
  * calls a renamed script fails here, not on a KVM runner an hour into a run.
  */
@@ -158,8 +158,8 @@ const PREFIXES = new Set(['sudo', 'env']);
 export interface CommandContext {
   /** Package scripts (package.json, plus any pending merge). */
   scripts: ReadonlySet<string>;
-  /** Resolves an `./e2e` verb to the script it runs (null: not a verb). */
-  e2eVerb: (verb: string) => string | null;
+  /** Resolves an `./e2e` command name to the script it runs (null: not a command). */
+  e2eCommand: (name: string) => string | null;
   /** Does this repo-relative file exist? */
   fileExists: (path: string) => boolean;
   /** The pnpm version package.json pins (`packageManager`). */
@@ -200,30 +200,42 @@ export function checkCommand(words: readonly string[], ctx: CommandContext): str
     return checkPnpm(args.slice(args.indexOf(pkg) + 1), ctx);
   }
   if (cmd === './e2e') {
-    const verb = args[0] ?? 'test';
-    const script = ctx.e2eVerb(verb);
-    if (script === null) return `./e2e ${verb} is not a verb of ./e2e`;
-    return ctx.scripts.has(script) ? null : `./e2e ${verb} runs \`${script}\`, which is not in package.json`;
+    const name = args[0] ?? 'test';
+    return ctx.e2eCommand(name) === null ? `./e2e ${name} is not a command of ./e2e` : null;
   }
   if (cmd === 'node') {
     const file = args.find((a) => !a.startsWith('-'));
     if (!file) return 'node without a file';
     return ctx.fileExists(file) ? null : `node ${file}: no such file`;
   }
-  return KNOWN_TOOLS.has(cmd) ? null : `\`${cmd}\` is not a package script, an ./e2e verb or a known tool`;
+  return KNOWN_TOOLS.has(cmd) ? null : `\`${cmd}\` is not a package script, an ./e2e command or a known tool`;
 }
 
+/** The names `./e2e` runs a script by itself; every other name X is the script `e2e:X`. */
+export const E2E_OWN_COMMANDS: Readonly<Record<string, string>> = {
+  run: 'e2e',
+  test: 'test',
+  lint: 'lint',
+  typecheck: 'typecheck',
+  format: 'format',
+};
+
 /**
- * The verb → script table of the `e2e` entry script, read from its `case` arms
- * (`run) exec_script="e2e"`, `setup|teardown) exec_script="e2e:$cmd"`, `*) exec_script="$cmd"`).
+ * What `./e2e <name>` runs, by the rule the `e2e` script applies to package.json's scripts:
+ * `run` is `e2e`; test, lint, typecheck and format are themselves; X is `e2e:X`; anything
+ * else is not a command (the script prints the list and exits 2).
  */
-export function e2eVerbs(e2eScript: string): (verb: string) => string | null {
-  const arms = [...e2eScript.matchAll(/^\s*([\w|*:-]+)\)\s*exec_script="([^"]*)"/gm)].map((m) => ({
-    patterns: (m[1] as string).split('|'),
-    script: m[2] as string,
-  }));
-  return (verb) => {
-    const arm = arms.find((a) => a.patterns.includes(verb) || a.patterns.includes('*'));
-    return arm ? arm.script.replace('$cmd', verb) : null;
+export function e2eCommands(scripts: ReadonlySet<string>): (name: string) => string | null {
+  return (name) => {
+    const script = Object.hasOwn(E2E_OWN_COMMANDS, name) ? E2E_OWN_COMMANDS[name]! : `e2e:${name}`;
+    return !name.includes(':') && scripts.has(script) ? script : null;
   };
+}
+
+/** Every `./e2e` command name, in the order the script lists them. */
+export function e2eCommandNames(scripts: ReadonlySet<string>): string[] {
+  return [
+    ...Object.keys(E2E_OWN_COMMANDS).filter((n) => scripts.has(E2E_OWN_COMMANDS[n]!)),
+    ...[...scripts].filter((s) => s.startsWith('e2e:')).map((s) => s.slice(4)),
+  ];
 }

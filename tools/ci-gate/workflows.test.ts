@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions and shell expansions are literal text here
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../kernel/paths.ts';
 import { CHANGES_JOB, RUN_OUTPUT } from './gate.ts';
@@ -8,7 +9,8 @@ import {
   type CommandContext,
   checkCommand,
   commandsOf,
-  e2eVerbs,
+  e2eCommandNames,
+  e2eCommands,
   readWorkflow,
   runSteps,
   stepsOf,
@@ -23,7 +25,7 @@ const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as
 const scripts = new Set(Object.keys(pkg.scripts));
 const repoContext: CommandContext = {
   scripts,
-  e2eVerb: e2eVerbs(readFileSync(join(REPO_ROOT, 'e2e'), 'utf8')),
+  e2eCommand: e2eCommands(scripts),
   fileExists: (p) => existsSync(join(REPO_ROOT, p)),
   pnpmVersion: pkg.packageManager.replace(/^pnpm@/, ''),
 };
@@ -204,15 +206,13 @@ describe('commandsOf', () => {
 describe('checkCommand', () => {
   const ctx: CommandContext = {
     scripts: new Set(['e2e', 'e2e:setup', 'test']),
-    e2eVerb: e2eVerbs(
-      '  run) exec_script="e2e" ;;\n  setup|teardown) exec_script="e2e:$cmd" ;;\n  *) exec_script="$cmd" ;;',
-    ),
+    e2eCommand: e2eCommands(new Set(['e2e', 'e2e:setup', 'test'])),
     fileExists: (p) => p === 'tools/ci-gate/command.ts',
     pnpmVersion: '10.34.8',
   };
   const check = (line: string) => checkCommand(commandsOf(line)[0] as string[], ctx);
 
-  it('accepts scripts, verbs, node files and the listed tools, through prefixes', () => {
+  it('accepts scripts, ./e2e commands, node files and the listed tools, through prefixes', () => {
     for (const ok of [
       'pnpm e2e --target boxlite',
       'pnpm --silent run e2e:setup',
@@ -231,22 +231,37 @@ describe('checkCommand', () => {
 
   it('names what does not exist', () => {
     expect(check('pnpm e2e:nope')).toBe('pnpm script `e2e:nope` is not in package.json');
-    expect(check('./e2e teardown')).toBe('./e2e teardown runs `e2e:teardown`, which is not in package.json');
-    expect(check('./e2e bench')).toBe('./e2e bench runs `bench`, which is not in package.json');
+    expect(check('./e2e teardown')).toBe('./e2e teardown is not a command of ./e2e');
+    expect(check('./e2e e2e:setup')).toBe('./e2e e2e:setup is not a command of ./e2e');
     expect(check('node tools/missing/command.ts')).toBe('node tools/missing/command.ts: no such file');
     expect(check('npx -y pnpm@9.0.0 install')).toBe('npx pnpm@9.0.0: package.json pins pnpm@10.34.8');
     expect(check('npx tsx x.ts')).toBe('npx tsx: only pnpm is fetched through npx');
     expect(check('curl https://example.org')).toBe(
-      '`curl` is not a package script, an ./e2e verb or a known tool',
+      '`curl` is not a package script, an ./e2e command or a known tool',
     );
   });
 
-  it('resolves ./e2e verbs the way the e2e script does', () => {
-    const verb = e2eVerbs(readFileSync(join(REPO_ROOT, 'e2e'), 'utf8'));
-    expect(verb('run')).toBe('e2e');
-    expect(verb('setup')).toBe('e2e:setup');
-    expect(verb('teardown')).toBe('e2e:teardown');
-    expect(verb('test')).toBe('test');
-    expect(verb('e2e:two-sided')).toBe('e2e:two-sided');
+  it('resolves ./e2e commands by the rule: run = e2e, the own four, X = e2e:X', () => {
+    const command = e2eCommands(scripts);
+    expect(command('run')).toBe('e2e');
+    expect(command('test')).toBe('test');
+    expect(command('typecheck')).toBe('typecheck');
+    expect(command('setup')).toBe('e2e:setup');
+    expect(command('two-sided')).toBe('e2e:two-sided');
+    expect(command('e2e:two-sided')).toBeNull();
+    expect(command('test:unit')).toBeNull();
+  });
+
+  it('the e2e script knows the same commands: an unknown name lists them and exits 2, installing nothing', async () => {
+    const res = await execa('bash', [join(REPO_ROOT, 'e2e'), 'no-such-command'], {
+      reject: false,
+      env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` },
+    });
+    expect(res.exitCode).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toBe(
+      `e2e: unknown command "no-such-command"; commands: ${e2eCommandNames(scripts).join(', ')}`,
+    );
+    for (const name of e2eCommandNames(scripts)) expect(e2eCommands(scripts)(name), name).not.toBeNull();
   });
 });
