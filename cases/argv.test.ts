@@ -1,5 +1,5 @@
 /**
- * argv edge cases (issue 13 point 7): what the guest process receives must be exactly the list
+ * argv edge cases: what the guest process receives must be exactly the list
  * the client sent — no shell in between, no splitting on spaces, no quote or `$` processing, no
  * dropped empty strings, no re-encoding of non-ASCII, no limit short of the kernel's.
  *

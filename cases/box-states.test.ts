@@ -1,5 +1,5 @@
 /**
- * list and info in every box state (issue 13 point 7). A user sees a box through six doors —
+ * list and info in every box state. A user sees a box through six doors —
  * `rt.listInfo()`, `rt.getInfo(id)`, `rt.getInfo(name)`, `box.info()`, and over REST
  * `GET /boxes` and `GET /boxes/{id}` — and all of them must tell the same story in every state
  * (protocol §3.3): configured (created with its own command, not started), running, stopped by

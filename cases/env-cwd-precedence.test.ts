@@ -1,11 +1,11 @@
 /**
- * Environment and working directory set at box level (create) and at exec level, and which wins
- * (issue 13 point 7). The contract, from 0.11 litebox `box_impl.rs` `exec`: an exec's own
- * working_dir wins, else the box's `working_dir`, else the image's; exec env is laid over the box
- * env key by key (a key the exec does not name keeps the box's value), and exec env never
- * changes the box — the next exec sees the box env again. Both clients, tty and not: the npm SDK
- * sets the box side through `rt.create({ env, workingDir })`, the REST driver through the create
- * body; the exec side through each client's exec.
+ * Environment and working directory set at box level (create) and at exec level, and which wins.
+ * The contract, from 0.11 litebox `box_impl.rs` `exec`: an exec's own working_dir wins, else
+ * the box's `working_dir`, else the image's; exec env is laid over the box env key by key (a
+ * key the exec does not name keeps the box's value), and exec env never changes the box — the
+ * next exec sees the box env again. Both clients, tty and not: the npm SDK sets the box side
+ * through `rt.create({ env, workingDir })`, the REST driver through the create body; the exec
+ * side through each client's exec.
  */
 import { type ExecClient, runLive } from '../drivers/live-exec.ts';
 import type { SdkBox } from '../drivers/node-sdk/driver.ts';

@@ -1,5 +1,5 @@
 /**
- * Exec options crossed with tty / non-tty and with both real clients (issue 13 point 7): the raw
+ * Exec options crossed with tty / non-tty and with both real clients: the raw
  * REST + WebSocket driver and the npm SDK. exec-options / exec-streams / exec-timeout check each
  * option once, mostly non-tty through one client; bugs hide in the combinations — a tty that
  * loses the exec env, a signal that only works without a terminal, stdin that a tty swallows,

@@ -1,5 +1,5 @@
 /**
- * The leak guard's teeth (issue 13): a box the API reports removed must be gone on the runner
+ * The leak guard's teeth: a box the API reports removed must be gone on the runner
  * side too. The guard runs after every case by itself (fixtures/index.ts); this case asks it
  * directly so that, with the runner leaving containers behind (`remove-leaves-container`), the
  * case itself fails — an xfail while that switch is on — and cleans up the leak it provoked.

@@ -1,5 +1,5 @@
 /**
- * Fault injection with real kills and restarts (issue 13 point 5). Each fault is injected into
+ * Fault injection with real kills and restarts. Each fault is injected into
  * a throw-away stack of this file's own (throwaway-sim.ts), never the shared one the cases use:
  * that is why this is a self-test and not a case — a case runs against a stack other
  * files use at the same time, and killing its Postgres would fail them. For every fault the

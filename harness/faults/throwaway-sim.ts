@@ -1,5 +1,5 @@
 /**
- * A throw-away sim stack whose processes a fault test may kill (issue 13 point 5). Its own
+ * A throw-away sim stack whose processes a fault test may kill. Its own
  * state dir, so its own Postgres, Redis, registry, sim API and runner, each under its own
  * supervisor: killing one never disturbs the shared stack other cases run against. Faults are
  * real: SIGKILL of the process from the supervisor's state file; recovery goes through the

@@ -1,6 +1,6 @@
 /**
- * Meta-tests of the two guards issue 13 added, against a sim that misbehaves on purpose:
- * the API answers stop without the runner (`stop-skips-runner`) and the runner answers remove
+ * Self-tests of the two guards (path guard, leak guard) against a sim that misbehaves on
+ * purpose (guard faults, harness/guard-faults.ts): the API answers stop without the runner (`stop-skips-runner`) and the runner answers remove
  * but keeps the container (`remove-leaves-container`). The guards must name exactly that
  * operation and that box — and pass the same steps on a sim without the switches.
  */
