@@ -1,9 +1,9 @@
 /**
  * Every environment variable the project reads, with its meaning — the one catalogue. Option
  * tables (kernel/options.ts) may only name a variable listed here (the type says so), the
- * README's "Environment variables" table is checked against it both ways, and a test fails
- * when source code names a BOXLITE_* variable that is missing here. Meanings are markdown,
- * exactly as the README shows them; variables sharing a README row share a meaning.
+ * table in docs/env.md is checked against it both ways, and a test fails when source code
+ * names a BOXLITE_* variable that is missing here. Meanings are markdown, exactly as
+ * docs/env.md shows them; variables sharing a row there share a meaning.
  */
 const REMOTE = 'remote stack (see Targets)';
 const PORT = 'pin a port; a taken pinned port is an error naming it';
