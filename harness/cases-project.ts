@@ -1,6 +1,6 @@
 /**
  * The `cases` vitest project, in one place: vitest.config.ts runs it, and the collector
- * (collect/collect.ts) lists it — without the global setup, so listing needs no stack.
+ * (tools/collect/collect.ts) lists it — without the global setup, so listing needs no stack.
  */
 export const CASES_PROJECT = {
   name: 'cases',

@@ -11,7 +11,7 @@ import type { BugContext } from './ledger/expectations.ts';
 
 export interface RunContext {
   stack: StackHandle;
-  /** What the stack measurably offers this run (stack/preflight.ts); cases' needs are checked against it. */
+  /** What the stack measurably offers this run (handle/preflight.ts); cases' needs are checked against it. */
   preflight: Preflight;
   bugs: BugContext;
   /** Run-scoped box name prefix, e.g. "e2e-4711-k3x9-". */

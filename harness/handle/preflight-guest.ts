@@ -1,5 +1,5 @@
 /**
- * Preflight probes for what only a real VM gives a box (stack/preflight.ts NEEDS): its own
+ * Preflight probes for what only a real VM gives a box (preflight.ts NEEDS): its own
  * kernel, and a network path out of it. Measured in boxes on the stack under test, never
  * assumed from the target's kind: two boxes that report the same kernel boot_id share a
  * kernel (containers, as in the sim); two VMs never do.

@@ -1,6 +1,6 @@
 /**
  * Parity between the upstream catalogue (upstream-cases.ts) and our cases: every test's
- * collected `meta.ports` (collect/collect.ts), joined with the catalogue both ways.
+ * collected `meta.ports` (tools/collect/collect.ts), joined with the catalogue both ways.
  */
 import type { CollectedCase } from '../collect/collect.ts';
 import { UPSTREAM_CASES, type UpstreamCase } from './upstream-cases.ts';
@@ -15,7 +15,7 @@ export interface PortDecl {
 }
 
 /**
- * Needs the sim's preflight measures as missing (stack/preflight.ts): its boxes are
+ * Needs the sim's preflight measures as missing (harness/handle/preflight.ts): its boxes are
  * containers (one shared kernel) and its guest images are minimal and air-gapped. A port
  * needing one of these runs only on a stack that has it (a KVM host).
  */
