@@ -18,13 +18,13 @@ const COMMANDS = [
   'bootstrap/sdk-shim/command.ts',
   'bootstrap/service-images/command.ts',
   'harness/commands/e2e.ts',
+  'stack/commands/setup.ts',
+  'stack/commands/teardown.ts',
   'tools/bench/command.ts',
   'tools/diff/command.ts',
   'tools/parity/command.ts',
   'tools/teeth/command.ts',
   'tools/two-sided/command.ts',
-  'stack/commands/setup.ts',
-  'stack/commands/teardown.ts',
 ];
 
 /** Other files that may touch process.env, and why: programs started another way, and config doors. */
