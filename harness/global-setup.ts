@@ -97,7 +97,7 @@ export default async function globalSetup(project: TestProject) {
   };
   const swept = await sweepBoxes(stack, (name) => !name.startsWith(run.namePrefix));
   if (swept.length) process.stderr.write(`sweep: removed ${swept.length} box(es) left by dead runs\n`);
-  await writeFacts(reportDir, factsFrom(run, runId, setupMs));
+  await writeFacts(reportDir, factsFrom(run, runId, setupMs, o.shard));
   project.provide('run', run);
   // From here on a dead part of the stack stops the run (harness/infra/).
   const stopWatch = watchStack(stackParts(stack), reportDir);
