@@ -8,6 +8,7 @@
  *   --checkout PATH                the repository the refs belong to (sim: default this repo)
  *   --cases a,b  --grep P          case files / file:line filters, and a name pattern
  *   --repeat N                     runs per side (alternating A B B A); differing repeats = flaky
+ *   --parallel                     both sides' runs at the same time (sim: both stacks are up)
  *   --claims bug,…                 ledger bugs the head claims to fix: they must show as fixed
  *   --perf [--perf-scenarios …]    performance A/B on the bench scenarios (permutation test)
  *
@@ -68,6 +69,11 @@ export const TWO_SIDED_OPTIONS = {
     flag: 'work-dir',
     type: 'path',
     doc: 'where worktrees and side state dirs go (default: a temp dir)',
+  },
+  parallel: {
+    flag: 'parallel',
+    type: 'bool',
+    doc: "run both sides' cases at the same time (sides that can be up together)",
   },
   perf: { flag: 'perf', type: 'bool', doc: 'also run the performance A/B' },
   perfScenarios: {
@@ -174,6 +180,7 @@ if (import.meta.main) {
         repeat: v.repeat,
         claims: v.claims,
         perf: perfOptions(v),
+        parallel: v.parallel,
         config: bootstrapConfig(v),
         env: process.env,
         stepSummary: v.stepSummary ?? null,
