@@ -33,6 +33,12 @@ export interface TwoSidedRecord {
   schema: 'boxlite-e2e/two-sided';
   version: 1;
   runId: string;
+  /** Its report dir, relative to reports/. */
+  reportRel: string;
+  /** A run of one side only (`--only`), for `--merge` to join with the other side's. */
+  only?: Side;
+  /** `i/n`: that side run covered one shard of the cases. */
+  shard?: string;
   status: RunStatus;
   target: 'sim' | 'boxlite';
   checkout: string;

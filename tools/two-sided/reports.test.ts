@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseTwoSidedArgs, perfOptions } from './command.ts';
+import { parseTwoSidedArgs, perfOptions } from './options.ts';
 import type { TwoSidedRecord } from './record.ts';
 import { renderVerdictPage } from './report-html.ts';
 import { renderVerdictJunit } from './report-junit.ts';
@@ -38,6 +38,7 @@ const record: TwoSidedRecord = {
   schema: 'boxlite-e2e/two-sided',
   version: 1,
   runId: 'R1',
+  reportRel: 'two-sided-R1',
   status: 'completed',
   target: 'sim',
   checkout: '/repo',

@@ -116,6 +116,8 @@ describe('runTwoSided refuses before creating anything', () => {
     claims: [],
     perf: null,
     parallel: false,
+    only: null,
+    shard: null,
     config: {} as never,
     env: {},
     stepSummary: null,

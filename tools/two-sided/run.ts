@@ -13,7 +13,7 @@ import type { TwoSidedRecord } from './record.ts';
 import { writeReports } from './reports.ts';
 import { type RunPlan, type TwoSidedOptions, twoSidedTasks } from './side-tasks.ts';
 import { runTasks, type TasksResult } from './tasks.ts';
-import { checkClaimIds, EXIT_CODES, exitCodeFor, type Side } from './verdicts.ts';
+import { checkClaimIds, EXIT_CODES, exitCodeFor, SIDES, type Side } from './verdicts.ts';
 import { resolveRef } from './worktrees.ts';
 
 export type { TwoSidedOptions };
@@ -30,6 +30,12 @@ async function refuseEarly(o: TwoSidedOptions): Promise<void> {
     throw new UsageError(`--work-dir ${o.workDir} is not empty; two-sided mode removes it at the end`);
 }
 
+/** reports/two-sided-<id>/, or for one side (one shard) of a split run …-<side>[-shard-<i>of<n>]/. */
+function reportRelOf(o: TwoSidedOptions): string {
+  const shard = o.shard ? `-shard-${o.shard.index}of${o.shard.count}` : '';
+  return `two-sided-${o.runId}${o.only ? `-${o.only}${shard}` : ''}`;
+}
+
 function newRecord(o: TwoSidedOptions, shas: Record<Side, string>): TwoSidedRecord {
   const sideInfo = (side: Side, ref: string) => ({
     ref,
@@ -42,6 +48,9 @@ function newRecord(o: TwoSidedOptions, shas: Record<Side, string>): TwoSidedReco
     schema: 'boxlite-e2e/two-sided',
     version: 1,
     runId: o.runId,
+    reportRel: reportRelOf(o),
+    ...(o.only ? { only: o.only } : {}),
+    ...(o.shard ? { shard: `${o.shard.index}/${o.shard.count}` } : {}),
     status: 'running',
     target: o.builder.kind,
     checkout: o.checkout,
@@ -49,7 +58,9 @@ function newRecord(o: TwoSidedOptions, shas: Record<Side, string>): TwoSidedReco
     grep: o.grep,
     repeat: o.repeat,
     claims: o.claims,
-    sides: { base: sideInfo('base', o.base), head: sideInfo('head', o.head) },
+    sides: Object.fromEntries(
+      (o.only ? [o.only] : SIDES).map((s) => [s, sideInfo(s, s === 'base' ? o.base : o.head)]),
+    ),
     phases: { build: 0, up: 0, cases: 0, perf: 0, down: 0, cleanup: 0, total: 0 },
     runs: [],
     verdicts: [],
@@ -91,10 +102,10 @@ function conclude(record: TwoSidedRecord, result: TasksResult): void {
 export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
   await refuseEarly(o);
   const shas = { base: await resolveRef(o.checkout, o.base), head: await resolveRef(o.checkout, o.head) };
-  const reportRel = `two-sided-${o.runId}`;
+  const record = newRecord(o, shas);
+  const reportRel = record.reportRel;
   const reportDir = join(REPO_ROOT, 'reports', reportRel);
   await mkdir(reportDir, { recursive: true });
-  const record = newRecord(o, shas);
   // Written before anything changes: what this run will create, for a reviewer (and the restore test).
   const saveRecord = () => writeFile(join(reportDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
   await saveRecord();
@@ -111,6 +122,8 @@ export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
   if (result.outcome.status === 'failed' && result.outcome.error instanceof UsageError)
     throw result.outcome.error;
   conclude(record, result);
-  await writeReports(record, reportDir, o.stepSummary);
+  // One side's run is half a verdict: its record waits for `--merge` with the other side's.
+  if (o.only) await saveRecord();
+  else await writeReports(record, reportDir, o.stepSummary);
   return record;
 }

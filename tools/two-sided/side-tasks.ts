@@ -6,6 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Shard } from '../../harness/shard/plan.ts';
 import type { BootstrapConfig } from '../../kernel/config.ts';
 import type { PerfOptions } from './perf-options.ts';
 import type { Phases, SideInfo, TwoSidedRecord } from './record.ts';
@@ -29,6 +30,10 @@ export interface TwoSidedOptions {
   perf: PerfOptions | null;
   /** Both sides' case runs at the same time (sides that can be up together only). */
   parallel: boolean;
+  /** Run this side only (`--merge` joins it with the other side's run later). */
+  only: Side | null;
+  /** With `only`: this shard of the cases. */
+  shard: Shard | null;
   /** The user's bootstrap config: provider for side stacks, fallback teardown. Its state dir is left alone. */
   config: BootstrapConfig;
   env: Readonly<Record<string, string | undefined>>;
@@ -102,6 +107,7 @@ export function twoSidedTasks(p: RunPlan): Task[] {
         env: o.env,
         provider: o.config.provider,
         reportRel: p.reportRel,
+        ...(o.shard ? { shard: o.shard } : {}),
         signal,
       });
       record.runs.push(run);
@@ -139,7 +145,8 @@ export function twoSidedTasks(p: RunPlan): Task[] {
     },
     ...(o.perf ? [perfTask(p, timed, env)] : []),
   ];
-  const oneAtATime: Task[] = SIDES.map((s) => ({
+  const sides = o.only ? [o.only] : SIDES;
+  const oneAtATime: Task[] = sides.map((s) => ({
     title: `side ${s}`,
     run: async (signal) => {
       await timed('up', () => stacks.bringUp(s, env(signal)));
@@ -153,19 +160,19 @@ export function twoSidedTasks(p: RunPlan): Task[] {
       run: () => mkdir(o.workDir, { recursive: true }).then(() => undefined),
       undo: () => rm(o.workDir, { recursive: true, force: true }),
     },
-    ...SIDES.map(worktree),
+    ...sides.map(worktree),
     // Registered after the worktrees, so it runs before they go: a side's teardown runs from its worktree.
     { title: 'side stacks', run: p.saveRecord, undo: () => timed('down', () => stacks.takeAllDown(downEnv)) },
-    ...(o.builder.concurrent ? together : oneAtATime),
-    {
-      title: 'verdicts',
-      run: async () => {
-        record.verdicts = verdictsFor(record.runs);
-        record.counts = countVerdicts(record.verdicts);
-        record.claimChecks = checkClaims(o.claims, record.verdicts);
-      },
-    },
+    ...(o.builder.concurrent && !o.only ? together : oneAtATime),
+    ...(o.only ? [] : [{ title: 'verdicts', run: async () => judgeRuns(record) }]),
   ];
+}
+
+/** The verdicts, their counts and the claims checked, from the record's runs. */
+export function judgeRuns(record: TwoSidedRecord): void {
+  record.verdicts = verdictsFor(record.runs);
+  record.counts = countVerdicts(record.verdicts);
+  record.claimChecks = checkClaims(record.claims, record.verdicts);
 }
 
 function perfTask(
