@@ -54,6 +54,7 @@ export const ENV_CATALOGUE = {
   BOXLITE_E2E_SETUP_MS:
     'internal, set by `pnpm e2e` for its vitest child: provisioning ms to add to the report',
   GITHUB_STEP_SUMMARY: 'file the run summary is appended to (GitHub Actions sets it)',
+  GITHUB_OUTPUT: '`e2e:merge` and `e2e:two-sided --merge` append `headline=` to it (GitHub Actions sets it)',
   BOXLITE_E2E_VERBOSE: 'self-tests print provisioning progress',
   BOXLITE_E2E_CLI_BIN: 'a `boxlite` CLI binary to use as is (no build); `--cli-bin` wins',
   BOXLITE_E2E_CLI_CHECKOUT:

@@ -10,7 +10,8 @@
  *   --grep PATTERN         only cases whose name matches
  *   [files...]             only these case files (e.g. cases/errors.test.ts)
  *   --shard i/n            only shard i of n of the files, against a stack of its own (state dir
- *                          `<state dir>-shard-<i>of<n>`); `pnpm e2e:merge` joins the shards' reports
+ *                          `<state dir>-shard-<i>of<n>` unless BOXLITE_E2E_STATE_DIR names one);
+ *                          `pnpm e2e:merge` joins the shards' reports
  *   --durations FILE       a previous run's results.json: shards balanced by its file durations
  *   --cli-bin / --cli-checkout / --cli-version / --cache-dir   the boxlite CLI for CLI cases
  *                          (built or found before vitest starts when a CLI case is selected)
@@ -60,7 +61,8 @@ export function parseE2eArgs(argv: readonly string[], env: Env) {
   const shard = values.shard ? parseShard(values.shard) : null;
   if (values.durations && !shard) throw new UsageError('--durations balances shards: it needs --shard i/n');
   // A shard brings up and runs against a stack of its own, beside the others on this host.
-  const stateDir = shard ? shardStateDir(values.stateDir, shard) : values.stateDir;
+  const named = !!env.BOXLITE_E2E_STATE_DIR?.trim();
+  const stateDir = shard ? shardStateDir(values.stateDir, shard, named) : values.stateDir;
   return { ...values, stateDir, shard, files: positionals };
 }
 

@@ -13,12 +13,12 @@ import { REPO_ROOT } from '../../kernel/paths.ts';
 import { readDeath } from '../infra/death.ts';
 import { readLeftovers } from '../leaks/leftovers-report.ts';
 import { CROSS_DRIVER_FILE, crossDriverRows, renderCrossDriver } from './cross-driver.ts';
-import { collectCases, countOutcomes } from './outcomes.ts';
+import { type CaseRecord, collectCases, countOutcomes } from './outcomes.ts';
 import { secretValues } from './redact.ts';
-import { readFacts } from './run-facts.ts';
-import { renderRunSummary } from './run-summary.ts';
+import { type RunFacts, readFacts } from './run-facts.ts';
+import { type RunEnd, renderRunSummary } from './run-summary.ts';
 import { mergedWallMs, readShards } from './shards.ts';
-import { runTime } from './time-split.ts';
+import { type RunTime, runTime } from './time-split.ts';
 
 /** Given by vitest.config.ts (the config door): reporters never read the environment. */
 export interface RunReportOptions {
@@ -52,17 +52,8 @@ export default class RunReport implements Reporter {
     const shards = await readShards(dir);
     const time = runTime(cases, shards ? mergedWallMs(shards) : performance.now() - this.t0, removals);
     const tables = await writeFamilyTables(dir, modules);
-    const links = tables.length
-      ? `\n## Case family tables\n\n${tables.map((f) => `- [${f}](${f})`).join('\n')}\n`
-      : '';
-    const death = readDeath(dir);
-    const end = { death, leftovers: await readLeftovers(dir), shards };
-    const md = renderRunSummary(cases, facts, time, end) + links;
-    await writeFile(join(dir, 'summary.md'), md);
-    await writeFile(
-      join(dir, 'summary.json'),
-      `${JSON.stringify({ facts, time, counts: countOutcomes(cases), infrastructure: death, shards, cases }, null, 2)}\n`,
-    );
+    const end = { death: readDeath(dir), leftovers: await readLeftovers(dir), shards };
+    const md = await writeSummary(dir, cases, facts, time, end, tables);
     if (stepSummary) await appendFile(stepSummary, `${md}\n`);
     await scrubDir(dir, await secretValues(facts.secretsFile, this.opts.extraSecrets));
     const latest = join(REPO_ROOT, 'reports', 'latest');
@@ -70,6 +61,26 @@ export default class RunReport implements Reporter {
     await symlink(runId, latest);
     process.stdout.write(`\nreport: ${join('reports', runId, 'summary.md')}\n`);
   }
+}
+
+/** summary.md and summary.json of a run (or a merge with no results at all); answers the markdown. */
+export async function writeSummary(
+  dir: string,
+  cases: readonly CaseRecord[],
+  facts: RunFacts,
+  time: RunTime,
+  end: RunEnd,
+  tables: readonly string[] = [],
+): Promise<string> {
+  const links = tables.length
+    ? `\n## Case family tables\n\n${tables.map((f) => `- [${f}](${f})`).join('\n')}\n`
+    : '';
+  const md = renderRunSummary(cases, facts, time, end) + links;
+  await writeFile(join(dir, 'summary.md'), md);
+  const { death: infrastructure, shards } = end;
+  const json = { facts, time, counts: countOutcomes(cases), infrastructure, shards: shards ?? null, cases };
+  await writeFile(join(dir, 'summary.json'), `${JSON.stringify(json, null, 2)}\n`);
+  return md;
 }
 
 /** Tables a case family's tests recorded in their meta, written next to the summary; their file names. */

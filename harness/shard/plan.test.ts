@@ -12,8 +12,10 @@ describe('shard argument', () => {
     expect(() => parseShard('2-3')).toThrow(/is not "i\/n"/);
   });
 
-  it('a shard has its own state dir and run id beside the unsharded ones', () => {
-    expect(shardStateDir('/r/.e2e-state', { index: 2, count: 3 })).toBe('/r/.e2e-state-shard-2of3');
+  it('a shard has its own state dir (unless named, or alone) and run id beside the unsharded ones', () => {
+    expect(shardStateDir('/r/.e2e-state', { index: 2, count: 3 }, false)).toBe('/r/.e2e-state-shard-2of3');
+    expect(shardStateDir('/ci/state', { index: 2, count: 3 }, true)).toBe('/ci/state');
+    expect(shardStateDir('/r/.e2e-state', { index: 1, count: 1 }, false)).toBe('/r/.e2e-state');
     expect(shardRunId('R', { index: 1, count: 2 })).toBe('R-shard-1of2');
   });
 });

@@ -26,8 +26,14 @@ export function parseShard(raw: string): Shard {
   return { index, count };
 }
 
-/** A shard's own state dir beside the unsharded one: several shards' stacks side by side on one host. */
-export const shardStateDir = (stateDir: string, s: Shard) => `${stateDir}-shard-${s.index}of${s.count}`;
+/**
+ * A shard's own state dir beside the default one, so several shards' stacks run side by side on
+ * one host. A state dir the user named is used as named (CI gives each shard a host of its own),
+ * and so is the default for a split into one.
+ */
+export function shardStateDir(stateDir: string, s: Shard, named: boolean): string {
+  return named || s.count === 1 ? stateDir : `${stateDir}-shard-${s.index}of${s.count}`;
+}
 
 /** A shard's run id: the run's id with the shard named, so the report dirs say which is which. */
 export const shardRunId = (runId: string, s: Shard) => `${runId}-shard-${s.index}of${s.count}`;

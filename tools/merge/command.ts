@@ -12,16 +12,20 @@
  * Exit: 0 all shards merged and clean; 1 a failure, an XPASS or a leak in any shard; 3 a shard
  * with no results or a dead stack in any shard; 2 usage (dirs that are not shards of one run).
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { mergeBlobs } from '../../harness/commands/run-vitest.ts';
 import { deathLine, recordDeath } from '../../harness/infra/death.ts';
 import { createdBoxesFile } from '../../harness/leaks/guard.ts';
 import { leftoversFile } from '../../harness/leaks/leftovers-report.ts';
+import { countOutcomes, type Outcome } from '../../harness/reporters/outcomes.ts';
 import { writeFacts } from '../../harness/reporters/run-facts.ts';
+import { writeSummary } from '../../harness/reporters/run-report.ts';
+import { runHeadline } from '../../harness/reporters/run-summary.ts';
 import { lostShards, writeShards } from '../../harness/reporters/shards.ts';
-import { RUN_ID_OPTION } from '../../harness/run-options.ts';
+import { runTime } from '../../harness/reporters/time-split.ts';
+import { REPORT_OPTIONS, RUN_ID_OPTION } from '../../harness/run-options.ts';
 import { runMain, UsageError } from '../../kernel/errors.ts';
 import { type OptionTable, resolveOptions } from '../../kernel/options.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
@@ -31,6 +35,12 @@ import { readShardDir } from './shard-dirs.ts';
 
 export const MERGE_OPTIONS = {
   runId: { ...RUN_ID_OPTION, flag: 'run-id' },
+  stepSummary: REPORT_OPTIONS.stepSummary,
+  githubOutput: {
+    env: 'GITHUB_OUTPUT',
+    type: 'path',
+    doc: 'file the merged headline is appended to as `headline=` (a GitHub Actions step output)',
+  },
 } as const satisfies OptionTable;
 
 /** What the reporters read from the merged report dir, written before vitest replays the blobs. */
@@ -43,10 +53,17 @@ async function writeRunFiles(dir: string, m: Merged): Promise<void> {
   if (m.created.length) await writeFile(createdBoxesFile(dir), `${m.created.join('\n')}\n`);
 }
 
-/** The blobs in a dir of their own (vitest merges every file in the dir it is given). */
-async function stageBlobs(blobs: readonly string[]): Promise<string> {
+/**
+ * The blobs in a dir of their own (vitest merges every file in the dir it is given), their
+ * paths moved to this checkout: a shard that ran on another machine names its checkout there.
+ */
+async function stageBlobs(blobs: Merged['blobs']): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'boxlite-e2e-merge-'));
-  for (const [i, b] of blobs.entries()) await copyFile(b, join(dir, `${i}-${basename(b)}`));
+  for (const [i, b] of blobs.entries()) {
+    const text = await readFile(b.file, 'utf8');
+    const here = b.root && b.root !== REPO_ROOT ? text.replaceAll(`${b.root}/`, `${REPO_ROOT}/`) : text;
+    await writeFile(join(dir, `${i}-${basename(b.file)}`), here);
+  }
   return dir;
 }
 
@@ -54,7 +71,7 @@ const leaked = (m: Merged) =>
   !!m.leftovers && (m.leftovers.inApi.length > 0 || m.leftovers.onRunner.length > 0);
 
 export async function mergeRun(dirs: readonly string[], runId: string, env: Record<string, string>) {
-  const shardDirs = await Promise.all(dirs.map((d) => readShardDir(d, REPO_ROOT)));
+  const shardDirs = await Promise.all(dirs.map((d) => readShardDir(d)));
   const merged = mergeShards(shardDirs, runId);
   const dir = join(REPO_ROOT, 'reports', runId);
   await writeRunFiles(dir, merged);
@@ -67,10 +84,22 @@ export async function mergeRun(dirs: readonly string[], runId: string, env: Reco
     } finally {
       await rm(blobDir, { recursive: true, force: true });
     }
+  } else {
+    // No shard left results: no replay, but still a report that names every shard.
+    const { death, leftovers, shards } = merged;
+    const md = await writeSummary(dir, [], merged.facts, runTime([], 0), { death, leftovers, shards });
+    if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, `${md}\n`);
   }
   if (lost.length || merged.death) code = 3;
   else if (code === 0 && leaked(merged)) code = 1;
-  return { merged, lost, code, dir };
+  return { merged, lost, code, dir, headline: await headlineOf(dir, merged) };
+}
+
+/** The merged report's headline, as its summary.md leads with it. */
+async function headlineOf(dir: string, m: Merged): Promise<string> {
+  const summary = await readFile(join(dir, 'summary.json'), 'utf8').catch(() => null);
+  const counts = summary ? (JSON.parse(summary) as { counts: Record<Outcome, number> }).counts : null;
+  return runHeadline(counts ?? countOutcomes([]), m.death, m.shards);
 }
 
 if (import.meta.main) {
@@ -85,13 +114,18 @@ if (import.meta.main) {
       BOXLITE_E2E_SHARD_DURATIONS: _d,
       ...env
     } = process.env as Record<string, string>;
-    const result = await mergeRun(positionals, values.runId ?? newRunId(), env);
+    const result = await mergeRun(positionals, values.runId ?? newRunId(), {
+      ...env,
+      ...(values.stepSummary ? { GITHUB_STEP_SUMMARY: values.stepSummary } : {}),
+    });
     for (const s of result.lost) process.stderr.write(`e2e:merge: shard ${s.shard}: no results (${s.why})\n`);
     if (result.merged.death)
       process.stderr.write(
         `e2e:merge: shard ${result.merged.death.shard}: ${deathLine(result.merged.death)}\n`,
       );
+    process.stderr.write(`e2e:merge: ${result.headline}\n`);
     process.stderr.write(`e2e:merge: ${join('reports', basename(result.dir))} (exit ${result.code})\n`);
+    if (values.githubOutput) await appendFile(values.githubOutput, `headline=${result.headline}\n`);
     process.exitCode = result.code;
   });
 }

@@ -20,8 +20,8 @@ export interface Merged {
   death: InfraDeath | null;
   leftovers: Leftovers | null;
   created: string[];
-  /** Blob files of the shards that have results. */
-  blobs: string[];
+  /** Blob files of the shards that have results, with the checkout each ran in. */
+  blobs: Array<{ file: string; root: string | null }>;
 }
 
 function checkOneRun(dirs: readonly ShardDir[]): number {
@@ -112,6 +112,6 @@ export function mergeShards(dirs: readonly ShardDir[], runId: string): Merged {
     death: deaths.sort((a, b) => (a.diedAt < b.diedAt ? -1 : 1))[0] ?? null,
     leftovers: mergedLeftovers(dirs),
     created: dirs.flatMap((d) => d.created),
-    blobs: dirs.flatMap((d) => d.blobs),
+    blobs: dirs.flatMap((d) => d.blobs.map((file) => ({ file, root: d.root }))),
   };
 }

@@ -15,6 +15,8 @@ import { UsageError } from '../../kernel/errors.ts';
 
 export interface ShardDir {
   dir: string;
+  /** The checkout the shard ran in (absolute); another machine's in CI. */
+  root: string | null;
   shard: Shard;
   facts: RunFacts | null;
   /** vitest blob files (absolute paths); empty = no results. */
@@ -45,9 +47,16 @@ function readJson<T>(file: string): T | null {
   }
 }
 
-function resultFiles(dir: string, root: string): string[] {
+/** The case files the shard's results list (absolute, as on the machine it ran on). */
+function resultFiles(dir: string): string[] {
   const json = readJson<{ testResults?: Array<{ name: string }> }>(join(dir, 'results.json'));
-  return (json?.testResults ?? []).map((r) => relative(root, r.name));
+  return (json?.testResults ?? []).map((r) => r.name);
+}
+
+/** The checkout a case file path lies in: everything before its `/cases/`. */
+function rootOf(files: readonly string[]): string | null {
+  const f = files.find((x) => x.includes('/cases/'));
+  return f ? f.slice(0, f.lastIndexOf('/cases/')) : null;
 }
 
 function blobsOf(dir: string): string[] {
@@ -58,16 +67,19 @@ function blobsOf(dir: string): string[] {
     .map((f) => join(blobDir, f));
 }
 
-export async function readShardDir(dir: string, root: string): Promise<ShardDir> {
+export async function readShardDir(dir: string): Promise<ShardDir> {
   if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
   const facts = await readFacts(dir);
   const summary = readJson<{ time?: { wallMs?: number } }>(join(dir, 'summary.json'));
+  const files = resultFiles(dir);
+  const root = rootOf(files);
   return {
     dir,
+    root,
     shard: shardOf(dir, facts),
     facts,
     blobs: blobsOf(dir),
-    files: resultFiles(dir, root),
+    files: files.map((f) => (root ? relative(root, f) : f)),
     death: readDeath(dir),
     leftovers: await readLeftovers(dir),
     created: readCreated(dir),

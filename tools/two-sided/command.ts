@@ -19,7 +19,7 @@
  * The user's state dir, stack file and services are never touched; everything the run creates
  * is removed on success, failure, SIGINT and SIGTERM.
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapConfig } from '../../kernel/config.ts';
@@ -29,6 +29,7 @@ import { newRunId } from '../../kernel/run-id.ts';
 import { boxliteSideBuilder } from './boxlite-side.ts';
 import { mergeSides } from './merge-sides.ts';
 import { parseTwoSidedArgs, perfOptions, type TwoSidedValues } from './options.ts';
+import { verdictHeadline } from './report-md.ts';
 import { runTwoSided } from './run.ts';
 import { simSideBuilder } from './sim-side.ts';
 import { EXIT_CODES } from './verdicts.ts';
@@ -73,7 +74,8 @@ if (import.meta.main) {
     try {
       if (v.merge) {
         const record = await mergeSides(v.dirs, runId, v.stepSummary ?? null);
-        await printVerdicts(join('reports', `two-sided-${runId}`));
+        await printVerdicts(join('reports', record.reportRel));
+        if (v.githubOutput) await appendFile(v.githubOutput, `headline=${verdictHeadline(record)}\n`);
         process.exitCode = record.exitCode;
         return;
       }

@@ -20,6 +20,11 @@ const decimal = (v: string) => {
 export const TWO_SIDED_OPTIONS = {
   ...envOnly(BOOTSTRAP_OPTIONS),
   stepSummary: REPORT_OPTIONS.stepSummary,
+  githubOutput: {
+    env: 'GITHUB_OUTPUT',
+    type: 'path',
+    doc: 'with --merge: file the verdict headline is appended to as `headline=`',
+  },
   base: { flag: 'base', type: 'string', doc: 'base ref (e.g. main)' },
   head: { flag: 'head', type: 'string', doc: 'head ref (e.g. the PR branch)' },
   side: {
