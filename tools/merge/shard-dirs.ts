@@ -90,6 +90,6 @@ export async function readShardDir(dir: string): Promise<ShardDir> {
 /** Why a shard has no results, from what it left. */
 export function whyNoResults(s: ShardDir): string {
   if (s.death) return `its stack died (${s.death.part}, ${s.death.reason}) before it wrote results`;
-  if (s.facts) return 'its case run started but ended without results (killed or crashed)';
-  return 'it never reached its case run (stack setup failed or the job was cancelled)';
+  if (s.facts) return 'its case run started but ended without results: killed or crashed';
+  return 'it never reached its case run: its stack setup failed or the job was cancelled';
 }

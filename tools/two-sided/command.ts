@@ -52,7 +52,13 @@ function runOptions(v: TwoSidedValues, runId: string) {
     env: process.env,
     stepSummary: v.stepSummary ?? null,
     runId,
-    workDir: v.workDir ?? join(tmpdir(), `boxlite-e2e-two-sided-${runId}`),
+    // A side run's own: two of them may start in the same millisecond on one host.
+    workDir:
+      v.workDir ??
+      join(
+        tmpdir(),
+        `boxlite-e2e-two-sided-${runId}${v.only ? `-${v.only}` : ''}${v.shard ? `-${v.shard.replace('/', 'of')}` : ''}`,
+      ),
     log: (line: string) => process.stderr.write(`two-sided: ${line}\n`),
   };
 }
