@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { joinSideRecords } from './merge-sides.ts';
 import { parseTwoSidedArgs } from './options.ts';
-import type { TwoSidedRecord } from './record.ts';
+import { newRecord, type TwoSidedRecord } from './record.ts';
 import { judgeRuns } from './side-tasks.ts';
 import type { CaseOutcome, CaseStatus, Side, SideRun } from './verdicts.ts';
 
@@ -23,13 +23,10 @@ const run = (side: Side, outcomes: CaseOutcome[], order = 0): SideRun => ({
   outcomes,
 });
 
-function record(extra: Partial<TwoSidedRecord>): TwoSidedRecord {
-  return {
-    schema: 'boxlite-e2e/two-sided',
-    version: 1,
+const record = (extra: Partial<TwoSidedRecord>): TwoSidedRecord =>
+  newRecord({
     runId: 'r',
     reportRel: 'two-sided-r',
-    status: 'completed',
     target: 'sim',
     checkout: '/repo',
     cases: [],
@@ -37,20 +34,11 @@ function record(extra: Partial<TwoSidedRecord>): TwoSidedRecord {
     repeat: 1,
     claims: ['bad-token-500'],
     sides: {},
+    status: 'completed',
     phases: { build: 1, up: 2, cases: 3, perf: 0, down: 4, cleanup: 5, total: 15 },
-    runs: [],
-    verdicts: [],
-    counts: null,
-    claimChecks: [],
-    perf: null,
-    infrastructureError: null,
-    restoreFailures: [],
     exitCode: 0,
-    startedAt: '2026-01-01T00:00:00Z',
-    finishedAt: null,
     ...extra,
-  };
-}
+  });
 
 const info = (sha: string) => ({ ref: sha, sha, worktree: '/w', stateDir: '/s', build: '' });
 const side = (s: Side, outcomes: CaseOutcome[], shard?: string): TwoSidedRecord =>

@@ -9,7 +9,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../kernel/errors.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import type { TwoSidedRecord } from './record.ts';
+import { newRecord, type TwoSidedRecord } from './record.ts';
 import { writeReports } from './reports.ts';
 import { type RunPlan, type TwoSidedOptions, twoSidedTasks } from './side-tasks.ts';
 import { runTasks, type TasksResult } from './tasks.ts';
@@ -36,7 +36,7 @@ function reportRelOf(o: TwoSidedOptions): string {
   return `two-sided-${o.runId}${o.only ? `-${o.only}${shard}` : ''}`;
 }
 
-function newRecord(o: TwoSidedOptions, shas: Record<Side, string>): TwoSidedRecord {
+function recordFor(o: TwoSidedOptions, shas: Record<Side, string>): TwoSidedRecord {
   const sideInfo = (side: Side, ref: string) => ({
     ref,
     sha: shas[side],
@@ -44,14 +44,11 @@ function newRecord(o: TwoSidedOptions, shas: Record<Side, string>): TwoSidedReco
     stateDir: join(o.workDir, side, 'state'),
     build: '',
   });
-  return {
-    schema: 'boxlite-e2e/two-sided',
-    version: 1,
+  return newRecord({
     runId: o.runId,
     reportRel: reportRelOf(o),
     ...(o.only ? { only: o.only } : {}),
     ...(o.shard ? { shard: `${o.shard.index}/${o.shard.count}` } : {}),
-    status: 'running',
     target: o.builder.kind,
     checkout: o.checkout,
     cases: o.cases,
@@ -61,18 +58,7 @@ function newRecord(o: TwoSidedOptions, shas: Record<Side, string>): TwoSidedReco
     sides: Object.fromEntries(
       (o.only ? [o.only] : SIDES).map((s) => [s, sideInfo(s, s === 'base' ? o.base : o.head)]),
     ),
-    phases: { build: 0, up: 0, cases: 0, perf: 0, down: 0, cleanup: 0, total: 0 },
-    runs: [],
-    verdicts: [],
-    counts: null,
-    claimChecks: [],
-    perf: null,
-    infrastructureError: null,
-    restoreFailures: [],
-    exitCode: EXIT_CODES.infrastructure,
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-  };
+  });
 }
 
 /** The record's status and exit code from how the tasks ended. */
@@ -102,7 +88,7 @@ function conclude(record: TwoSidedRecord, result: TasksResult): void {
 export async function runTwoSided(o: TwoSidedOptions): Promise<TwoSidedRecord> {
   await refuseEarly(o);
   const shas = { base: await resolveRef(o.checkout, o.base), head: await resolveRef(o.checkout, o.head) };
-  const record = newRecord(o, shas);
+  const record = recordFor(o, shas);
   const reportRel = record.reportRel;
   const reportDir = join(REPO_ROOT, 'reports', reportRel);
   await mkdir(reportDir, { recursive: true });
