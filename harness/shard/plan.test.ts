@@ -53,6 +53,14 @@ describe('shard plan from recorded durations', () => {
     expect(plan.map((s) => s.ms)).toEqual([13000, 10500]);
   });
 
+  it('a file that needs the whole stack counts its time once per worker it holds', () => {
+    const alone = { files: new Set(['cases/d.test.ts']), workers: 3 };
+    // d 1000 × 3 = 3000: still dealt longest first, now after e (4500) and before nothing
+    const plan = planShards(files, durations, 2, alone);
+    expect(plan.map((s) => s.ms)).toEqual([13000, 12500]);
+    expect(plan.flatMap((s) => s.files).sort()).toEqual(files);
+  });
+
   it('the same inputs give the same plan in any order (every shard process computes it alone)', () => {
     expect(planShards([...files].reverse(), durations, 3)).toEqual(planShards(files, durations, 3));
   });

@@ -3,7 +3,9 @@
  * by a hash of the path. Given the file durations a previous run recorded, files are dealt
  * longest first, each to the shard with the least time so far (ties to the lower index) —
  * deterministic, so every shard process computes the same plan and each file lands in exactly
- * one shard. Files with no recorded duration count as the median of those with one. Pure.
+ * one shard. Files with no recorded duration count as the median of those with one. A file that
+ * needs the whole stack to itself (per-case/stack-lock.ts) holds all of its shard's workers while
+ * it runs, so its time counts that many times. Pure.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -68,14 +70,23 @@ export interface PlannedShard {
   ms: number;
 }
 
+export interface WholeStack {
+  /** Files that run with no other file at the same time. */
+  files: ReadonlySet<string>;
+  /** Workers a shard runs files on: what such a file holds while it runs. */
+  workers: number;
+}
+
 /** Deals `files` over `count` shards by duration; every file in exactly one shard. */
 export function planShards(
   files: readonly string[],
   durations: ReadonlyMap<string, number>,
   count: number,
+  alone: WholeStack = { files: new Set(), workers: 1 },
 ): PlannedShard[] {
   const guess = median(files.flatMap((f) => (durations.has(f) ? [durations.get(f)!] : [])));
-  const weighed = [...new Set(files)].map((f) => ({ f, ms: durations.get(f) ?? guess }));
+  const weight = (f: string) => (alone.files.has(f) ? alone.workers : 1);
+  const weighed = [...new Set(files)].map((f) => ({ f, ms: (durations.get(f) ?? guess) * weight(f) }));
   weighed.sort((a, b) => b.ms - a.ms || (a.f < b.f ? -1 : 1));
   const shards: PlannedShard[] = Array.from({ length: count }, () => ({ files: [], ms: 0 }));
   for (const { f, ms } of weighed) {

@@ -1,5 +1,5 @@
 /** Writes every report of a two-sided run and appends the summary to $GITHUB_STEP_SUMMARY when given. */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TwoSidedRecord } from './record.ts';
 import { renderVerdictPage } from './report-html.ts';
@@ -12,6 +12,7 @@ export async function writeReports(
   stepSummary: string | null,
 ): Promise<void> {
   const summary = renderVerdictSummary(r);
+  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'verdicts.json'), `${JSON.stringify(r, null, 2)}\n`);
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(r, null, 2)}\n`);
   await writeFile(join(dir, 'summary.md'), summary);
