@@ -73,24 +73,27 @@ async function bothSides(signal: AbortSignal, fn: (s: Side, signal: AbortSignal)
   }
 }
 
-export function twoSidedTasks(p: RunPlan): Task[] {
+/** What the tasks share: the sides' info, their stacks, the phase clock, the case runs. */
+interface Parts {
+  p: RunPlan;
+  side: (s: Side) => SideInfo;
+  env: (signal: AbortSignal) => SideEnv;
+  downEnv: Omit<SideEnv, 'signal'>;
+  stacks: SideStacks;
+  timed: <T>(phase: keyof Phases, fn: () => Promise<T>) => Promise<T>;
+  runSlots: (slots: readonly Slot[], signal: AbortSignal) => Promise<void>;
+}
+
+function partsOf(p: RunPlan): Parts {
   const { o, record } = p;
-  const phases = record.phases;
   const side = (s: Side): SideInfo => record.sides[s]!;
-  const env = (signal: AbortSignal): SideEnv => ({
-    env: o.env,
-    provider: o.config.provider,
-    log: o.log,
-    signal,
-  });
   const downEnv = { env: o.env, provider: o.config.provider, log: o.log };
-  const stacks = new SideStacks(o.builder, o.config, side);
   const timed = async <T>(phase: keyof Phases, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     try {
       return await fn();
     } finally {
-      phases[phase] += performance.now() - t;
+      record.phases[phase] += performance.now() - t;
     }
   };
   let started = 0;
@@ -117,7 +120,19 @@ export function twoSidedTasks(p: RunPlan): Task[] {
       );
     }
   };
-  const worktree = (s: Side): Task => ({
+  return {
+    p,
+    side,
+    env: (signal) => ({ ...downEnv, signal }),
+    downEnv,
+    stacks: new SideStacks(o.builder, o.config, side),
+    timed,
+    runSlots,
+  };
+}
+
+function worktreeTask({ p: { o }, side, env, timed }: Parts, s: Side): Task {
+  return {
     title: `worktree ${s}`,
     undo: () => removeWorktree(o.checkout, side(s).worktree),
     run: (signal) =>
@@ -127,9 +142,14 @@ export function twoSidedTasks(p: RunPlan): Task[] {
         side(s).build = await o.builder.build(side(s).worktree, env(signal));
         o.log(`${s}: worktree at ${side(s).sha.slice(0, 10)}; ${side(s).build}`);
       }),
-  });
-  const together: Task[] = [
-    // Both at once: the ups mostly wait (database init, image pushes), not compute.
+  };
+}
+
+/** Both sides up at once (the ups mostly wait: database init, image pushes), then their runs. */
+function togetherTasks(parts: Parts): Task[] {
+  const { o } = parts.p;
+  const { timed, stacks, env, runSlots } = parts;
+  return [
     {
       title: 'side stacks up',
       run: (signal) => timed('up', () => bothSides(signal, (s, sig) => stacks.bringUp(s, env(sig)))),
@@ -143,27 +163,40 @@ export function twoSidedTasks(p: RunPlan): Task[] {
             : runSlots(alternated(o.repeat), signal),
         ),
     },
-    ...(o.perf ? [perfTask(p, timed, env)] : []),
+    ...(o.perf ? [perfTask(parts.p, timed, env)] : []),
   ];
-  const sides = o.only ? [o.only] : SIDES;
-  const oneAtATime: Task[] = sides.map((s) => ({
+}
+
+/** One side at a time: up, all its repeats, down. */
+function oneAtATimeTask({ p: { o }, timed, stacks, env, downEnv, runSlots }: Parts, s: Side): Task {
+  return {
     title: `side ${s}`,
     run: async (signal) => {
       await timed('up', () => stacks.bringUp(s, env(signal)));
       await timed('cases', () => runSlots(blocked(s, o.repeat), signal));
       await timed('down', () => stacks.takeDown(s, downEnv));
     },
-  }));
+  };
+}
+
+export function twoSidedTasks(p: RunPlan): Task[] {
+  const { o, record } = p;
+  const parts = partsOf(p);
+  const sides = o.only ? [o.only] : SIDES;
   return [
     {
       title: `work dir ${o.workDir}`,
       run: () => mkdir(o.workDir, { recursive: true }).then(() => undefined),
       undo: () => rm(o.workDir, { recursive: true, force: true }),
     },
-    ...sides.map(worktree),
+    ...sides.map((s) => worktreeTask(parts, s)),
     // Registered after the worktrees, so it runs before they go: a side's teardown runs from its worktree.
-    { title: 'side stacks', run: p.saveRecord, undo: () => timed('down', () => stacks.takeAllDown(downEnv)) },
-    ...(o.builder.concurrent && !o.only ? together : oneAtATime),
+    {
+      title: 'side stacks',
+      run: p.saveRecord,
+      undo: () => parts.timed('down', () => parts.stacks.takeAllDown(parts.downEnv)),
+    },
+    ...(o.builder.concurrent && !o.only ? togetherTasks(parts) : sides.map((s) => oneAtATimeTask(parts, s))),
     ...(o.only ? [] : [{ title: 'verdicts', run: async () => judgeRuns(record) }]),
   ];
 }
