@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProgress } from '../../kernel/progress.ts';
 import { ensureCliBinary, findCliBinary } from './index.ts';
-import { acquireBuildLock } from './lock.ts';
 
 /** A stand-in cargo: `install … --root R` writes R/bin/boxlite, a script printing the version. */
 const FAKE_CARGO = `#!/bin/sh
@@ -95,21 +94,5 @@ describe('ensureCliBinary', () => {
     } as const;
     await writeFile(join(bin, 'protoc'), '#!/bin/sh\necho boxlite 0.12.1\n');
     expect(await findCliBinary(spec)).toMatchObject({ cliVersion: '0.12.1', source: 'binary' });
-  });
-});
-
-describe('the build lock', () => {
-  it('is exclusive while its owner lives, and taken over from a dead owner', async () => {
-    const lock = join(dir, 'build.lock');
-    const release = await acquireBuildLock(lock, { waitMs: 5000 });
-    await expect(acquireBuildLock(lock, { waitMs: 1500 })).rejects.toThrow(
-      /waited 0 min for the CLI build lock/,
-    );
-    await release();
-    // A lock left by a process that is gone (pid 2^22 + 1 is above Linux's pid_max default).
-    await mkdir(lock);
-    await writeFile(join(lock, 'owner.json'), JSON.stringify({ pid: 4194305 }));
-    const again = await acquireBuildLock(lock, { waitMs: 3000 });
-    await again();
   });
 });

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { SetupError } from '../../kernel/errors.ts';
 import type { Progress } from '../../kernel/progress.ts';
 import { buildCli } from './build.ts';
-import { acquireBuildLock } from './lock.ts';
+import { acquireBuildLock } from '../build-cache/lock.ts';
 import {
   type CliBinary,
   type CliBinaryRecord,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { SetupError } from '../../kernel/errors.ts';
 import type { Progress } from '../../kernel/progress.ts';
-import { acquireBuildLock } from '../cli-binary/lock.ts';
+import { acquireBuildLock } from '../build-cache/lock.ts';
 import { buildDrivers, ensureProtoc, findTools } from './build.ts';
 import { checkoutInputs, shimCargoStep, shimLibrary, type Tools } from './plan.ts';
 import { buildInputs, contentHash, SHIM_DIR } from './sources.ts';
