@@ -19,7 +19,7 @@ interface MetadataPackage {
 /** The unpacked `<name>-<version>` dir beside a registry package boxlite-cli depends on. */
 export function registrySourceDir(metadataJson: string, version: string): string | null {
   const { packages } = JSON.parse(metadataJson) as { packages: MetadataPackage[] };
-  // cargo leaves a bin-only dependency out of the metadata; `boxlite` sits beside it.
+  // cargo leaves a bin-only dependency out of the metadata; its library sits beside it.
   const sibling = packages.find((p) => p.name === 'boxlite' && p.source?.startsWith('registry+'));
   return sibling ? join(dirname(dirname(sibling.manifest_path)), `${CLI_PACKAGE}-${version}`) : null;
 }
