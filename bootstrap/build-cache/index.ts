@@ -95,10 +95,24 @@ async function stampAll(outputs: Record<string, string>, log: string): Promise<R
   return stamps;
 }
 
-async function writeRecord(path: string, record: BuildRecord): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+/** Records outputs built outside `ensureBuilt` (a caller that runs its own commands); written atomically. */
+export async function recordBuilt(e: CacheEntry, done: BuildOutcome, buildMs: number): Promise<BuildRecord> {
+  const paths = entryPaths(e);
+  const record: BuildRecord = {
+    schema: 'boxlite-e2e/build',
+    version: 1,
+    key: e.key,
+    inputs: e.inputs,
+    outputs: await stampAll(done.outputs, paths.log),
+    facts: done.facts ?? {},
+    builtAt: new Date().toISOString(),
+    buildMs: Math.round(buildMs),
+  };
+  await mkdir(paths.dir, { recursive: true });
+  const tmp = `${paths.record}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(tmp, path);
+  await rename(tmp, paths.record);
+  return record;
 }
 
 async function buildLogged(e: CacheEntry, o: EnsureBuiltOptions): Promise<BuildRecord> {
@@ -117,18 +131,7 @@ async function buildLogged(e: CacheEntry, o: EnsureBuiltOptions): Promise<BuildR
       run: (c) => runLogged({ ...c, log, logPath: paths.log, progress: o.progress }),
     };
     const done = await o.progress.step(o.label, () => o.build(ctx));
-    const record: BuildRecord = {
-      schema: 'boxlite-e2e/build',
-      version: 1,
-      key: e.key,
-      inputs: e.inputs,
-      outputs: await stampAll(done.outputs, paths.log),
-      facts: done.facts ?? {},
-      builtAt: new Date().toISOString(),
-      buildMs: Math.round(performance.now() - t0),
-    };
-    await writeRecord(paths.record, record);
-    return record;
+    return await recordBuilt(e, done, performance.now() - t0);
   } finally {
     await new Promise((r) => log.end(r));
   }
