@@ -25,6 +25,7 @@ export const COMMITTED_LOCK = join(REPO_ROOT, 'bootstrap', 'cargo-workspace', 'C
 export const PROFILE = 'e2e';
 const PROFILE_TOML = `[profile.${PROFILE}]
 inherits = "release"
+opt-level = 0
 `;
 
 /** The shim joins only the version it was written against (it pins `boxlite = "=<that>"`). */
