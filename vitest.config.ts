@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { CASES_PROJECT } from './harness/cases-project.ts';
 import { REPORT_OPTIONS } from './harness/run-options.ts';
+import { parseShard } from './harness/shard/plan.ts';
+import { shardSequencer } from './harness/shard/sequencer.ts';
 import { resolveOptions } from './kernel/options.ts';
+import { REPO_ROOT } from './kernel/paths.ts';
 import { newRunId } from './kernel/run-id.ts';
 
 // The config door of a vitest run. One id per run names the report dir (`pnpm e2e` passes
@@ -16,18 +19,27 @@ const runReport = {
   // A remote stack's key from env is a secret too; the stack's own come from its secrets file.
   extraSecrets: opts.apiKey ? [opts.apiKey] : [],
 };
+// A shard (`pnpm e2e --shard i/n`) also writes vitest's blob report, which `pnpm e2e:merge`
+// merges into one report; listed before run-report, whose secret scrub then covers it too.
+const shard = opts.shard ? parseShard(opts.shard) : null;
+const blob: Array<['blob', { outputFile: string }]> = shard
+  ? [['blob', { outputFile: `${reportDir}/blob/blob-${shard.index}-${shard.count}.json` }]]
+  : [];
 
 /**
  * Three projects:
  *   unit   no services
- *   e2e    self-tests of bootstrap / sim / fixtures; each brings its own services up in a temp
- *          state dir. Files run one at a time: one Docker engine, two cores.
+ *   self-test  self-tests (`*.self-test.ts`) of bootstrap / sim / stack / harness / tools; each
+ *          brings its own services up in a temp state dir. Files run one at a time: one Docker
+ *          engine, two cores.
  *   cases  the contract suite against the stack under test (sim by default); the global
  *          setup makes sure it is up and hands the stack handle to the workers.
  */
 export default defineConfig({
   test: {
     provide: { runId },
+    // Shards balanced by a previous run's file durations, when given (harness/shard/plan.ts).
+    sequence: { sequencer: shardSequencer(opts.durations ?? null, REPO_ROOT) },
     outputFile: {
       junit: `${reportDir}/junit.xml`,
       json: `${reportDir}/results.json`,
@@ -38,6 +50,7 @@ export default defineConfig({
       'json',
       // vitest 5's HTML reporter takes a directory (`outputDir`), not an outputFile.
       ['html', { outputDir: `${reportDir}/html` }],
+      ...blob,
       ['./harness/reporters/run-report.ts', runReport],
       './harness/reporters/summary-line.ts',
     ],
@@ -47,17 +60,17 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
-          exclude: ['**/*.e2e.test.ts', 'cases/**', '**/node_modules/**', '.e2e-state/**'],
+          exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**', '.e2e-state-shard-*/**'],
           testTimeout: 20_000,
         },
       },
       {
         test: {
-          name: 'e2e',
+          name: 'self-test',
           sequence: { groupOrder: 1 },
           globalSetup: ['./harness/self-test-setup.ts'],
-          include: ['**/*.e2e.test.ts'],
-          exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**'],
+          include: ['**/*.self-test.ts'],
+          exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**', '.e2e-state-shard-*/**'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 900_000,

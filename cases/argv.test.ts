@@ -1,5 +1,5 @@
 /**
- * argv edge cases (issue 13 point 7): what the guest process receives must be exactly the list
+ * argv edge cases: what the guest process receives must be exactly the list
  * the client sent — no shell in between, no splitting on spaces, no quote or `$` processing, no
  * dropped empty strings, no re-encoding of non-ASCII, no limit short of the kernel's.
  *
@@ -10,8 +10,7 @@
  * corrupted by design (protocol §4.3) — that is not what this file is about.
  */
 import { type ExecClient, runLive } from '../drivers/live-exec.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 const SHELL_SYNTAX = [
   '"',
@@ -66,51 +65,55 @@ const ARGV_CASES: Array<{ name: string; args: string[] }> = [
 /** printf prints its format once per argument: `%s\0` gives the arguments NUL-terminated. */
 const decode = (stdout: string) => stdout.split('\0').slice(0, -1);
 
-describe.concurrent.each(['rest', 'sdk'] as ExecClient[])('exec argv via %s', needs('vm'), (client) => {
-  test.override('image', ({ stack }) => stack.images.busybox);
+describe.concurrent.each(['rest', 'sdk'] as ExecClient[])(
+  'exec argv via %s',
+  claims({ needs: 'vm' }),
+  (client) => {
+    test.override('image', ({ stack }) => stack.images.busybox);
 
-  test.for(ARGV_CASES)('$name reach the process exactly', async ({ args }, { rest, box }) => {
-    const r = await runLive(client, { rest, box }, { command: 'printf', args: ['%s\\0', ...args] });
-    expect(r.exitCode, r.stderr).toBe(0);
-    const got = decode(r.stdout);
-    expect(got.length).toBe(args.length);
-    expect(got).toEqual(args);
-  });
+    test.for(ARGV_CASES)('$name reach the process exactly', async ({ args }, { rest, box }) => {
+      const r = await runLive(client, { rest, box }, { command: 'printf', args: ['%s\\0', ...args] });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const got = decode(r.stdout);
+      expect(got.length).toBe(args.length);
+      expect(got).toEqual(args);
+    });
 
-  test('a shell sees the same list in "$@", with $# counting empty strings', async ({ rest, box }) => {
-    const args = ['', 'a b', '', '$HOME', '☃'];
-    const r = await runLive(
-      client,
-      { rest, box },
-      {
-        command: 'sh',
-        args: ['-c', 'echo "$#"; printf "%s\\0" "$@"', 'argv0', ...args],
-      },
-    );
-    expect(r.exitCode, r.stderr).toBe(0);
-    const [count, rest2] = [
-      r.stdout.slice(0, r.stdout.indexOf('\n')),
-      r.stdout.slice(r.stdout.indexOf('\n') + 1),
-    ];
-    expect(count).toBe(String(args.length));
-    expect(decode(rest2)).toEqual(args);
-  });
+    test('a shell sees the same list in "$@", with $# counting empty strings', async ({ rest, box }) => {
+      const args = ['', 'a b', '', '$HOME', '☃'];
+      const r = await runLive(
+        client,
+        { rest, box },
+        {
+          command: 'sh',
+          args: ['-c', 'echo "$#"; printf "%s\\0" "$@"', 'argv0', ...args],
+        },
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      const [count, rest2] = [
+        r.stdout.slice(0, r.stdout.indexOf('\n')),
+        r.stdout.slice(r.stdout.indexOf('\n') + 1),
+      ];
+      expect(count).toBe(String(args.length));
+      expect(decode(rest2)).toEqual(args);
+    });
 
-  test('the command is one argv[0]: a command with a space is not split into words', async ({
-    rest,
-    box,
-  }) => {
-    // "echo split-me" names a binary that does not exist; running `echo` would be a shell's doing.
-    const r = await runLive(client, { rest, box }, { command: 'echo split-me' }).then(
-      (ok) => `ran: exit ${ok.exitCode}, stdout ${JSON.stringify(ok.stdout)}`,
-      (e: Error) => e.message,
-    );
-    expect(r).toMatch(client === 'rest' ? /^HTTP 422 .*"execution_failed"/ : /^Execution error: /);
-    expect(r).toContain('echo split-me');
-  });
-});
+    test('the command is one argv[0]: a command with a space is not split into words', async ({
+      rest,
+      box,
+    }) => {
+      // "echo split-me" names a binary that does not exist; running `echo` would be a shell's doing.
+      const r = await runLive(client, { rest, box }, { command: 'echo split-me' }).then(
+        (ok) => `ran: exit ${ok.exitCode}, stdout ${JSON.stringify(ok.stdout)}`,
+        (e: Error) => e.message,
+      );
+      expect(r).toMatch(client === 'rest' ? /^HTTP 422 .*"execution_failed"/ : /^Execution error: /);
+      expect(r).toContain('echo split-me');
+    });
+  },
+);
 
-describe('box argv', needs('vm'), () => {
+describe('box argv', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test('a main command (create cmd) gets its argv exactly, edge cases included', async ({

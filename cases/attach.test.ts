@@ -20,11 +20,15 @@ import WebSocket from 'ws';
 import { attach, attachUrl, type Frame, type UpgradeRejection } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestTarget } from '../drivers/rest/http.ts';
-import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
-import { countsExecOutput } from '../harness/stack/target-facts.ts';
+import {
+  claims,
+  countsExecOutput,
+  describe,
+  expect,
+  type StackHandle,
+  test,
+  waitFor,
+} from '../fixtures/index.ts';
 
 /** The SDK abandons a socket that shows no frame within this long of the upgrade (protocol §4.3). */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
@@ -126,67 +130,73 @@ function expectExitLast(frames: Frame[]): void {
   expect(kinds.at(-1), `frames ${kinds.join(',')}`).toBe('exit');
 }
 
-describe('attach: delivery', needs('vm'), () => {
-  test('output produced before the first attach is delivered on it, then live output, then exit', {
-    meta: { detects: ['attach-no-replay'] },
-  }, async ({ rest, stack, boxName }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'echo early; touch /tmp/.early; sleep 1; echo late');
-    await outputProduced(rest, stack, id, '/tmp/.early', 'early\n'.length);
-    const result = await (await attach(rest.target, id, eid)).done;
-    expect(result.stdout).toBe('early\nlate\n');
-    expect(result.exitCode).toBe(0);
-    expectOneExit(result.frames);
-  });
+describe('attach: delivery', claims({ needs: 'vm' }), () => {
+  test(
+    'output produced before the first attach is delivered on it, then live output, then exit',
+    claims({ detects: ['attach-no-replay'] }),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'echo early; touch /tmp/.early; sleep 1; echo late');
+      await outputProduced(rest, stack, id, '/tmp/.early', 'early\n'.length);
+      const result = await (await attach(rest.target, id, eid)).done;
+      expect(result.stdout).toBe('early\nlate\n');
+      expect(result.exitCode).toBe(0);
+      expectOneExit(result.frames);
+    },
+  );
 
-  test('a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code', {
-    meta: { ports: ['test_reattach_after_original_completes'], detects: ['attach-no-replay'] },
-  }, async ({ rest, stack, boxName, annotate }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
-    await waitFor('the exec to finish', async () => {
-      const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
-      return probe.json?.status === 'completed';
-    });
-    const first = await (await attach(rest.target, id, eid)).done;
-    expect(first.stdout).toBe('out-1\nout-2\n');
-    expect(first.stderr).toBe('err-1\n');
-    expect(first.exitCode).toBe(5);
-    expectOneExit(first.frames);
-    // Upstream: re-attaching to a completed exec yields a handle whose exit code matches.
-    const again = await (await attach(rest.target, id, eid)).done;
-    expect(again.exitCode).toBe(5);
-    expectOneExit(again.frames);
-    await annotate(
-      `re-attach after completion replayed ${again.stdout.length + again.stderr.length} byte(s) of output`,
-    );
-  });
+  test(
+    'a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code',
+    claims({ ports: ['test_reattach_after_original_completes'], detects: ['attach-no-replay'] }),
+    async ({ rest, stack, boxName, annotate }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
+      await waitFor('the exec to finish', async () => {
+        const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
+        return probe.json?.status === 'completed';
+      });
+      const first = await (await attach(rest.target, id, eid)).done;
+      expect(first.stdout).toBe('out-1\nout-2\n');
+      expect(first.stderr).toBe('err-1\n');
+      expect(first.exitCode).toBe(5);
+      expectOneExit(first.frames);
+      // Upstream: re-attaching to a completed exec yields a handle whose exit code matches.
+      const again = await (await attach(rest.target, id, eid)).done;
+      expect(again.exitCode).toBe(5);
+      expectOneExit(again.frames);
+      await annotate(
+        `re-attach after completion replayed ${again.stdout.length + again.stderr.length} byte(s) of output`,
+      );
+    },
+  );
 
-  test('the exit frame is the last frame: no data after exit, across concurrent execs', {
-    meta: { detects: ['exec-stdout-drop'] },
-  }, async ({ rest, stack, boxName }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    // Output only once attached (gated on stdin), right before exit, so a racy runner still
-    // holds the tail when the process ends — and the replay policy plays no part.
-    const outcomes = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        rest.exec(id, {
-          command: 'sh',
-          args: ['-c', `read go; echo a${i}; echo b${i} >&2; echo c${i}`],
-          stdin: 'go\n',
-        }),
-      ),
-    );
-    outcomes.forEach((o, i) => {
-      expect(o.http).toBe(201);
-      expect(o.attach, o.error ?? '').not.toBeNull();
-      expectExitLast(o.attach!.frames);
-      expect(o.exitCode).toBe(0);
-      expect(o.stdout).toBe(`a${i}\nc${i}\n`);
-      expect(o.stderr).toBe(`b${i}\n`);
-      expect(o.attach!.closeCode, 'server closes normally after exit').toBe(1000);
-    });
-  });
+  test(
+    'the exit frame is the last frame: no data after exit, across concurrent execs',
+    claims({ detects: ['exec-stdout-drop'] }),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      // Output only once attached (gated on stdin), right before exit, so a racy runner still
+      // holds the tail when the process ends — and the replay policy plays no part.
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          rest.exec(id, {
+            command: 'sh',
+            args: ['-c', `read go; echo a${i}; echo b${i} >&2; echo c${i}`],
+            stdin: 'go\n',
+          }),
+        ),
+      );
+      outcomes.forEach((o, i) => {
+        expect(o.http).toBe(201);
+        expect(o.attach, o.error ?? '').not.toBeNull();
+        expectExitLast(o.attach!.frames);
+        expect(o.exitCode).toBe(0);
+        expect(o.stdout).toBe(`a${i}\nc${i}\n`);
+        expect(o.stderr).toBe(`b${i}\n`);
+        expect(o.attach!.closeCode, 'server closes normally after exit').toBe(1000);
+      });
+    },
+  );
 
   test(`a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`, async ({
     rest,
@@ -214,28 +224,30 @@ describe('attach: delivery', needs('vm'), () => {
   });
 });
 
-describe('attach: re-attach', needs('vm'), () => {
-  test('re-attach after a dropped socket gets the output produced meanwhile, the rest, and exit', {
-    meta: { detects: ['attach-no-replay'] },
-  }, async ({ rest, stack, boxName, annotate }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(
-      rest,
-      id,
-      'echo one; sleep 1; echo two; touch /tmp/.two; sleep 1; echo three',
-    );
-    const first = await liveSocket(rest.target, id, eid);
-    await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
-    first.ws.terminate(); // like the SDK: no close handshake
-    // "two" is produced while no socket is attached.
-    await outputProduced(rest, stack, id, '/tmp/.two', 'one\ntwo\n'.length);
-    const second = await (await attach(rest.target, id, eid)).done;
-    expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
-    expect(second.exitCode).toBe(0);
-    expectOneExit(second.frames);
-    if (second.stdout.startsWith('one\n'))
-      await annotate('re-attach repeated bytes the first socket already got');
-  });
+describe('attach: re-attach', claims({ needs: 'vm' }), () => {
+  test(
+    're-attach after a dropped socket gets the output produced meanwhile, the rest, and exit',
+    claims({ detects: ['attach-no-replay'] }),
+    async ({ rest, stack, boxName, annotate }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(
+        rest,
+        id,
+        'echo one; sleep 1; echo two; touch /tmp/.two; sleep 1; echo three',
+      );
+      const first = await liveSocket(rest.target, id, eid);
+      await waitFor('"one" on the first socket', () => first.seen.stdout === 'one\n');
+      first.ws.terminate(); // like the SDK: no close handshake
+      // "two" is produced while no socket is attached.
+      await outputProduced(rest, stack, id, '/tmp/.two', 'one\ntwo\n'.length);
+      const second = await (await attach(rest.target, id, eid)).done;
+      expect(second.stdout.replace(/^one\n/, '')).toBe('two\nthree\n');
+      expect(second.exitCode).toBe(0);
+      expectOneExit(second.frames);
+      if (second.stdout.startsWith('one\n'))
+        await annotate('re-attach repeated bytes the first socket already got');
+    },
+  );
 
   test('a second attach while the first socket is live takes over: the first is closed, the second gets the rest', async ({
     rest,
@@ -264,7 +276,7 @@ describe('attach: re-attach', needs('vm'), () => {
 describe('attach: refusals and status', () => {
   test(
     'attach to an unknown execution → 404 not_found before the upgrade',
-    ports('test_attach_with_bogus_id_is_typed_error'),
+    claims({ ports: ['test_attach_with_bogus_id_is_typed_error'] }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       for (const [box, eid] of [
@@ -279,23 +291,25 @@ describe('attach: refusals and status', () => {
     },
   );
 
-  test('attach with a bad token → 401 unauthenticated before the upgrade', {
-    meta: { needs: ['vm'], detects: ['bad-token-500'] },
-  }, async ({ rest, stack, boxName }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'exec sleep 30');
-    for (const token of ['not-a-key!@#', 'deadbeef'.repeat(8)]) {
-      const r = await refusal(attach(rest.target, id, eid, { auth: token }));
-      expect(r, `token ${token} must be refused`).not.toBeNull();
-      expect(r!.status, r!.body).toBe(401);
-      expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
-    }
-    expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
-  });
+  test(
+    'attach with a bad token → 401 unauthenticated before the upgrade',
+    claims({ needs: ['vm'], detects: ['bad-token-500'] }),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'exec sleep 30');
+      for (const token of ['not-a-key!@#', 'deadbeef'.repeat(8)]) {
+        const r = await refusal(attach(rest.target, id, eid, { auth: token }));
+        expect(r, `token ${token} must be refused`).not.toBeNull();
+        expect(r!.status, r!.body).toBe(401);
+        expect(JSON.parse(r!.body)).toMatchObject({ error: { code: 'unauthenticated' } });
+      }
+      expect((await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`)).status).toBe(204);
+    },
+  );
 
   test(
     'status probe: running with null exit_code, then completed with the exit code',
-    needs('vm'),
+    claims({ needs: 'vm' }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'read line; echo "got $line"; exit 3');
@@ -320,7 +334,7 @@ describe('attach: refusals and status', () => {
 const stdoutBytes = (frames: readonly Frame[]) =>
   Buffer.concat(frames.flatMap((f) => (f.kind === 'stdout' ? [f.data] : [])));
 
-describe('attach: bytes and buffering', needs('vm'), () => {
+describe('attach: bytes and buffering', claims({ needs: 'vm' }), () => {
   test('output that is not UTF-8 arrives byte-exact in the stdout frames', async ({
     rest,
     stack,
@@ -365,7 +379,7 @@ describe('attach: bytes and buffering', needs('vm'), () => {
   });
 });
 
-describe('attach: an execution belongs to its box', needs('vm'), () => {
+describe('attach: an execution belongs to its box', claims({ needs: 'vm' }), () => {
   test("another box's path answers 404 for the exec's status, signal, kill and attach", async ({
     rest,
     stack,
@@ -398,7 +412,7 @@ describe('attach: an execution belongs to its box', needs('vm'), () => {
   });
 });
 
-describe('attach: in-band control frames', needs('vm'), () => {
+describe('attach: in-band control frames', claims({ needs: 'vm' }), () => {
   test('a {"type":"signal"} text frame signals the process: SIGINT → exit 130', async ({
     rest,
     stack,

@@ -4,14 +4,12 @@
  * running box idle for its whole interval is stopped — while one with AutoStop off keeps
  * running. The stop deadline is the contract here, so the waits are bounded by it.
  */
-import { describe, expect, pause, test, waitFor } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, pause, test, waitFor } from '../fixtures/index.ts';
 
-describe.concurrent('auto-stop', needs('vm'), () => {
+describe.concurrent('auto-stop', claims({ needs: 'vm' }), () => {
   test(
     'the interval set at create is reported back: 0 stays 0 (off), 5 stays 5; unset is a non-negative integer',
-    ports('test_auto_stop_interval_create_and_validation'),
+    claims({ ports: ['test_auto_stop_interval_create_and_validation'] }),
     async ({ rt, rest, image, boxName }) => {
       for (const autoStop of [0, 5]) {
         const box = await rt.create({ image, autoStop }, boxName());

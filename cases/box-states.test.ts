@@ -1,5 +1,5 @@
 /**
- * list and info in every box state (issue 13 point 7). A user sees a box through six doors —
+ * list and info in every box state. A user sees a box through six doors —
  * `rt.listInfo()`, `rt.getInfo(id)`, `rt.getInfo(name)`, `box.info()`, and over REST
  * `GET /boxes` and `GET /boxes/{id}` — and all of them must tell the same story in every state
  * (protocol §3.3): configured (created with its own command, not started), running, stopped by
@@ -13,8 +13,7 @@
 import type { Boxlite } from '@boxlite-ai/boxlite';
 import type { SdkBox } from '../drivers/node-sdk/driver.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
-import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { claims, describe, expect, test, waitFor } from '../fixtures/index.ts';
 
 interface Seen {
   door: string;
@@ -77,7 +76,7 @@ function expectAllSay(seen: Seen[], box: SdkBox, image: string, status: string, 
   expect(seen).toEqual(expected);
 }
 
-describe.concurrent('list and info in every box state', needs('vm'), () => {
+describe.concurrent('list and info in every box state', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test('configured → running → stopped → removed: every door agrees at every step', async ({
@@ -154,7 +153,7 @@ describe.concurrent('list and info in every box state', needs('vm'), () => {
     box,
   }) => {
     const first = (await throughEveryDoor(rt, rest, box))[0]!.status;
-    // The cloud API boots a plain box at create, serve at first use (harness/stack/target-facts).
+    // The cloud API boots a plain box at create, serve at first use (harness/handle/target-facts).
     expect(['running', 'configured']).toContain(first);
     expect((await rest.exec(box.id, { command: 'true' })).exitCode).toBe(0);
     expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');

@@ -4,34 +4,38 @@
  * Machine-readable forms are parsed (`--format json`, inspect's JSON); the one table read is
  * upstream's own contract that `ls` prints one.
  */
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 describe('cli: identity, ls, inspect, stats, logs', () => {
-  test('auth whoami names the logged-in key, its path prefix and the server', {
-    meta: { ports: ['test_cli_whoami_against_local_api'] },
-  }, async ({ cli, stack }) => {
-    const me = await cli.invoke(['auth', 'whoami']);
-    expect(me.exitCode, me.stderr).toBe(0);
-    expect(me.stdout).not.toMatch(/not logged in/i);
-    // A server with no prefix (`boxlite serve`: `prefix: null`) gets no prefix line at all.
-    if (stack.pathPrefix) expect(me.stdout).toMatch(new RegExp(`^Path prefix:\\s+${stack.pathPrefix}$`, 'm'));
-    else expect(me.stdout).not.toMatch(/^Path prefix:\s+\S/m);
-    expect(me.stdout).toMatch(new RegExp(`^Server:\\s+${stack.apiUrl.replaceAll('.', '\\.')}$`, 'm'));
-  });
+  test(
+    'auth whoami names the logged-in key, its path prefix and the server',
+    claims({ ports: ['test_cli_whoami_against_local_api'] }),
+    async ({ cli, stack }) => {
+      const me = await cli.invoke(['auth', 'whoami']);
+      expect(me.exitCode, me.stderr).toBe(0);
+      expect(me.stdout).not.toMatch(/not logged in/i);
+      // A server with no prefix (`boxlite serve`: `prefix: null`) gets no prefix line at all.
+      if (stack.pathPrefix)
+        expect(me.stdout).toMatch(new RegExp(`^Path prefix:\\s+${stack.pathPrefix}$`, 'm'));
+      else expect(me.stdout).not.toMatch(/^Path prefix:\s+\S/m);
+      expect(me.stdout).toMatch(new RegExp(`^Server:\\s+${stack.apiUrl.replaceAll('.', '\\.')}$`, 'm'));
+    },
+  );
 
-  test('ls prints a table with ID and IMAGE columns, even when no box is running', {
-    meta: { ports: ['test_cli_ls_returns_table'] },
-  }, async ({ cli }) => {
-    const ls = await cli.invoke(['ls']);
-    expect(ls.exitCode, ls.stderr).toBe(0);
-    const header = ls.stdout.split('\n').find((l) => l.includes('ID'));
-    expect(header).toMatch(/\bID\b.*\bIMAGE\b.*\bSTATUS\b.*\bCREATED\b.*\bNAMES\b/);
-  });
+  test(
+    'ls prints a table with ID and IMAGE columns, even when no box is running',
+    claims({ ports: ['test_cli_ls_returns_table'] }),
+    async ({ cli }) => {
+      const ls = await cli.invoke(['ls']);
+      expect(ls.exitCode, ls.stderr).toBe(0);
+      const header = ls.stdout.split('\n').find((l) => l.includes('ID'));
+      expect(header).toMatch(/\bID\b.*\bIMAGE\b.*\bSTATUS\b.*\bCREATED\b.*\bNAMES\b/);
+    },
+  );
 
   test(
     'ls lists running boxes; ls -a adds the stopped ones',
-    needs('vm'),
+    claims({ needs: 'vm' }),
     async ({ cli, stack, boxName }) => {
       const [up, down] = [boxName(), boxName()];
       const upId = await cli.detachedBox(stack.images.busybox, up);
@@ -54,7 +58,7 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
 
   test(
     'inspect reports identity, state, pid, resources and the network policy of a box',
-    needs('vm'),
+    claims({ needs: 'vm' }),
     async ({ cli, stack, boxName }) => {
       const name = boxName();
       const id = await cli.createdBox(stack.images.busybox, name);
@@ -83,7 +87,7 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
 
   test(
     'stats reports the box metrics: commands run and failed',
-    needs('vm'),
+    claims({ needs: 'vm' }),
     async ({ cli, stack, boxName }) => {
       const id = await cli.detachedBox(stack.images.busybox, boxName());
       await cli.exec(id, { command: 'true' });
@@ -107,13 +111,15 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
     },
   );
 
-  test("logs shows what the box's main command printed", {
-    meta: { needs: ['vm'], detects: ['cli-logs-ignores-rest'] },
-  }, async ({ cli, stack, boxName }) => {
-    const name = boxName();
-    await cli.detachedBox(stack.images.busybox, name, ['sh', '-c', 'echo from-init; sleep 600']);
-    const logs = await cli.invoke(['logs', name]);
-    expect(logs.error).toBeNull();
-    expect(logs.stdout).toContain('from-init');
-  });
+  test(
+    "logs shows what the box's main command printed",
+    claims({ needs: ['vm'], detects: ['cli-logs-ignores-rest'] }),
+    async ({ cli, stack, boxName }) => {
+      const name = boxName();
+      await cli.detachedBox(stack.images.busybox, name, ['sh', '-c', 'echo from-init; sleep 600']);
+      const logs = await cli.invoke(['logs', name]);
+      expect(logs.error).toBeNull();
+      expect(logs.stdout).toContain('from-init');
+    },
+  );
 });

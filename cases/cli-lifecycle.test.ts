@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { errorKind } from '../drivers/error-kind.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 let host = '';
 beforeAll(async () => {
@@ -19,7 +18,7 @@ afterAll(async () => {
   if (host) await rm(host, { recursive: true, force: true });
 });
 
-describe('cli: stop, start, restart, rm', needs('vm'), () => {
+describe('cli: stop, start, restart, rm', claims({ needs: 'vm' }), () => {
   test('stop / start / restart move the box between states; its files survive', async ({
     cli,
     stack,
@@ -88,7 +87,7 @@ describe('cli: stop, start, restart, rm', needs('vm'), () => {
   });
 });
 
-describe('cli: cp', needs('vm'), () => {
+describe('cli: cp', claims({ needs: 'vm' }), () => {
   test('a file goes into the box and comes back byte for byte', async ({ cli, stack, boxName }) => {
     const id = await cli.detachedBox(stack.images.busybox, boxName());
     const src = join(host, 'in.txt');

@@ -5,88 +5,94 @@
  * Ports upstream's test_cli_* families (upstream §1.10, §1.18), asserted tighter: exact streams and
  * codes rather than "contains" and "≠ 0".
  */
-import { openCli } from '../harness/fixtures/cli.ts';
-import { type CaseContext, describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { type CaseContext, claims, describe, expect, openCli, test, waitFor } from '../fixtures/index.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 const sh = (script: string) => ({ command: 'sh', args: ['-c', script] });
 
-describe('cli: detached boxes and exec', needs('vm'), () => {
-  test('a detached box outlives the CLI that made it and is reusable from a fresh CLI and home', {
-    meta: {
+describe('cli: detached boxes and exec', claims({ needs: 'vm' }), () => {
+  test(
+    'a detached box outlives the CLI that made it and is reusable from a fresh CLI and home',
+    claims({
       ports: [
         'test_detached_box_survives_cli_exit_and_is_reusable',
         'test_cli_run_exec_chain',
         'test_cli_run_with_name',
         'test_cli_ls_shows_box',
       ],
+    }),
+    async ({ cli, run, tracker, stack, boxName }) => {
+      const name = boxName();
+      const made = await cli.runDetached(stack.images.busybox, { name, cmd: ['sleep', '600'] });
+      expect(made.result.exitCode, made.result.stderr).toBe(0);
+      expect(made.id).toMatch(BOX_ID_RE);
+      expect(made.result.stdout).toBe(`${made.id}\n`);
+      // The `run -d` process is gone (execa resolved): everything below is a new process, and
+      // the second CLI has never seen this box — it has its own home and its own login.
+      const fresh = await openCli(run, tracker.record);
+      try {
+        const { rows } = await fresh.cli.list();
+        expect(rows.find((r) => r.ID === made.id)).toMatchObject({ Names: name, Status: 'Running' });
+        const out = await fresh.cli.exec(made.id as string, { command: 'echo', args: ['still-alive'] });
+        expect(out).toMatchObject({ stdout: 'still-alive\n', stderr: '', exitCode: 0, error: null });
+        const byName = await fresh.cli.exec(name, { command: 'echo', args: ['HELLO-FROM-CLI'] });
+        expect(byName).toMatchObject({ stdout: 'HELLO-FROM-CLI\n', exitCode: 0 });
+        const rm = await fresh.cli.invoke(['rm', '-f', made.id as string]);
+        expect(rm).toMatchObject({ exitCode: 0, stdout: `${made.id}\n` });
+        expect((await fresh.cli.list()).rows.map((r) => r.ID)).not.toContain(made.id);
+      } finally {
+        await fresh.close();
+      }
     },
-  }, async ({ cli, run, tracker, stack, boxName }) => {
-    const name = boxName();
-    const made = await cli.runDetached(stack.images.busybox, { name, cmd: ['sleep', '600'] });
-    expect(made.result.exitCode, made.result.stderr).toBe(0);
-    expect(made.id).toMatch(BOX_ID_RE);
-    expect(made.result.stdout).toBe(`${made.id}\n`);
-    // The `run -d` process is gone (execa resolved): everything below is a new process, and
-    // the second CLI has never seen this box — it has its own home and its own login.
-    const fresh = await openCli(run, tracker.record);
-    try {
-      const { rows } = await fresh.cli.list();
-      expect(rows.find((r) => r.ID === made.id)).toMatchObject({ Names: name, Status: 'Running' });
-      const out = await fresh.cli.exec(made.id as string, { command: 'echo', args: ['still-alive'] });
-      expect(out).toMatchObject({ stdout: 'still-alive\n', stderr: '', exitCode: 0, error: null });
-      const byName = await fresh.cli.exec(name, { command: 'echo', args: ['HELLO-FROM-CLI'] });
-      expect(byName).toMatchObject({ stdout: 'HELLO-FROM-CLI\n', exitCode: 0 });
-      const rm = await fresh.cli.invoke(['rm', '-f', made.id as string]);
-      expect(rm).toMatchObject({ exitCode: 0, stdout: `${made.id}\n` });
-      expect((await fresh.cli.list()).rows.map((r) => r.ID)).not.toContain(made.id);
-    } finally {
-      await fresh.close();
-    }
-  });
+  );
 
-  test("exec's exit code is the CLI's exit code, from a fresh CLI process each time", {
-    meta: {
+  test(
+    "exec's exit code is the CLI's exit code, from a fresh CLI process each time",
+    claims({
       ports: [
         'test_detached_box_exec_propagates_exit_code_on_fresh_cli',
         'test_cli_exec_exit_code_propagates',
         'test_cli_exit_code[0,1,2,42,127]',
       ],
+    }),
+    async ({ cli, stack, boxName }) => {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      for (const code of [0, 1, 2, 5, 7, 42, 127]) {
+        const out = await cli.exec(id, sh(`exit ${code}`));
+        expect(out, `exit ${code}`).toMatchObject({ exitCode: code, error: null, stdout: '', stderr: '' });
+      }
     },
-  }, async ({ cli, stack, boxName }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    for (const code of [0, 1, 2, 5, 7, 42, 127]) {
-      const out = await cli.exec(id, sh(`exit ${code}`));
-      expect(out, `exit ${code}`).toMatchObject({ exitCode: code, error: null, stdout: '', stderr: '' });
-    }
-  });
+  );
 
-  test('a command that does not exist fails the CLI with the execution error, not a made-up code', {
-    meta: { ports: ['test_cli_nonexistent_command'] },
-  }, async ({ cli, stack, boxName }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    const out = await cli.exec(id, { command: 'no-such-binary-e2e' });
-    expect(out.exitCode).toBeNull();
-    expect(out.error).toMatch(/no-such-binary-e2e/);
-  });
+  test(
+    'a command that does not exist fails the CLI with the execution error, not a made-up code',
+    claims({ ports: ['test_cli_nonexistent_command'] }),
+    async ({ cli, stack, boxName }) => {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      const out = await cli.exec(id, { command: 'no-such-binary-e2e' });
+      expect(out.exitCode).toBeNull();
+      expect(out.error).toMatch(/no-such-binary-e2e/);
+    },
+  );
 
-  test('exec applies env (-e), working directory (-w) and user (-u, by uid and by name)', {
-    meta: { ports: ['test_cli_exec_env_var', 'test_cli_exec_workdir'] },
-  }, async ({ cli, stack, boxName }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    const out = await cli.exec(id, {
-      ...sh('echo "$MY_CLI_VAR"; pwd; id -u'),
-      env: { MY_CLI_VAR: 'cli value with spaces' },
-      workingDir: '/tmp',
-      user: '1000',
-    });
-    expect(out).toMatchObject({ stdout: 'cli value with spaces\n/tmp\n1000\n', stderr: '', exitCode: 0 });
-    expect(await cli.exec(id, { command: 'id', args: ['-un'], user: 'nobody' })).toMatchObject({
-      stdout: 'nobody\n',
-      exitCode: 0,
-    });
-  });
+  test(
+    'exec applies env (-e), working directory (-w) and user (-u, by uid and by name)',
+    claims({ ports: ['test_cli_exec_env_var', 'test_cli_exec_workdir'] }),
+    async ({ cli, stack, boxName }) => {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      const out = await cli.exec(id, {
+        ...sh('echo "$MY_CLI_VAR"; pwd; id -u'),
+        env: { MY_CLI_VAR: 'cli value with spaces' },
+        workingDir: '/tmp',
+        user: '1000',
+      });
+      expect(out).toMatchObject({ stdout: 'cli value with spaces\n/tmp\n1000\n', stderr: '', exitCode: 0 });
+      expect(await cli.exec(id, { command: 'id', args: ['-un'], user: 'nobody' })).toMatchObject({
+        stdout: 'nobody\n',
+        exitCode: 0,
+      });
+    },
+  );
 
   test('exec -t runs the command on a terminal; -t without one is refused', async ({
     cli,
@@ -105,36 +111,40 @@ describe('cli: detached boxes and exec', needs('vm'), () => {
     expect(refused.error).toBe('the input device is not a TTY.');
   });
 
-  test('stdout and stderr stay on their own streams', {
-    meta: { ports: ['test_cli_stderr_separate'] },
-  }, async ({ cli, stack, boxName }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    const out = await cli.exec(id, sh('echo CLI_OUT; echo CLI_ERR >&2'));
-    expect(out).toMatchObject({ stdout: 'CLI_OUT\n', stderr: 'CLI_ERR\n', exitCode: 0 });
-  });
+  test(
+    'stdout and stderr stay on their own streams',
+    claims({ ports: ['test_cli_stderr_separate'] }),
+    async ({ cli, stack, boxName }) => {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      const out = await cli.exec(id, sh('echo CLI_OUT; echo CLI_ERR >&2'));
+      expect(out).toMatchObject({ stdout: 'CLI_OUT\n', stderr: 'CLI_ERR\n', exitCode: 0 });
+    },
+  );
 
-  test('a large stdout arrives whole and in order', { meta: { ports: ['test_cli_large_stdout'] } }, async ({
-    cli,
-    stack,
-    boxName,
-  }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    const out = await cli.exec(id, { command: 'seq', args: ['1', '4000'] });
-    expect(out.exitCode).toBe(0);
-    expect(out.stdout).toBe(`${Array.from({ length: 4000 }, (_, i) => i + 1).join('\n')}\n`);
-  });
+  test(
+    'a large stdout arrives whole and in order',
+    claims({ ports: ['test_cli_large_stdout'] }),
+    async ({ cli, stack, boxName }) => {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      const out = await cli.exec(id, { command: 'seq', args: ['1', '4000'] });
+      expect(out.exitCode).toBe(0);
+      expect(out.stdout).toBe(`${Array.from({ length: 4000 }, (_, i) => i + 1).join('\n')}\n`);
+    },
+  );
 
-  test('sequential execs each print their own output', {
-    meta: { ports: ['test_cli_sequential_execs'], detects: ['exec-stdout-drop'] },
-  }, async ({ cli, stack, boxName }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    for (let i = 0; i < 5; i++) {
-      expect(await cli.exec(id, { command: 'echo', args: [`SEQ_${i}`] })).toMatchObject({
-        stdout: `SEQ_${i}\n`,
-        exitCode: 0,
-      });
-    }
-  });
+  test(
+    'sequential execs each print their own output',
+    claims({ ports: ['test_cli_sequential_execs'], detects: ['exec-stdout-drop'] }),
+    async ({ cli, stack, boxName }) => {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      for (let i = 0; i < 5; i++) {
+        expect(await cli.exec(id, { command: 'echo', args: [`SEQ_${i}`] })).toMatchObject({
+          stdout: `SEQ_${i}\n`,
+          exitCode: 0,
+        });
+      }
+    },
+  );
 });
 
 /** `boxlite run [--rm] --name N IMAGE sh -c SCRIPT` in the foreground. */
@@ -150,7 +160,7 @@ async function foreground(
   };
 }
 
-describe('cli: foreground run (the command is the box init)', needs('vm'), () => {
+describe('cli: foreground run (the command is the box init)', claims({ needs: 'vm' }), () => {
   test('run streams the command, keeps its streams apart, exits with its code; the box stays, stopped', async ({
     cli,
     stack,

@@ -8,9 +8,8 @@
 import { attach } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import { call, rootUrl } from '../drivers/rest/http.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { apiVersionHeader, servesPreview } from '../harness/stack/target-facts.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
+import { apiVersionHeader, servesPreview } from '../harness/handle/target-facts.ts';
 
 /** `GET {apiUrl}/preview/{id}/public` with no credentials: its status. */
 async function previewStatus(rest: RestDriver, boxId: string): Promise<number> {
@@ -37,7 +36,7 @@ describe('cloud API surface', () => {
 
   test(
     "the preview service's public check follows the box's inbound mode; unknown ids look private",
-    needs('vm'),
+    claims({ needs: ['vm'] }),
     async ({ rest, stack, image }) => {
       const make = async (mode: 'enabled' | 'disabled') => {
         const res = await rest.createBox({
@@ -59,7 +58,7 @@ describe('cloud API surface', () => {
   );
 });
 
-describe('exec readiness', needs('vm'), () => {
+describe('exec readiness', claims({ needs: ['vm'] }), () => {
   test('a signal sent the moment the execution id arrives reaches the process', async ({ box, rest }) => {
     for (let round = 0; round < 5; round++) {
       const started = await rest.startExec(box.id, { command: 'sleep', args: ['30'] });
@@ -98,7 +97,7 @@ describe('exec readiness', needs('vm'), () => {
   });
 });
 
-describe('tunnels are decided per connection', needs(['vm', 'tunnels']), () => {
+describe('tunnels are decided per connection', claims({ needs: ['vm', 'tunnels'] }), () => {
   test('preparing a tunnel to a stopped box names a route; connecting through it is refused', async ({
     box,
     rest,

@@ -11,10 +11,7 @@ import { join } from 'node:path';
 import { beforeAll } from 'vitest';
 import { type PyOp, runPythonOps } from '../drivers/python/driver.ts';
 import { ensurePythonSdk } from '../drivers/python/venv.ts';
-import { runContext } from '../harness/context.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, runContext, test } from '../fixtures/index.ts';
 import { createProgress } from '../kernel/progress.ts';
 
 let python = '';
@@ -28,36 +25,38 @@ const seed = (path: string, content: string): PyOp => ({
   args: ['-c', `mkdir -p "$(dirname ${path})" && printf %s '${content}' > ${path}`],
 });
 
-describe.concurrent('copy_out overwrite=False (python SDK)', needs('vm'), () => {
-  test('an existing host file is refused with "already exists" and keeps its content', {
-    meta: {
+describe.concurrent('copy_out overwrite=False (python SDK)', claims({ needs: 'vm' }), () => {
+  test(
+    'an existing host file is refused with "already exists" and keeps its content',
+    claims({
       ports: ['test_copy_out_overwrite_false_raises_already_exists'],
       detects: ['sdk-python-copy-out-overwrite'],
+    }),
+    async ({ stack, tracker, image, onTestFinished }) => {
+      const dir = await mkdtemp(join(tmpdir(), 'e2e-copyout-'));
+      onTestFinished(() => rm(dir, { recursive: true, force: true }));
+      const dst = join(dir, 'preexisting.txt');
+      await writeFile(dst, 'host-original-content');
+      const [created, seeded, copied] = await runPythonOps(
+        python,
+        stack,
+        [
+          { op: 'create', image },
+          seed('/root/payload.txt', 'guest-bytes'),
+          { op: 'copy_out', src: '/root/payload.txt', host_path: dst, overwrite: false, recursive: true },
+        ],
+        tracker.record,
+      );
+      expect(created?.error).toBeNull();
+      expect(seeded?.error).toBeNull();
+      expect(copied?.error ?? '').toMatch(/already exists/i);
+      expect(await readFile(dst, 'utf8')).toBe('host-original-content');
     },
-  }, async ({ stack, tracker, image, onTestFinished }) => {
-    const dir = await mkdtemp(join(tmpdir(), 'e2e-copyout-'));
-    onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    const dst = join(dir, 'preexisting.txt');
-    await writeFile(dst, 'host-original-content');
-    const [created, seeded, copied] = await runPythonOps(
-      python,
-      stack,
-      [
-        { op: 'create', image },
-        seed('/root/payload.txt', 'guest-bytes'),
-        { op: 'copy_out', src: '/root/payload.txt', host_path: dst, overwrite: false, recursive: true },
-      ],
-      tracker.record,
-    );
-    expect(created?.error).toBeNull();
-    expect(seeded?.error).toBeNull();
-    expect(copied?.error ?? '').toMatch(/already exists/i);
-    expect(await readFile(dst, 'utf8')).toBe('host-original-content');
-  });
+  );
 
   test(
     'an absent host destination is not refused and receives the file',
-    ports('test_copy_out_overwrite_false_does_not_refuse_when_dest_absent'),
+    claims({ ports: ['test_copy_out_overwrite_false_does_not_refuse_when_dest_absent'] }),
     async ({ stack, tracker, image, onTestFinished }) => {
       const dir = await mkdtemp(join(tmpdir(), 'e2e-copyout-'));
       onTestFinished(() => rm(dir, { recursive: true, force: true }));

@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { TestContext } from 'vitest';
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -59,11 +57,11 @@ async function roundTrip(
   expect(sha256(back)).toBe(sha256(payload));
 }
 
-describe.concurrent('copy in / out', needs('vm'), () => {
+describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
   // busybox: sha256sum, find and tr in the smallest image.
   test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('a text file round-trips', ports('test_node_copy'), async ({ box, onTestFinished }) => {
+  test('a text file round-trips', claims({ ports: ['test_node_copy'] }), async ({ box, onTestFinished }) => {
     const text = 'hello-from-node-copy-e2e\nhéllo-☃ 世界\n';
     await roundTrip({ onTestFinished }, box, Buffer.from(text), '/tmp/e2e-copy.txt');
     expect((await sh(box, 'cat /tmp/e2e-copy.txt')).stdout).toBe(text);
@@ -128,7 +126,7 @@ describe.concurrent('copy in / out', needs('vm'), () => {
 
   test(
     'upload, process in the guest, download',
-    ports('test_upload_process_download'),
+    claims({ ports: ['test_upload_process_download'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await writeFile(join(dir, 'in.txt'), 'the quick brown fox\njumps over the lazy dog\n');

@@ -1,16 +1,15 @@
 /**
- * Environment and working directory set at box level (create) and at exec level, and which wins
- * (issue 13 point 7). The contract, from 0.11 litebox `box_impl.rs` `exec`: an exec's own
- * working_dir wins, else the box's `working_dir`, else the image's; exec env is laid over the box
- * env key by key (a key the exec does not name keeps the box's value), and exec env never
- * changes the box — the next exec sees the box env again. Both clients, tty and not: the npm SDK
- * sets the box side through `rt.create({ env, workingDir })`, the REST driver through the create
- * body; the exec side through each client's exec.
+ * Environment and working directory set at box level (create) and at exec level, and which wins.
+ * The contract, from 0.11 litebox `box_impl.rs` `exec`: an exec's own working_dir wins, else
+ * the box's `working_dir`, else the image's; exec env is laid over the box env key by key (a
+ * key the exec does not name keeps the box's value), and exec env never changes the box — the
+ * next exec sees the box env again. Both clients, tty and not: the npm SDK sets the box side
+ * through `rt.create({ env, workingDir })`, the REST driver through the create body; the exec
+ * side through each client's exec.
  */
 import { type ExecClient, runLive } from '../drivers/live-exec.ts';
 import type { SdkBox } from '../drivers/node-sdk/driver.ts';
-import { type CaseContext, describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { type CaseContext, claims, describe, expect, test } from '../fixtures/index.ts';
 
 const BOX_ENV = { SHARED: 'from-box', BOX_ONLY: 'box value with spaces', UNICODE: 'ünï ☃' };
 const BOX_DIR = '/srv/box dir';
@@ -43,7 +42,7 @@ describe.concurrent.each([
   { client: 'rest' as ExecClient, tty: true },
   { client: 'sdk' as ExecClient, tty: false },
   { client: 'sdk' as ExecClient, tty: true },
-])('box vs exec env and working dir via $client, tty=$tty', needs('vm'), ({ client, tty }) => {
+])('box vs exec env and working dir via $client, tty=$tty', claims({ needs: 'vm' }), ({ client, tty }) => {
   const nl = tty ? '\r\n' : '\n';
 
   test('box level alone: the box env and working dir apply to every exec', async ({
@@ -90,7 +89,7 @@ describe.concurrent.each([
   });
 });
 
-describe.concurrent('box env and working dir: edges', needs('vm'), () => {
+describe.concurrent('box env and working dir: edges', claims({ needs: 'vm' }), () => {
   test('a box working dir the image lacks is created; an exec dir that is missing is an error', async ({
     rt,
     rest,

@@ -9,9 +9,7 @@
 import { attach, type UpgradeRejection } from '../drivers/rest/attach.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 /** Protocol §6.2: code → (status, accepted `type` names). */
 const CANONICAL: Record<string, { status: number; types: string[] }> = {
@@ -61,7 +59,7 @@ const UNKNOWN_TOKEN = 'deadbeef'.repeat(8);
 describe('errors: create', () => {
   test(
     'unknown image → 422 image_pull_failed (or 404) naming the image; no box row is left',
-    needs('create-pulls', ports('test_image_pull_failed_returns_422')),
+    claims({ ports: ['test_image_pull_failed_returns_422'], needs: 'create-pulls' }),
     async ({ rest, boxName }) => {
       const name = boxName();
       const image = 'boxlite-e2e/no-such-image:404';
@@ -79,7 +77,7 @@ describe('errors: create', () => {
 
   test(
     'unknown image via the SDK → a typed images error naming the image',
-    needs('create-pulls', ports('test_create_with_unknown_image_returns_typed_error')),
+    claims({ ports: ['test_create_with_unknown_image_returns_typed_error'], needs: 'create-pulls' }),
     async ({ rt, boxName }) => {
       const err = await rt.create({ image: 'boxlite-e2e/no-such-image:404' }, boxName()).then(
         () => null,
@@ -93,7 +91,7 @@ describe('errors: create', () => {
 
   test(
     'Node SDK errors are typed by prefix: unknown image → images error, unknown box → box not found',
-    needs('create-pulls', ports('test_node_errors')),
+    claims({ ports: ['test_node_errors'], needs: 'create-pulls' }),
     async ({ rt, boxName }) => {
       const image = await rt
         .create({ image: 'boxlite-e2e/no-such-image:404' }, boxName())
@@ -105,71 +103,83 @@ describe('errors: create', () => {
     },
   );
 
-  test('cpus=0 → 400 invalid_argument, nothing created', {
-    meta: {
+  test(
+    'cpus=0 → 400 invalid_argument, nothing created',
+    claims({
       ports: ['test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx'],
       detects: ['create-invalid-accepted'],
+    }),
+    async ({ rest, stack, boxName }) => {
+      const name = boxName();
+      const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 0 });
+      expect(expectError(res, 400, 'invalid_argument')).toMatch(/cpus/);
+      await expectNoBoxNamed(rest, name);
     },
-  }, async ({ rest, stack, boxName }) => {
-    const name = boxName();
-    const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 0 });
-    expect(expectError(res, 400, 'invalid_argument')).toMatch(/cpus/);
-    await expectNoBoxNamed(rest, name);
-  });
+  );
 
-  test('memory_mib=-1 → 400 invalid_argument, nothing created', {
-    meta: {
+  test(
+    'memory_mib=-1 → 400 invalid_argument, nothing created',
+    claims({
       ports: ['test_invalid_argument_negative_memory_returns_400'],
       detects: ['serve-plain-rejection', 'create-invalid-accepted'],
+    }),
+    async ({ rest, stack, boxName }) => {
+      const name = boxName();
+      const res = await rest.createBox({ image: stack.images.busybox, name, memory_mib: -1 });
+      expect(expectError(res, 400, 'invalid_argument')).toMatch(/memory/);
+      await expectNoBoxNamed(rest, name);
     },
-  }, async ({ rest, stack, boxName }) => {
-    const name = boxName();
-    const res = await rest.createBox({ image: stack.images.busybox, name, memory_mib: -1 });
-    expect(expectError(res, 400, 'invalid_argument')).toMatch(/memory/);
-    await expectNoBoxNamed(rest, name);
-  });
+  );
 
-  test('cpus=999 → refused with 400 / 422 / 429 and a matching canonical code, nothing created', {
-    meta: {
+  test(
+    'cpus=999 → refused with 400 / 422 / 429 and a matching canonical code, nothing created',
+    claims({
       ports: ['test_resource_exhausted_over_cpu_quota_returns_429'],
       detects: ['serve-plain-rejection', 'create-oversize-clamped'],
-    },
-  }, async ({ rest, stack, boxName }) => {
-    const name = boxName();
-    const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 999 });
-    // Upstream accepts 400, 422 or 429; the code must be a canonical kind of that status.
-    expect([400, 422, 429], `HTTP ${res.status} ${res.text}`).toContain(res.status);
-    const codes = ['invalid_argument', 'image_pull_failed', 'execution_failed', 'resource_exhausted'];
-    expect(expectError(res, res.status, codes)).toMatch(/cpu/);
-    await expectNoBoxNamed(rest, name);
-  });
-
-  test('a host-path volume in create is refused with 400 (REST carries managed volumes only)', {
-    meta: { detects: ['host-bind-honored'] },
-  }, async ({ rest, stack, boxName }) => {
-    // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
-    // volume that is really an absolute path (validate.ts treats both as host binds).
-    for (const volume of [
-      { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-      { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-    ]) {
+    }),
+    async ({ rest, stack, boxName }) => {
       const name = boxName();
-      const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
-      expectError(res, 400, ['unsupported', 'invalid_argument']);
+      const res = await rest.createBox({ image: stack.images.busybox, name, cpus: 999 });
+      // Upstream accepts 400, 422 or 429; the code must be a canonical kind of that status.
+      expect([400, 422, 429], `HTTP ${res.status} ${res.text}`).toContain(res.status);
+      const codes = ['invalid_argument', 'image_pull_failed', 'execution_failed', 'resource_exhausted'];
+      expect(expectError(res, res.status, codes)).toMatch(/cpu/);
       await expectNoBoxNamed(rest, name);
-    }
-  });
+    },
+  );
 
-  test('invalid JSON body → 400 invalid_argument (create and exec)', {
-    meta: { detects: ['serve-plain-rejection'] },
-  }, async ({ rest, stack, boxName }) => {
-    expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
-    expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');
-    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-    expect(box.status).toBe(201);
-    const exec = await rest.tenant('POST', `/boxes/${box.json!.box_id}/exec`, { raw: '{"command":"true",' });
-    expectError(exec, 400, 'invalid_argument');
-  });
+  test(
+    'a host-path volume in create is refused with 400 (REST carries managed volumes only)',
+    claims({ detects: ['host-bind-honored'] }),
+    async ({ rest, stack, boxName }) => {
+      // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
+      // volume that is really an absolute path (validate.ts treats both as host binds).
+      for (const volume of [
+        { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+        { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+      ]) {
+        const name = boxName();
+        const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
+        expectError(res, 400, ['unsupported', 'invalid_argument']);
+        await expectNoBoxNamed(rest, name);
+      }
+    },
+  );
+
+  test(
+    'invalid JSON body → 400 invalid_argument (create and exec)',
+    claims({ detects: ['serve-plain-rejection'] }),
+    async ({ rest, stack, boxName }) => {
+      expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
+      expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const exec = await rest.tenant('POST', `/boxes/${box.json!.box_id}/exec`, {
+        raw: '{"command":"true",',
+      });
+      expectError(exec, 400, 'invalid_argument');
+    },
+  );
   test('a taken name is refused (409 already_exists; serve 400 invalid_argument); the first box keeps it until it is removed', async ({
     rest,
     stack,
@@ -200,18 +210,20 @@ describe('errors: create', () => {
 });
 
 describe('errors: auth', () => {
-  test('invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)', {
-    meta: { ports: ['test_invalid_token_returns_401_not_500'], detects: ['bad-token-500'] },
-  }, async ({ rest }) => {
-    for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
-      expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
-      expectError(await rest.tenant('GET', '/boxes', { auth: token }), 401, 'unauthenticated');
-    }
-  });
+  test(
+    'invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)',
+    claims({ ports: ['test_invalid_token_returns_401_not_500'], detects: ['bad-token-500'] }),
+    async ({ rest }) => {
+      for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
+        expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
+        expectError(await rest.tenant('GET', '/boxes', { auth: token }), 401, 'unauthenticated');
+      }
+    },
+  );
 
   test(
     'missing Authorization header → 401 on HTTP and on the WebSocket upgrade',
-    needs('vm', ports('test_missing_auth_header_returns_401_not_500')),
+    claims({ ports: ['test_missing_auth_header_returns_401_not_500'], needs: 'vm' }),
     async ({ rest, stack, boxName }) => {
       expectError(await rest.root('GET', '/me', { auth: false }), 401, 'unauthenticated');
       expectError(await rest.tenant('GET', '/boxes', { auth: false }), 401, 'unauthenticated');
@@ -255,12 +267,14 @@ describe('errors: auth', () => {
 describe('errors: not found and state', () => {
   test(
     'unknown box → 404 not_found on GET, DELETE and exec; the SDK maps it to null / "box not found"',
-    ports(
-      'test_not_found_for_unknown_box_id_returns_404',
-      'test_remove_unknown_box_id_returns_404',
-      'test_get_info_returns_none_for_nonexistent',
-      'test_remove_nonexistent_returns_not_found',
-    ),
+    claims({
+      ports: [
+        'test_not_found_for_unknown_box_id_returns_404',
+        'test_remove_unknown_box_id_returns_404',
+        'test_get_info_returns_none_for_nonexistent',
+        'test_remove_nonexistent_returns_not_found',
+      ],
+    }),
     async ({ rest, rt }) => {
       expectError(await rest.tenant('GET', `/boxes/${BOGUS_ID}`), 404, 'not_found');
       expectError(
@@ -274,34 +288,36 @@ describe('errors: not found and state', () => {
     },
   );
 
-  test('missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)', {
-    meta: {
-      needs: ['vm'],
+  test(
+    'missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)',
+    claims({
       ports: ['test_execution_invalid_command_returns_422', 'test_nonexistent_command_returns_error'],
+      needs: ['vm'],
       detects: ['exec-spawn-500'],
+    }),
+    async ({ rest, rt, stack, boxName }) => {
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const id = box.json!.box_id;
+      const res = await rest.startExec(id, { command: '/nonexistent/binary' });
+      expect(expectError(res, 422, 'execution_failed')).toContain('/nonexistent/binary');
+      const handle = await rt.get(id);
+      expect(handle).not.toBeNull();
+      await expect(handle!.exec('/nonexistent/binary')).rejects.toThrow(
+        /^Execution error: .*\/nonexistent\/binary/,
+      );
     },
-  }, async ({ rest, rt, stack, boxName }) => {
-    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-    expect(box.status).toBe(201);
-    const id = box.json!.box_id;
-    const res = await rest.startExec(id, { command: '/nonexistent/binary' });
-    expect(expectError(res, 422, 'execution_failed')).toContain('/nonexistent/binary');
-    const handle = await rt.get(id);
-    expect(handle).not.toBeNull();
-    await expect(handle!.exec('/nonexistent/binary')).rejects.toThrow(
-      /^Execution error: .*\/nonexistent\/binary/,
-    );
-  });
+  );
 
   test(
     'double stop, sequential: the first stop answers the stopped box (200); a stop of the already-stopped box is idempotent 200 or 409 invalid_state with the full protocol §6.2 envelope',
-    needs(
-      'vm',
-      ports(
+    claims({
+      ports: [
         'test_invalid_state_stop_already_stopped_returns_4xx',
         'test_double_stop_is_idempotent_or_typed_409',
-      ),
-    ),
+      ],
+      needs: 'vm',
+    }),
     async ({ rest, stack, boxName }) => {
       const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
       expect(box.status).toBe(201);
@@ -315,83 +331,87 @@ describe('errors: not found and state', () => {
     },
   );
 
-  test('signal: 204 while running, 409 invalid_state once the exec has finished', {
-    meta: { needs: ['vm'], detects: ['signal-after-exit-204'] },
-  }, async ({ rest, stack, boxName }) => {
-    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-    expect(box.status).toBe(201);
-    const id = box.json!.box_id;
-    const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
-    expect(started.status).toBe(201);
-    const eid = started.json!.execution_id;
-    const session = await attach(rest.target, id, eid);
-    const live = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
-      body: { signal: 15 },
-    });
-    expect(live.status, live.text).toBe(204);
-    const result = await session.done;
-    expect(result.exitCode, 'SIGTERM ends sleep').toBe(143);
-    const late = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
-      body: { signal: 15 },
-    });
-    expect(expectError(late, 409, 'invalid_state')).toMatch(/finished|exited|not running/);
-  });
+  test(
+    'signal: 204 while running, 409 invalid_state once the exec has finished',
+    claims({ needs: ['vm'], detects: ['signal-after-exit-204'] }),
+    async ({ rest, stack, boxName }) => {
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const id = box.json!.box_id;
+      const started = await rest.startExec(id, { command: 'sleep', args: ['30'] });
+      expect(started.status).toBe(201);
+      const eid = started.json!.execution_id;
+      const session = await attach(rest.target, id, eid);
+      const live = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+        body: { signal: 15 },
+      });
+      expect(live.status, live.text).toBe(204);
+      const result = await session.done;
+      expect(result.exitCode, 'SIGTERM ends sleep').toBe(143);
+      const late = await rest.tenant('POST', `/boxes/${id}/executions/${eid}/signal`, {
+        body: { signal: 15 },
+      });
+      expect(expectError(late, 409, 'invalid_state')).toMatch(/finished|exited|not running/);
+    },
+  );
 });
 
 describe('errors: envelope', () => {
-  test('every refusal is the envelope with a string code whose status and type agree with protocol §6.2', {
-    meta: { detects: ['serve-plain-rejection'] },
-  }, async ({ rest, stack, boxName }) => {
-    const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
-    expect(box.status).toBe(201);
-    const id = box.json!.box_id;
-    const cases: Array<[string, Promise<RestResponse>, number, string]> = [
-      ['unknown tenant route', rest.tenant('GET', '/no-such-route'), 404, 'not_found'],
-      [
-        'unknown execution status',
-        rest.tenant('GET', `/boxes/${id}/executions/exec-bogus`),
-        404,
-        'not_found',
-      ],
-      [
-        'unknown execution kill',
-        rest.tenant('DELETE', `/boxes/${id}/executions/exec-bogus`),
-        404,
-        'not_found',
-      ],
-      ['metrics of unknown box', rest.tenant('GET', `/boxes/${BOGUS_ID}/metrics`), 404, 'not_found'],
-      [
-        'create without image',
-        rest.tenant('POST', '/boxes', { body: { name: boxName() } }),
-        400,
-        'invalid_argument',
-      ],
-      [
-        'create with string cpus',
-        rest.tenant('POST', '/boxes', { body: { image: stack.images.busybox, cpus: '2' } }),
-        400,
-        'invalid_argument',
-      ],
-      [
-        'exec without command',
-        rest.tenant('POST', `/boxes/${id}/exec`, { body: { args: ['x'] } }),
-        400,
-        'invalid_argument',
-      ],
-      ['no credentials', rest.tenant('GET', `/boxes/${id}`, { auth: false }), 401, 'unauthenticated'],
-    ];
-    const results = await Promise.all(cases.map(([, p]) => p));
-    // Every refusal is checked and all the wrong ones named together; one hard assertion at
-    // the end (not expect.soft) so an expected failure on a target is seen as one.
-    const wrong = results.flatMap((res, i) => {
-      const [label, , status, code] = cases[i]!;
-      try {
-        expectError(res, status, code);
-        return [];
-      } catch (err) {
-        return [`${label}: ${(err as Error).message.split('\n')[0]}`];
-      }
-    });
-    expect(wrong).toEqual([]);
-  });
+  test(
+    'every refusal is the envelope with a string code whose status and type agree with protocol §6.2',
+    claims({ detects: ['serve-plain-rejection'] }),
+    async ({ rest, stack, boxName }) => {
+      const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
+      expect(box.status).toBe(201);
+      const id = box.json!.box_id;
+      const cases: Array<[string, Promise<RestResponse>, number, string]> = [
+        ['unknown tenant route', rest.tenant('GET', '/no-such-route'), 404, 'not_found'],
+        [
+          'unknown execution status',
+          rest.tenant('GET', `/boxes/${id}/executions/exec-bogus`),
+          404,
+          'not_found',
+        ],
+        [
+          'unknown execution kill',
+          rest.tenant('DELETE', `/boxes/${id}/executions/exec-bogus`),
+          404,
+          'not_found',
+        ],
+        ['metrics of unknown box', rest.tenant('GET', `/boxes/${BOGUS_ID}/metrics`), 404, 'not_found'],
+        [
+          'create without image',
+          rest.tenant('POST', '/boxes', { body: { name: boxName() } }),
+          400,
+          'invalid_argument',
+        ],
+        [
+          'create with string cpus',
+          rest.tenant('POST', '/boxes', { body: { image: stack.images.busybox, cpus: '2' } }),
+          400,
+          'invalid_argument',
+        ],
+        [
+          'exec without command',
+          rest.tenant('POST', `/boxes/${id}/exec`, { body: { args: ['x'] } }),
+          400,
+          'invalid_argument',
+        ],
+        ['no credentials', rest.tenant('GET', `/boxes/${id}`, { auth: false }), 401, 'unauthenticated'],
+      ];
+      const results = await Promise.all(cases.map(([, p]) => p));
+      // Every refusal is checked and all the wrong ones named together; one hard assertion at
+      // the end (not expect.soft) so an expected failure on a target is seen as one.
+      const wrong = results.flatMap((res, i) => {
+        const [label, , status, code] = cases[i]!;
+        try {
+          expectError(res, status, code);
+          return [];
+        } catch (err) {
+          return [`${label}: ${(err as Error).message.split('\n')[0]}`];
+        }
+      });
+      expect(wrong).toEqual([]);
+    },
+  );
 });

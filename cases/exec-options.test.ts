@@ -14,16 +14,14 @@ import {
   runSdkSh as sh,
   startAfterReady,
 } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
-describe.concurrent('exec working dir and env', needs('vm'), () => {
+describe.concurrent('exec working dir and env', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'working dir is honoured, including one with spaces',
-    ports('test_exec_working_dir', 'test_exec_cwd_with_spaces'),
+    claims({ ports: ['test_exec_working_dir', 'test_exec_cwd_with_spaces'] }),
     async ({ box }) => {
       expect((await sh(box, "mkdir -p '/tmp/dir with spaces'")).exitCode).toBe(0);
       const [tmp, spaced, dflt] = await Promise.all([
@@ -38,21 +36,23 @@ describe.concurrent('exec working dir and env', needs('vm'), () => {
     },
   );
 
-  test('a missing working dir is a typed execution error, not a 500', {
-    meta: { ports: ['test_exec_cwd_nonexistent_returns_error'], detects: ['exec-spawn-500'] },
-  }, async ({ box, rest }) => {
-    const res = await rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/dir' });
-    expect(res.status, res.text).toBe(422);
-    expect(res.envelope).toMatchObject({ code: 'execution_failed', type: 'ExecutionError' });
-    expect(res.envelope?.message).toContain('/no/such/dir');
-    await expect(box.exec('pwd', null, null, false, null, null, '/no/such/dir')).rejects.toThrow(
-      /^Execution error: .*\/no\/such\/dir/,
-    );
-  });
+  test(
+    'a missing working dir is a typed execution error, not a 500',
+    claims({ ports: ['test_exec_cwd_nonexistent_returns_error'], detects: ['exec-spawn-500'] }),
+    async ({ box, rest }) => {
+      const res = await rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/dir' });
+      expect(res.status, res.text).toBe(422);
+      expect(res.envelope).toMatchObject({ code: 'execution_failed', type: 'ExecutionError' });
+      expect(res.envelope?.message).toContain('/no/such/dir');
+      await expect(box.exec('pwd', null, null, false, null, null, '/no/such/dir')).rejects.toThrow(
+        /^Execution error: .*\/no\/such\/dir/,
+      );
+    },
+  );
 
   test(
     'exec env is visible verbatim, odd characters included',
-    ports('test_exec_env_vars'),
+    claims({ ports: ['test_exec_env_vars'] }),
     async ({ box }) => {
       const odd = 'a b=c "q" \'s\' $HOME `x` héllo-☃ 世界';
       const r = await runSdkExec(box, {
@@ -65,12 +65,12 @@ describe.concurrent('exec working dir and env', needs('vm'), () => {
   );
 });
 
-describe.concurrent('exec tty', needs('vm'), () => {
+describe.concurrent('exec tty', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'a tty exec merges its streams through the terminal and keeps the natural exit code',
-    ports('test_exec_tty_collects_natural_exit_code'),
+    claims({ ports: ['test_exec_tty_collects_natural_exit_code'] }),
     async ({ box }) => {
       const script = '[ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo is-a-tty; echo to-err >&2; exit 7';
       const [tty, plain] = await Promise.all([sh(box, script, { tty: true }), sh(box, script)]);
@@ -82,7 +82,7 @@ describe.concurrent('exec tty', needs('vm'), () => {
 
   test(
     'resizeTty changes the size the guest terminal reports',
-    ports('test_resize_tty_on_tty_execution'),
+    claims({ ports: ['test_resize_tty_on_tty_execution'] }),
     async ({ box }) => {
       // The command waits for a line, so the resize lands before `stty size` runs.
       const ex = await box.exec('sh', ['-c', 'echo ready; read go; stty size'], null, true);
@@ -99,7 +99,7 @@ describe.concurrent('exec tty', needs('vm'), () => {
 
   test(
     'resizeTty on a non-tty exec is rejected as invalid',
-    ports('test_resize_tty_on_non_tty_execution_raises'),
+    claims({ ports: ['test_resize_tty_on_non_tty_execution_raises'] }),
     async ({ box }) => {
       const { ex, stdout, seen } = await startAfterReady(box, 'exec sleep 300');
       await expect(ex.resizeTty(40, 120)).rejects.toThrow(/^invalid argument: /);
@@ -110,17 +110,19 @@ describe.concurrent('exec tty', needs('vm'), () => {
   );
 });
 
-describe.concurrent('exec user', needs('vm'), () => {
+describe.concurrent('exec user', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'user by name, uid and uid:gid selects the identity (REST)',
-    ports(
-      'test_exec_user_numeric_uid',
-      'test_exec_user_uid_gid_pair',
-      'test_exec_as_root_by_default',
-      'test_exec_as_nobody',
-    ),
+    claims({
+      ports: [
+        'test_exec_user_numeric_uid',
+        'test_exec_user_uid_gid_pair',
+        'test_exec_as_root_by_default',
+        'test_exec_as_nobody',
+      ],
+    }),
     async ({ box, rest }) => {
       const ids = 'echo "$(id -u):$(id -g)"';
       // [user, uid, gid]; gid null = not pinned (a bare numeric uid's group is runtime policy).
@@ -157,19 +159,23 @@ describe.concurrent('exec user', needs('vm'), () => {
     },
   );
 
-  test('an unknown user is 400 invalid_argument naming it', {
-    meta: { ports: ['test_exec_user_invalid_is_typed_error'], detects: ['exec-user-500'] },
-  }, async ({ box, rest }) => {
-    const res = await rest.startExec(box.id, { command: 'id', args: ['-u'], user: 'no-such-user-e2e' });
-    expect(res.status, res.text).toBe(400);
-    expect(res.envelope).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
-    expect(res.envelope?.message).toContain('no-such-user-e2e');
-  });
+  test(
+    'an unknown user is 400 invalid_argument naming it',
+    claims({ ports: ['test_exec_user_invalid_is_typed_error'], detects: ['exec-user-500'] }),
+    async ({ box, rest }) => {
+      const res = await rest.startExec(box.id, { command: 'id', args: ['-u'], user: 'no-such-user-e2e' });
+      expect(res.status, res.text).toBe(400);
+      expect(res.envelope).toMatchObject({ code: 'invalid_argument', type: 'InvalidArgumentError' });
+      expect(res.envelope?.message).toContain('no-such-user-e2e');
+    },
+  );
 
-  test('the Node SDK honours the exec user option', { meta: { detects: ['sdk-node-drops-user'] } }, async ({
-    box,
-  }) => {
-    const r = await runSdkExec(box, { command: 'id', args: ['-u'], user: 'tester' });
-    expect(r).toMatchObject({ stdout: '1000\n', exitCode: 0 });
-  });
+  test(
+    'the Node SDK honours the exec user option',
+    claims({ detects: ['sdk-node-drops-user'] }),
+    async ({ box }) => {
+      const r = await runSdkExec(box, { command: 'id', args: ['-u'], user: 'tester' });
+      expect(r).toMatchObject({ stdout: '1000\n', exitCode: 0 });
+    },
+  );
 });

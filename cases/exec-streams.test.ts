@@ -14,9 +14,7 @@ import {
   type SdkExecution,
   startAfterReady,
 } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 const SIGKILL_EXIT = 128 + 9;
 const SIGTERM_EXIT = 128 + 15;
@@ -44,13 +42,19 @@ const EXIT_CASES = [
   [127, 'no-such-command-e2e'],
 ] as const;
 
-describe.concurrent('exec streams', needs('vm'), () => {
+describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
   // Trivial execs: the smallest image boots fastest.
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'stdout and stderr stay separate; exit code comes back as an integer',
-    ports('test_stderr_not_mixed_into_stdout', 'test_exec_result_shape_via_rest', 'test_stderr_only_command'),
+    claims({
+      ports: [
+        'test_stderr_not_mixed_into_stdout',
+        'test_exec_result_shape_via_rest',
+        'test_stderr_only_command',
+      ],
+    }),
     async ({ box }) => {
       const [mixed, errOnly] = await Promise.all([
         sh(box, 'echo OUT-MARK; echo ERR-MARK >&2; echo OUT-2; echo ERR-2 >&2; exit 3'),
@@ -68,7 +72,7 @@ describe.concurrent('exec streams', needs('vm'), () => {
 
   test.for(EXIT_CASES)(
     'exit code %i is propagated exactly',
-    ports('test_exit_code_propagated[0,1,2,42,126,127]'),
+    claims({ ports: ['test_exit_code_propagated[0,1,2,42,126,127]'] }),
     async ([code, script], { box }) => {
       const r = await sh(box, script);
       expect(r.exitCode).toBe(code);
@@ -76,7 +80,7 @@ describe.concurrent('exec streams', needs('vm'), () => {
     },
   );
 
-  test('a signal death reports 128+N', ports('test_signal_exit_code'), async ({ box }) => {
+  test('a signal death reports 128+N', claims({ ports: ['test_signal_exit_code'] }), async ({ box }) => {
     const [kill9, term] = await Promise.all([sh(box, 'kill -9 $$'), sh(box, 'kill -TERM $$')]);
     expect(kill9.exitCode).toBe(SIGKILL_EXIT);
     expect(term.exitCode).toBe(SIGTERM_EXIT);
@@ -84,7 +88,7 @@ describe.concurrent('exec streams', needs('vm'), () => {
 
   test(
     'large stdout arrives complete and in order',
-    ports('test_large_stdout_not_truncated'),
+    claims({ ports: ['test_large_stdout_not_truncated'] }),
     async ({ box }) => {
       const [small, big] = await Promise.all([sh(box, 'seq 1 4000'), sh(box, 'seq 1 100000')]);
       expect(small).toMatchObject({ exitCode: 0, stderr: '' });
@@ -97,7 +101,7 @@ describe.concurrent('exec streams', needs('vm'), () => {
 
   test(
     'large stderr arrives complete and in order',
-    ports('test_large_stderr_not_truncated'),
+    claims({ ports: ['test_large_stderr_not_truncated'] }),
     async ({ box }) => {
       const r = await sh(box, 'seq 1 4000 >&2');
       expect(r).toMatchObject({ stdout: '', exitCode: 0 });
@@ -107,7 +111,7 @@ describe.concurrent('exec streams', needs('vm'), () => {
 
   test(
     'unicode, tabs and blank lines come back byte-exact',
-    ports('test_multiline_output_preserved'),
+    claims({ ports: ['test_multiline_output_preserved'] }),
     async ({ box }) => {
       const text = 'héllo-☃ 世界\n\tüñîçødé\n\nend';
       const [viaArg, viaScript] = await Promise.all([
@@ -121,7 +125,7 @@ describe.concurrent('exec streams', needs('vm'), () => {
 
   test(
     'output streams while the command is still running',
-    ports('test_streamed_output_arrives_incrementally'),
+    claims({ ports: ['test_streamed_output_arrives_incrementally'] }),
     async ({ box }) => {
       // Each TICK is printed, then the command blocks until we answer: TICK-i can only be
       // read here if it was streamed while the process was alive (no timing involved).
@@ -146,14 +150,18 @@ describe.concurrent('exec streams', needs('vm'), () => {
     },
   );
 
-  test('a silent command has empty streams', ports('test_empty_command_output'), async ({ box }) => {
-    const r = await runSdkExec(box, { command: 'true' });
-    expect(r).toMatchObject({ stdout: '', stderr: '', exitCode: 0, error: null });
-  });
+  test(
+    'a silent command has empty streams',
+    claims({ ports: ['test_empty_command_output'] }),
+    async ({ box }) => {
+      const r = await runSdkExec(box, { command: 'true' });
+      expect(r).toMatchObject({ stdout: '', stderr: '', exitCode: 0, error: null });
+    },
+  );
 
   test(
     'many exec env vars arrive exactly and do not leak into the next exec',
-    ports('test_many_env_vars', 'test_env_does_not_leak_across_execs'),
+    claims({ ports: ['test_many_env_vars', 'test_env_does_not_leak_across_execs'] }),
     async ({ box }) => {
       const env = Object.fromEntries(
         range(0, 49).map((i) => [`E2E_VAR_${i}`, `value-${i}-${'x'.repeat(i)}`]),
@@ -169,7 +177,7 @@ describe.concurrent('exec streams', needs('vm'), () => {
 
   test(
     'concurrent execs on one box do not cross-talk',
-    ports('test_concurrent_exec_output_isolation', 'test_concurrent_exec_env_isolation'),
+    claims({ ports: ['test_concurrent_exec_output_isolation', 'test_concurrent_exec_env_isolation'] }),
     async ({ box }) => {
       const markers = ['alpha', 'bravo', 'charlie', 'delta'];
       const results = await Promise.all(
@@ -239,12 +247,12 @@ describe.concurrent('exec streams', needs('vm'), () => {
   });
 });
 
-describe.concurrent('real-world exec workflows', needs('vm'), () => {
+describe.concurrent('real-world exec workflows', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'a script written in the guest runs with its argument',
-    ports('test_write_and_run_shell_script'),
+    claims({ ports: ['test_write_and_run_shell_script'] }),
     async ({ box }) => {
       const script = [
         "cat > /workspace/greet.sh <<'EOF'",
@@ -263,7 +271,7 @@ describe.concurrent('real-world exec workflows', needs('vm'), () => {
 
   test(
     'a CSV pipeline computes the expected aggregates',
-    ports('test_data_processing_pipeline'),
+    claims({ ports: ['test_data_processing_pipeline'] }),
     async ({ box }) => {
       const script = [
         "printf 'name,score\\nAlice,90\\nBob,85\\nCharlie,80\\nDiana,95\\n' > /workspace/data.csv",
@@ -276,7 +284,7 @@ describe.concurrent('real-world exec workflows', needs('vm'), () => {
 
   test(
     'a background process outlives its exec until killed',
-    ports('test_background_process_and_kill'),
+    claims({ ports: ['test_background_process_and_kill'] }),
     async ({ box }) => {
       const started = await sh(box, 'sleep 300 > /dev/null 2>&1 & echo $!');
       const pid = started.stdout.trim();
@@ -295,7 +303,7 @@ describe.concurrent('real-world exec workflows', needs('vm'), () => {
 
   test(
     'file modes set in the guest are shown and enforced',
-    ports('test_file_permissions_workflow'),
+    claims({ ports: ['test_file_permissions_workflow'] }),
     async ({ box, rest }) => {
       const r = await sh(
         box,
@@ -311,13 +319,17 @@ describe.concurrent('real-world exec workflows', needs('vm'), () => {
     },
   );
 
-  test('disk and memory information is readable', ports('test_disk_and_memory_info'), async ({ box }) => {
-    const [df, mem] = await Promise.all([sh(box, 'df -k /'), sh(box, 'grep MemTotal /proc/meminfo')]);
-    expect(df.exitCode).toBe(0);
-    const [header = '', root = ''] = df.stdout.trim().split('\n');
-    expect(header).toMatch(/^Filesystem\s/);
-    expect(root).toMatch(/\s\/$/);
-    const kb = Number(/^MemTotal:\s+(\d+) kB$/.exec(mem.stdout.trim())?.[1]);
-    expect(kb).toBeGreaterThan(0);
-  });
+  test(
+    'disk and memory information is readable',
+    claims({ ports: ['test_disk_and_memory_info'] }),
+    async ({ box }) => {
+      const [df, mem] = await Promise.all([sh(box, 'df -k /'), sh(box, 'grep MemTotal /proc/meminfo')]);
+      expect(df.exitCode).toBe(0);
+      const [header = '', root = ''] = df.stdout.trim().split('\n');
+      expect(header).toMatch(/^Filesystem\s/);
+      expect(root).toMatch(/\s\/$/);
+      const kb = Number(/^MemTotal:\s+(\d+) kB$/.exec(mem.stdout.trim())?.[1]);
+      expect(kb).toBeGreaterThan(0);
+    },
+  );
 });

@@ -7,9 +7,7 @@
  */
 import { drain, type SdkBox } from '../drivers/node-sdk/driver.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
-import { describe, expect, pause, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, pause, test } from '../fixtures/index.ts';
 
 const TIMEOUT_S = 2;
 /** Deadline + TERM→KILL grace (a few seconds on every runtime) + scheduling slack. */
@@ -44,12 +42,12 @@ async function probe(rest: RestDriver, boxId: string, execId: string) {
   return { status: res.json?.status, exit_code: res.json?.exit_code };
 }
 
-describe.concurrent('exec timeout', needs('vm'), () => {
+describe.concurrent('exec timeout', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'timeout_seconds ends a long command with SIGTERM',
-    ports('test_exec_timeout_kills_long_command'),
+    claims({ ports: ['test_exec_timeout_kills_long_command'] }),
     async ({ box, rest }) => {
       const r = await timedExec(box, 'sleep', ['300'], TIMEOUT_S);
       expect(r.exitCode).toBe(128 + 15);
@@ -61,7 +59,7 @@ describe.concurrent('exec timeout', needs('vm'), () => {
 
   test(
     'a command that ignores SIGTERM is escalated to SIGKILL',
-    ports('test_exec_timeout_kills_sigterm_ignoring_process'),
+    claims({ ports: ['test_exec_timeout_kills_sigterm_ignoring_process'] }),
     async ({ box, rest }) => {
       // The ignored TERM is inherited by sleep, so only a KILL can end this tree.
       const r = await timedExec(

@@ -11,9 +11,7 @@ import {
   type SdkExecution,
   startAfterReady,
 } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 /** Starts a long command and returns once it has provably started (it printed "ready"). */
 async function startLong(
@@ -28,7 +26,7 @@ describe.concurrent('executions and box shutdown', () => {
 
   test(
     'wait() resolves when the box is stopped under a running exec',
-    needs('vm', ports('test_wait_resolves_after_box_stop')),
+    claims({ ports: ['test_wait_resolves_after_box_stop'], needs: 'vm' }),
     async ({ box }) => {
       const { finish } = await startLong(box);
       await box.stop();
@@ -41,39 +39,43 @@ describe.concurrent('executions and box shutdown', () => {
     },
   );
 
-  test('exec on a stopped box is a typed `stopped` error', {
-    meta: {
-      needs: ['vm'],
+  test(
+    'exec on a stopped box is a typed `stopped` error',
+    claims({
       ports: ['test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'],
+      needs: ['vm'],
       detects: ['exec-stopped-500'],
+    }),
+    async ({ box, rest }) => {
+      await box.stop();
+      await expect(box.exec('echo', ['must-not-run'])).rejects.toThrow(/^stopped: /);
+      const res = await rest.startExec(box.id, { command: 'echo', args: ['must-not-run'] });
+      expect(res.status, res.text).toBe(409);
+      expect(res.envelope).toMatchObject({ code: 'stopped', type: 'StoppedError' });
+      // And the box is still usable once started again.
+      await box.start();
+      const ex = await box.exec('echo', ['back']);
+      const [out, res2] = await Promise.all([ex.stdout().then(drain), ex.wait()]);
+      expect({ out, exitCode: res2.exitCode }).toEqual({ out: 'back\n', exitCode: 0 });
     },
-  }, async ({ box, rest }) => {
-    await box.stop();
-    await expect(box.exec('echo', ['must-not-run'])).rejects.toThrow(/^stopped: /);
-    const res = await rest.startExec(box.id, { command: 'echo', args: ['must-not-run'] });
-    expect(res.status, res.text).toBe(409);
-    expect(res.envelope).toMatchObject({ code: 'stopped', type: 'StoppedError' });
-    // And the box is still usable once started again.
-    await box.start();
-    const ex = await box.exec('echo', ['back']);
-    const [out, res2] = await Promise.all([ex.stdout().then(drain), ex.wait()]);
-    expect({ out, exitCode: res2.exitCode }).toEqual({ out: 'back\n', exitCode: 0 });
-  });
+  );
 
-  test('exec after remove is 404 not_found', {
-    meta: { ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] },
-  }, async ({ rt, box, rest }) => {
-    await rt.remove(box.id, true);
-    const res = await rest.startExec(box.id, { command: 'true', args: [] });
-    expect(res.status, res.text).toBe(404);
-    expect(res.envelope).toMatchObject({ code: 'not_found', type: 'NotFoundError' });
-    // The stale SDK handle gets the typed error too.
-    await expect(box.exec('true')).rejects.toThrow(/^box not found: /);
-  });
+  test(
+    'exec after remove is 404 not_found',
+    claims({ ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] }),
+    async ({ rt, box, rest }) => {
+      await rt.remove(box.id, true);
+      const res = await rest.startExec(box.id, { command: 'true', args: [] });
+      expect(res.status, res.text).toBe(404);
+      expect(res.envelope).toMatchObject({ code: 'not_found', type: 'NotFoundError' });
+      // The stale SDK handle gets the typed error too.
+      await expect(box.exec('true')).rejects.toThrow(/^box not found: /);
+    },
+  );
 
   test(
     'force DELETE during a running exec succeeds and wait() does not hang',
-    needs('vm', ports('test_box_delete_during_running_exec')),
+    claims({ ports: ['test_box_delete_during_running_exec'], needs: 'vm' }),
     async ({ rt, box, rest }) => {
       const { finish } = await startLong(box);
       const del = await rest.tenant('DELETE', `/boxes/${box.id}`, { query: { force: 'true' } });

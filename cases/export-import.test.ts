@@ -10,9 +10,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 async function hostDir(onTestFinished: (fn: () => Promise<void>) => void): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'e2e-export-'));
@@ -20,10 +18,10 @@ async function hostDir(onTestFinished: (fn: () => Promise<void>) => void): Promi
   return dir;
 }
 
-describe.concurrent('export / import', needs(['vm', 'export-import']), () => {
+describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }), () => {
   test(
     'a stopped box exported and imported carries its file into a new box',
-    ports('test_export_import_roundtrip'),
+    claims({ ports: ['test_export_import_roundtrip'] }),
     async ({ box, rt, tracker, onTestFinished }) => {
       const marker = `e2e-export-marker-${randomBytes(4).toString('hex')}`;
       expect((await sh(box, `printf %s ${marker} > /var/marker`)).exitCode).toBe(0);
@@ -43,7 +41,7 @@ describe.concurrent('export / import', needs(['vm', 'export-import']), () => {
 
   test(
     'a running box exports; the import is a distinct, named box with the payload exact',
-    ports('test_data_survives_export_import_to_new_box'),
+    claims({ ports: ['test_data_survives_export_import_to_new_box'] }),
     async ({ box, rt, tracker, boxName, onTestFinished }) => {
       const sentinel = 'migrate-roundtrip-7b3e9d';
       const w = await sh(box, `printf '%s' '${sentinel}' > /root/migrate_payload.txt && sync`);

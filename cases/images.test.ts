@@ -14,10 +14,7 @@
 import { RegistryClient } from '../bootstrap/guest-images/oci-push.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
+import { claims, describe, expect, type StackHandle, test } from '../fixtures/index.ts';
 
 interface ImageRow {
   reference: string;
@@ -81,23 +78,25 @@ async function privateImage(stack: StackHandle, label: string, family = 'catalog
 }
 
 describe('images: listing and description', () => {
-  test('an image a box uses is listed once per reference, with its manifest digest as id', {
-    ...ports('test_list_reports_fixture_images', 'test_image_info_fields_populated'),
-  }, async ({ rest, stack, boxName }) => {
-    const image = stack.images.busybox;
-    const first = await useImage(rest, image, boxName());
-    const again = await rest.createBox({ image, name: boxName() });
-    expect(again.status, again.text).toBeLessThan(300);
-    const rows = (await listImages(rest)).filter((r) => names(r, image));
-    expect(rows, 'a second box from the same reference adds no row').toHaveLength(1);
-    const row = rows[0]!;
-    expect(row).toEqual(first.row);
-    expect(row.id).toMatch(DIGEST);
-    expect(row.tag).toBe(image.split(':').at(-1));
-    expect(row.reference).toBe(`${row.repository}:${row.tag}`);
-    expect(Number.isNaN(Date.parse(row.cached_at)), row.cached_at).toBe(false);
-    if (row.size_bytes != null) expect(row.size_bytes).toBeGreaterThan(0);
-  });
+  test(
+    'an image a box uses is listed once per reference, with its manifest digest as id',
+    claims({ ports: ['test_list_reports_fixture_images', 'test_image_info_fields_populated'] }),
+    async ({ rest, stack, boxName }) => {
+      const image = stack.images.busybox;
+      const first = await useImage(rest, image, boxName());
+      const again = await rest.createBox({ image, name: boxName() });
+      expect(again.status, again.text).toBeLessThan(300);
+      const rows = (await listImages(rest)).filter((r) => names(r, image));
+      expect(rows, 'a second box from the same reference adds no row').toHaveLength(1);
+      const row = rows[0]!;
+      expect(row).toEqual(first.row);
+      expect(row.id).toMatch(DIGEST);
+      expect(row.tag).toBe(image.split(':').at(-1));
+      expect(row.reference).toBe(`${row.repository}:${row.tag}`);
+      expect(Number.isNaN(Date.parse(row.cached_at)), row.cached_at).toBe(false);
+      if (row.size_bytes != null) expect(row.size_bytes).toBeGreaterThan(0);
+    },
+  );
 
   test('an image is described by its name as one URL segment; the version is the digest listed', async ({
     rest,
@@ -120,7 +119,7 @@ describe('images: listing and description', () => {
 
   test(
     'every image a box was created from is listed: two new ones, each once',
-    needs('stack-registry'),
+    claims({ needs: 'stack-registry' }),
     async ({ rest, stack, boxName }) => {
       // Named to sort after the other repositories, so a listing that loses its last row shows.
       const images = [
@@ -144,35 +143,39 @@ describe('images: listing and description', () => {
     expectEnvelope(await rest.tenant('DELETE', imagePath(ghost)), 404, 'not_found');
   });
 
-  test("the CLI lists the server's image with its repository, tag and short id", {
-    meta: { ports: ['test_list_reports_fixture_images'], detects: ['cli-images-ignores-rest'] },
-  }, async ({ rest, cli, stack, boxName }) => {
-    const { row } = await useImage(rest, stack.images.busybox, boxName());
-    const out = await cli.invoke(['images', '--format', 'json']);
-    expect(out.exitCode, out.stderr).toBe(0);
-    const listed = JSON.parse(out.stdout) as { Repository: string; Tag: string; ID: string }[];
-    const mine = listed.find((r) => r.Repository === row.repository && r.Tag === row.tag);
-    expect(mine, `boxlite images printed ${out.stdout.trim()}`).toBeDefined();
-    expect(row.id.replace(/^sha256:/, '').startsWith(mine!.ID.replace(/^sha256:/, ''))).toBe(true);
-  });
+  test(
+    "the CLI lists the server's image with its repository, tag and short id",
+    claims({ ports: ['test_list_reports_fixture_images'], detects: ['cli-images-ignores-rest'] }),
+    async ({ rest, cli, stack, boxName }) => {
+      const { row } = await useImage(rest, stack.images.busybox, boxName());
+      const out = await cli.invoke(['images', '--format', 'json']);
+      expect(out.exitCode, out.stderr).toBe(0);
+      const listed = JSON.parse(out.stdout) as { Repository: string; Tag: string; ID: string }[];
+      const mine = listed.find((r) => r.Repository === row.repository && r.Tag === row.tag);
+      expect(mine, `boxlite images printed ${out.stdout.trim()}`).toBeDefined();
+      expect(row.id.replace(/^sha256:/, '').startsWith(mine!.ID.replace(/^sha256:/, ''))).toBe(true);
+    },
+  );
 
-  test('pulling from a registry that does not resolve is a typed error, never a 500', {
-    ...ports('test_pull_unreachable_registry_is_typed_error'),
-  }, async ({ cli }) => {
-    // Upstream strips the echoed reference before looking for "500"; so do we.
-    const ref = 'does-not-exist.invalid/nope:0.0.0';
-    const out = await cli.invoke(['pull', ref]);
-    expect(out.exitCode).not.toBe(0);
-    const message = (out.error ?? out.stderr).replaceAll(ref, '<ref>');
-    expect(message).toMatch(/^[a-z ]+ error:|^unsupported/i);
-    expect(message).not.toMatch(/\b500\b|internal error/i);
-  });
+  test(
+    'pulling from a registry that does not resolve is a typed error, never a 500',
+    claims({ ports: ['test_pull_unreachable_registry_is_typed_error'] }),
+    async ({ cli }) => {
+      // Upstream strips the echoed reference before looking for "500"; so do we.
+      const ref = 'does-not-exist.invalid/nope:0.0.0';
+      const out = await cli.invoke(['pull', ref]);
+      expect(out.exitCode).not.toBe(0);
+      const message = (out.error ?? out.stderr).replaceAll(ref, '<ref>');
+      expect(message).toMatch(/^[a-z ]+ error:|^unsupported/i);
+      expect(message).not.toMatch(/\b500\b|internal error/i);
+    },
+  );
 });
 
-describe('images: the cloud catalog', needs(['image-catalog']), () => {
+describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () => {
   test(
     'usage counts the catalog against its limit and grows by one for a new image',
-    needs('stack-registry'),
+    claims({ needs: 'stack-registry' }),
     async ({ rest, stack, boxName }) => {
       const before = await rest.tenant<{ count: number; limit: number; known_bytes: number }>(
         'GET',
@@ -191,7 +194,7 @@ describe('images: the cloud catalog', needs(['image-catalog']), () => {
 
   test(
     'removal is refused while a box can boot from the image, naming it; then the image goes',
-    needs('stack-registry'),
+    claims({ needs: 'stack-registry' }),
     async ({ rest, stack, boxName }) => {
       const image = await privateImage(stack, 'remove');
       const { id, row } = await useImage(rest, image, boxName());
@@ -208,33 +211,35 @@ describe('images: the cloud catalog', needs(['image-catalog']), () => {
     },
   );
 
-  test('POST /images/pull describes an image from the stack registry; bad references are typed', {
-    ...ports('test_pull_real_image', 'test_pull_unreachable_registry_is_typed_error'),
-  }, async ({ rest, stack }) => {
-    const pulled = await rest.tenant<{ reference: string; config_digest: string; layer_count: number }>(
-      'POST',
-      '/images/pull',
-      { body: { reference: stack.images.busybox } },
-    );
-    expect(pulled.status, pulled.text).toBe(200);
-    expect(pulled.json?.reference).toBe(stack.images.busybox);
-    expect(pulled.json?.config_digest).toMatch(DIGEST);
-    expect(pulled.json?.layer_count).toBeGreaterThan(0);
-    expectEnvelope(
-      await rest.tenant('POST', '/images/pull', { body: { reference: 42 } }),
-      400,
-      'invalid_argument',
-    );
-    expectEnvelope(
-      await rest.tenant('POST', '/images/pull', { body: { reference: '  ' } }),
-      400,
-      'invalid_argument',
-    );
-    const unreachable = await rest.tenant('POST', '/images/pull', {
-      body: { reference: 'does-not-exist.invalid/nope:0.0.0' },
-    });
-    expect(unreachable.status, unreachable.text).toBeGreaterThanOrEqual(400);
-    expect(unreachable.status, unreachable.text).toBeLessThan(500);
-    expect(unreachable.envelope?.code, unreachable.text).toBe('image_pull_failed');
-  });
+  test(
+    'POST /images/pull describes an image from the stack registry; bad references are typed',
+    claims({ ports: ['test_pull_real_image', 'test_pull_unreachable_registry_is_typed_error'] }),
+    async ({ rest, stack }) => {
+      const pulled = await rest.tenant<{ reference: string; config_digest: string; layer_count: number }>(
+        'POST',
+        '/images/pull',
+        { body: { reference: stack.images.busybox } },
+      );
+      expect(pulled.status, pulled.text).toBe(200);
+      expect(pulled.json?.reference).toBe(stack.images.busybox);
+      expect(pulled.json?.config_digest).toMatch(DIGEST);
+      expect(pulled.json?.layer_count).toBeGreaterThan(0);
+      expectEnvelope(
+        await rest.tenant('POST', '/images/pull', { body: { reference: 42 } }),
+        400,
+        'invalid_argument',
+      );
+      expectEnvelope(
+        await rest.tenant('POST', '/images/pull', { body: { reference: '  ' } }),
+        400,
+        'invalid_argument',
+      );
+      const unreachable = await rest.tenant('POST', '/images/pull', {
+        body: { reference: 'does-not-exist.invalid/nope:0.0.0' },
+      });
+      expect(unreachable.status, unreachable.text).toBeGreaterThanOrEqual(400);
+      expect(unreachable.status, unreachable.text).toBeLessThan(500);
+      expect(unreachable.envelope?.code, unreachable.text).toBe('image_pull_failed');
+    },
+  );
 });

@@ -4,14 +4,12 @@
  * status is the verdict (1 = searched, nothing found), so a search that never ran fails.
  */
 import { runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
-describe('isolation', needs('vm'), () => {
+describe('isolation', claims({ needs: 'vm' }), () => {
   test(
     "box B cannot read, find or list box A's file",
-    ports('test_box_b_cannot_read_box_a_filesystem'),
+    claims({ ports: ['test_box_b_cannot_read_box_a_filesystem'] }),
     async ({ boxFactory }) => {
       const marker = `tenant-A-only-${Date.now().toString(36)}`;
       const path = '/root/tenant_a_secret.txt';

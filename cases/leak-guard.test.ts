@@ -1,12 +1,11 @@
 /**
- * The leak guard's teeth (issue 13): a box the API reports removed must be gone on the runner
+ * The leak guard's teeth: a box the API reports removed must be gone on the runner
  * side too. The guard runs after every case by itself (fixtures/index.ts); this case asks it
  * directly so that, with the runner leaving containers behind (`remove-leaves-container`), the
  * case itself fails — an xfail while that switch is on — and cleans up the leak it provoked.
  */
 
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 import { checkGoneOnRunner, removedPerApi } from '../harness/leaks/guard.ts';
 import { runnerView } from '../harness/leaks/runner-view.ts';
 import { dockerClient } from '../kernel/docker.ts';
@@ -15,7 +14,7 @@ import { LABEL_BOX } from '../sim/runner/box-spec.ts';
 describe('leak guard', () => {
   test(
     'meta: a removed box is gone on the runner side too',
-    needs(['vm', 'runner-view'], { meta: { detects: ['remove-leaves-container'] } }),
+    claims({ needs: ['vm', 'runner-view'], detects: ['remove-leaves-container'] }),
     async ({ rt, image, boxName, stack }) => {
       const box = await rt.create({ image }, boxName());
       expect((await (await box.exec('true')).wait()).exitCode).toBe(0);

@@ -13,10 +13,7 @@ import {
   type SdkBox,
   runSdkSh as sh,
 } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
-import { stateAfterCreate } from '../harness/stack/target-facts.ts';
+import { claims, describe, expect, stateAfterCreate, test } from '../fixtures/index.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** RFC 3339 date-time, as the clients parse `created_at` / `updated_at` (chrono `parse_from_rfc3339`). */
@@ -29,11 +26,13 @@ const UNKNOWN_IDS = ['zzzzzzzzzzzz', '00000000-0000-0000-0000-000000000001'];
 describe.concurrent('box lifecycle', () => {
   test(
     'listInfo / getInfo / get describe a created box',
-    ports(
-      'test_runtime_initialization_creates_empty_list',
-      'test_get_info_returns_box_metadata',
-      'test_list_info_includes_created_box',
-    ),
+    claims({
+      ports: [
+        'test_runtime_initialization_creates_empty_list',
+        'test_get_info_returns_box_metadata',
+        'test_list_info_includes_created_box',
+      ],
+    }),
     async ({ rt, box, image, stack }) => {
       const state = stateAfterCreate(stack);
       const list = await rt.listInfo();
@@ -67,7 +66,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'create → exec → remove through the Node SDK',
-    needs('vm', ports('test_node_sdk_create_exec_remove', 'test_node_exec')),
+    claims({ ports: ['test_node_sdk_create_exec_remove', 'test_node_exec'], needs: 'vm' }),
     async ({ rt, stack, boxName }) => {
       const b = await rt.create({ image: stack.images.busybox }, boxName());
       expect(b.id).toMatch(BOX_ID_RE);
@@ -84,7 +83,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     "a client with no path prefix (the canonical routes) works in its key's org",
-    needs('vm'),
+    claims({ needs: 'vm' }),
     async ({ rt, stack, tracker, boxName }) => {
       // upstream mounts every box route twice, `v1/boxes` and `v1/:prefix/boxes`
       // (boxlite-box.controller.ts): a user who never sets pathPrefix must not get 404s.
@@ -101,7 +100,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'getInfo / get return null for an unknown id',
-    ports('test_get_info_returns_none_for_nonexistent'),
+    claims({ ports: ['test_get_info_returns_none_for_nonexistent'] }),
     async ({ rt, rest }) => {
       for (const id of UNKNOWN_IDS) {
         expect(await rt.getInfo(id)).toBeNull();
@@ -154,7 +153,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'creates get unique server-issued 12-char base62 ids',
-    ports('test_create_generates_unique_ids'),
+    claims({ ports: ['test_create_generates_unique_ids'] }),
     async ({ boxFactory }) => {
       const boxes = await boxFactory.make(2);
       for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
@@ -164,7 +163,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a named box keeps its name and is addressable by it',
-    ports('test_create_named_box'),
+    claims({ ports: ['test_create_named_box'] }),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       const b = await rt.create({ image }, name);
@@ -178,7 +177,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'box env option reaches every exec',
-    needs('vm', ports('test_box_options_env_propagates_through_rest')),
+    claims({ ports: ['test_box_options_env_propagates_through_rest'], needs: 'vm' }),
     async ({ rt, image, boxName }) => {
       const b = await rt.create(
         { image, env: [{ key: 'BOXLITE_E2E_MARKER', value: 'yes-its-there' }] },
@@ -191,7 +190,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'stop / start preserves the rootfs',
-    needs('vm', ports('test_stop_start_preserves_rootfs')),
+    claims({ ports: ['test_stop_start_preserves_rootfs'], needs: 'vm' }),
     async ({ box }) => {
       const w = await sh(box, 'echo persisted-across-restart > /workspace/marker.txt');
       expect(w.exitCode).toBe(0);
@@ -204,7 +203,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'info reflects running / stopped state',
-    needs('vm', ports('test_box_info_reflects_state')),
+    claims({ ports: ['test_box_info_reflects_state'], needs: 'vm' }),
     async ({ rt, box }) => {
       expect((await box.info()).state).toMatchObject({ status: 'running', running: true });
       await box.stop();
@@ -219,7 +218,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'rapid create / remove leaves nothing behind',
-    ports('test_rapid_create_remove_no_leak'),
+    claims({ ports: ['test_rapid_create_remove_no_leak'] }),
     async ({ rt, stack, boxName, rest }) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -239,7 +238,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a running box goes with a plain remove, and with force',
-    needs('vm', ports('test_force_remove_running_box')),
+    claims({ ports: ['test_force_remove_running_box'], needs: 'vm' }),
     async ({ rt, stack, boxName }) => {
       // Both REST servers remove a running box without force: the cloud API takes no force
       // (boxlite-box.controller.ts removeBox → BoxService.destroy) and serve defaults it to
@@ -262,7 +261,9 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'removing a removed or unknown box is a typed not-found',
-    ports('test_remove_already_removed_returns_not_found', 'test_remove_nonexistent_returns_not_found'),
+    claims({
+      ports: ['test_remove_already_removed_returns_not_found', 'test_remove_nonexistent_returns_not_found'],
+    }),
     async ({ rt, box, rest }) => {
       await rt.remove(box.id, true);
       await expect(rt.remove(box.id, true)).rejects.toThrow(/^box not found: /);
@@ -283,7 +284,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'two runtimes on the same profile share one world',
-    needs('vm', ports('test_two_runtimes_share_world')),
+    claims({ ports: ['test_two_runtimes_share_world'], needs: 'vm' }),
     async ({ stack, box }) => {
       const rt2 = createRuntime(stack);
       try {
@@ -299,18 +300,22 @@ describe.concurrent('box lifecycle', () => {
     },
   );
 
-  test('closing a runtime twice is harmless', ports('test_close_is_idempotent'), async ({ stack }) => {
-    const rt2 = createRuntime(stack);
-    expect(Array.isArray(await rt2.listInfo())).toBe(true);
-    expect(() => {
-      rt2.close();
-      rt2.close();
-    }).not.toThrow();
-  });
+  test(
+    'closing a runtime twice is harmless',
+    claims({ ports: ['test_close_is_idempotent'] }),
+    async ({ stack }) => {
+      const rt2 = createRuntime(stack);
+      expect(Array.isArray(await rt2.listInfo())).toBe(true);
+      expect(() => {
+        rt2.close();
+        rt2.close();
+      }).not.toThrow();
+    },
+  );
 
   test(
     'two boxes have separate filesystems',
-    needs('vm', ports('test_two_boxes_are_isolated')),
+    claims({ ports: ['test_two_boxes_are_isolated'], needs: 'vm' }),
     async ({ boxFactory }) => {
       const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
       await Promise.all(

@@ -6,10 +6,7 @@
  * same numbers, and counters move by exactly what the case did on a box nobody else touches.
  */
 
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
-import { countsExecOutput } from '../harness/stack/target-facts.ts';
+import { claims, countsExecOutput, describe, expect, test } from '../fixtures/index.ts';
 
 /** Protocol §3.4 BoxMetrics: counters are ints (required here: "all fields present"); gauges int|null. */
 const BOX_COUNTERS = [
@@ -64,10 +61,10 @@ function expectBoxMetricsShape(m: Record<string, unknown>): void {
   }
 }
 
-describe('metrics', needs('vm'), () => {
+describe('metrics', claims({ needs: 'vm' }), () => {
   test(
     'box metrics: every BoxMetrics field is present with its type, on the wire and through the SDK',
-    ports('test_box_metrics_shape_is_complete'),
+    claims({ ports: ['test_box_metrics_shape_is_complete'] }),
     async ({ rt, rest, stack, boxName }) => {
       const box = await rt.create({ image: stack.images.busybox }, boxName());
       const wire = await rest.tenant<Record<string, unknown>>('GET', `/boxes/${box.id}/metrics`);
@@ -97,7 +94,7 @@ describe('metrics', needs('vm'), () => {
 
   test(
     'commands_executed_total grows by exactly 3 after 3 execs; output bytes are counted; no exec errors',
-    ports('test_box_metrics_increments_command_count'),
+    claims({ ports: ['test_box_metrics_increments_command_count'] }),
     async ({ rt, stack, boxName }) => {
       const box = await rt.create({ image: stack.images.busybox }, boxName());
       const before = await box.metrics();
@@ -121,7 +118,7 @@ describe('metrics', needs('vm'), () => {
 
   test(
     'runtime metrics: every field is an int on the wire; boxes_created_total and total_commands_executed grow',
-    ports('test_runtime_metrics_counts_active_boxes'),
+    claims({ ports: ['test_runtime_metrics_counts_active_boxes'] }),
     async ({ rt, rest, stack, boxName }) => {
       const wireBefore = await rest.tenant<Record<string, unknown>>('GET', '/metrics');
       expect(wireBefore.status, wireBefore.text).toBe(200);

@@ -1,6 +1,6 @@
 /**
  * Multi-tenant isolation: two orgs, each with its own key, minted through the stack's admin
- * interface (harness/fixtures/orgs.ts → drivers/admin). Ports upstream's cross-org cases
+ * interface (fixtures/orgs.ts → drivers/admin). Ports upstream's cross-org cases
  * (apps/e2e/cases/test_pol257_cross_org_isolation.py, test_cross_org_isolation.py):
  *
  * - org B's key in its own namespace on org A's box id: every box operation answers exactly as
@@ -29,10 +29,7 @@ import {
   rootUrl,
   tenantUrl,
 } from '../drivers/rest/http.ts';
-import { runContext } from '../harness/context.ts';
-import { pause } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { describe, expect, type TenantOrg, test } from '../harness/fixtures/orgs.ts';
+import { claims, describe, expect, pause, runContext, type TenantOrg, test } from '../fixtures/index.ts';
 import { createProgress } from '../kernel/progress.ts';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -139,18 +136,17 @@ async function expectIntact(org: TenantOrg, box: { id: string; name: string }) {
 describe('multi-tenant: nothing crosses orgs', () => {
   test(
     "org B's key on org A's box: every box operation answers as for an id that never existed (REST)",
-    needs(['orgs', 'vm'], {
-      meta: {
-        ports: [
-          'test_org_b_read_denied',
-          'test_org_b_exec_denied',
-          'test_org_b_stop_denied',
-          'test_org_b_delete_denied',
-          'test_existence_is_indistinguishable',
-          'test_org_a_box_is_not_found_in_org_b_namespace',
-        ],
-        detects: ['cross-org-box-lookup'],
-      },
+    claims({
+      ports: [
+        'test_org_b_read_denied',
+        'test_org_b_exec_denied',
+        'test_org_b_stop_denied',
+        'test_org_b_delete_denied',
+        'test_existence_is_indistinguishable',
+        'test_org_a_box_is_not_found_in_org_b_namespace',
+      ],
+      needs: ['orgs', 'vm'],
+      detects: ['cross-org-box-lookup'],
     }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
@@ -177,8 +173,10 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "org B cannot prepare a tunnel into org A's box: answered as for an id that never existed",
-    needs(['orgs', 'vm', 'tunnels'], {
-      meta: { ports: ['test_cross_org_cannot_tunnel_into_org_a_box'], detects: ['cross-org-box-lookup'] },
+    claims({
+      ports: ['test_cross_org_cannot_tunnel_into_org_a_box'],
+      needs: ['orgs', 'vm', 'tunnels'],
+      detects: ['cross-org-box-lookup'],
     }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
@@ -199,13 +197,9 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "org B's key in org A's namespace is refused as in a namespace of no org, and changes nothing",
-    needs(['orgs', 'vm'], {
-      meta: {
-        ports: [
-          'test_org_b_key_rejected_in_org_a_namespace',
-          'test_cross_org_delete_leaves_org_a_box_intact',
-        ],
-      },
+    claims({
+      ports: ['test_org_b_key_rejected_in_org_a_namespace', 'test_cross_org_delete_leaves_org_a_box_intact'],
+      needs: ['orgs', 'vm'],
     }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
@@ -235,7 +229,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "a list never shows another org's boxes, and names are per org",
-    needs('orgs', { meta: { ports: ['test_org_b_box_list_excludes_org_a'] } }),
+    claims({ ports: ['test_org_b_box_list_excludes_org_a'], needs: 'orgs' }),
     async ({ orgs, rest, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const name = boxName();
@@ -257,7 +251,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "the npm SDK as org B cannot see, get or remove org A's box",
-    needs(['orgs', 'vm'], { meta: { detects: ['cross-org-box-lookup'] } }),
+    claims({ needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const box = await runningBox(a, stack.images.busybox, boxName());
@@ -285,7 +279,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
 describe('multi-tenant: the PyPI SDK', () => {
   test(
     "the Python SDK as org B cannot see, get, stop or remove org A's box",
-    needs(['orgs', 'vm'], { meta: { detects: ['cross-org-box-lookup'] }, timeout: 600_000 }),
+    claims({ needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] }, { timeout: 600_000 }),
     async ({ orgs, stack, boxName, tracker, clock }) => {
       const python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
@@ -341,7 +335,7 @@ describe('multi-tenant: keys', () => {
 
   test(
     'a revoked key is refused with the 401 an unknown key gets (REST and SDK); the org keeps working',
-    needs('orgs', { meta: { detects: ['stale-key-accepted'] } }),
+    claims({ needs: 'orgs', detects: ['stale-key-accepted'] }),
     async ({ orgs }) => {
       const b = await orgs.make();
       const key = await orgs.admin.createApiKey(b.admin);
@@ -366,7 +360,7 @@ describe('multi-tenant: keys', () => {
 
   test(
     'an expired key is refused with the 401 an unknown key gets; a key cannot mint one that outlives it',
-    needs('orgs', { meta: { detects: ['stale-key-accepted'] } }),
+    claims({ needs: 'orgs', detects: ['stale-key-accepted'] }),
     async ({ orgs }) => {
       const b = await orgs.make();
       // The expiry is the contract here: a few seconds of validity, then refusal.

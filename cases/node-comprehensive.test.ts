@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'vitest';
 import { drain, runSdkExec, runSdkSh as sh, startAfterReady } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join('\n');
@@ -23,28 +21,40 @@ async function hostDir(ctx: Pick<TestContext, 'onTestFinished'>): Promise<string
   return dir;
 }
 
-describe.concurrent('node comprehensive: exec', needs('vm'), () => {
-  test('stdout and stderr do not cross', ports('test_node_stderr_isolation'), async ({ box }) => {
-    const r = await sh(box, 'echo to-out; echo to-err >&2');
-    expect(r).toMatchObject({ stdout: 'to-out\n', stderr: 'to-err\n', exitCode: 0 });
-  });
+describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
+  test(
+    'stdout and stderr do not cross',
+    claims({ ports: ['test_node_stderr_isolation'] }),
+    async ({ box }) => {
+      const r = await sh(box, 'echo to-out; echo to-err >&2');
+      expect(r).toMatchObject({ stdout: 'to-out\n', stderr: 'to-err\n', exitCode: 0 });
+    },
+  );
 
-  test('exit codes 0, 1, 42, 127 propagate', ports('test_node_exit_codes'), async ({ box }) => {
+  test('exit codes 0, 1, 42, 127 propagate', claims({ ports: ['test_node_exit_codes'] }), async ({ box }) => {
     for (const code of [0, 1, 42, 127]) expect((await sh(box, `exit ${code}`)).exitCode).toBe(code);
   });
 
-  test('4000 stdout lines arrive whole and in order', ports('test_node_large_stdout'), async ({ box }) => {
-    const r = await sh(box, 'i=0; while [ $i -lt 4000 ]; do echo out$i; i=$((i+1)); done');
-    expect(r.stdout).toBe(`${lines(4000, 'out')}\n`);
-  });
+  test(
+    '4000 stdout lines arrive whole and in order',
+    claims({ ports: ['test_node_large_stdout'] }),
+    async ({ box }) => {
+      const r = await sh(box, 'i=0; while [ $i -lt 4000 ]; do echo out$i; i=$((i+1)); done');
+      expect(r.stdout).toBe(`${lines(4000, 'out')}\n`);
+    },
+  );
 
-  test('4000 stderr lines arrive whole and in order', ports('test_node_large_stderr'), async ({ box }) => {
-    const r = await sh(box, 'i=0; while [ $i -lt 4000 ]; do echo err$i >&2; i=$((i+1)); done');
-    expect(r.stderr).toBe(`${lines(4000, 'err')}\n`);
-    expect(r.stdout).toBe('');
-  });
+  test(
+    '4000 stderr lines arrive whole and in order',
+    claims({ ports: ['test_node_large_stderr'] }),
+    async ({ box }) => {
+      const r = await sh(box, 'i=0; while [ $i -lt 4000 ]; do echo err$i >&2; i=$((i+1)); done');
+      expect(r.stderr).toBe(`${lines(4000, 'err')}\n`);
+      expect(r.stdout).toBe('');
+    },
+  );
 
-  test('exec env reaches the guest', ports('test_node_env_vars'), async ({ box }) => {
+  test('exec env reaches the guest', claims({ ports: ['test_node_env_vars'] }), async ({ box }) => {
     const r = await runSdkExec(box, {
       command: 'sh',
       args: ['-c', 'echo "$E2E_A|$E2E_B"'],
@@ -53,7 +63,7 @@ describe.concurrent('node comprehensive: exec', needs('vm'), () => {
     expect(r.stdout).toBe('alpha|with space\n');
   });
 
-  test('50 env vars all arrive', ports('test_node_many_env'), async ({ box }) => {
+  test('50 env vars all arrive', claims({ ports: ['test_node_many_env'] }), async ({ box }) => {
     const env = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`E2E_V${i}`, `value-${i}`]));
     // The minimal guest image has no grep: filter here.
     const r = await runSdkExec(box, { command: 'env', env });
@@ -65,17 +75,17 @@ describe.concurrent('node comprehensive: exec', needs('vm'), () => {
     );
   });
 
-  test('working dir override', ports('test_node_working_dir'), async ({ box }) => {
+  test('working dir override', claims({ ports: ['test_node_working_dir'] }), async ({ box }) => {
     expect((await runSdkExec(box, { command: 'pwd', workingDir: '/tmp' })).stdout).toBe('/tmp\n');
   });
 
-  test('`true` produces no output', ports('test_node_empty_output'), async ({ box }) => {
+  test('`true` produces no output', claims({ ports: ['test_node_empty_output'] }), async ({ box }) => {
     expect(await runSdkExec(box, { command: 'true' })).toMatchObject({ stdout: '', stderr: '', exitCode: 0 });
   });
 
   test(
     'two concurrent execs keep their own 50 lines',
-    ports('test_node_concurrent_exec'),
+    claims({ ports: ['test_node_concurrent_exec'] }),
     async ({ box }) => {
       const [a, b] = await Promise.all(
         ['A', 'B'].map((t) => sh(box, `i=0; while [ $i -lt 50 ]; do echo ${t}$i; i=$((i+1)); done`)),
@@ -85,39 +95,51 @@ describe.concurrent('node comprehensive: exec', needs('vm'), () => {
     },
   );
 
-  test('a signal-killed process reports a signal exit', ports('test_node_signal_exit'), async ({ box }) => {
-    const code = (await sh(box, 'kill -9 $$')).exitCode ?? 0;
-    expect(code < 0 || code > 128, `exit ${code}`).toBe(true);
-  });
+  test(
+    'a signal-killed process reports a signal exit',
+    claims({ ports: ['test_node_signal_exit'] }),
+    async ({ box }) => {
+      const code = (await sh(box, 'kill -9 $$')).exitCode ?? 0;
+      expect(code < 0 || code > 128, `exit ${code}`).toBe(true);
+    },
+  );
 
-  test('multibyte output survives', ports('test_node_unicode'), async ({ box }) => {
+  test('multibyte output survives', claims({ ports: ['test_node_unicode'] }), async ({ box }) => {
     expect((await sh(box, "printf 'héllo-☃ 世界\\n'")).stdout).toBe('héllo-☃ 世界\n');
   });
 
-  test('stdin written and closed is echoed by cat', ports('test_node_exec_stdin'), async ({ box }) => {
-    const r = await runSdkExec(box, { command: 'cat', stdin: 'through-stdin\nline2\n' });
-    expect(r).toMatchObject({ stdout: 'through-stdin\nline2\n', exitCode: 0 });
-  });
+  test(
+    'stdin written and closed is echoed by cat',
+    claims({ ports: ['test_node_exec_stdin'] }),
+    async ({ box }) => {
+      const r = await runSdkExec(box, { command: 'cat', stdin: 'through-stdin\nline2\n' });
+      expect(r).toMatchObject({ stdout: 'through-stdin\nline2\n', exitCode: 0 });
+    },
+  );
 
-  test('kill() ends a running exec with a non-zero exit', ports('test_node_exec_kill'), async ({ box }) => {
-    const { ex } = await startAfterReady(box, 'sleep 300');
-    await ex.kill();
-    expect((await ex.wait()).exitCode).not.toBe(0);
-  });
+  test(
+    'kill() ends a running exec with a non-zero exit',
+    claims({ ports: ['test_node_exec_kill'] }),
+    async ({ box }) => {
+      const { ex } = await startAfterReady(box, 'sleep 300');
+      await ex.kill();
+      expect((await ex.wait()).exitCode).not.toBe(0);
+    },
+  );
 
-  test('signal(15) ends a running exec', ports('test_node_exec_signal'), async ({ box }) => {
+  test('signal(15) ends a running exec', claims({ ports: ['test_node_exec_signal'] }), async ({ box }) => {
     const { ex } = await startAfterReady(box, 'exec sleep 300');
     await ex.signal(15);
     expect((await ex.wait()).exitCode).not.toBe(0);
   });
 
-  test('a tty exec returns its output', ports('test_node_exec_tty'), async ({ box }) => {
+  test('a tty exec returns its output', claims({ ports: ['test_node_exec_tty'] }), async ({ box }) => {
     const r = await runSdkExec(box, { command: 'sh', args: ['-c', 'test -t 1 && echo is-a-tty'], tty: true });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('is-a-tty');
   });
 
-  test('resizeTty on a tty exec succeeds', ports('test_node_resize_tty'), async ({ box }) => {
+  test('resizeTty on a tty exec succeeds', claims({ ports: ['test_node_resize_tty'] }), async ({ box }) => {
     const ex = await box.exec('sh', ['-c', 'echo ready; sleep 2; stty size'], null, true);
     const out = await ex.stdout();
     await ex.resizeTty(40, 100);
@@ -126,34 +148,46 @@ describe.concurrent('node comprehensive: exec', needs('vm'), () => {
     expect(text).toContain('40 100');
   });
 
-  test('resizeTty on a non-tty exec rejects', ports('test_node_resize_non_tty'), async ({ box }) => {
-    const { ex } = await startAfterReady(box, 'sleep 30');
-    await expect(ex.resizeTty(40, 100)).rejects.toThrow();
-    await ex.kill();
-  });
+  test(
+    'resizeTty on a non-tty exec rejects',
+    claims({ ports: ['test_node_resize_non_tty'] }),
+    async ({ box }) => {
+      const { ex } = await startAfterReady(box, 'sleep 30');
+      await expect(ex.resizeTty(40, 100)).rejects.toThrow();
+      await ex.kill();
+    },
+  );
 });
 
-describe.concurrent('node comprehensive: copy', needs('vm'), () => {
-  test('text round-trips', ports('test_node_copy_roundtrip'), async ({ box, onTestFinished }) => {
-    const dir = await hostDir({ onTestFinished });
-    await writeFile(join(dir, 'in.txt'), 'round-trip text\n');
-    await box.copyIn(join(dir, 'in.txt'), '/tmp/rt.txt');
-    await box.copyOut('/tmp/rt.txt', join(dir, 'out.txt'));
-    expect(await readFile(join(dir, 'out.txt'), 'utf8')).toBe('round-trip text\n');
-  });
+describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
+  test(
+    'text round-trips',
+    claims({ ports: ['test_node_copy_roundtrip'] }),
+    async ({ box, onTestFinished }) => {
+      const dir = await hostDir({ onTestFinished });
+      await writeFile(join(dir, 'in.txt'), 'round-trip text\n');
+      await box.copyIn(join(dir, 'in.txt'), '/tmp/rt.txt');
+      await box.copyOut('/tmp/rt.txt', join(dir, 'out.txt'));
+      expect(await readFile(join(dir, 'out.txt'), 'utf8')).toBe('round-trip text\n');
+    },
+  );
 
-  test('all 256 byte values round-trip', ports('test_node_copy_binary'), async ({ box, onTestFinished }) => {
-    const dir = await hostDir({ onTestFinished });
-    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    await writeFile(join(dir, 'in.bin'), bytes);
-    await box.copyIn(join(dir, 'in.bin'), '/tmp/all.bin');
-    await box.copyOut('/tmp/all.bin', join(dir, 'out.bin'));
-    expect(sha(await readFile(join(dir, 'out.bin')))).toBe(sha(bytes));
-  });
+  test(
+    'all 256 byte values round-trip',
+    claims({ ports: ['test_node_copy_binary'] }),
+    async ({ box, onTestFinished }) => {
+      const dir = await hostDir({ onTestFinished });
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      await writeFile(join(dir, 'in.bin'), bytes);
+      await box.copyIn(join(dir, 'in.bin'), '/tmp/all.bin');
+      await box.copyOut('/tmp/all.bin', join(dir, 'out.bin'));
+      expect(sha(await readFile(join(dir, 'out.bin')))).toBe(sha(bytes));
+    },
+  );
 
   test(
     '1 MiB random round-trips with its sha256',
-    ports('test_node_copy_large'),
+    claims({ ports: ['test_node_copy_large'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       const data = randomBytes(1 << 20);
@@ -167,7 +201,7 @@ describe.concurrent('node comprehensive: copy', needs('vm'), () => {
 
   test(
     'a deeply nested destination works once its parents exist',
-    ports('test_node_copy_nested'),
+    claims({ ports: ['test_node_copy_nested'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await writeFile(join(dir, 'n.txt'), 'nested\n');
@@ -179,7 +213,7 @@ describe.concurrent('node comprehensive: copy', needs('vm'), () => {
 
   test(
     'copyOut of a missing path rejects',
-    ports('test_node_copyout_missing'),
+    claims({ ports: ['test_node_copyout_missing'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await expect(box.copyOut('/no/such/file', join(dir, 'x'))).rejects.toThrow();
@@ -188,7 +222,7 @@ describe.concurrent('node comprehensive: copy', needs('vm'), () => {
 
   test(
     'copied data survives stop / start',
-    ports('test_node_lifecycle_stop_start'),
+    claims({ ports: ['test_node_lifecycle_stop_start'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await writeFile(join(dir, 'keep.txt'), 'kept\n');
@@ -201,10 +235,10 @@ describe.concurrent('node comprehensive: copy', needs('vm'), () => {
   );
 });
 
-describe.concurrent('node comprehensive: runtime', needs('vm'), () => {
+describe.concurrent('node comprehensive: runtime', claims({ needs: 'vm' }), () => {
   test(
     'info() and getInfo carry the id and name',
-    ports('test_node_box_info'),
+    claims({ ports: ['test_node_box_info'] }),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       const box = await rt.create({ image }, name);
@@ -213,14 +247,18 @@ describe.concurrent('node comprehensive: runtime', needs('vm'), () => {
     },
   );
 
-  test('the name getter is the create name', ports('test_node_box_name'), async ({ rt, image, boxName }) => {
-    const name = boxName();
-    expect((await rt.create({ image }, name)).name).toBe(name);
-  });
+  test(
+    'the name getter is the create name',
+    claims({ ports: ['test_node_box_name'] }),
+    async ({ rt, image, boxName }) => {
+      const name = boxName();
+      expect((await rt.create({ image }, name)).name).toBe(name);
+    },
+  );
 
   test(
     'two boxes have their own filesystems',
-    ports('test_node_two_boxes_isolated'),
+    claims({ ports: ['test_node_two_boxes_isolated'] }),
     async ({ boxFactory }) => {
       const [a, b] = await boxFactory.make(2);
       if (!a || !b) throw new Error('boxFactory made fewer than two boxes');
@@ -229,28 +267,36 @@ describe.concurrent('node comprehensive: runtime', needs('vm'), () => {
     },
   );
 
-  test('listInfo includes a fresh box', ports('test_node_list_info'), async ({ rt, box }) => {
+  test('listInfo includes a fresh box', claims({ ports: ['test_node_list_info'] }), async ({ rt, box }) => {
     expect((await rt.listInfo()).map((i) => i.id)).toContain(box.id);
   });
 
-  test('a handle from rt.get runs commands', ports('test_node_get_returns_box'), async ({ rt, box }) => {
-    const again = await rt.get(box.id);
-    if (!again) throw new Error(`rt.get(${box.id}) returned null`);
-    expect((await sh(again, 'echo via-get')).stdout).toBe('via-get\n');
-  });
+  test(
+    'a handle from rt.get runs commands',
+    claims({ ports: ['test_node_get_returns_box'] }),
+    async ({ rt, box }) => {
+      const again = await rt.get(box.id);
+      if (!again) throw new Error(`rt.get(${box.id}) returned null`);
+      expect((await sh(again, 'echo via-get')).stdout).toBe('via-get\n');
+    },
+  );
 
-  test('a second remove rejects', ports('test_node_remove_idempotent'), async ({ rt, box }) => {
+  test('a second remove rejects', claims({ ports: ['test_node_remove_idempotent'] }), async ({ rt, box }) => {
     await rt.remove(box.id, true);
     await expect(rt.remove(box.id, true)).rejects.toThrow(/not found/i);
   });
 
-  test('getInfo of an unknown id is null', ports('test_node_get_nonexistent'), async ({ rt }) => {
-    expect(await rt.getInfo('nonexistent-box-e2e')).toBeNull();
-  });
+  test(
+    'getInfo of an unknown id is null',
+    claims({ ports: ['test_node_get_nonexistent'] }),
+    async ({ rt }) => {
+      expect(await rt.getInfo('nonexistent-box-e2e')).toBeNull();
+    },
+  );
 
   test(
     'cpus=2 is what the guest kernel sees',
-    needs('own-kernel', ports('test_node_custom_cpus')),
+    claims({ ports: ['test_node_custom_cpus'], needs: 'own-kernel' }),
     async ({ rt, image, boxName }) => {
       const box = await rt.create({ image, cpus: 2 }, boxName());
       expect((await sh(box, 'nproc')).stdout.trim()).toBe('2');

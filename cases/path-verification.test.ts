@@ -3,14 +3,12 @@
  * after every case automatically; these cases prove it has teeth: a fake id and a box that
  * bypassed the API must both be caught.
  */
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 describe('path verification', () => {
   test(
     'SDK runtime is REST against the stack API',
-    ports('test_sdk_runtime_is_rest_against_local_api'),
+    claims({ ports: ['test_sdk_runtime_is_rest_against_local_api'] }),
     async ({ stack, rest }) => {
       // The cloud API (and the sim) sit under NestJS's global `/api` prefix; `boxlite serve`
       // serves `/v1/...` at its root. Either way the base must answer the capability route.
@@ -23,7 +21,7 @@ describe('path verification', () => {
 
   test(
     'exec reaches the runner journal and the API access log',
-    needs(['vm', 'path-guard'], ports('test_exec_reaches_runner_journal')),
+    claims({ ports: ['test_exec_reaches_runner_journal'], needs: ['vm', 'path-guard'] }),
     async ({ box, journal, tracker, stack }) => {
       const ex = await box.exec('cat', ['/etc/os-release']);
       expect((await ex.wait()).exitCode).toBe(0);
@@ -36,7 +34,7 @@ describe('path verification', () => {
 
   test(
     'meta: an id that never travelled the path fails the guard, naming it',
-    needs('path-guard'),
+    claims({ needs: 'path-guard' }),
     async ({ stack, journal }) => {
       expect(stack.pathGuard.enabled, stack.pathGuard.reason).toBe(true);
       const verdict = await journal.guard.verify(['fakeBox00000'], journal.cursors, { timeoutMs: 300 });
@@ -51,7 +49,7 @@ describe('path verification', () => {
 
   test(
     'meta: a box created straight on the runner (bypassing the API) fails the guard',
-    needs(['runner-direct', 'path-guard']),
+    claims({ needs: ['runner-direct', 'path-guard'] }),
     async ({ stack, journal }) => {
       expect(stack.runner, 'needs direct runner access (sim)').not.toBeNull();
       const runner = stack.runner!;
@@ -87,7 +85,7 @@ describe('path verification', () => {
 describe('path verification: each operation', () => {
   test(
     'meta: create, exec, stop, start and remove each reach the runner journal as that operation',
-    needs(['vm', 'path-guard'], { meta: { detects: ['stop-skips-runner'] } }),
+    claims({ needs: ['vm', 'path-guard'], detects: ['stop-skips-runner'] }),
     async ({ rt, image, boxName, journal, tracker, stack }) => {
       const box = await rt.create({ image }, boxName());
       expect((await (await box.exec('true')).wait()).exitCode).toBe(0);

@@ -16,8 +16,7 @@
  */
 import type { OrgQuotas } from '../drivers/admin/index.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { describe, expect, type TenantOrg, test as withOrgs } from '../harness/fixtures/orgs.ts';
+import { claims, describe, expect, type TenantOrg, test as withOrgs } from '../fixtures/index.ts';
 
 /** Roomy defaults; each case tightens the one limit it is about. */
 const BASE: OrgQuotas = {
@@ -59,50 +58,56 @@ const sized = (image: string, name: string, cpus: number, memory_mib: number, di
   disk_size_gb,
 });
 
-describe('quota: per-box limits', needs('orgs'), () => {
-  test('cpus above the org per-box limit → 429 resource_exhausted, no box leaked (REST and SDK)', {
-    meta: {
+describe('quota: per-box limits', claims({ needs: 'orgs' }), () => {
+  test(
+    'cpus above the org per-box limit → 429 resource_exhausted, no box leaked (REST and SDK)',
+    claims({
       ports: [
         'test_cpus_above_per_box_limit_returns_4xx',
         'test_quota_violation_does_not_silently_create_box',
       ],
       detects: ['quota-not-enforced', 'create-oversize-clamped'],
+    }),
+    async ({ quotaOrg, stack, boxName }) => {
+      const org = await quotaOrg({ max_cpus: 1 });
+      const name = boxName();
+      const res = await org.rest.createBox(sized(stack.images.busybox, name, 2, 128, 1));
+      expectQuotaRefusal(res, /cpu/);
+      const sdkName = boxName();
+      await expect(
+        org.sdk().create({ image: stack.images.busybox, cpus: 2, memoryMib: 128, diskSizeGb: 1 }, sdkName),
+      ).rejects.toThrow(/^resource exhausted: .*cpu/);
+      expect(await org.names()).toEqual([]);
     },
-  }, async ({ quotaOrg, stack, boxName }) => {
-    const org = await quotaOrg({ max_cpus: 1 });
-    const name = boxName();
-    const res = await org.rest.createBox(sized(stack.images.busybox, name, 2, 128, 1));
-    expectQuotaRefusal(res, /cpu/);
-    const sdkName = boxName();
-    await expect(
-      org.sdk().create({ image: stack.images.busybox, cpus: 2, memoryMib: 128, diskSizeGb: 1 }, sdkName),
-    ).rejects.toThrow(/^resource exhausted: .*cpu/);
-    expect(await org.names()).toEqual([]);
-  });
+  );
 
-  test('memory above the org per-box limit → 429 resource_exhausted, no box leaked', {
-    meta: {
+  test(
+    'memory above the org per-box limit → 429 resource_exhausted, no box leaked',
+    claims({
       ports: ['test_memory_above_per_box_limit_returns_4xx'],
       detects: ['quota-not-enforced', 'create-oversize-clamped'],
+    }),
+    async ({ quotaOrg, stack, boxName }) => {
+      const org = await quotaOrg({ max_memory_mib: 128 });
+      const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
+      expectQuotaRefusal(res, /memory/);
+      expect(await org.names()).toEqual([]);
     },
-  }, async ({ quotaOrg, stack, boxName }) => {
-    const org = await quotaOrg({ max_memory_mib: 128 });
-    const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 256, 1));
-    expectQuotaRefusal(res, /memory/);
-    expect(await org.names()).toEqual([]);
-  });
+  );
 
-  test('disk above the org per-box limit → 429 resource_exhausted, no box leaked', {
-    meta: {
+  test(
+    'disk above the org per-box limit → 429 resource_exhausted, no box leaked',
+    claims({
       ports: ['test_disk_above_per_box_limit_returns_4xx'],
       detects: ['quota-not-enforced', 'create-oversize-clamped'],
+    }),
+    async ({ quotaOrg, stack, boxName }) => {
+      const org = await quotaOrg({ max_disk_gb: 2 });
+      const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 3));
+      expectQuotaRefusal(res, /disk/);
+      expect(await org.names()).toEqual([]);
     },
-  }, async ({ quotaOrg, stack, boxName }) => {
-    const org = await quotaOrg({ max_disk_gb: 2 });
-    const res = await org.rest.createBox(sized(stack.images.busybox, boxName(), 1, 128, 3));
-    expectQuotaRefusal(res, /disk/);
-    expect(await org.names()).toEqual([]);
-  });
+  );
 
   test('a box exactly at every per-box limit is created with those values (limits are inclusive)', async ({
     quotaOrg,
@@ -118,7 +123,7 @@ describe('quota: per-box limits', needs('orgs'), () => {
   });
 });
 
-describe('quota: org totals', needs('orgs'), () => {
+describe('quota: org totals', claims({ needs: 'orgs' }), () => {
   test('boxes beyond max_boxes → 429 resource_exhausted; removing one frees the slot', async ({
     quotaOrg,
     stack,

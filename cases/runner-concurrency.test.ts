@@ -6,9 +6,7 @@
  */
 import { drain, readUntil, runSdkExec, type SdkBox, type SdkExecution } from '../drivers/node-sdk/driver.ts';
 import type { BoxJson, RestDriver } from '../drivers/rest/driver.ts';
-import { describe, expect, pause, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, pause, test } from '../fixtures/index.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 
@@ -68,12 +66,12 @@ async function expectRunning(rest: RestDriver, boxId: string, ex: SdkExecution):
   expect(res.json?.status).toBe('running');
 }
 
-describe('runner concurrency', needs('vm'), () => {
+describe('runner concurrency', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test.for([3, 10])(
     '%i parallel creates get unique ids and each box is its own',
-    ports('test_parallel_box_creates'),
+    claims({ ports: ['test_parallel_box_creates'] }),
     async (n, { boxFactory, rt }) => {
       const boxes = await boxFactory.make(n);
       for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
@@ -86,7 +84,7 @@ describe('runner concurrency', needs('vm'), () => {
 
   test(
     'two concurrent execs on one box each get exactly their own output',
-    ports('test_two_concurrent_execs_on_same_box'),
+    claims({ ports: ['test_two_concurrent_execs_on_same_box'] }),
     async ({ box }) => {
       const script = (tok: string) => `for i in $(seq 1 200); do echo ${tok}-$i; done; echo ${tok}-err >&2`;
       const [a, b] = await Promise.all([
@@ -102,7 +100,7 @@ describe('runner concurrency', needs('vm'), () => {
 
   test(
     'many sequential execs on one box all succeed',
-    ports('test_many_sequential_execs_on_one_box'),
+    claims({ ports: ['test_many_sequential_execs_on_one_box'] }),
     async ({ box }) => {
       for (let i = 0; i < 8; i++) {
         const r = await runSdkExec(box, { command: 'echo', args: [`round-${i}`] });
@@ -113,7 +111,7 @@ describe('runner concurrency', needs('vm'), () => {
 
   test(
     'double stop, raced: two concurrent stops each answer the stopped box or 409 invalid_state, at least one 200, never 5xx; the box ends stopped',
-    ports('test_double_stop_is_idempotent_or_typed_409'),
+    claims({ ports: ['test_double_stop_is_idempotent_or_typed_409'] }),
     async ({ box, rest }) => {
       // The sequential contract (first stop 200, then a stop of the stopped box) is errors.test.ts's.
       const [first, second] = await Promise.all([
@@ -132,7 +130,7 @@ describe('runner concurrency', needs('vm'), () => {
 
   test(
     'an unread 10 MiB stdout does not block another exec on the same box',
-    ports('test_unread_large_stdout_does_not_block_same_box_exec'),
+    claims({ ports: ['test_unread_large_stdout_does_not_block_same_box_exec'] }),
     async ({ box, rest }) => {
       const producer = await startProducer(box, 10 << 20);
       expect(await runSdkExec(box, { command: 'echo', args: ['fast'] })).toMatchObject({
@@ -146,7 +144,7 @@ describe('runner concurrency', needs('vm'), () => {
 
   test(
     'an unread 10 MiB stdout does not block an exec on another box',
-    ports('test_unread_large_stdout_does_not_block_cross_box_exec'),
+    claims({ ports: ['test_unread_large_stdout_does_not_block_cross_box_exec'] }),
     async ({ boxFactory, rest }) => {
       const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
       const producer = await startProducer(a, 10 << 20);
@@ -161,7 +159,7 @@ describe('runner concurrency', needs('vm'), () => {
 
   test(
     'a slow consumer on one box does not stall an exec on another',
-    ports('test_slow_consumer_does_not_block_other_box_exec'),
+    claims({ ports: ['test_slow_consumer_does_not_block_other_box_exec'] }),
     async ({ boxFactory }) => {
       const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
       const bytes = 4 << 20;

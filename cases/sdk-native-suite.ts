@@ -18,12 +18,17 @@ import {
   runNativeOps,
 } from '../drivers/native/driver.ts';
 import type { ExecOutcome } from '../drivers/protocol.ts';
-import { runContext } from '../harness/context.ts';
-import type { BoxTracker } from '../harness/fixtures/box-tracker.ts';
-import type { CallClock } from '../harness/fixtures/call-clock.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
-import { stateAfterCreate } from '../harness/stack/target-facts.ts';
+import {
+  type BoxTracker,
+  type CallClock,
+  claims,
+  describe,
+  expect,
+  runContext,
+  type StackHandle,
+  stateAfterCreate,
+  test,
+} from '../fixtures/index.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
 /** Well-formed ids never issued: the real format and upstream's UUID shape. */
@@ -35,7 +40,7 @@ export interface NativeSuite {
   binary: (d: SdkDrivers) => string;
   /** What upstream's smoke driver echoes, e.g. HELLO-FROM-C. */
   marker: string;
-  /** Upstream case names each test ports (harness/parity/upstream-cases.ts). */
+  /** Upstream case names each test ports (tools/parity/upstream-cases.ts). */
   ports: { basic: string[]; streams: string[]; options: string[]; copy: string[]; errors: string[] };
 }
 
@@ -85,158 +90,168 @@ export function describeNativeSdk(s: NativeSuite): void {
     clock.time(runNativeOps(binary, s.driver, stack, ops, tracker.record));
 
   describe(s.title, () => {
-    test(`create, get_info, exec ${s.marker}, remove: the box is gone after`, {
-      meta: { needs: ['vm'], ports: s.ports.basic },
-    }, async ({ stack, tracker, clock, image, boxName }) => {
-      const name = boxName();
-      const [created, info, echo, listed, removed, after, list2] = await run({ stack, tracker, clock }, [
-        { op: 'create', image, name },
-        { op: 'get_info', box: '$0' },
-        { op: 'exec', command: 'echo', args: [s.marker] },
-        { op: 'list' },
-        { op: 'remove', box: '$0', force: true },
-        { op: 'get_info', box: '$0' },
-        { op: 'list' },
-      ]);
-      const box = ok<{ id: string; name: string }>(created);
-      expect(box).toEqual({ id: expect.stringMatching(BOX_ID_RE), name });
-      expect(tracker.ids).toEqual([box.id]);
-      const state = stateAfterCreate(stack);
-      expect(ok<NativeBoxInfo>(info)).toMatchObject({ id: box.id, name, image, ...state });
-      expect(ok<NativeBoxInfo>(info).cpus).toBeGreaterThan(0);
-      expect(ok<NativeBoxInfo>(info).memory_mib).toBeGreaterThan(0);
-      expect(Math.abs(ok<NativeBoxInfo>(info).created_at * 1000 - Date.now())).toBeLessThan(24 * 3600_000);
-      expect(exec(echo)).toMatchObject({
-        driver: s.driver,
-        stdout: `${s.marker}\n`,
-        stderr: '',
-        exitCode: 0,
-      });
-      expect(ok<NativeBoxInfo[]>(listed).filter((i) => i.id === box.id)).toHaveLength(1);
-      ok(removed);
-      expect(ok(after)).toBeNull();
-      expect(ok<NativeBoxInfo[]>(list2).map((i) => i.id)).not.toContain(box.id);
-    });
+    test(
+      `create, get_info, exec ${s.marker}, remove: the box is gone after`,
+      claims({ ports: s.ports.basic, needs: ['vm'] }),
+      async ({ stack, tracker, clock, image, boxName }) => {
+        const name = boxName();
+        const [created, info, echo, listed, removed, after, list2] = await run({ stack, tracker, clock }, [
+          { op: 'create', image, name },
+          { op: 'get_info', box: '$0' },
+          { op: 'exec', command: 'echo', args: [s.marker] },
+          { op: 'list' },
+          { op: 'remove', box: '$0', force: true },
+          { op: 'get_info', box: '$0' },
+          { op: 'list' },
+        ]);
+        const box = ok<{ id: string; name: string }>(created);
+        expect(box).toEqual({ id: expect.stringMatching(BOX_ID_RE), name });
+        expect(tracker.ids).toEqual([box.id]);
+        const state = stateAfterCreate(stack);
+        expect(ok<NativeBoxInfo>(info)).toMatchObject({ id: box.id, name, image, ...state });
+        expect(ok<NativeBoxInfo>(info).cpus).toBeGreaterThan(0);
+        expect(ok<NativeBoxInfo>(info).memory_mib).toBeGreaterThan(0);
+        expect(Math.abs(ok<NativeBoxInfo>(info).created_at * 1000 - Date.now())).toBeLessThan(24 * 3600_000);
+        expect(exec(echo)).toMatchObject({
+          driver: s.driver,
+          stdout: `${s.marker}\n`,
+          stderr: '',
+          exitCode: 0,
+        });
+        expect(ok<NativeBoxInfo[]>(listed).filter((i) => i.id === box.id)).toHaveLength(1);
+        ok(removed);
+        expect(ok(after)).toBeNull();
+        expect(ok<NativeBoxInfo[]>(list2).map((i) => i.id)).not.toContain(box.id);
+      },
+    );
 
-    test('exec: stdout and stderr apart, exit codes exact, unicode, large output and stdin intact', {
-      meta: { needs: ['vm'], ports: s.ports.streams },
-    }, async ({ stack, tracker, clock, image, boxName }) => {
-      const codes: Array<[number, string]> = [
-        [0, 'exit 0'],
-        [1, 'exit 1'],
-        [42, 'exit 42'],
-        [127, 'no-such-command-e2e'],
-      ];
-      const [, mixed, errOnly, text, big, cat, ...exits] = await run({ stack, tracker, clock }, [
-        { op: 'create', image, name: boxName() },
-        sh('echo OUT-MARK; echo ERR-MARK >&2; exit 3'),
-        sh('echo only-err >&2'),
-        // Through both JSON codecs and the C strings: unicode, a tab, quotes, a backslash.
-        { op: 'exec', command: 'printf', args: ['%s\n', 'héllo ✓\t"q" \\ ü'] },
-        { op: 'exec', command: 'seq', args: ['1', '3000'] },
-        { op: 'exec', command: 'cat', stdin: 'line one\nline two\n' },
-        ...codes.map(([, script]) => sh(script)),
-      ]);
-      expect(exec(mixed)).toMatchObject({
-        stdout: 'OUT-MARK\n',
-        stderr: 'ERR-MARK\n',
-        exitCode: 3,
-        error: null,
-      });
-      expect(exec(errOnly)).toMatchObject({ stdout: '', stderr: 'only-err\n', exitCode: 0 });
-      expect(exec(text).stdout).toBe('héllo ✓\t"q" \\ ü\n');
-      expect(exec(big).stdout).toBe(`${Array.from({ length: 3000 }, (_, i) => i + 1).join('\n')}\n`);
-      expect(exec(cat)).toMatchObject({ stdout: 'line one\nline two\n', exitCode: 0 });
-      expect(exits.map((r) => exec(r).exitCode)).toEqual(codes.map(([c]) => c));
-      expect(exec(exits.at(-1)).stderr).toContain('no-such-command-e2e');
-    });
+    test(
+      'exec: stdout and stderr apart, exit codes exact, unicode, large output and stdin intact',
+      claims({ ports: s.ports.streams, needs: ['vm'] }),
+      async ({ stack, tracker, clock, image, boxName }) => {
+        const codes: Array<[number, string]> = [
+          [0, 'exit 0'],
+          [1, 'exit 1'],
+          [42, 'exit 42'],
+          [127, 'no-such-command-e2e'],
+        ];
+        const [, mixed, errOnly, text, big, cat, ...exits] = await run({ stack, tracker, clock }, [
+          { op: 'create', image, name: boxName() },
+          sh('echo OUT-MARK; echo ERR-MARK >&2; exit 3'),
+          sh('echo only-err >&2'),
+          // Through both JSON codecs and the C strings: unicode, a tab, quotes, a backslash.
+          { op: 'exec', command: 'printf', args: ['%s\n', 'héllo ✓\t"q" \\ ü'] },
+          { op: 'exec', command: 'seq', args: ['1', '3000'] },
+          { op: 'exec', command: 'cat', stdin: 'line one\nline two\n' },
+          ...codes.map(([, script]) => sh(script)),
+        ]);
+        expect(exec(mixed)).toMatchObject({
+          stdout: 'OUT-MARK\n',
+          stderr: 'ERR-MARK\n',
+          exitCode: 3,
+          error: null,
+        });
+        expect(exec(errOnly)).toMatchObject({ stdout: '', stderr: 'only-err\n', exitCode: 0 });
+        expect(exec(text).stdout).toBe('héllo ✓\t"q" \\ ü\n');
+        expect(exec(big).stdout).toBe(`${Array.from({ length: 3000 }, (_, i) => i + 1).join('\n')}\n`);
+        expect(exec(cat)).toMatchObject({ stdout: 'line one\nline two\n', exitCode: 0 });
+        expect(exits.map((r) => exec(r).exitCode)).toEqual(codes.map(([c]) => c));
+        expect(exec(exits.at(-1)).stderr).toContain('no-such-command-e2e');
+      },
+    );
 
-    test('exec options: box env, exec env, cwd, user, tty, and a timeout that ends the command', {
-      meta: { needs: ['vm'], ports: s.ports.options },
-    }, async ({ stack, tracker, clock, image, boxName }) => {
-      const [, boxEnv, execEnv, cwd, user, tty, timedOut] = await run({ stack, tracker, clock }, [
-        { op: 'create', image, name: boxName(), env: { BOX_ENV_MARKER: 'yes-its-there' } },
-        sh('echo $BOX_ENV_MARKER'),
-        { op: 'exec', command: 'printenv', args: ['MY_KEY'], env: { MY_KEY: 'MY_VALUE' } },
-        { op: 'exec', command: 'pwd', cwd: '/tmp' },
-        { op: 'exec', command: 'id', args: ['-u'], user: '1000' },
-        sh('exit 7', { tty: true }),
-        sh('sleep 300', { timeout_secs: 1 }),
-      ]);
-      expect(exec(boxEnv)).toMatchObject({ stdout: 'yes-its-there\n', exitCode: 0 });
-      expect(exec(execEnv)).toMatchObject({ stdout: 'MY_VALUE\n', exitCode: 0 });
-      expect(exec(cwd)).toMatchObject({ stdout: '/tmp\n', exitCode: 0 });
-      expect(exec(user)).toMatchObject({ stdout: '1000\n', exitCode: 0 });
-      expect(exec(tty).exitCode).toBe(7);
-      // The timeout is the contract: SIGTERM (128 + 15) well before the 300 s sleep ends.
-      expect(exec(timedOut).exitCode).toBe(128 + 15);
-      expect(exec(timedOut).ms).toBeLessThan(60_000);
-    });
+    test(
+      'exec options: box env, exec env, cwd, user, tty, and a timeout that ends the command',
+      claims({ ports: s.ports.options, needs: ['vm'] }),
+      async ({ stack, tracker, clock, image, boxName }) => {
+        const [, boxEnv, execEnv, cwd, user, tty, timedOut] = await run({ stack, tracker, clock }, [
+          { op: 'create', image, name: boxName(), env: { BOX_ENV_MARKER: 'yes-its-there' } },
+          sh('echo $BOX_ENV_MARKER'),
+          { op: 'exec', command: 'printenv', args: ['MY_KEY'], env: { MY_KEY: 'MY_VALUE' } },
+          { op: 'exec', command: 'pwd', cwd: '/tmp' },
+          { op: 'exec', command: 'id', args: ['-u'], user: '1000' },
+          sh('exit 7', { tty: true }),
+          sh('sleep 300', { timeout_secs: 1 }),
+        ]);
+        expect(exec(boxEnv)).toMatchObject({ stdout: 'yes-its-there\n', exitCode: 0 });
+        expect(exec(execEnv)).toMatchObject({ stdout: 'MY_VALUE\n', exitCode: 0 });
+        expect(exec(cwd)).toMatchObject({ stdout: '/tmp\n', exitCode: 0 });
+        expect(exec(user)).toMatchObject({ stdout: '1000\n', exitCode: 0 });
+        expect(exec(tty).exitCode).toBe(7);
+        // The timeout is the contract: SIGTERM (128 + 15) well before the 300 s sleep ends.
+        expect(exec(timedOut).exitCode).toBe(128 + 15);
+        expect(exec(timedOut).ms).toBeLessThan(60_000);
+      },
+    );
 
-    test('copy a file in and back out: the bytes survive both ways', {
-      meta: { needs: ['vm'], ports: s.ports.copy },
-    }, async ({ stack, tracker, clock, image, boxName }) => {
-      const content = `hello-from-${s.driver}-copy-e2e\n${'x'.repeat(5000)}\n`;
-      const upload = join(hostDir, `upload-${boxName()}.txt`);
-      const download = join(hostDir, `download-${boxName()}.txt`);
-      await writeFile(upload, content);
-      const [, copyIn, catIt, copyOut] = await run({ stack, tracker, clock }, [
-        { op: 'create', image, name: boxName() },
-        { op: 'copy_in', host_path: upload, dest: '/tmp/e2e-copy-test.txt' },
-        { op: 'exec', command: 'cat', args: ['/tmp/e2e-copy-test.txt'] },
-        { op: 'copy_out', src: '/tmp/e2e-copy-test.txt', host_path: download },
-      ]);
-      ok(copyIn);
-      expect(exec(catIt)).toMatchObject({ stdout: content, exitCode: 0 });
-      ok(copyOut);
-      expect(await readFile(download, 'utf8')).toBe(content);
-    });
+    test(
+      'copy a file in and back out: the bytes survive both ways',
+      claims({ ports: s.ports.copy, needs: ['vm'] }),
+      async ({ stack, tracker, clock, image, boxName }) => {
+        const content = `hello-from-${s.driver}-copy-e2e\n${'x'.repeat(5000)}\n`;
+        const upload = join(hostDir, `upload-${boxName()}.txt`);
+        const download = join(hostDir, `download-${boxName()}.txt`);
+        await writeFile(upload, content);
+        const [, copyIn, catIt, copyOut] = await run({ stack, tracker, clock }, [
+          { op: 'create', image, name: boxName() },
+          { op: 'copy_in', host_path: upload, dest: '/tmp/e2e-copy-test.txt' },
+          { op: 'exec', command: 'cat', args: ['/tmp/e2e-copy-test.txt'] },
+          { op: 'copy_out', src: '/tmp/e2e-copy-test.txt', host_path: download },
+        ]);
+        ok(copyIn);
+        expect(exec(catIt)).toMatchObject({ stdout: content, exitCode: 0 });
+        ok(copyOut);
+        expect(await readFile(download, 'utf8')).toBe(content);
+      },
+    );
 
-    test('errors are typed: a bogus image, unknown ids, a stopped box, a removed box', {
-      meta: { needs: ['vm'], ports: s.ports.errors, detects: ['exec-stopped-500', 'exec-removed-500'] },
-    }, async ({ stack, tracker, clock, image, boxName }) => {
-      const unknown = UNKNOWN_IDS.flatMap((id): NativeOp[] => [
-        { op: 'get', box: id },
-        { op: 'get_info', box: id },
-        { op: 'remove', box: id },
-      ]);
-      const results = await run({ stack, tracker, clock }, [
-        { op: 'create', image: 'this-image-does-not-exist:0.0.0' },
-        ...unknown,
-        { op: 'create', image, name: boxName() },
-        { op: 'stop' },
-        { op: 'info' },
-        { op: 'exec', command: 'true' },
-        { op: 'start' },
-        { op: 'info' },
-        { op: 'remove', force: true },
-        { op: 'exec', command: 'true' },
-      ]);
-      const [bogus, ...rest] = results;
-      expect(bogus?.error).not.toBeNull();
-      expect(bogus?.error_type).toBe('Image');
-      notInternal(bogus);
-      for (const [i, id] of UNKNOWN_IDS.entries()) {
-        const [get, info, remove] = rest.slice(i * 3, i * 3 + 3);
-        expect(ok(get), id).toBeNull();
-        expect(ok(info), id).toBeNull();
-        expect(remove, id).toMatchObject({ error_type: 'NotFound', error_code: 2 });
-        expect(remove!.error).toContain(id);
-      }
-      const [, stop, stopped, execStopped, start, started, remove, execRemoved] = rest.slice(
-        UNKNOWN_IDS.length * 3,
-      );
-      ok(stop);
-      expect(ok<NativeBoxInfo>(stopped)).toMatchObject({ status: 'stopped', running: false });
-      expect(execStopped).toMatchObject({ error_type: 'Stopped', error_code: 11 });
-      expect(exec({ ...execStopped!, error: null }).exitCode).toBeNull();
-      notInternal(execStopped);
-      ok(start);
-      expect(ok<NativeBoxInfo>(started)).toMatchObject({ status: 'running', running: true });
-      ok(remove);
-      expect(execRemoved).toMatchObject({ error_type: 'NotFound', error_code: 2 });
-      notInternal(execRemoved);
-      expect(tracker.ids).toHaveLength(1);
-    });
+    test(
+      'errors are typed: a bogus image, unknown ids, a stopped box, a removed box',
+      claims({ ports: s.ports.errors, needs: ['vm'], detects: ['exec-stopped-500', 'exec-removed-500'] }),
+      async ({ stack, tracker, clock, image, boxName }) => {
+        const unknown = UNKNOWN_IDS.flatMap((id): NativeOp[] => [
+          { op: 'get', box: id },
+          { op: 'get_info', box: id },
+          { op: 'remove', box: id },
+        ]);
+        const results = await run({ stack, tracker, clock }, [
+          { op: 'create', image: 'this-image-does-not-exist:0.0.0' },
+          ...unknown,
+          { op: 'create', image, name: boxName() },
+          { op: 'stop' },
+          { op: 'info' },
+          { op: 'exec', command: 'true' },
+          { op: 'start' },
+          { op: 'info' },
+          { op: 'remove', force: true },
+          { op: 'exec', command: 'true' },
+        ]);
+        const [bogus, ...rest] = results;
+        expect(bogus?.error).not.toBeNull();
+        expect(bogus?.error_type).toBe('Image');
+        notInternal(bogus);
+        for (const [i, id] of UNKNOWN_IDS.entries()) {
+          const [get, info, remove] = rest.slice(i * 3, i * 3 + 3);
+          expect(ok(get), id).toBeNull();
+          expect(ok(info), id).toBeNull();
+          expect(remove, id).toMatchObject({ error_type: 'NotFound', error_code: 2 });
+          expect(remove!.error).toContain(id);
+        }
+        const [, stop, stopped, execStopped, start, started, remove, execRemoved] = rest.slice(
+          UNKNOWN_IDS.length * 3,
+        );
+        ok(stop);
+        expect(ok<NativeBoxInfo>(stopped)).toMatchObject({ status: 'stopped', running: false });
+        expect(execStopped).toMatchObject({ error_type: 'Stopped', error_code: 11 });
+        expect(exec({ ...execStopped!, error: null }).exitCode).toBeNull();
+        notInternal(execStopped);
+        ok(start);
+        expect(ok<NativeBoxInfo>(started)).toMatchObject({ status: 'running', running: true });
+        ok(remove);
+        expect(execRemoved).toMatchObject({ error_type: 'NotFound', error_code: 2 });
+        notInternal(execRemoved);
+        expect(tracker.ids).toHaveLength(1);
+      },
+    );
   });
 }

@@ -14,14 +14,17 @@ import { afterAll, beforeAll } from 'vitest';
 import type { ExecOutcome } from '../drivers/protocol.ts';
 import { type PyBoxInfo, type PyOp, type PyOpResult, runPythonOps } from '../drivers/python/driver.ts';
 import { ensurePythonSdk } from '../drivers/python/venv.ts';
-import { runContext } from '../harness/context.ts';
-import type { BoxTracker } from '../harness/fixtures/box-tracker.ts';
-import type { CallClock } from '../harness/fixtures/call-clock.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
-import type { StackHandle } from '../harness/stack/handle.ts';
-import { stateAfterCreate } from '../harness/stack/target-facts.ts';
+import {
+  type BoxTracker,
+  type CallClock,
+  claims,
+  describe,
+  expect,
+  runContext,
+  type StackHandle,
+  stateAfterCreate,
+  test,
+} from '../fixtures/index.ts';
 import { createProgress } from '../kernel/progress.ts';
 
 const BOX_ID_RE = /^[0-9A-Za-z]{12}$/;
@@ -69,7 +72,7 @@ const notInternal = (msg: string | null) => expect(msg ?? '').not.toMatch(/500|I
 describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'create with a name; get_info reports id, name, image, resources and state',
-    ports('test_create_named_box', 'test_get_info_returns_box_metadata'),
+    claims({ ports: ['test_create_named_box', 'test_get_info_returns_box_metadata'] }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const name = boxName();
       const [created, info, handle] = await py({ stack, tracker, clock }, [
@@ -94,7 +97,9 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'list_info includes the created box; every entry has an id and a state',
-    ports('test_list_info_includes_created_box', 'test_runtime_initialization_creates_empty_list'),
+    claims({
+      ports: ['test_list_info_includes_created_box', 'test_runtime_initialization_creates_empty_list'],
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [created, listed] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -115,10 +120,10 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'exec: stdout and stderr land on their own streams; the exit code is an int',
-    needs(
-      'vm',
-      ports('test_exec_result_shape_via_rest', 'test_stderr_only_command', 'test_empty_command_output'),
-    ),
+    claims({
+      ports: ['test_exec_result_shape_via_rest', 'test_stderr_only_command', 'test_empty_command_output'],
+      needs: 'vm',
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, mixed, errOnly, empty] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -140,7 +145,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'exit codes 0, 1, 2, 42, 126 and 127 come back exactly',
-    needs('vm', ports('test_exit_code_propagated[0,1,2,42,126,127]')),
+    claims({ ports: ['test_exit_code_propagated[0,1,2,42,126,127]'], needs: 'vm' }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const cases: Array<[number, string]> = [
         [0, 'exit 0'],
@@ -159,35 +164,37 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     },
   );
 
-  test('a binary that does not exist is refused with a typed ExecutionError', {
-    meta: { needs: ['vm'], ports: ['test_nonexistent_command_returns_error'], detects: ['exec-spawn-500'] },
-  }, async ({ stack, tracker, clock, image, boxName }) => {
-    const [, missing] = await py({ stack, tracker, clock }, [
-      { op: 'create', image, name: boxName() },
-      { op: 'exec', command: '/nonexistent/binary' },
-    ]);
-    expect(missing).toMatchObject({ error_type: 'ExecutionError', error_code: 'execution_failed' });
-    expect(missing!.error).toMatch(/^Execution error: .*\/nonexistent\/binary/);
-    expect(missing!.result).toMatchObject({
-      driver: 'python-sdk',
-      exitCode: null,
-      stdout: '',
-      stderr: '',
-    });
-    notInternal(missing!.error);
-  });
+  test(
+    'a binary that does not exist is refused with a typed ExecutionError',
+    claims({ ports: ['test_nonexistent_command_returns_error'], needs: ['vm'], detects: ['exec-spawn-500'] }),
+    async ({ stack, tracker, clock, image, boxName }) => {
+      const [, missing] = await py({ stack, tracker, clock }, [
+        { op: 'create', image, name: boxName() },
+        { op: 'exec', command: '/nonexistent/binary' },
+      ]);
+      expect(missing).toMatchObject({ error_type: 'ExecutionError', error_code: 'execution_failed' });
+      expect(missing!.error).toMatch(/^Execution error: .*\/nonexistent\/binary/);
+      expect(missing!.result).toMatchObject({
+        driver: 'python-sdk',
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+      });
+      notInternal(missing!.error);
+    },
+  );
 
   test(
     'box env, exec env, cwd and tty reach the command',
-    needs(
-      'vm',
-      ports(
+    claims({
+      ports: [
         'test_box_options_env_propagates_through_rest',
         'test_exec_env_vars',
         'test_exec_working_dir',
         'test_exec_tty_collects_natural_exit_code',
-      ),
-    ),
+      ],
+      needs: 'vm',
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, boxEnv, execEnv, cwd, tty] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName(), env: { BOXLITE_E2E_MARKER: 'yes-its-there' } },
@@ -205,7 +212,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'stdin is written to the command, then closed',
-    needs('vm'),
+    claims({ needs: 'vm' }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const text = 'line one\nline two ü\n';
       const [, cat, wc] = await py({ stack, tracker, clock }, [
@@ -220,7 +227,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'copy_in → process in the guest → copy_out round trip',
-    needs('vm', ports('test_upload_process_download')),
+    claims({ ports: ['test_upload_process_download'], needs: 'vm' }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const content = 'the quick brown fox jumps over the lazy dog\n';
       const src = join(hostDir, `upload-${boxName()}.txt`);
@@ -245,7 +252,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'stop → start: get_info follows the state; the rootfs survives',
-    needs('vm', ports('test_stop_start_preserves_rootfs', 'test_box_info_reflects_state')),
+    claims({ ports: ['test_stop_start_preserves_rootfs', 'test_box_info_reflects_state'], needs: 'vm' }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, write, stop, stopped, start, started, read] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -265,47 +272,51 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     },
   );
 
-  test('exec on a stopped box raises StoppedError (not a 500)', {
-    meta: {
-      needs: ['vm'],
+  test(
+    'exec on a stopped box raises StoppedError (not a 500)',
+    claims({
       ports: ['test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'],
+      needs: ['vm'],
       detects: ['exec-stopped-500'],
+    }),
+    async ({ stack, tracker, clock, image, boxName }) => {
+      const [, stop, execStopped] = await py({ stack, tracker, clock }, [
+        { op: 'create', image, name: boxName() },
+        { op: 'stop' },
+        { op: 'exec', command: 'true' },
+      ]);
+      ok(stop);
+      expect(execStopped).toMatchObject({ error_type: 'StoppedError', error_code: 'stopped' });
+      expect(execStopped!.result).toMatchObject({ exitCode: null });
+      notInternal(execStopped!.error);
     },
-  }, async ({ stack, tracker, clock, image, boxName }) => {
-    const [, stop, execStopped] = await py({ stack, tracker, clock }, [
-      { op: 'create', image, name: boxName() },
-      { op: 'stop' },
-      { op: 'exec', command: 'true' },
-    ]);
-    ok(stop);
-    expect(execStopped).toMatchObject({ error_type: 'StoppedError', error_code: 'stopped' });
-    expect(execStopped!.result).toMatchObject({ exitCode: null });
-    notInternal(execStopped!.error);
-  });
+  );
 
-  test('exec after remove raises NotFoundError (not a 500)', {
-    meta: { ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] },
-  }, async ({ stack, tracker, clock, image, boxName }) => {
-    const [, removed, execRemoved] = await py({ stack, tracker, clock }, [
-      { op: 'create', image, name: boxName() },
-      { op: 'remove', force: true },
-      { op: 'exec', command: 'true' },
-    ]);
-    ok(removed);
-    expect(execRemoved).toMatchObject({ error_type: 'NotFoundError', error_code: 'not_found' });
-    notInternal(execRemoved!.error);
-  });
+  test(
+    'exec after remove raises NotFoundError (not a 500)',
+    claims({ ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] }),
+    async ({ stack, tracker, clock, image, boxName }) => {
+      const [, removed, execRemoved] = await py({ stack, tracker, clock }, [
+        { op: 'create', image, name: boxName() },
+        { op: 'remove', force: true },
+        { op: 'exec', command: 'true' },
+      ]);
+      ok(removed);
+      expect(execRemoved).toMatchObject({ error_type: 'NotFoundError', error_code: 'not_found' });
+      notInternal(execRemoved!.error);
+    },
+  );
 
   test(
     'box and runtime metrics: complete shape, exact command count',
-    needs(
-      'vm',
-      ports(
+    claims({
+      ports: [
         'test_box_metrics_shape_is_complete',
         'test_box_metrics_increments_command_count',
         'test_runtime_metrics_counts_active_boxes',
-      ),
-    ),
+      ],
+      needs: 'vm',
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [rt0, , m0, , , , m1, rt1] = await py({ stack, tracker, clock }, [
         { op: 'runtime_metrics' },
@@ -345,7 +356,10 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'remove(force=True) of a running box: get_info then returns None, a second remove raises NotFoundError',
-    needs('vm', ports('test_force_remove_running_box', 'test_remove_already_removed_returns_not_found')),
+    claims({
+      ports: ['test_force_remove_running_box', 'test_remove_already_removed_returns_not_found'],
+      needs: 'vm',
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [created, removed, info, get, again, listed] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -368,7 +382,9 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'an id never issued: get_info returns None, remove raises NotFoundError',
-    ports('test_get_info_returns_none_for_nonexistent', 'test_remove_nonexistent_returns_not_found'),
+    claims({
+      ports: ['test_get_info_returns_none_for_nonexistent', 'test_remove_nonexistent_returns_not_found'],
+    }),
     async ({ stack, tracker, clock }) => {
       const ops: PyOp[] = UNKNOWN_IDS.flatMap((id): PyOp[] => [
         { op: 'get_info', box: id },

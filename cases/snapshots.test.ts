@@ -5,9 +5,7 @@
  * Disk content is checked from inside the guest, so it must cross SDK → API → runner → box.
  */
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 async function put(box: SdkBox, path: string, content: string): Promise<void> {
   const r = await sh(box, `mkdir -p "$(dirname ${path})" && printf %s '${content}' > ${path}`);
@@ -20,10 +18,10 @@ async function read(box: SdkBox, path: string): Promise<string> {
   return r.stdout;
 }
 
-describe.concurrent('snapshots', needs(['vm', 'snapshots']), () => {
+describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
   test(
     'a snapshot of a stopped box is listed and fetched by name with the full Snapshot shape',
-    ports('test_snapshot_create_appears_in_list'),
+    claims({ ports: ['test_snapshot_create_appears_in_list'] }),
     async ({ box }) => {
       await put(box, '/var/state', 'listed');
       await box.stop();
@@ -43,7 +41,7 @@ describe.concurrent('snapshots', needs(['vm', 'snapshots']), () => {
 
   test(
     'restore brings back the disk as it was at the snapshot',
-    ports('test_snapshot_restore_reverts_disk'),
+    claims({ ports: ['test_snapshot_restore_reverts_disk'] }),
     async ({ box }) => {
       await put(box, '/var/state', 'before-snapshot');
       await box.stop();
@@ -98,10 +96,10 @@ describe.concurrent('snapshots', needs(['vm', 'snapshots']), () => {
   });
 });
 
-describe.concurrent('clone', needs(['vm', 'clone']), () => {
+describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
   test(
     "a clone's disk starts as the parent's and then is its own",
-    ports('test_clone_box_yields_independent_disk'),
+    claims({ ports: ['test_clone_box_yields_independent_disk'] }),
     async ({ box, rt, tracker }) => {
       await put(box, '/var/shared', 'from-parent');
       await box.stop();

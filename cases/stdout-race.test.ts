@@ -26,9 +26,7 @@
  */
 import pLimit from 'p-limit';
 import { runSdkExec, type SdkBox } from '../drivers/node-sdk/driver.ts';
-import { runContext } from '../harness/context.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
+import { claims, describe, expect, runContext, test } from '../fixtures/index.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -45,60 +43,66 @@ const CONCURRENCY = 8;
 
 const lineCount = (s: string) => s.split('\n').filter((l) => l !== '').length;
 
-describe('exec stdout race (#563)', needs('vm'), () => {
+describe('exec stdout race (#563)', claims({ needs: 'vm' }), () => {
   const { boxes: N, execs: M } = p06Rounds;
 
-  test(`short commands do not lose stdout: ${N} boxes × ${M} execs, loss ≤ ${MAX_LOSS * 100} %`, {
-    meta: { ports: ['test_short_command_stdout_not_dropped'], detects: ['exec-stdout-drop'] },
-    timeout: 60_000 + N * M * 1_000,
-  }, async ({ boxFactory, stack, task, annotate }) => {
-    const boxes = await boxFactory.make(N, { image: stack.images.busybox });
-    const limit = pLimit(CONCURRENCY);
-    const jobs: Array<{ box: SdkBox; via: 'direct' | 'sh -c' }> = [];
-    for (let i = 0; i < M; i++) {
-      for (const box of boxes) jobs.push({ box, via: i % 2 === 0 ? 'direct' : 'sh -c' });
-    }
-    const outcomes = await Promise.all(
-      jobs.map(({ box, via }) =>
-        limit(() =>
-          runSdkExec(
-            box,
-            via === 'direct'
-              ? { command: 'cat', args: ['/etc/os-release'] }
-              : { command: 'sh', args: ['-c', 'cat /etc/os-release'] },
+  test(
+    `short commands do not lose stdout: ${N} boxes × ${M} execs, loss ≤ ${MAX_LOSS * 100} %`,
+    claims(
+      { ports: ['test_short_command_stdout_not_dropped'], detects: ['exec-stdout-drop'] },
+      { timeout: 60_000 + N * M * 1_000 },
+    ),
+    async ({ boxFactory, stack, task, annotate }) => {
+      const boxes = await boxFactory.make(N, { image: stack.images.busybox });
+      const limit = pLimit(CONCURRENCY);
+      const jobs: Array<{ box: SdkBox; via: 'direct' | 'sh -c' }> = [];
+      for (let i = 0; i < M; i++) {
+        for (const box of boxes) jobs.push({ box, via: i % 2 === 0 ? 'direct' : 'sh -c' });
+      }
+      const outcomes = await Promise.all(
+        jobs.map(({ box, via }) =>
+          limit(() =>
+            runSdkExec(
+              box,
+              via === 'direct'
+                ? { command: 'cat', args: ['/etc/os-release'] }
+                : { command: 'sh', args: ['-c', 'cat /etc/os-release'] },
+            ),
           ),
         ),
-      ),
-    );
+      );
 
-    const histogram: Record<string, number> = {};
-    for (const o of outcomes) {
-      const k = String(lineCount(o.stdout));
-      histogram[k] = (histogram[k] ?? 0) + 1;
-    }
-    const lost = outcomes.filter((o) => o.stdout === '').length;
-    const rate = lost / outcomes.length;
-    task.meta.histogram = histogram;
-    task.meta.stdoutLoss = { lost, total: outcomes.length, rate, maxLoss: MAX_LOSS };
-    const byVia = (v: string) => {
-      const mine = outcomes.filter((_, i) => jobs[i]!.via === v);
-      return `${v} ${mine.filter((o) => o.stdout === '').length}/${mine.length}`;
-    };
-    const shape = Object.entries(histogram)
-      .sort(([a], [b]) => Number(a) - Number(b))
-      .map(([lines, n]) => `${lines} lines: ${n}`)
-      .join(', ');
-    await annotate(
-      `stdout loss ${lost}/${outcomes.length} (${(rate * 100).toFixed(1)} %; ${byVia('direct')}, ${byVia('sh -c')}); lines per exec → count: ${shape}`,
-      'histogram',
-    );
+      const histogram: Record<string, number> = {};
+      for (const o of outcomes) {
+        const k = String(lineCount(o.stdout));
+        histogram[k] = (histogram[k] ?? 0) + 1;
+      }
+      const lost = outcomes.filter((o) => o.stdout === '').length;
+      const rate = lost / outcomes.length;
+      task.meta.histogram = histogram;
+      task.meta.stdoutLoss = { lost, total: outcomes.length, rate, maxLoss: MAX_LOSS };
+      const byVia = (v: string) => {
+        const mine = outcomes.filter((_, i) => jobs[i]!.via === v);
+        return `${v} ${mine.filter((o) => o.stdout === '').length}/${mine.length}`;
+      };
+      const shape = Object.entries(histogram)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([lines, n]) => `${lines} lines: ${n}`)
+        .join(', ');
+      await annotate(
+        `stdout loss ${lost}/${outcomes.length} (${(rate * 100).toFixed(1)} %; ${byVia('direct')}, ${byVia('sh -c')}); lines per exec → count: ${shape}`,
+        'histogram',
+      );
 
-    // The call itself must succeed every time: a loss is silent, not an error.
-    expect(outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
-    expect(outcomes.map((o) => o.exitCode)).toEqual(outcomes.map(() => 0));
-    expect(rate, `stdout loss ${lost}/${outcomes.length}; histogram ${shape}`).toBeLessThanOrEqual(MAX_LOSS);
-    const received = new Set(outcomes.filter((o) => o.stdout !== '').map((o) => o.stdout));
-    expect(received.size, `non-empty stdouts differ (truncation): histogram ${shape}`).toBe(1);
-    expect([...received][0]).toMatch(/^ID=/m);
-  });
+      // The call itself must succeed every time: a loss is silent, not an error.
+      expect(outcomes.map((o) => o.error).filter(Boolean)).toEqual([]);
+      expect(outcomes.map((o) => o.exitCode)).toEqual(outcomes.map(() => 0));
+      expect(rate, `stdout loss ${lost}/${outcomes.length}; histogram ${shape}`).toBeLessThanOrEqual(
+        MAX_LOSS,
+      );
+      const received = new Set(outcomes.filter((o) => o.stdout !== '').map((o) => o.stdout));
+      expect(received.size, `non-empty stdouts differ (truncation): histogram ${shape}`).toBe(1);
+      expect([...received][0]).toMatch(/^ID=/m);
+    },
+  );
 });

@@ -6,9 +6,7 @@
  * SDK drives it. Needs `tunnels`, measured by the preflight (the sim answers `unsupported`).
  */
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test, waitFor } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test, waitFor } from '../fixtures/index.ts';
 
 const PORT = 18080;
 
@@ -63,16 +61,18 @@ async function reach(box: SdkBox, port: number, marker: string): Promise<string>
   return last;
 }
 
-describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
+describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
   // busybox: httpd in the smallest image.
   test.override('image', ({ stack }) => stack.images.busybox);
 
   test(
     'HTTP to a guest service goes through a tunnel, several at once',
-    ports(
-      'test_node_sdk_tunnel_proxies_http_from_rest_box',
-      'test_python_sdk_tunnel_proxies_http_from_rest_box',
-    ),
+    claims({
+      ports: [
+        'test_node_sdk_tunnel_proxies_http_from_rest_box',
+        'test_python_sdk_tunnel_proxies_http_from_rest_box',
+      ],
+    }),
     async ({ box }) => {
       await startService(box, PORT, 'node-sdk-tunnel-e2e-a');
       await startService(box, PORT + 2, 'node-sdk-tunnel-e2e-b');
@@ -87,36 +87,40 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
     },
   );
 
-  test('a half-closed request still gets its whole response', {
-    meta: {
+  test(
+    'a half-closed request still gets its whole response',
+    claims({
       ports: [
         'test_node_sdk_tunnel_preserves_tcp_half_close',
         'test_python_sdk_tunnel_preserves_tcp_half_close',
       ],
       detects: ['tunnel-half-close-drops-response'],
+    }),
+    async ({ box }) => {
+      await startService(box, PORT, 'half-close-marker');
+      await reach(box, PORT, 'half-close-marker');
+      expect(await get(box, PORT, 'half-close-marker', true)).toContain('half-close-marker');
     },
-  }, async ({ box }) => {
-    await startService(box, PORT, 'half-close-marker');
-    await reach(box, PORT, 'half-close-marker');
-    expect(await get(box, PORT, 'half-close-marker', true)).toContain('half-close-marker');
-  });
+  );
 
-  test('a stopped box serves no tunnel', {
-    meta: {
+  test(
+    'a stopped box serves no tunnel',
+    claims({
       ports: ['test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'],
       detects: ['tunnel-stopped-box-reachable'],
+    }),
+    async ({ box }) => {
+      await startService(box, PORT, 'stopped-marker');
+      await reach(box, PORT, 'stopped-marker');
+      await box.stop();
+      const after = await get(box, PORT, 'stopped-marker').catch((e: Error) => `refused: ${e.message}`);
+      expect(after).not.toContain('stopped-marker');
     },
-  }, async ({ box }) => {
-    await startService(box, PORT, 'stopped-marker');
-    await reach(box, PORT, 'stopped-marker');
-    await box.stop();
-    const after = await get(box, PORT, 'stopped-marker').catch((e: Error) => `refused: ${e.message}`);
-    expect(after).not.toContain('stopped-marker');
-  });
+  );
 
   test(
     "two boxes' tunnels on the same port reach their own service",
-    ports('test_python_sdk_tunnel_keeps_boxes_isolated'),
+    claims({ ports: ['test_python_sdk_tunnel_keeps_boxes_isolated'] }),
     async ({ boxFactory }) => {
       const [a, b] = await boxFactory.make(2);
       if (!a || !b) throw new Error('boxFactory made fewer than two boxes');
@@ -129,7 +133,7 @@ describe.concurrent('tunnels', needs(['vm', 'tunnels']), () => {
 
   test(
     "a box's main command serving HTTP is reachable again after stop / start",
-    ports('test_stop_start_restarts_main_service'),
+    claims({ ports: ['test_stop_start_restarts_main_service'] }),
     async ({ rt, image, boxName }) => {
       const port = 18083;
       const serve = `mkdir -p /srv && printf main-service > /srv/marker.txt && exec busybox httpd -f -p ${port} -h /srv`;

@@ -8,9 +8,7 @@
  * runnable with the measured evidence. They are written against the SDK and the guest only.
  */
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
 
@@ -20,10 +18,10 @@ async function ok(box: SdkBox, script: string): Promise<string> {
   return r.stdout;
 }
 
-describe.concurrent('vm-only: kernel and resources', needs(['vm', 'own-kernel']), () => {
+describe.concurrent('vm-only: kernel and resources', claims({ needs: ['vm', 'own-kernel'] }), () => {
   test(
     'a file and a committed SQLite row survive stop / start, and the box really rebooted',
-    needs('guest-tools', ports('test_file_and_sqlite_survive_stop_start')),
+    claims({ ports: ['test_file_and_sqlite_survive_stop_start'], needs: 'guest-tools' }),
     async ({ box }) => {
       const sentinel = 'persist-across-restart-a91f2c';
       const write = `import sqlite3
@@ -50,7 +48,7 @@ print(len(rows), rows[0][0] if rows else '<none>')`;
 
   test(
     'cpus=2 is what the guest kernel sees; memory is present',
-    ports('test_box_with_custom_cpu_memory'),
+    claims({ ports: ['test_box_with_custom_cpu_memory'] }),
     async ({ rt, image, boxName }) => {
       const box = await rt.create({ image, cpus: 2 }, boxName());
       expect((await ok(box, 'nproc')).trim()).toBe('2');
@@ -83,53 +81,59 @@ except Exception as e:
 const ALLOWED_IP = '1.1.1.1';
 const BLOCKED_IP = '8.8.8.8';
 
-describe.concurrent('vm-only: egress policy', needs(['vm', 'own-kernel', 'egress', 'guest-tools']), () => {
-  const disabled = { network: { outbound: { mode: 'disabled' as const } } };
-  const allowlisted = { network: { outbound: { mode: 'enabled' as const, allowNet: [`${ALLOWED_IP}/32`] } } };
+describe.concurrent(
+  'vm-only: egress policy',
+  claims({ needs: ['vm', 'own-kernel', 'egress', 'guest-tools'] }),
+  () => {
+    const disabled = { network: { outbound: { mode: 'disabled' as const } } };
+    const allowlisted = {
+      network: { outbound: { mode: 'enabled' as const, allowNet: [`${ALLOWED_IP}/32`] } },
+    };
 
-  test(
-    'network disabled: no TCP connection leaves the guest',
-    ports('test_network_disabled_blocks_all_egress'),
-    async ({ rt, image, boxName }) => {
-      const box = await rt.create({ image, ...disabled }, boxName());
-      expect(await ok(box, tcpProbe(ALLOWED_IP))).toMatch(/^CONNECT_FAIL/);
-    },
-  );
+    test(
+      'network disabled: no TCP connection leaves the guest',
+      claims({ ports: ['test_network_disabled_blocks_all_egress'] }),
+      async ({ rt, image, boxName }) => {
+        const box = await rt.create({ image, ...disabled }, boxName());
+        expect(await ok(box, tcpProbe(ALLOWED_IP))).toMatch(/^CONNECT_FAIL/);
+      },
+    );
 
-  test(
-    'allow-list: the listed host connects, another is refused',
-    ports('test_allowlist_permits_only_listed_host'),
-    async ({ rt, image, boxName }) => {
-      const box = await rt.create({ image, ...allowlisted }, boxName());
-      expect(await ok(box, tcpProbe(ALLOWED_IP))).toMatch(/^CONNECT_OK/);
-      expect(await ok(box, tcpProbe(BLOCKED_IP))).toMatch(/^CONNECT_FAIL/);
-    },
-  );
+    test(
+      'allow-list: the listed host connects, another is refused',
+      claims({ ports: ['test_allowlist_permits_only_listed_host'] }),
+      async ({ rt, image, boxName }) => {
+        const box = await rt.create({ image, ...allowlisted }, boxName());
+        expect(await ok(box, tcpProbe(ALLOWED_IP))).toMatch(/^CONNECT_OK/);
+        expect(await ok(box, tcpProbe(BLOCKED_IP))).toMatch(/^CONNECT_FAIL/);
+      },
+    );
 
-  test(
-    'network disabled: no UDP datagram leaves the guest',
-    ports('test_network_disabled_blocks_udp_egress'),
-    async ({ rt, image, boxName }) => {
-      const box = await rt.create({ image, ...disabled }, boxName());
-      expect(await ok(box, udpProbe(ALLOWED_IP))).toMatch(/^UDP_NORESP/);
-    },
-  );
+    test(
+      'network disabled: no UDP datagram leaves the guest',
+      claims({ ports: ['test_network_disabled_blocks_udp_egress'] }),
+      async ({ rt, image, boxName }) => {
+        const box = await rt.create({ image, ...disabled }, boxName());
+        expect(await ok(box, udpProbe(ALLOWED_IP))).toMatch(/^UDP_NORESP/);
+      },
+    );
 
-  test(
-    'allow-list gates UDP as it gates TCP',
-    ports('test_allowlist_applies_to_udp'),
-    async ({ rt, image, boxName }) => {
-      const box = await rt.create({ image, ...allowlisted }, boxName());
-      expect(await ok(box, udpProbe(ALLOWED_IP))).toMatch(/^UDP_RESP/);
-      expect(await ok(box, udpProbe(BLOCKED_IP))).toMatch(/^UDP_NORESP/);
-    },
-  );
-});
+    test(
+      'allow-list gates UDP as it gates TCP',
+      claims({ ports: ['test_allowlist_applies_to_udp'] }),
+      async ({ rt, image, boxName }) => {
+        const box = await rt.create({ image, ...allowlisted }, boxName());
+        expect(await ok(box, udpProbe(ALLOWED_IP))).toMatch(/^UDP_RESP/);
+        expect(await ok(box, udpProbe(BLOCKED_IP))).toMatch(/^UDP_NORESP/);
+      },
+    );
+  },
+);
 
-describe('vm-only: secrets', needs(['vm', 'own-kernel']), () => {
+describe('vm-only: secrets', claims({ needs: ['vm', 'own-kernel'] }), () => {
   test(
     'the guest sees the secret placeholder, never the value or the API token',
-    ports('test_secret_value_and_api_token_never_visible_in_guest'),
+    claims({ ports: ['test_secret_value_and_api_token_never_visible_in_guest'] }),
     async ({ rt, image, boxName, stack }) => {
       const value = 's3cr3t-e2e-DO-NOT-LEAK-9f13ab';
       const box = await rt.create(
@@ -150,10 +154,10 @@ describe('vm-only: secrets', needs(['vm', 'own-kernel']), () => {
   );
 });
 
-describe.concurrent('vm-only: real-world toolchains', needs(['vm', 'guest-tools']), () => {
+describe.concurrent('vm-only: real-world toolchains', claims({ needs: ['vm', 'guest-tools'] }), () => {
   test(
     'a Python script written in the guest runs',
-    ports('test_write_and_run_python_script'),
+    claims({ ports: ['test_write_and_run_python_script'] }),
     async ({ box }) => {
       const out = await ok(
         box,
@@ -165,7 +169,7 @@ describe.concurrent('vm-only: real-world toolchains', needs(['vm', 'guest-tools'
 
   test(
     'a multi-file Python package imports and runs',
-    ports('test_python_multifile_project'),
+    claims({ ports: ['test_python_multifile_project'] }),
     async ({ box }) => {
       const out = await ok(
         box,
@@ -181,21 +185,25 @@ describe.concurrent('vm-only: real-world toolchains', needs(['vm', 'guest-tools'
     },
   );
 
-  test('a git repository records commits and history', ports('test_git_workflow'), async ({ box }) => {
-    const out = await ok(
-      box,
-      [
-        'mkdir -p /root/repo && cd /root/repo && git init -q',
-        'git config user.email e2e@example.com && git config user.name e2e',
-        'echo one > f && git add f && git commit -qm first',
-        'echo two >> f && git commit -qam second',
-        'git log --format=%s',
-      ].join(' && '),
-    );
-    expect(out).toBe('second\nfirst\n');
-  });
+  test(
+    'a git repository records commits and history',
+    claims({ ports: ['test_git_workflow'] }),
+    async ({ box }) => {
+      const out = await ok(
+        box,
+        [
+          'mkdir -p /root/repo && cd /root/repo && git init -q',
+          'git config user.email e2e@example.com && git config user.name e2e',
+          'echo one > f && git add f && git commit -qm first',
+          'echo two >> f && git commit -qam second',
+          'git log --format=%s',
+        ].join(' && '),
+      );
+      expect(out).toBe('second\nfirst\n');
+    },
+  );
 
-  test('a C program compiles and runs', ports('test_compile_and_run_c'), async ({ box }) => {
+  test('a C program compiles and runs', claims({ ports: ['test_compile_and_run_c'] }), async ({ box }) => {
     const out = await ok(
       box,
       'printf \'#include <stdio.h>\\nint main(void){printf("%%d\\\\n", 6*7);return 0;}\\n\' > /root/m.c && cc -o /root/m /root/m.c && /root/m',
@@ -205,7 +213,7 @@ describe.concurrent('vm-only: real-world toolchains', needs(['vm', 'guest-tools'
 
   test(
     'pip installs a package from the index and it imports',
-    needs('egress', ports('test_pip_install_and_use')),
+    claims({ ports: ['test_pip_install_and_use'], needs: 'egress' }),
     async ({ box }) => {
       const out = await ok(
         box,
@@ -217,7 +225,7 @@ describe.concurrent('vm-only: real-world toolchains', needs(['vm', 'guest-tools'
 
   test(
     'curl-style HTTP fetch from the guest',
-    needs('egress', ports('test_network_curl')),
+    claims({ ports: ['test_network_curl'], needs: 'egress' }),
     async ({ box }) => {
       const out = await ok(
         box,

@@ -5,9 +5,7 @@
  * fsync, exclusive locks), and the volume CRUD answers as the SDK expects.
  */
 import { runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { describe, expect, test } from '../harness/fixtures/index.ts';
-import { needs } from '../harness/fixtures/needs.ts';
-import { ports } from '../harness/fixtures/ports.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 // Plain POSIX shell: the guest images carry no python3 (upstream drives sqlite from it).
 const WRITE = `
@@ -33,10 +31,10 @@ test "$(cat $root/snapshot.enc)" = encrypted-snapshot-e2e
 echo persistent-volume-ok
 `;
 
-describe.concurrent('managed volumes', needs(['vm', 'volumes']), () => {
+describe.concurrent('managed volumes', claims({ needs: ['vm', 'volumes'] }), () => {
   test(
     'a managed volume keeps its data across stop / start and into another box',
-    ports('test_managed_volume_survives_stop_start'),
+    claims({ ports: ['test_managed_volume_survives_stop_start'] }),
     async ({ rt, image, boxName, onTestFinished }) => {
       const volume = await rt.volumes.create();
       // Fallback only: the test removes its boxes and the volume itself, in that order.

@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { UPSTREAM_CASES } from '../harness/parity/upstream-cases.ts';
 import { REPO_ROOT } from '../kernel/paths.ts';
+import { UPSTREAM_CASES } from '../tools/parity/upstream-cases.ts';
 import {
   checkRepo,
   citations,

@@ -2,7 +2,7 @@
  * Which case files need the real `boxlite` CLI. `pnpm e2e` provides the binary before vitest
  * starts when one of them is selected: a cold build takes ~16 min, which must happen in the
  * foreground with its progress visible, not inside a test's timeout. Workers only ever look
- * the binary up (harness/fixtures/cli.ts).
+ * the binary up (fixtures/cli.ts).
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -5,13 +5,13 @@
 import { inject } from 'vitest';
 import type { CliBinary } from '../bootstrap/cli-binary/spec.ts';
 import type { SdkDrivers } from '../bootstrap/sdk-shim/spec.ts';
+import type { StackHandle } from './handle/handle.ts';
+import type { Preflight } from './handle/preflight.ts';
 import type { BugContext } from './ledger/expectations.ts';
-import type { StackHandle } from './stack/handle.ts';
-import type { Preflight } from './stack/preflight.ts';
 
 export interface RunContext {
   stack: StackHandle;
-  /** What the stack measurably offers this run (stack/preflight.ts); cases' needs are checked against it. */
+  /** What the stack measurably offers this run (handle/preflight.ts); cases' needs are checked against it. */
   preflight: Preflight;
   bugs: BugContext;
   /** Run-scoped box name prefix, e.g. "e2e-4711-k3x9-". */

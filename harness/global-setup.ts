@@ -17,6 +17,9 @@ import { REPO_ROOT, statePaths } from '../kernel/paths.ts';
 import { SIM_BUGS_OPTION } from '../sim/bugs.ts';
 import { setupStack } from '../stack/up.ts';
 import type { RunContext } from './context.ts';
+import { resolveStackHandle, STACK_HANDLE_OPTIONS } from './handle/handle.ts';
+import { describePreflight, runPreflight } from './handle/preflight.ts';
+import { readRemoteConfig } from './handle/remote-config.ts';
 import { deathLine, readDeath } from './infra/death.ts';
 import { stackParts } from './infra/parts.ts';
 import { watchStack } from './infra/watch.ts';
@@ -26,9 +29,6 @@ import { runnerView } from './leaks/runner-view.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';
 import { parseRate, parseRounds, RUN_OPTIONS } from './run-options.ts';
-import { resolveStackHandle, STACK_HANDLE_OPTIONS } from './stack/handle.ts';
-import { describePreflight, runPreflight } from './stack/preflight.ts';
-import { readRemoteConfig } from './stack/remote-config.ts';
 import { sweepBoxes } from './sweep.ts';
 
 const { flag: _bugsFlag, ...bugsFromEnv } = SIM_BUGS_OPTION;
@@ -97,7 +97,7 @@ export default async function globalSetup(project: TestProject) {
   };
   const swept = await sweepBoxes(stack, (name) => !name.startsWith(run.namePrefix));
   if (swept.length) process.stderr.write(`sweep: removed ${swept.length} box(es) left by dead runs\n`);
-  await writeFacts(reportDir, factsFrom(run, runId, setupMs));
+  await writeFacts(reportDir, factsFrom(run, runId, setupMs, o.shard));
   project.provide('run', run);
   // From here on a dead part of the stack stops the run (harness/infra/).
   const stopWatch = watchStack(stackParts(stack), reportDir);

@@ -3,20 +3,12 @@
  * by an interrupted run; remove them. Boxes of live runs (other pids) are left alone.
  */
 import { call, tenantUrl } from '../drivers/rest/http.ts';
-import { removeBox } from './fixtures/box-tracker.ts';
-import type { StackHandle } from './stack/handle.ts';
+import { pidAlive } from '../kernel/process/processes.ts';
+import type { StackHandle } from './handle/handle.ts';
+import { removeBox } from './per-case/box-tracker.ts';
 
 // e2e-<harness pid>-<run tag>-<worker>-<n>; digits after the tag vary by writer, so be lenient.
 const NAME = /^e2e-(\d+)-[a-z0-9]{4}-[0-9-]+$/;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Removes harness boxes that `select` picks among those whose run is dead or that are ours. */
 export async function sweepBoxes(stack: StackHandle, select: (name: string) => boolean): Promise<string[]> {

@@ -1,6 +1,6 @@
 /**
- * The env catalogue is the truth about which variables the project reads: the README's
- * "Environment variables" table must list exactly its variables with exactly its meanings,
+ * The env catalogue is the truth about which variables the project reads: the table in
+ * docs/env.md ("Environment variables") must list exactly its variables with exactly its meanings,
  * and the code may name no BOXLITE_* variable it lacks (nor may it list one nothing reads).
  */
 import { readFileSync } from 'node:fs';
@@ -31,9 +31,9 @@ function expandBraces(name: string): string[] {
   return m ? m[2]!.split(',').map((part) => `${m[1]}${part.trim()}${m[3]}`) : [name];
 }
 
-/** Rows of the first table under `## Environment variables`: variable → meaning. */
-function readmeEnvTable(markdown: string): Map<string, string> {
-  const section = markdown.split(/^## Environment variables$/m)[1]?.split(/^## /m)[0] ?? '';
+/** Rows of the first table under the `Environment variables` heading: variable → meaning. */
+function envTable(markdown: string): Map<string, string> {
+  const section = markdown.split(/^#{1,2} Environment variables$/m)[1]?.split(/^## /m)[0] ?? '';
   const rows = section.split('\n').filter((l) => l.startsWith('|'));
   const out = new Map<string, string>();
   for (const row of rows.slice(2)) {
@@ -62,15 +62,15 @@ function namesInCode(): Map<string, string> {
 }
 
 describe('environment variable catalogue', () => {
-  const table = readmeEnvTable(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
+  const table = envTable(readFileSync(join(REPO_ROOT, 'docs', 'env.md'), 'utf8'));
 
-  it('README lists every catalogued variable, with its meaning', () => {
+  it('docs/env.md lists every catalogued variable, with its meaning', () => {
     const missing = Object.keys(ENV_CATALOGUE).filter((n) => !table.has(n));
     expect(missing).toEqual([]);
     for (const [name, meaning] of Object.entries(ENV_CATALOGUE)) expect(table.get(name), name).toBe(meaning);
   });
 
-  it('README lists no variable the catalogue lacks', () => {
+  it('docs/env.md lists no variable the catalogue lacks', () => {
     expect([...table.keys()].filter((n) => !(n in ENV_CATALOGUE))).toEqual([]);
   });
 
@@ -88,7 +88,7 @@ describe('environment variable catalogue', () => {
     expect(unread).toEqual([]);
   });
 
-  it('the README parser reads grouped rows and escaped pipes', () => {
+  it('the table parser reads grouped rows and escaped pipes', () => {
     const md = [
       '## Environment variables',
       '',
@@ -99,7 +99,7 @@ describe('environment variable catalogue', () => {
       '## Next',
       '| `D` | not this table |',
     ].join('\n');
-    expect([...readmeEnvTable(md)]).toEqual([
+    expect([...envTable(md)]).toEqual([
       ['A_X_B', 'one `a\\|b`'],
       ['A_Y_B', 'one `a\\|b`'],
       ['C', 'one `a\\|b`'],

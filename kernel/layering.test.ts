@@ -17,6 +17,11 @@ describe('layering', () => {
     expect(upwardEdges(edges)).toEqual([]);
   });
 
+  it('a run never loads a tool: nothing under harness/, fixtures/ or cases/ imports tools/', () => {
+    const run = new Set(['harness', 'fixtures', 'cases']);
+    expect(edges.filter((e) => run.has(e.from) && e.to === 'tools').map((e) => e.file)).toEqual([]);
+  });
+
   it('the kernel imports no stage', () => {
     expect(edges.filter((e) => e.from === 'kernel').map((e) => e.file)).toEqual([]);
   });

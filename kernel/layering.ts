@@ -14,6 +14,7 @@ export const LAYERS = [
   'sim',
   'stack',
   'harness',
+  'fixtures',
   'cases',
   'tools',
   'docs',

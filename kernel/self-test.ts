@@ -1,5 +1,5 @@
 /**
- * What the e2e project's global setup (harness/self-test-setup.ts) hands the self-test files
+ * What the self-test project's global setup (harness/self-test-setup.ts) hands the self-test files
  * through vitest's provide/inject: the resolved bootstrap config, so workers never read the
  * environment. Imported by test code only.
  */

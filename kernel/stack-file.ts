@@ -3,7 +3,7 @@
  * stage (sim, harness, reports) reads only it. Secrets are never inline: `credential`
  * fields name a key in the 0600 secrets file.
  *
- * Schema (version 1) — see README "Stack file" for the prose version:
+ * Schema (version 1) — see docs/stack.md "State dir and stack file" for the prose version:
  *   { schema: "boxlite-e2e/stack", version: 1, provider, target, stateDir, secretsFile,
  *     createdAt, updatedAt, services: { postgres, redis, registry }, api?, runner?, images? }
  */

@@ -10,6 +10,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { SetupError } from '../../kernel/errors.ts';
+import { pidAlive } from '../../kernel/process/processes.ts';
 import type { Progress } from '../../kernel/progress.ts';
 import { aptFailureReason, ensureDebianPackages, POLICY_RC_D_SCRIPT } from '../system/apt.ts';
 
@@ -104,15 +105,6 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Runs a build command, appending its output to the build log; failures name the log. */

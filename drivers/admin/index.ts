@@ -1,6 +1,6 @@
 /**
  * `openStackAdmin(target)`: the admin interface for the server the target names. The harness
- * derives the target from its stack handle (harness/stack/admin.ts); bootstrap code can build
+ * derives the target from its stack handle (harness/handle/admin.ts); bootstrap code can build
  * one from a stack file and its secrets: `{ apiUrl: stack.api.url, adminKey: ADMIN_API_KEY,
  * server: 'boxlite-api' }`.
  */

@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { probeRedis } from '../../bootstrap/services/redis.ts';
 import { probeRegistry } from '../../bootstrap/services/registry.ts';
 import type { Endpoint } from '../../kernel/stack-file.ts';
-import type { StackHandle } from '../stack/handle.ts';
+import type { StackHandle } from '../handle/handle.ts';
 
 export interface StackPart {
   /** What the headline calls it: API, runner, postgres, redis, registry. */

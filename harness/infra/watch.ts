@@ -4,7 +4,7 @@
  *
  * - the run's watcher (global setup, main process) probes every part on an interval, so a
  *   part that dies between cases, or hangs so that cases only time out, is named early;
- * - a worker whose case failed checks at once (fixtures/infra.ts), so the failure right
+ * - a worker whose case failed checks at once (per-case/infra.ts), so the failure right
  *   after a death is attributed before the next case starts.
  *
  * A part is dead when CONFIRMATIONS probes in a row fail: one refused or slow probe on a

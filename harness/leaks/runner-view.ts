@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { servePaths } from '../../bootstrap/serve/spec.ts';
 import { dockerClient } from '../../kernel/docker.ts';
 import { statePaths } from '../../kernel/paths.ts';
+import { pidAlive } from '../../kernel/process/processes.ts';
 import { LABEL_BOX } from '../../sim/runner/box-spec.ts';
-import type { StackHandle } from '../stack/handle.ts';
+import type { StackHandle } from '../handle/handle.ts';
 
 export type RunnerView =
   | {
@@ -44,15 +45,6 @@ function simView(dockerHost: string): RunnerView {
         }));
     },
   };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function serveView(stateDir: string): RunnerView {

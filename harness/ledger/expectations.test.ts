@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { BUG_IDS } from '../../sim/bugs.ts';
-import { type BugContext, expectationFor, parseStatusOverrides, xpassMessage } from './expectations.ts';
+import { GUARD_FAULTS } from '../guard-faults.ts';
+import {
+  type BugContext,
+  expectationFor,
+  parseStatusOverrides,
+  xfailReason,
+  xpassMessage,
+} from './expectations.ts';
 import { KNOWN_BUGS } from './known-bugs.ts';
 
 const sim = (switches: string[], markersOff = false): BugContext => ({
@@ -17,13 +24,18 @@ const real = (overrides: Record<string, 'open' | 'fixed'> = {}): BugContext => (
 });
 
 describe('ledger', () => {
-  it('every ledger entry is complete and every sim switch has a ledger entry', () => {
+  it('every ledger entry is complete and every sim switch is a ledger bug or a guard fault, not both', () => {
     for (const b of KNOWN_BUGS) {
       for (const field of ['id', 'title', 'upstream', 'pointer', 'symptom', 'layer', 'realStatus'] as const)
         expect(b[field], `${b.id}.${field}`).toBeTruthy();
     }
-    const switches = KNOWN_BUGS.map((b) => b.simSwitch).filter(Boolean);
+    const switches = [
+      ...KNOWN_BUGS.map((b) => b.simSwitch).filter(Boolean),
+      ...GUARD_FAULTS.map((f) => f.simSwitch),
+    ];
     expect([...switches].sort()).toEqual([...BUG_IDS].sort());
+    const ledgerIds = new Set<string>(KNOWN_BUGS.map((b) => b.id));
+    expect(GUARD_FAULTS.filter((f) => ledgerIds.has(f.id))).toEqual([]);
   });
 });
 
@@ -56,6 +68,17 @@ describe('expected-failure decisions', () => {
     // A serve bug is never expected on the sim or the cloud stack.
     expect(expectationFor(['serve-plain-rejection'], sim([])).expectFailure).toBe(false);
     expect(expectationFor(['serve-plain-rejection'], real()).expectFailure).toBe(false);
+  });
+
+  it('a guard fault is active only on the sim with its switch on, and says which guard it is for', () => {
+    const on = expectationFor(['stop-skips-runner'], sim(['stop-skips-runner']));
+    expect(on.expectFailure).toBe(true);
+    expect(xfailReason(on)).toBe(
+      'stop-skips-runner (guard fault for the path guard): stop answered by the API without reaching the runner',
+    );
+    expect(expectationFor(['stop-skips-runner'], sim([])).expectFailure).toBe(false);
+    expect(expectationFor(['remove-leaves-container'], real()).expectFailure).toBe(false);
+    expect(() => parseStatusOverrides('remove-leaves-container=open')).toThrow(/unknown ledger bug/);
   });
 
   it('markers off (teeth mode): nothing is expected to fail', () => {

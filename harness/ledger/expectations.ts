@@ -3,8 +3,11 @@
  * is active: on the sim when B's switch is on (or B is an SDK bug, which the sim shares since
  * it runs the real SDK); on a real stack when the ledger (or a per-run override) says open.
  * An expected failure is an xfail; an unexpected pass fails the run, telling what to update.
+ * A case may also detect a guard fault (../guard-faults.ts): active only on the sim with its
+ * switch on.
  */
 import { UsageError } from '../../kernel/errors.ts';
+import { type GuardFault, guardFault } from '../guard-faults.ts';
 import { type BugStatus, KNOWN_BUGS, type KnownBug, knownBug } from './known-bugs.ts';
 
 export interface BugContext {
@@ -49,20 +52,36 @@ export function isBugActive(bug: KnownBug, ctx: BugContext): boolean {
   return (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
 }
 
+/** What a case can claim to detect: a ledger bug, or a guard fault of the sim. */
+export type Detectable = KnownBug | GuardFault;
+
+const isGuardFault = (d: Detectable): d is GuardFault => 'guard' in d;
+
+/** The ledger bug or guard fault `id` names; an unknown id is an error naming the ledger. */
+export function detectable(id: string): Detectable {
+  return guardFault(id) ?? knownBug(id);
+}
+
+function isActive(d: Detectable, ctx: BugContext): boolean {
+  if (isGuardFault(d)) return ctx.target === 'sim' && ctx.switches.includes(d.simSwitch);
+  return isBugActive(d, ctx);
+}
+
 export interface Expectation {
   expectFailure: boolean;
-  /** The active bugs that make the failure expected (empty when the case must pass). */
-  because: KnownBug[];
+  /** The active bugs (or guard faults) that make the failure expected (empty when the case must pass). */
+  because: Detectable[];
 }
 
 export function expectationFor(detects: readonly string[], ctx: BugContext): Expectation {
-  const bugs = detects.map(knownBug);
-  const because = ctx.markersOff ? [] : bugs.filter((b) => isBugActive(b, ctx));
+  const claimed = detects.map(detectable);
+  const because = ctx.markersOff ? [] : claimed.filter((d) => isActive(d, ctx));
   return { expectFailure: because.length > 0, because };
 }
 
 export function xfailReason(e: Expectation): string {
-  return e.because.map((b) => `${b.id} (${b.upstream}): ${b.title}`).join('; ');
+  const source = (d: Detectable) => (isGuardFault(d) ? `guard fault for the ${d.guard}` : d.upstream);
+  return e.because.map((d) => `${d.id} (${source(d)}): ${d.title}`).join('; ');
 }
 
 export function xpassMessage(e: Expectation, ctx: BugContext): string {

@@ -1,7 +1,8 @@
 /**
- * The known-bug ledger: every bug a case is allowed to be failing on, with where it lives
- * upstream and whether the real stack still has it. Cases declare which bugs they detect;
- * `expectations.ts` turns this into strict expected-failure decisions per target.
+ * The known-bug ledger: every upstream bug a case is allowed to be failing on, with where it
+ * lives upstream and whether the real stack still has it. Cases declare which bugs they detect;
+ * `expectations.ts` turns this into strict expected-failure decisions per target. The sim's
+ * switches for the guards' own self-tests are not bugs and live apart (../guard-faults.ts).
  *
  * `realStatus` is the status on a real BoxLite stack built from main; a run can override
  * it (BOXLITE_E2E_BUG_STATUS=id=fixed,...) e.g. for a PR that claims a fix.
@@ -271,27 +272,6 @@ export const KNOWN_BUGS = [
     layer: 'sdk',
     simSwitch: null,
     realStatus: 'open',
-  },
-  {
-    id: 'stop-skips-runner',
-    title: 'stop answered by the API without reaching the runner (harness fault, issue 13)',
-    upstream: 'boxlite-e2e issue 13: a per-operation path guard must catch an op served without the runner',
-    pointer: 'sim/api/routes/boxes.ts transition("stop") (sim fault switch, no upstream source)',
-    symptom: 'POST /boxes/:id/stop → 200 "stopped"; the runner journal has no stop for the box',
-    layer: 'api',
-    simSwitch: 'stop-skips-runner',
-    realStatus: 'fixed',
-  },
-  {
-    id: 'remove-leaves-container',
-    title: 'remove leaves the VM running on the runner (harness fault, issue 13)',
-    upstream:
-      'boxlite-e2e issue 13: the leak guard must catch a box the API reports removed but the runner keeps',
-    pointer: 'sim/runner/boxes.ts BoxService.remove (sim fault switch, no upstream source)',
-    symptom: 'DELETE /boxes/:id → 204, GET → 404, yet the container labelled with the box id still runs',
-    layer: 'runner',
-    simSwitch: 'remove-leaves-container',
-    realStatus: 'fixed',
   },
 ] as const satisfies readonly KnownBug[];
 

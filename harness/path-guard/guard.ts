@@ -7,7 +7,7 @@
  * briefly (logs are written asynchronously), then names what is missing.
  */
 import type { LogSource } from '../../kernel/stack-file.ts';
-import { describeLogSource } from '../stack/journal-source.ts';
+import { describeLogSource } from '../handle/journal-source.ts';
 import { type Cursor, type JournalReader, journalReader } from './journal-reader.ts';
 import {
   apiOpsFromAccessLog,

@@ -1,14 +1,14 @@
 /**
  * Classifies finished tests into the harness's outcome vocabulary (incl. xfail/xpass). An
- * xfail reaches reporters as a skip carrying `meta.outcome` (fixtures/case-runner.ts), so every
+ * xfail reaches reporters as a skip carrying `meta.outcome` (per-case/case-runner.ts), so every
  * report format agrees; only here is it named.
  */
 import type { TestCase, TestModule } from 'vitest/node';
-import type { TestTime } from '../fixtures/time-book.ts';
+import type { TestTime } from '../per-case/time-book.ts';
 
 /**
- * `not-runnable`: a need the preflight measured as missing (fixtures/needs.ts), apart from skips.
- * `not-run`: the stack died earlier in the run (fixtures/infra.ts), so the case never started.
+ * `not-runnable`: a need the preflight measured as missing (per-case/needs.ts), apart from skips.
+ * `not-run`: the stack died earlier in the run (per-case/infra.ts), so the case never started.
  */
 export type Outcome = 'pass' | 'fail' | 'xfail' | 'xpass' | 'skip' | 'not-runnable' | 'not-run';
 
@@ -24,6 +24,8 @@ export interface CaseRecord {
   notRunnable?: string;
   /** Failed after or because the stack died: the death's line. */
   infrastructure?: string;
+  /** Never started because the stack had died: the death's line. */
+  notRun?: string;
   error: string | null;
   pathGuard: { checked: number; ok: boolean; waitedMs: number; ops?: number; opsUnavailable?: string } | null;
   leakGuard?: { checked: number; ok: boolean } | { unavailable: string };
@@ -59,6 +61,7 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
         xfailReason: meta.xfailReason ?? null,
         ...(meta.notRunnable ? { notRunnable: meta.notRunnable } : {}),
         ...(meta.infrastructure ? { infrastructure: meta.infrastructure } : {}),
+        ...(meta.notRun ? { notRun: meta.notRun } : {}),
         ...(meta.leakGuard ? { leakGuard: meta.leakGuard } : {}),
         error: errors[0]?.message?.split('\n')[0] ?? null,
         pathGuard: meta.pathGuard ?? null,

@@ -1,8 +1,8 @@
 /**
  * The run's time in three parts — SUT calls, deliberate waits, harness machinery — summed
- * from each test's split (fixtures/time-book.ts), plus the named machinery phases. Pure.
+ * from each test's split (per-case/time-book.ts), plus the named machinery phases. Pure.
  */
-import type { TestTime } from '../fixtures/time-book.ts';
+import type { TestTime } from '../per-case/time-book.ts';
 import type { CaseRecord } from './outcomes.ts';
 
 export interface RunTime {

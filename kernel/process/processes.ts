@@ -3,14 +3,19 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { SupervisorState } from './supervisor.ts';
 
-/** A pid is "ours" only if it is alive AND its command line contains the marker. */
-export function pidMatches(pid: number | null | undefined, marker: string): boolean {
-  if (!pid || pid <= 0) return false;
+/** Whether a process with this pid exists (one we may not signal, EPERM, exists too). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-  } catch {
-    return false;
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** A pid is "ours" only if it is alive AND its command line contains the marker. */
+export function pidMatches(pid: number | null | undefined, marker: string): boolean {
+  if (!pid || pid <= 0 || !pidAlive(pid)) return false;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
     // A zombie has an empty cmdline: treat it as dead.

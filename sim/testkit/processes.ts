@@ -15,7 +15,7 @@ import {
   type SimComponent,
   stopComponent,
 } from '../launch.ts';
-import type { TestStack } from './stack.ts';
+import type { TestServices } from './test-services.ts';
 
 /** Self-tests use their own database so they never touch the stack API's rows. */
 export const TEST_DB = 'boxlite_sim_api_test';
@@ -32,11 +32,11 @@ export interface SimProc {
   stop(): Promise<number | null>;
 }
 
-const started = new Map<TestStack, SimProc[]>();
+const started = new Map<TestServices, SimProc[]>();
 let seq = 0;
 
 async function start(
-  stack: TestStack,
+  stack: TestServices,
   spec: Omit<ComponentSpec, 'name' | 'paths' | 'stackFile' | 'codeHash'> & { name?: string },
 ): Promise<SimProc> {
   const name = spec.name ?? `test-${spec.which}-${++seq}`;
@@ -75,7 +75,7 @@ async function start(
 
 /** A runner on `stack`; `name` again (after a stop) reuses its log and journal, like a restart. */
 export function startRunner(
-  stack: TestStack,
+  stack: TestServices,
   opts: { bugs?: readonly string[]; dockerHost?: string; dockerTimeoutMs?: number; name?: string } = {},
 ): Promise<SimProc> {
   return start(stack, {
@@ -89,7 +89,7 @@ export function startRunner(
 
 /** An API on `stack` with the test database, forwarding to `runnerUrl`; restarted as `again`. */
 export function startApi(
-  stack: TestStack,
+  stack: TestServices,
   opts: { runnerUrl: string; bugs?: readonly string[]; again?: SimProc },
 ): Promise<SimProc> {
   return start(stack, {
@@ -119,7 +119,7 @@ export function readJournal(proc: SimProc): Array<Record<string, any>> {
 }
 
 /** Stops every process started on `stack`, removes its runners' boxes and its state dir. */
-export async function disposeStack(stack: TestStack): Promise<void> {
+export async function disposeStack(stack: TestServices): Promise<void> {
   for (const p of (started.get(stack) ?? []).reverse()) await p.stop().catch(() => null);
   started.delete(stack);
   await removeRunnerBoxes(dockerClient(stack.dockerHost, 10_000), stack.runnerId).catch(() => 0);

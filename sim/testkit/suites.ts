@@ -7,10 +7,10 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { freePort } from '../../kernel/ports.ts';
 import { type Peer, req } from './client.ts';
 import { disposeStack, type SimProc, startApi, startRunner } from './processes.ts';
-import { type TestStack, testStack } from './stack.ts';
+import { type TestServices, testServices } from './test-services.ts';
 
 export interface RunnerSuite {
-  stack: TestStack;
+  stack: TestServices;
   /** Reassignable: a test that restarts the runner stores the new one here. */
   runner: SimProc;
   /** The current runner with the stack's token. */
@@ -18,7 +18,11 @@ export interface RunnerSuite {
 }
 
 /** Creates a box on the runner (image defaults to the stack's busybox) and expects 201. */
-export async function createBox(peer: Peer, stack: TestStack, body: Record<string, unknown>): Promise<void> {
+export async function createBox(
+  peer: Peer,
+  stack: TestServices,
+  body: Record<string, unknown>,
+): Promise<void> {
   const r = await req(peer, 'POST', '/boxes', { body: { image: stack.image(), ...body } });
   expect(r.status, r.text).toBe(201);
 }
@@ -33,7 +37,7 @@ export function useRunnerSuite(
     },
   } as RunnerSuite;
   beforeAll(async () => {
-    suite.stack = await testStack();
+    suite.stack = await testServices();
     suite.runner = await startRunner(suite.stack);
     for (const box of opts.boxes ?? []) await createBox(suite.peer, suite.stack, box);
   }, opts.timeoutMs ?? 120_000);
@@ -44,7 +48,7 @@ export function useRunnerSuite(
 }
 
 export interface Sim extends Peer {
-  stack: TestStack;
+  stack: TestServices;
   /** Base URL ending in /api, like the real one (= `url`). */
   apiUrl: string;
   adminKey: string;
@@ -65,7 +69,7 @@ export interface SimOptions {
 }
 
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {
-  const stack = await testStack();
+  const stack = await testServices();
   try {
     const runner = opts.runner === 'dead' ? null : await startRunner(stack, { bugs: opts.runnerBugs ?? [] });
     const runnerUrl = runner?.url ?? `http://127.0.0.1:${await freePort()}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Preflight } from '../../harness/handle/preflight.ts';
 import { knownBug } from '../../harness/ledger/known-bugs.ts';
-import type { Preflight } from '../../harness/stack/preflight.ts';
 import { type CaseRecord, classify, type RunFacts } from './classify.ts';
 import { countVerdicts, headline, mergeSection, renderSection, type UpstreamReport } from './report.ts';
 import { UPSTREAM_XFAILS } from './xfail-map.ts';

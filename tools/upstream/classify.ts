@@ -5,8 +5,9 @@
  * or the CLI is not built, a need our preflight measured as unmet) and an expected failure or
  * pass the ledger explains. Everything else that did not pass is left as a failure to look at.
  */
+
+import type { Need, Preflight } from '../../harness/handle/preflight.ts';
 import { type KnownBug, type KnownBugId, knownBug } from '../../harness/ledger/known-bugs.ts';
-import type { Need, Preflight } from '../../harness/stack/preflight.ts';
 import { markedBug } from './xfail-map.ts';
 
 export type PytestOutcome = 'passed' | 'failed' | 'error' | 'skipped' | 'xfailed' | 'xpassed';
