@@ -88,7 +88,7 @@ export interface StackFile {
   api?: ComponentRecord;
   runner?: ComponentRecord;
   images?: GuestImageRecord[];
-  /** Target boxlite brought up from a checkout (bootstrap/boxlite-stack): what it ran. */
+  /** Target boxlite brought up from a checkout (bootstrap/boxlite-recipe): what it ran. */
   boxlite?: BoxliteRecipeRecord;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Target boxlite's recipe end to end, with no VM: a BoxLite-shaped fixture checkout (real
+ * Target boxlite's recipe end to end, with no VM: a BoxLite-shaped fake checkout (real
  * cargo staticlib, real cgo Go runner, a yarn workspace API) generated into a temp git repo,
  * then the whole recipe — build, install, env files, secrets, start, register, health,
  * `/v1/me`, fixture setup — a real case file run against the resulting stack file, re-setup
@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoxliteStackResult } from '../bootstrap/boxlite-stack/index.ts';
-import { planBoxliteStack } from '../bootstrap/boxlite-stack/index.ts';
-import type { PlanJson } from '../bootstrap/boxlite-stack/plan.ts';
-import { probeRunnerRegistered, smokeMe } from '../bootstrap/boxlite-stack/probes.ts';
-import { writeFixtureCheckout } from '../bootstrap/boxlite-stack/testkit/fixture-checkout.ts';
+import { writeFakeCheckout } from '../bootstrap/boxlite-recipe/fake-checkout/write.ts';
+import type { BoxliteStackResult } from '../bootstrap/boxlite-recipe/index.ts';
+import { planBoxliteStack } from '../bootstrap/boxlite-recipe/index.ts';
+import type { PlanJson } from '../bootstrap/boxlite-recipe/plan.ts';
+import { probeRunnerRegistered, smokeMe } from '../bootstrap/boxlite-recipe/probes.ts';
 import type { BootstrapConfig } from '../kernel/config.ts';
 import { REPO_ROOT, statePaths } from '../kernel/paths.ts';
 import { pidMatches } from '../kernel/process/processes.ts';
@@ -55,7 +55,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'e2e-boxlite-recipe-'));
   await chmod(work, 0o755); // Postgres runs as its own user and must reach the state dir
   stateDir = join(work, 'state');
-  checkout = (await writeFixtureCheckout(join(work, 'checkout'))).root;
+  checkout = (await writeFakeCheckout(join(work, 'checkout'))).root;
   config = isolatedConfig(stateDir, { target: 'boxlite' });
 });
 
@@ -66,7 +66,7 @@ afterAll(async () => {
   for (const [label, line] of Object.entries(steps)) console.log(`  ${label}: ${line}`);
 });
 
-describe('target boxlite from a fixture checkout', () => {
+describe('target boxlite from a fake checkout', () => {
   it('--plan lists every step for the checkout and builds nothing', async () => {
     const plan = JSON.parse(
       await planBoxliteStack({ checkout, paths: statePaths(stateDir), previous: null, json: true }),
@@ -82,7 +82,7 @@ describe('target boxlite from a fixture checkout', () => {
       'api',
       'runner',
       'smoke',
-      'fixture-setup',
+      'seed',
       'stack-file',
     ]);
     expect(plan.steps.find((s) => s.id === 'libboxlite')?.commands[0]).toBe('make dist:c');

@@ -5,7 +5,7 @@ import {
   type BoxliteStackResult,
   setupBoxliteStack,
   stopBoxliteStack,
-} from '../bootstrap/boxlite-stack/index.ts';
+} from '../bootstrap/boxlite-recipe/index.ts';
 import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
@@ -33,7 +33,7 @@ export interface SetupOptions {
   skipImages?: boolean;
   /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
   cli?: CliBinarySpec;
-  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-stack). */
+  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-recipe). */
   boxlite?: { checkout: string; ref?: string; toolEnv: Record<string, string> };
   /** Receives the recipe's per-step timings (tests, reports). */
   onRecipe?: (r: BoxliteStackResult) => void;
@@ -115,7 +115,7 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
       throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target boxlite has none`);
     if (was.target === 'serve') await stopServe(paths);
     if (was.target !== 'boxlite') await stopSim(stack, paths); // one API per state dir
-    // A fixture checkout's runtime is the sim runner, whose "VMs" are Docker containers.
+    // A fake checkout's runtime is the sim runner, whose "VMs" are Docker containers.
     await progress.step('docker engine', () =>
       ensureDockerEngine({
         dockerHost: config.dockerHost,

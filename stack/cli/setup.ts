@@ -10,8 +10,8 @@
  *   --bugs a,b                   sim bug switches (env BOXLITE_SIM_BUGS); any switch implies the sim
  *   --quiet                      only the summary line
  */
-import { planBoxliteStack } from '../../bootstrap/boxlite-stack/index.ts';
-import { BOXLITE_STACK_OPTIONS, TOOL_ENV_NAMES } from '../../bootstrap/boxlite-stack/options.ts';
+import { planBoxliteStack } from '../../bootstrap/boxlite-recipe/index.ts';
+import { BOXLITE_STACK_OPTIONS, TOOL_ENV_NAMES } from '../../bootstrap/boxlite-recipe/options.ts';
 import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';

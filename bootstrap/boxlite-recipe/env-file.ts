@@ -23,11 +23,11 @@ export interface EnvInputs {
   secrets: RecipeSecrets;
   homeDir: string;
   /**
-   * Fixture checkouts only: where this harness's sim lives (their components delegate to it).
-   * The env file is the one input both the fixture's and the real components read, so these
+   * Fake checkouts only: where this harness's sim lives (their components delegate to it).
+   * The env file is the one input both the fake and the real components read, so these
    * ride along in it; real components ignore unknown variables.
    */
-  fixture: Record<string, string>;
+  fake: Record<string, string>;
 }
 
 export interface RecipeSecrets {
@@ -104,7 +104,7 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['DEFAULT_RUNNER_API_URL', `http://${i.runnerDomain}:${i.runnerPort}`],
     ['DEFAULT_RUNNER_PROXY_URL', 'http://localhost:3001'],
     ['DEFAULT_RUNNER_API_VERSION', '2'],
-    ...Object.entries(i.fixture),
+    ...Object.entries(i.fake),
   ];
 }
 

@@ -32,7 +32,7 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   {
     ref: 'bootstrap §3 make setup:build (apt build deps)',
     different:
-      'not run: it apt-installs the native deps of the real crates; a KVM CI host has them, and the fixture needs none',
+      'not run: it apt-installs the native deps of the real crates; a KVM CI host has them, and the fake checkout needs none',
   },
   { ref: 'bootstrap §3 Build 1: make dist:c', step: 'libboxlite', expect: 'make dist:c' },
   {
@@ -89,7 +89,7 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   { ref: 'bootstrap §2 /v1/me smoke with "sub", 401 hint', step: 'smoke', expect: '/v1/me' },
   {
     ref: 'bootstrap §4 fixture_setup: admin quotas, images',
-    step: 'fixture-setup',
+    step: 'seed',
     expect: 'admin quota hook',
   },
   {

@@ -25,17 +25,17 @@ import {
   runnerEnv,
   writeSecretFile,
 } from './env-file.ts';
-import { defaultFixtureSetup, type FixtureSetupHook } from './fixture-setup.ts';
 import { apiArgv, type LaunchMode, type RecipeLayout } from './layout.ts';
 import { cacheSlot, formatPlan, type PreparedRecipe, planJson, prepareRecipe } from './plan.ts';
 import { probeApiHealth, probeRunnerRegistered, probeRunnerRoot, smokeMe } from './probes.ts';
+import { defaultSeed, type SeedHook } from './seed.ts';
 import { runCommand } from './shell.ts';
 import { StepCache } from './step-cache.ts';
 import { ensureRunnerHome, prepareYarnWorkspace, type StepId } from './steps.ts';
 import { ensureToolchains } from './toolchains.ts';
 import { systemdIsPid1 } from './units.ts';
 
-/** Where a fixture checkout's components find this harness's sim (see testkit/). */
+/** Where a fake checkout's components find this harness's sim (see fake-checkout/). */
 export interface SimBridge {
   node: string;
   simApi: string;
@@ -58,7 +58,7 @@ export interface BoxliteStackOptions {
   toolEnv: Record<string, string>;
   bridge: SimBridge;
   progress: Progress;
-  fixtureSetup?: FixtureSetupHook;
+  seed?: SeedHook;
   /** Default: systemd when it is PID 1, else the supervisor. */
   mode?: LaunchMode;
 }
@@ -270,8 +270,8 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
     const m = await smokeMe(apiUrl, o.secrets.ADMIN_API_KEY);
     return { outcome: 'ran' as const, value: m, note: `sub ${m.sub}, path_prefix "${m.pathPrefix}"` };
   });
-  await step('fixture-setup', async () => {
-    const hook = o.fixtureSetup ?? defaultFixtureSetup;
+  await step('seed', async () => {
+    const hook = o.seed ?? defaultSeed;
     const note = await hook({
       apiUrl,
       adminKey: o.secrets.ADMIN_API_KEY,
@@ -293,7 +293,7 @@ export async function setupBoxliteStack(o: BoxliteStackOptions): Promise<Boxlite
     process: started.process,
     log: started.log,
     // Upstream's path guard reads the runner's journald unit and the API's log file: the
-    // fixture's sim components write their box-id journals into those same logs.
+    // fake checkout's sim components write their box-id journals into those same logs.
     journal: started.log,
     version: started.identity,
     startedAt: now,
@@ -342,14 +342,14 @@ function envInputs(
     registry: registryHost(registry.endpoint),
     secrets,
     homeDir: l.homeDir,
-    fixture: {
-      BOXLITE_FIXTURE_NODE: o.bridge.node,
-      BOXLITE_FIXTURE_SIM_API: o.bridge.simApi,
-      BOXLITE_FIXTURE_SIM_RUNNER: o.bridge.simRunner,
-      BOXLITE_FIXTURE_DOCKER_HOST: o.bridge.dockerHost,
-      BOXLITE_FIXTURE_STACK_FILE: o.paths.stackFile,
-      BOXLITE_FIXTURE_API_ACCESS_LOG: l.apiLog,
-      BOXLITE_FIXTURE_RUNNER_JOURNAL: l.runnerLog,
+    fake: {
+      BOXLITE_FAKE_NODE: o.bridge.node,
+      BOXLITE_FAKE_SIM_API: o.bridge.simApi,
+      BOXLITE_FAKE_SIM_RUNNER: o.bridge.simRunner,
+      BOXLITE_FAKE_DOCKER_HOST: o.bridge.dockerHost,
+      BOXLITE_FAKE_STACK_FILE: o.paths.stackFile,
+      BOXLITE_FAKE_API_ACCESS_LOG: l.apiLog,
+      BOXLITE_FAKE_RUNNER_JOURNAL: l.runnerLog,
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The recipe's health probes, the same against the real stack and a fixture checkout:
+ * The recipe's health probes, the same against the real stack and a fake checkout:
  *   API      GET {api}/health → 200 (upstream polls it 45 × 2 s after `systemctl restart`)
  *   runner   GET http://127.0.0.1:{API_PORT}/ → 200 (pkg/api/server.go's public health route)
  *   register GET {api}/runners with the admin key lists DEFAULT_RUNNER_NAME in state `ready`

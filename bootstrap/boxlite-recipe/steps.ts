@@ -18,7 +18,7 @@ export type StepId =
   | 'api'
   | 'runner'
   | 'smoke'
-  | 'fixture-setup'
+  | 'seed'
   | 'stack-file';
 
 export interface RecipeStep {
@@ -206,8 +206,8 @@ export function recipeSteps(f: StepFacts): RecipeStep[] {
       outputs: [],
     },
     {
-      id: 'fixture-setup',
-      title: 'fixture setup hook (admin quotas, images)',
+      id: 'seed',
+      title: 'seed hook (admin quotas, images)',
       inputs: [],
       after: ['smoke'],
       commands: [],
@@ -223,7 +223,7 @@ export function recipeSteps(f: StepFacts): RecipeStep[] {
       id: 'stack-file',
       title: 'stack file (target boxlite)',
       inputs: [],
-      after: ['fixture-setup'],
+      after: ['seed'],
       commands: [],
       actions: ['api/runner records: url, endpoint, credentials, process, log + journal source, version'],
       idempotence: 'rewritten atomically',
