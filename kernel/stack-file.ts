@@ -102,6 +102,10 @@ export interface BoxliteRecipeRecord {
   envFile: string;
   /** From the `/v1/me` smoke. */
   pathPrefix: string;
+  /** libboxlite's native dependencies: `stub` builds link but start no VM. */
+  nativeDeps?: 'source' | 'stub';
+  /** The OIDC issuer the API was started with (the harness's local one unless the user gave one). */
+  oidcIssuer?: string;
 }
 
 function fail(path: string, why: string): never {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFakeCheckout } from '../bootstrap/boxlite-recipe/fake-checkout/write.ts';
 import type { BoxliteStackResult } from '../bootstrap/boxlite-recipe/index.ts';
 import { planBoxliteStack } from '../bootstrap/boxlite-recipe/index.ts';
+import { hostTools } from '../bootstrap/boxlite-recipe/lifecycle.ts';
 import type { PlanJson } from '../bootstrap/boxlite-recipe/plan.ts';
 import { probeRunnerRegistered, smokeMe } from '../bootstrap/boxlite-recipe/probes.ts';
 import type { BootstrapConfig } from '../kernel/config.ts';
@@ -69,7 +70,13 @@ afterAll(async () => {
 describe('target boxlite from a fake checkout', () => {
   it('--plan lists every step for the checkout and builds nothing', async () => {
     const plan = JSON.parse(
-      await planBoxliteStack({ checkout, paths: statePaths(stateDir), previous: null, json: true }),
+      await planBoxliteStack({
+        checkout,
+        paths: statePaths(stateDir),
+        previous: null,
+        json: true,
+        host: hostTools(process.env.PATH ?? '', { HOME: homedir() }),
+      }),
     ) as PlanJson;
     expect(plan.checkout.root).toBe(checkout);
     expect(plan.steps.map((s) => s.id)).toEqual([

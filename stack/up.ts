@@ -1,11 +1,12 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type BoxliteStackResult,
   setupBoxliteStack,
   stopBoxliteStack,
 } from '../bootstrap/boxlite-recipe/index.ts';
+import type { NativeDeps } from '../bootstrap/boxlite-recipe/native-deps.ts';
 import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
@@ -34,7 +35,13 @@ export interface SetupOptions {
   /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
   cli?: CliBinarySpec;
   /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-recipe). */
-  boxlite?: { checkout: string; ref?: string; toolEnv: Record<string, string> };
+  boxlite?: {
+    checkout: string;
+    ref?: string;
+    nativeDeps?: NativeDeps;
+    oidcIssuer?: string;
+    toolEnv: Record<string, string>;
+  };
   /** Receives the recipe's per-step timings (tests, reports). */
   onRecipe?: (r: BoxliteStackResult) => void;
 }
@@ -125,14 +132,11 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
       }),
     );
     const r = await setupBoxliteStack({
-      checkout: opts.boxlite.checkout,
-      ...(opts.boxlite.ref ? { ref: opts.boxlite.ref } : {}),
+      ...opts.boxlite,
       paths,
       stack,
       secrets,
       searchPath: config.searchPath,
-      nodeBinDir: dirname(process.execPath),
-      toolEnv: opts.boxlite.toolEnv,
       bridge: {
         node: process.execPath,
         simApi: MAINS.api,

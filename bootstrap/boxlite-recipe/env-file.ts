@@ -22,6 +22,10 @@ export interface EnvInputs {
   registry: string;
   secrets: RecipeSecrets;
   homeDir: string;
+  /** OIDC_ISSUER_BASE_URL: the API awaits its discovery document at start-up (oidc.ts). */
+  oidcIssuer: string;
+  /** name → reference of the stack's guest images: the API's curated-image gate admits them. */
+  systemImages: [string, string][];
   /**
    * Fake checkouts only: where this harness's sim lives (their components delegate to it).
    * The env file is the one input both the fake and the real components read, so these
@@ -70,7 +74,7 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['ENCRYPTION_SALT', i.secrets.ENCRYPTION_SALT],
     ['OIDC_CLIENT_ID', 'boxlite'],
     ['OIDC_AUDIENCE', 'boxlite'],
-    ['OIDC_ISSUER_BASE_URL', 'https://accounts.google.com'],
+    ['OIDC_ISSUER_BASE_URL', i.oidcIssuer],
     ...[
       'S3_ENDPOINT',
       'S3_STS_ENDPOINT',
@@ -104,6 +108,8 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['DEFAULT_RUNNER_API_URL', `http://${i.runnerDomain}:${i.runnerPort}`],
     ['DEFAULT_RUNNER_PROXY_URL', 'http://localhost:3001'],
     ['DEFAULT_RUNNER_API_VERSION', '2'],
+    // apps/api/src/box/constants/curated-images.constant.ts: boxes boot only from these.
+    ['BOXLITE_SYSTEM_IMAGES', i.systemImages.map(([n, r]) => `${n}=${r}`).join(',')],
     ...Object.entries(i.fake),
   ];
 }

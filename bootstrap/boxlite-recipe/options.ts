@@ -20,6 +20,19 @@ export const BOXLITE_STACK_OPTIONS = {
     doc: 'print the recipe steps and commands for the checkout; run nothing',
   },
   planJson: { flag: 'plan-json', type: 'bool', doc: 'the plan as JSON' },
+  nativeDeps: {
+    flag: 'native-deps',
+    env: 'BOXLITE_E2E_NATIVE_DEPS',
+    type: 'enum',
+    values: ['source', 'stub'],
+    doc: 'libboxlite native deps: source (the submodules) or stub (BOXLITE_DEPS_STUB=1: no VM starts); default: stub when a submodule is absent',
+  },
+  oidcIssuer: {
+    flag: 'oidc-issuer',
+    env: 'BOXLITE_E2E_OIDC_ISSUER',
+    type: 'string',
+    doc: "target boxlite: the API's OIDC issuer; default: a local discovery document served by the harness",
+  },
 } as const satisfies OptionTable;
 
 /** What the recipe takes from the caller's environment: where cargo is, who runs the units. */

@@ -7,6 +7,7 @@ import { statePaths } from '../../kernel/paths.ts';
 import { apiEnv, type EnvInputs, runnerEnv } from './env-file.ts';
 import { writeFakeCheckout } from './fake-checkout/write.ts';
 import { planBoxliteStack } from './index.ts';
+import { hostTools } from './lifecycle.ts';
 import type { PlanJson } from './plan.ts';
 import { REFERENCE_RECIPE } from './reference.ts';
 import { StepCache } from './step-cache.ts';
@@ -20,7 +21,14 @@ beforeAll(async () => {
   const { root } = await writeFakeCheckout(join(work, 'checkout'));
   const paths = statePaths(join(work, 'state'));
   plan = JSON.parse(
-    await planBoxliteStack({ checkout: root, paths, previous: null, json: true, mode: 'supervisor' }),
+    await planBoxliteStack({
+      checkout: root,
+      paths,
+      previous: null,
+      json: true,
+      mode: 'supervisor',
+      host: hostTools(process.env.PATH ?? '', {}),
+    }),
   );
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
@@ -80,6 +88,8 @@ describe('env files and units', () => {
       DEFAULT_RUNNER_API_KEY: 'rk',
     },
     homeDir: '/var/lib/boxlite',
+    oidcIssuer: 'http://127.0.0.1:3099',
+    systemImages: [['boxlite-e2e/busybox', '127.0.0.1:5000/boxlite-e2e/busybox:1']],
     fake: {},
   };
   it('pairs the runner to the API: its token is the default runner key, its URL the API', () => {

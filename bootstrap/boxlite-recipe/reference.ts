@@ -43,7 +43,7 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   {
     ref: 'bootstrap §3 Build 3: CGO_ENABLED=1 go build ./cmd/runner',
     step: 'runner-binary',
-    expect: 'CGO_ENABLED=1 GOTOOLCHAIN=local go build -o',
+    expect: 'CGO_ENABLED=1 GOTOOLCHAIN=local GOWORK=',
   },
   {
     ref: 'bootstrap §3 Build 4: install -m 0755 … /usr/local/bin/boxlite-runner',

@@ -3,17 +3,18 @@
  * `rust-toolchain.toml` (cargo honours it by itself), the Go version from `apps/runner/go.mod`'s
  * `go` line, compared with `GOTOOLCHAIN=local go version` run outside any module (else Go ≥1.21
  * reports an auto-downloaded toolchain). Different on purpose: a Go older than the pin is an
- * error naming the install command, not an `rm -rf /usr/local/go` done for the user; yarn,
- * when missing, is installed into the cache with npm (upstream's `corepack enable` needs root
- * and fails its signature check on older corepacks), never globally.
+ * error naming the install command, not an `rm -rf /usr/local/go` done for the user; yarn is
+ * the version apps/package.json pins, npm-installed into the cache (yarn.ts), never globally.
+ * The versions found are part of the build keys: a new compiler rebuilds.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { $ } from 'zx';
 import { SetupError } from '../../kernel/errors.ts';
 import { findExecutable } from '../../kernel/which.ts';
 import { envAssignments } from './shell.ts';
+import { type YarnChoice, yarnInstallArgv } from './yarn.ts';
 
 export interface ToolchainPins {
   rustChannel: string;
@@ -44,59 +45,87 @@ export function versionAtLeast(a: string, b: string): boolean {
   return true;
 }
 
-/** Where yarn goes when the machine has none. */
-export const cachedYarnDir = (cacheDir: string) => join(cacheDir, 'boxlite-stack', 'yarn');
-export const YARN_VERSION = '1.22.22';
-
-export interface Toolchains {
-  /** PATH for every build command: the search path, rustup's bin, the cached yarn's bin. */
+export interface HostTools {
+  /** PATH of this process (the entry point's). */
   searchPath: string;
-  versions: Record<'cargo' | 'go' | 'yarn' | 'node', string>;
-}
-
-export async function ensureToolchains(o: {
-  root: string;
-  searchPath: string;
-  cacheDir: string;
-  nodeBinDir: string;
   /** The home dir rustup installed cargo under. */
   home: string;
-}): Promise<Toolchains> {
-  const pins = await readPins(o.root);
-  const yarnBin = join(cachedYarnDir(o.cacheDir), 'node_modules', '.bin');
-  // The harness's Node first: the API and yarn run on it (upstream wants Node ≥ 20).
-  const searchPath = [o.nodeBinDir, ...o.searchPath.split(delimiter), join(o.home, '.cargo', 'bin'), yarnBin]
+  /** The harness's Node (the API and yarn run on it). */
+  nodeBinDir: string;
+}
+
+/** PATH for every build command: the harness's Node, the pinned yarn, the search path, rustup's bin. */
+export const recipeSearchPath = (h: HostTools, yarn: YarnChoice): string =>
+  [h.nodeBinDir, yarn.binDir, ...h.searchPath.split(delimiter), join(h.home, '.cargo', 'bin')]
     .filter(Boolean)
     .join(delimiter);
-  // Through `env`: the inherited environment (proxies, CA bundles) stays, PATH is ours.
-  const run = (cwd: string, argv: string[], env: Record<string, string> = {}) =>
-    $({ quiet: true, cwd })`env ${envAssignments(searchPath, env)} ${argv}`;
+
+export type ToolVersions = Record<'rustc' | 'cargo' | 'go' | 'node' | 'yarn', string>;
+
+/** Read-only: each tool's version as the build would see it ('missing' when absent). */
+export async function readToolVersions(
+  root: string,
+  searchPath: string,
+  yarn: YarnChoice,
+): Promise<ToolVersions> {
+  const v = async (cwd: string, argv: string[], env: Record<string, string> = {}): Promise<string> => {
+    if (!(await findExecutable(argv[0] as string, searchPath))) return 'missing';
+    const r = await $({ quiet: true, cwd, nothrow: true })`env ${envAssignments(searchPath, env)} ${argv}`;
+    return r.exitCode === 0 ? r.stdout.trim() : 'missing';
+  };
+  const go = await v('/tmp', ['go', 'version'], { GOTOOLCHAIN: 'local' });
+  return {
+    rustc: await v(root, ['rustc', '--version']),
+    cargo: await v(root, ['cargo', '--version']),
+    go: /go(\d[\w.]*)/.exec(go)?.[1] ?? 'missing',
+    node: await v('/tmp', ['node', '--version']),
+    yarn: yarn.version,
+  };
+}
+
+export interface Toolchains {
+  searchPath: string;
+  versions: ToolVersions;
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+/** Checks the toolchains the build needs and installs the pinned yarn into the cache once. */
+export async function ensureToolchains(o: {
+  root: string;
+  host: HostTools;
+  yarn: YarnChoice;
+  cacheDir: string;
+}): Promise<Toolchains> {
+  const pins = await readPins(o.root);
+  const searchPath = recipeSearchPath(o.host, o.yarn);
   if (!(await findExecutable('cargo', searchPath)))
     throw new SetupError(
       'cargo not found: install rustup with `--default-toolchain none` (rust-toolchain.toml picks the channel)',
     );
-  const cargo = (await run(o.root, ['cargo', '--version'])).stdout.trim();
   if (!(await findExecutable('go', searchPath)))
     throw new SetupError(`go not found: install Go ${pins.goVersion} (apps/runner/go.mod)`);
-  const goOut = (await run('/tmp', ['go', 'version'], { GOTOOLCHAIN: 'local' })).stdout.trim();
-  const go = /go(\d[\w.]*)/.exec(goOut)?.[1] ?? '0';
-  if (!versionAtLeast(go, pins.goVersion))
-    throw new SetupError(
-      `Go ${go} is older than apps/runner/go.mod's ${pins.goVersion}: install go${pins.goVersion}.linux-amd64.tar.gz into /usr/local and put /usr/local/go/bin first in PATH`,
-    );
-  if (!(await findExecutable('yarn', searchPath))) {
-    const prefix = cachedYarnDir(o.cacheDir);
-    await run(o.cacheDir, [
-      'npm',
-      'install',
-      '--prefix',
-      prefix,
-      '--no-audit',
-      '--no-fund',
-      `yarn@${YARN_VERSION}`,
-    ]);
+  if (!(await exists(join(o.yarn.binDir, 'yarn')))) {
+    const r = await $({
+      quiet: true,
+      cwd: o.cacheDir,
+      nothrow: true,
+    })`env ${envAssignments(searchPath)} ${yarnInstallArgv(o.yarn)}`;
+    if (r.exitCode !== 0)
+      throw new SetupError(
+        `installing ${o.yarn.pkg}@${o.yarn.version} (${o.yarn.source}) with npm failed: ${r.stderr.trim().split('\n').at(-1)}`,
+      );
   }
-  const yarn = (await run('/tmp', ['yarn', '--version'])).stdout.trim();
-  const node = (await run('/tmp', ['node', '--version'])).stdout.trim();
-  return { searchPath, versions: { cargo, go: `go${go} (needs ${pins.goVersion})`, yarn, node } };
+  const versions = await readToolVersions(o.root, searchPath, o.yarn);
+  if (!versionAtLeast(versions.go, pins.goVersion))
+    throw new SetupError(
+      `Go ${versions.go} is older than apps/runner/go.mod's ${pins.goVersion}: install go${pins.goVersion}.linux-amd64.tar.gz into /usr/local and put /usr/local/go/bin first in PATH`,
+    );
+  for (const t of ['rustc', 'cargo', 'node'] as const)
+    if (versions[t] === 'missing') throw new SetupError(`\`${t} --version\` failed in ${o.root}`);
+  return { searchPath, versions };
 }

@@ -6,11 +6,15 @@
  *   --target sim|boxlite|serve   (env BOXLITE_E2E_TARGET; services only when unset)
  *   --cli-bin / --cli-version    target serve: the `boxlite` binary it runs (bootstrap/cli-binary)
  *   --checkout PATH [--ref REF]  target boxlite: build and run that BoxLite checkout's API and runner
+ *   --native-deps source|stub    libboxlite's native deps (default: stub when a submodule is absent)
+ *   --oidc-issuer URL            the API's OIDC issuer (default: a local discovery document)
  *   --plan [--plan-json]         print the recipe's steps and commands for --checkout; run nothing
  *   --bugs a,b                   sim bug switches (env BOXLITE_SIM_BUGS); any switch implies the sim
  *   --quiet                      only the summary line
  */
 import { planBoxliteStack } from '../../bootstrap/boxlite-recipe/index.ts';
+import { hostTools } from '../../bootstrap/boxlite-recipe/lifecycle.ts';
+import type { NativeDeps } from '../../bootstrap/boxlite-recipe/native-deps.ts';
 import { BOXLITE_STACK_OPTIONS, TOOL_ENV_NAMES } from '../../bootstrap/boxlite-recipe/options.ts';
 import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
@@ -52,7 +56,15 @@ export function parseSetupArgs(argv: readonly string[], env: Env): ParsedSetup {
     cli: cliBinarySpec(values),
     plan,
     ...(values.checkout
-      ? { boxlite: { checkout: values.checkout, ...(values.ref ? { ref: values.ref } : {}), toolEnv } }
+      ? {
+          boxlite: {
+            checkout: values.checkout,
+            ...(values.ref ? { ref: values.ref } : {}),
+            ...(values.nativeDeps ? { nativeDeps: values.nativeDeps as NativeDeps } : {}),
+            ...(values.oidcIssuer ? { oidcIssuer: values.oidcIssuer } : {}),
+            toolEnv,
+          },
+        }
       : {}),
   };
 }
@@ -63,9 +75,10 @@ if (import.meta.main) {
     if (parsed.plan && parsed.boxlite) {
       const paths = statePaths(parsed.config.stateDir);
       const previous = await readStackFile(paths.stackFile).catch(() => null);
+      const { toolEnv, ...choices } = parsed.boxlite;
       const text = await planBoxliteStack({
-        checkout: parsed.boxlite.checkout,
-        ...(parsed.boxlite.ref ? { ref: parsed.boxlite.ref } : {}),
+        ...choices,
+        host: hostTools(parsed.config.searchPath, toolEnv),
         paths,
         previous,
         json: parsed.plan === 'json',
