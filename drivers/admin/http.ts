@@ -25,3 +25,12 @@ export async function adminCall<T = unknown>(apiUrl: string, c: AdminCall): Prom
   if (res.status >= 300 && !(c.accept ?? []).includes(res.status)) throw new AdminError(describe(c, res));
   return res;
 }
+
+/**
+ * Nest's answer for a route the app does not have (its router's NotFoundException, "Cannot GET
+ * /api/x"), as opposed to a 404 for a missing resource: the route is absent in this version.
+ */
+export function routeMissing(res: RestResponse): boolean {
+  const message = (res.json as { message?: unknown } | null)?.message;
+  return res.status === 404 && typeof message === 'string' && /^Cannot [A-Z]+ \//.test(message);
+}
