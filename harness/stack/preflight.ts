@@ -5,7 +5,7 @@
  * server's own words when something is missing, decides which cases are runnable
  * (fixtures/needs.ts); on a KVM host the same run measures a VM and runs them all.
  */
-import { createRestDriver } from '../../drivers/rest/driver.ts';
+import { createRestDriver, type RestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
 import { runnerView } from '../leaks/runner-view.ts';
 import { probeOrgs } from './admin.ts';
@@ -46,9 +46,34 @@ export interface Preflight {
 
 const clip = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 400);
 
+/** The server's own words: the string-code envelope, Nest's `message`, or the runner's `error`. */
+export function errorWords(res: RestResponse): string {
+  if (res.envelope) return `${res.envelope.code}: ${res.envelope.message}`;
+  const j = res.json as { message?: unknown; error?: unknown } | null;
+  if (typeof j?.message === 'string')
+    return typeof j.error === 'string' ? `${j.error}: ${j.message}` : j.message;
+  if (typeof j?.error === 'string') return j.error;
+  return res.text;
+}
+
 function why(step: string, res: RestResponse): string {
-  const body = res.envelope ? `${res.envelope.code}: ${res.envelope.message}` : res.text;
-  return clip(`${step} → HTTP ${res.status} ${body}`);
+  return clip(`${step} → HTTP ${res.status} ${errorWords(res)}`);
+}
+
+/**
+ * Boxes named `name` the create left behind although it failed (the real API keeps the row of
+ * a box whose start failed, in status `unknown`): force-removed, and said.
+ */
+async function removeLeftBehind(rest: RestDriver, name: string): Promise<string> {
+  const list = await rest.tenant<{ boxes?: { box_id: string; name?: string | null; status?: string }[] }>(
+    'GET',
+    '/boxes',
+  );
+  const left = (list.json?.boxes ?? []).filter((b) => b.name === name);
+  for (const b of left) await rest.tenant('DELETE', `/boxes/${b.box_id}`, { query: { force: 'true' } });
+  return left.length
+    ? `; the failed create left box ${left.map((b) => `${b.box_id} (${b.status})`).join(', ')}, removed`
+    : '';
 }
 
 /** Create, start and exec `true` in one box; null when it all worked, else the first failure. */
@@ -58,7 +83,10 @@ async function probeVm(stack: StackHandle, name: string): Promise<string | null>
   try {
     const created = await rest.createBox({ image: stack.images.default, name });
     const id = created.json?.box_id;
-    if (created.status >= 300 || !id) return why(`POST /boxes {image: ${stack.images.default}}`, created);
+    if (created.status >= 300 || !id)
+      return (
+        why(`POST /boxes {image: ${stack.images.default}}`, created) + (await removeLeftBehind(rest, name))
+      );
     const started = await rest.tenant('POST', `/boxes/${id}/start`, { timeoutMs: 180_000 });
     if (started.status >= 300) return why(`POST /boxes/${id}/start`, started);
     const ran = await rest.exec(id, { command: 'true' });
@@ -80,7 +108,10 @@ async function probeCreatePulls(stack: StackHandle, name: string): Promise<strin
   const image = 'boxlite-e2e/no-such-image:preflight';
   try {
     const res = await rest.createBox({ image, name });
-    if (res.status >= 300) return null;
+    if (res.status >= 300) {
+      await removeLeftBehind(rest, name);
+      return null;
+    }
     const status = (res.json as { status?: string } | null)?.status;
     return clip(
       `POST /boxes {image: ${image}} → HTTP ${res.status}, status ${status}: the image is resolved later`,
