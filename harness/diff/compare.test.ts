@@ -8,8 +8,9 @@ const res = (status: number, text: string): RestResponse => {
   try {
     json = JSON.parse(text);
   } catch {}
-  const err = (json as { error?: { message: string; type: string; code: string } } | null)?.error;
-  return { status, headers: {}, text, body: Buffer.from(text), json, envelope: err ?? null, ms: 1 };
+  const err = (json as { error?: unknown } | null)?.error;
+  const envelope = typeof err === 'object' ? (err as { message: string; type: string; code: string }) : null;
+  return { status, headers: {}, text, body: Buffer.from(text), json, envelope, ms: 1 };
 };
 
 describe('e2e:diff', () => {
@@ -23,7 +24,8 @@ describe('e2e:diff', () => {
     expect(observe(res(404, env))).toEqual({ status: 404, code: 'not_found', fields: '' });
     expect(observe(res(422, 'Failed to deserialize'))).toMatchObject({ code: 'text' });
     expect(observe(res(404, ''))).toMatchObject({ code: 'empty' });
-    const nest = '{"path":"/api/v1/boxes/x","statusCode":404,"error":"Not Found","message":"Box x not found"}';
+    const nest =
+      '{"path":"/api/v1/boxes/x","statusCode":404,"error":"Not Found","message":"Box x not found"}';
     expect(observe(res(404, nest))).toMatchObject({ code: 'nest' });
     expect(observe(res(404, '{"error":"box not found: x"}'))).toMatchObject({ code: 'error-string' });
   });
