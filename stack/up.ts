@@ -6,7 +6,7 @@ import {
   setupBoxliteStack,
   stopBoxliteStack,
 } from '../bootstrap/boxlite-recipe/index.ts';
-import type { NativeDeps } from '../bootstrap/boxlite-recipe/native-deps.ts';
+import type { BoxliteChoice } from '../bootstrap/boxlite-recipe/options.ts';
 import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
@@ -35,13 +35,7 @@ export interface SetupOptions {
   /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
   cli?: CliBinarySpec;
   /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-recipe). */
-  boxlite?: {
-    checkout: string;
-    ref?: string;
-    nativeDeps?: NativeDeps;
-    oidcIssuer?: string;
-    toolEnv: Record<string, string>;
-  };
+  boxlite?: BoxliteChoice;
   /** Receives the recipe's per-step timings (tests, reports). */
   onRecipe?: (r: BoxliteStackResult) => void;
 }

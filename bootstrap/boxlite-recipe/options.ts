@@ -1,5 +1,7 @@
 /** Options of target boxlite's recipe (`pnpm e2e:setup --target boxlite --checkout PATH`). */
+import type { Env } from '../../kernel/env-catalogue.ts';
 import type { OptionTable } from '../../kernel/options.ts';
+import type { NativeDeps } from './native-deps.ts';
 
 export const BOXLITE_STACK_OPTIONS = {
   checkout: {
@@ -37,3 +39,29 @@ export const BOXLITE_STACK_OPTIONS = {
 
 /** What the recipe takes from the caller's environment: where cargo is, who runs the units. */
 export const TOOL_ENV_NAMES = ['HOME', 'USER'] as const;
+
+export interface BoxliteChoice {
+  checkout: string;
+  ref?: string;
+  nativeDeps?: NativeDeps;
+  oidcIssuer?: string;
+  toolEnv: Record<string, string>;
+}
+
+/** The recipe's part of the resolved options (none without a checkout). */
+export function boxliteChoice(
+  values: { checkout?: string; ref?: string; nativeDeps?: string; oidcIssuer?: string },
+  env: Env,
+): BoxliteChoice | undefined {
+  if (!values.checkout) return undefined;
+  const toolEnv = Object.fromEntries(
+    TOOL_ENV_NAMES.flatMap((n) => (env[n] !== undefined ? [[n, env[n] as string]] : [])),
+  );
+  return {
+    checkout: values.checkout,
+    ...(values.ref ? { ref: values.ref } : {}),
+    ...(values.nativeDeps ? { nativeDeps: values.nativeDeps as NativeDeps } : {}),
+    ...(values.oidcIssuer ? { oidcIssuer: values.oidcIssuer } : {}),
+    toolEnv,
+  };
+}

@@ -4,6 +4,7 @@
  * exactly when something unexpected happened (a failure, an XPASS, or a dead stack).
  *
  *   --target sim|boxlite|serve   stack target (remote stacks come from BOXLITE_E2E_URL / _PROFILE)
+ *   --checkout PATH [--ref REF]  target boxlite: build and run that checkout's API and runner first
  *   --provider host|containers
  *   --bugs a,b             sim bug switches to turn on (see sim/bugs.ts)
  *   --markers on|off       off = expected-failure markers ignored (teeth mode)
@@ -17,6 +18,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BOXLITE_STACK_OPTIONS, boxliteChoice } from '../../bootstrap/boxlite-recipe/options.ts';
 import { ensureCliBinary, findCargo } from '../../bootstrap/cli-binary/index.ts';
 import { CLI_BINARY_OPTIONS, cliBinaryEnv, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { ensureSdkDrivers } from '../../bootstrap/sdk-shim/index.ts';
@@ -37,6 +39,8 @@ import { checkRemote } from '../stack/remote-check.ts';
 import { readRemoteConfig } from '../stack/remote-config.ts';
 import { runCases } from './run-vitest.ts';
 
+const { plan: _plan, planJson: _planJson, ...RECIPE_RUN_OPTIONS } = BOXLITE_STACK_OPTIONS;
+
 export const E2E_OPTIONS = {
   ...STACK_HANDLE_OPTIONS,
   provider: BOOTSTRAP_OPTIONS.provider,
@@ -47,11 +51,12 @@ export const E2E_OPTIONS = {
   runId: RUN_OPTIONS.runId,
   ...CLI_BINARY_OPTIONS,
   ...SDK_SHIM_OPTIONS,
+  ...RECIPE_RUN_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseE2eArgs(argv: readonly string[], env: Env) {
   const { values, positionals } = resolveOptions(E2E_OPTIONS, argv, env, { positionals: true });
-  return { ...values, files: positionals };
+  return { ...values, files: positionals, boxlite: boxliteChoice(values, env) };
 }
 
 if (import.meta.main) {
@@ -74,6 +79,7 @@ if (import.meta.main) {
         config: { ...config, target: config.target ?? 'sim' },
         bugs: args.bugs,
         cli: cliBinarySpec(args),
+        ...(args.boxlite ? { boxlite: args.boxlite } : {}),
       });
       process.stderr.write(`${summary}\n`);
       env.BOXLITE_E2E_SETUP_MS = String(Math.round(performance.now() - t0));

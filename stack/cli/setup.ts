@@ -14,8 +14,7 @@
  */
 import { planBoxliteStack } from '../../bootstrap/boxlite-recipe/index.ts';
 import { hostTools } from '../../bootstrap/boxlite-recipe/lifecycle.ts';
-import type { NativeDeps } from '../../bootstrap/boxlite-recipe/native-deps.ts';
-import { BOXLITE_STACK_OPTIONS, TOOL_ENV_NAMES } from '../../bootstrap/boxlite-recipe/options.ts';
+import { BOXLITE_STACK_OPTIONS, boxliteChoice } from '../../bootstrap/boxlite-recipe/options.ts';
 import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';
@@ -46,26 +45,13 @@ export function parseSetupArgs(argv: readonly string[], env: Env): ParsedSetup {
   if ((plan || values.ref) && !values.checkout) throw new UsageError('--plan and --ref need --checkout PATH');
   if (values.checkout && config.target !== 'boxlite')
     throw new UsageError('--checkout builds target boxlite: add --target boxlite');
-  const toolEnv = Object.fromEntries(
-    TOOL_ENV_NAMES.flatMap((n) => (env[n] !== undefined ? [[n, env[n] as string]] : [])),
-  );
   return {
     config,
     bugs: values.bugs,
     quiet: values.quiet,
     cli: cliBinarySpec(values),
     plan,
-    ...(values.checkout
-      ? {
-          boxlite: {
-            checkout: values.checkout,
-            ...(values.ref ? { ref: values.ref } : {}),
-            ...(values.nativeDeps ? { nativeDeps: values.nativeDeps as NativeDeps } : {}),
-            ...(values.oidcIssuer ? { oidcIssuer: values.oidcIssuer } : {}),
-            toolEnv,
-          },
-        }
-      : {}),
+    ...(values.checkout ? { boxlite: boxliteChoice(values, env)! } : {}),
   };
 }
 
