@@ -11,6 +11,8 @@ export interface SelfTestContext {
   config: BootstrapConfig;
   /** BOXLITE_E2E_VERBOSE: print provisioning progress. */
   verbose: boolean;
+  /** BOXLITE_E2E_CHECKOUT: a real BoxLite checkout the whole-path self-test builds (null: none). */
+  checkout: string | null;
 }
 
 declare module 'vitest' {

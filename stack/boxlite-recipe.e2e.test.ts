@@ -85,6 +85,7 @@ describe('target boxlite from a fake checkout', () => {
       'runner-binary',
       'api-deps',
       'secrets',
+      'oidc',
       'env-file',
       'api',
       'runner',
