@@ -58,6 +58,8 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['RUN_MIGRATIONS', 'true'],
     ['VERSION', '0.1.0'],
     ['SKIP_CONNECTIONS', 'false'],
+    // One pino-http line per request (method, url, status): the path guard's API side.
+    ['LOG_REQUESTS_ENABLED', 'true'],
     ['AWS_REGION', 'us-east-1'],
     ['DEFAULT_REGION_ENFORCE_QUOTAS', 'false'],
     ['DEFAULT_SNAPSHOT', 'ubuntu:22.04'],
