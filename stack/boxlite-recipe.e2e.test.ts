@@ -75,7 +75,7 @@ describe('target boxlite from a fake checkout', () => {
         paths: statePaths(stateDir),
         previous: null,
         json: true,
-        host: hostTools(process.env.PATH ?? '', { HOME: homedir() }),
+        host: hostTools(config.searchPath, { HOME: homedir() }),
       }),
     ) as PlanJson;
     expect(plan.checkout.root).toBe(checkout);

@@ -31,7 +31,7 @@ async function keys(nativeDeps?: NativeDeps): Promise<Partial<Record<StepId, str
     mode: 'supervisor',
     apiPort: 3000,
     runnerPort: 8080,
-    host: hostTools(process.env.PATH ?? '', {}),
+    host: hostTools('', {}),
     ...(nativeDeps ? { nativeDeps } : {}),
     oidc: localIssuer(3099),
     materialize: false,

@@ -50,7 +50,7 @@ describe('a failed API start', () => {
       {
         layout,
         user: 'root',
-        searchPath: process.env.PATH ?? '',
+        searchPath: '',
         apiUrl: 'http://127.0.0.1:9/api',
         runnerUrl: '',
         adminKey: '',

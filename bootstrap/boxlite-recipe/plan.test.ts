@@ -27,7 +27,7 @@ beforeAll(async () => {
       previous: null,
       json: true,
       mode: 'supervisor',
-      host: hostTools(process.env.PATH ?? '', {}),
+      host: hostTools('', {}),
     }),
   );
 });
