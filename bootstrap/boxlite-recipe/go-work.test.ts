@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateGoWork, goModulePath, goWorkInputDirs, goWorkUses } from './go-work.ts';
+import { generateGoWork, goModulePath, goWorkInputDirs, goWorkUses, requiredVersions } from './go-work.ts';
 
 const APPS_GO_WORK = `go 1.25.4
 
@@ -24,16 +24,37 @@ describe('the runner build go.work', () => {
       root: '/co',
       appsGoWork: APPS_GO_WORK,
       sdkModule: 'github.com/boxlite-ai/boxlite/sdks/go',
+      sdkVersions: ['v0.9.0'],
       goVersion: '1.25.4',
     });
     expect(text).toContain('go 1.25.4');
     expect(text).toContain('\t/co/sdks/go\n\t/co/apps/libs/api-client-go\n\t/co/apps/runner\n');
-    expect(text).toContain('replace github.com/boxlite-ai/boxlite/sdks/go => /co/sdks/go');
+    // A workspace module may only be replaced at a version.
+    expect(text).toContain('replace github.com/boxlite-ai/boxlite/sdks/go v0.9.0 => /co/sdks/go');
   });
 
   it('still builds the runner when the checkout has no apps/go.work', () => {
-    const text = generateGoWork({ root: '/co', appsGoWork: '', sdkModule: 'm', goVersion: '1.25.4' });
+    const text = generateGoWork({
+      root: '/co',
+      appsGoWork: '',
+      sdkModule: 'm',
+      sdkVersions: [],
+      goVersion: '1.25.4',
+    });
     expect(text).toContain('go 1.25.4\n\nuse (\n\t/co/apps/runner\n\t/co/sdks/go\n)');
+  });
+
+  it('finds the versions of the SDK a go.mod requires', () => {
+    const gomod =
+      'module r\n\nrequire (\n\tgithub.com/boxlite-ai/boxlite/sdks/go v0.9.0\n\tgithub.com/x/y v1.0.0\n)\n';
+    expect(requiredVersions(gomod, 'github.com/boxlite-ai/boxlite/sdks/go')).toEqual(['v0.9.0']);
+    expect(
+      requiredVersions(
+        'require github.com/boxlite-ai/boxlite/sdks/go v0.8.1\n',
+        'github.com/boxlite-ai/boxlite/sdks/go',
+      ),
+    ).toEqual(['v0.8.1']);
+    expect(requiredVersions(gomod, 'github.com/boxlite-ai/boxlite/sdks')).toEqual([]);
   });
 
   it('makes every used module an input of the runner build', () => {

@@ -29,6 +29,11 @@ export interface GoWorkInputs {
   appsGoWork: string;
   /** sdks/go/go.mod's module path. */
   sdkModule: string;
+  /**
+   * The versions of it the workspace's go.mod files require: a workspace module may only be
+   * replaced at a version ("replaced at all versions in the go.work file" otherwise).
+   */
+  sdkVersions: string[];
   /** The Go version the runner pins (go.work needs a `go` line). */
   goVersion: string;
 }
@@ -47,9 +52,17 @@ export function generateGoWork(i: GoWorkInputs): string {
     ...uses.map((u) => `\t${u}`),
     ')',
     '',
-    `replace ${i.sdkModule} => ${sdk}`,
+    ...i.sdkVersions.map((v) => `replace ${i.sdkModule} ${v} => ${sdk}`),
     '',
   ].join('\n');
+}
+
+/** The versions of `module` a go.mod text requires (block or single-line `require`). */
+export function requiredVersions(gomod: string, module: string): string[] {
+  const escaped = module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return [...gomod.matchAll(new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'gm'))].map(
+    (m) => m[1] as string,
+  );
 }
 
 /** Checkout-relative directories a go.work makes inputs of the runner build. */

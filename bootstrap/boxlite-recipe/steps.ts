@@ -5,7 +5,7 @@
  */
 import { access, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { generateGoWork, goModulePath, goWorkFile } from './go-work.ts';
+import { generateGoWork, goModulePath, goWorkFile, goWorkUses, requiredVersions } from './go-work.ts';
 import type { RecipeLayout } from './layout.ts';
 import { type NativeDepsChoice, nativeDepsEnv } from './native-deps.ts';
 import { type OidcPlan, oidcAction } from './oidc.ts';
@@ -320,7 +320,15 @@ export async function writeRunnerGoWork(l: RecipeLayout, buildDir: string, goVer
   const sdkModule = goModulePath(await readFile(join(root, 'sdks', 'go', 'go.mod'), 'utf8'));
   if (!sdkModule) throw new Error(`${join(root, 'sdks/go/go.mod')} names no module`);
   const appsGoWork = await readFile(join(root, 'apps', 'go.work'), 'utf8').catch(() => '');
+  const sdkVersions: string[] = [];
+  for (const dir of goWorkUses(appsGoWork)) {
+    const gomod = await readFile(join(root, 'apps', dir, 'go.mod'), 'utf8').catch(() => '');
+    for (const v of requiredVersions(gomod, sdkModule)) if (!sdkVersions.includes(v)) sdkVersions.push(v);
+  }
   await mkdir(buildDir, { recursive: true });
-  await writeFile(goWorkFile(buildDir), generateGoWork({ root, appsGoWork, sdkModule, goVersion }));
+  await writeFile(
+    goWorkFile(buildDir),
+    generateGoWork({ root, appsGoWork, sdkModule, sdkVersions, goVersion }),
+  );
   await copyFile(join(root, 'apps', 'go.work.sum'), `${goWorkFile(buildDir)}.sum`).catch(() => {});
 }
