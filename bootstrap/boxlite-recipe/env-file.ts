@@ -110,6 +110,10 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['DEFAULT_RUNNER_API_URL', `http://${i.runnerDomain}:${i.runnerPort}`],
     ['DEFAULT_RUNNER_PROXY_URL', 'http://localhost:3001'],
     ['DEFAULT_RUNNER_API_VERSION', '2'],
+    // One runner: the scheduler's load thresholds (availability score < 10 → "No available
+    // runners") would refuse every box whenever the host is busy; there is nowhere else to go.
+    ['RUNNER_AVAILABILITY_SCORE_THRESHOLD', '0'],
+    ['RUNNER_START_SCORE_THRESHOLD', '0'],
     // apps/api/src/box/constants/curated-images.constant.ts: boxes boot only from these.
     ['BOXLITE_SYSTEM_IMAGES', i.systemImages.map(([n, r]) => `${n}=${r}`).join(',')],
     ...Object.entries(i.fake),

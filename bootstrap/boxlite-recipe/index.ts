@@ -271,7 +271,8 @@ function envInputs(
     secrets,
     homeDir: l.homeDir,
     oidcIssuer: p.facts.oidc.issuer,
-    systemImages: (o.stack.images ?? []).map((i) => [i.name, i.reference]),
+    // Named as the cases spell them (`name:tag`): the API admits a curated name or its ref.
+    systemImages: (o.stack.images ?? []).map((i) => [`${i.name}:${i.tag}`, i.reference]),
     fake: {
       BOXLITE_FAKE_NODE: o.bridge.node,
       BOXLITE_FAKE_SIM_API: o.bridge.simApi,

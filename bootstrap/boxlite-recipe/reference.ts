@@ -105,6 +105,11 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
     different: "the provider's Postgres and Redis on free ports; the env file names them",
   },
   {
+    ref: 'API scheduler load thresholds (RUNNER_*_SCORE_THRESHOLD, upstream defaults 10 / 3)',
+    different:
+      'set to 0: a one-runner test stack on a busy host would otherwise answer "No available runners" to every create',
+  },
+  {
     ref: 'bootstrap §2 HOST_IP from IMDS',
     different: 'RUNNER_DOMAIN is 127.0.0.1: every component of this stack is local',
   },

@@ -13,7 +13,12 @@ export interface AdminCall {
 }
 
 export function describe(c: AdminCall, res: RestResponse): string {
-  const why = res.envelope ? `${res.envelope.code}: ${res.envelope.message}` : res.text.slice(0, 300);
+  const nest = (res.json as { message?: unknown } | null)?.message;
+  const why = res.envelope
+    ? `${res.envelope.code}: ${res.envelope.message}`
+    : typeof nest === 'string'
+      ? nest
+      : res.text.slice(0, 300);
   return `${c.method} ${c.path} → HTTP ${res.status} ${why}`.trim();
 }
 

@@ -3,10 +3,13 @@
  * upstream and whether the real stack still has it. Cases declare which bugs they detect;
  * `expectations.ts` turns this into strict expected-failure decisions per target.
  *
- * `realStatus` is the status on a real BoxLite stack built from main; a run can override
- * it (BOXLITE_E2E_BUG_STATUS=id=fixed,...) e.g. for a PR that claims a fix.
+ * `realStatus` is the status on a real BoxLite stack: for a bug whose symptom needs no VM it is
+ * measured (measure.ts; `recorded(id)` reads real-status.json, and a run against target
+ * boxlite measures it again at the stack's ref); for the others it is the last known status.
+ * A run can override it (BOXLITE_E2E_BUG_STATUS=id=fixed,...) e.g. for a PR that claims a fix.
  */
 import type { BugId } from '../../sim/bugs.ts';
+import { recorded } from './real-status.ts';
 
 /** `serve`: the real `boxlite serve` (target serve); its `realStatus` is the status there. */
 export type BugLayer = 'sdk' | 'api' | 'runner' | 'core' | 'serve';
@@ -40,6 +43,30 @@ export const KNOWN_BUGS = [
     realStatus: 'open',
   },
   {
+    id: 'rest-error-envelope',
+    title: 'the cloud API answers REST errors without the string-code envelope its spec defines',
+    upstream: 'openapi/box.openapi.yaml:1495 ErrorResponse {"error":{"message","type","code"}} (c5f4afd1)',
+    pointer:
+      'apps/api/src/filters/all-exceptions.filter.ts:80 (every API error as {path,timestamp,statusCode,error,message}); proxied routes pass the runner\'s gin {"error":"…"} (apps/runner/pkg/api/controllers/boxlite_exec.go:56)',
+    symptom:
+      'GET /v1/{prefix}/boxes/{unknown} → 404 {"statusCode":404,"error":"Not Found","message":"…"}: the SDKs dispatch on error.code and read it as an internal error',
+    layer: 'api',
+    simSwitch: null,
+    realStatus: recorded('rest-error-envelope'),
+  },
+  {
+    id: 'failed-create-leaves-box',
+    title: 'a create answered with an error leaves the box behind (status unknown)',
+    upstream: 'apps/api/src/boxlite-rest/boxlite-box.controller.ts createBox (c5f4afd1)',
+    pointer:
+      'apps/api/src/boxlite-rest/boxlite-box.controller.ts:93-95 (boxService.create persists the row, then waitForStarted throws "Box state transition failed" as 400; nothing removes the row)',
+    symptom:
+      'POST /boxes → 400 "Box state transition failed: failed to start box: …", yet GET /boxes lists a box of that name in status unknown — a client that got an error holds no id to delete it with',
+    layer: 'api',
+    simSwitch: null,
+    realStatus: recorded('failed-create-leaves-box'),
+  },
+  {
     id: 'exec-stdout-drop',
     title: 'fast exec loses stdout: exit frame overtakes the last output chunks',
     upstream: 'boxlite-ai/boxlite#563',
@@ -67,7 +94,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /exec on a removed box → 500 "spawn_failed: build failed"',
     layer: 'api',
     simSwitch: 'exec-removed-500',
-    realStatus: 'open',
+    realStatus: recorded('exec-removed-500'),
   },
   {
     id: 'exec-spawn-500',
@@ -97,7 +124,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /boxes {"cpus":0} → 201 with the org default',
     layer: 'api',
     simSwitch: 'create-invalid-accepted',
-    realStatus: 'open',
+    realStatus: recorded('create-invalid-accepted'),
   },
   {
     id: 'create-oversize-clamped',
@@ -107,7 +134,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /boxes {"cpus":999} → 201',
     layer: 'api',
     simSwitch: 'create-oversize-clamped',
-    realStatus: 'open',
+    realStatus: recorded('create-oversize-clamped'),
   },
   {
     id: 'quota-not-enforced',
@@ -117,7 +144,7 @@ export const KNOWN_BUGS = [
     symptom: 'a box above the org per-box limit is created',
     layer: 'api',
     simSwitch: 'quota-not-enforced',
-    realStatus: 'open',
+    realStatus: recorded('quota-not-enforced'),
   },
   {
     id: 'bad-token-500',
@@ -127,7 +154,7 @@ export const KNOWN_BUGS = [
     symptom: 'Authorization: Bearer <junk> → HTTP 500',
     layer: 'api',
     simSwitch: 'bad-token-500',
-    realStatus: 'fixed',
+    realStatus: recorded('bad-token-500'),
   },
   {
     id: 'signal-after-exit-204',
@@ -157,7 +184,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /boxes {"volumes":[{"host_path":"/etc",...}]} exposes host files',
     layer: 'api',
     simSwitch: 'host-bind-honored',
-    realStatus: 'open',
+    realStatus: recorded('host-bind-honored'),
   },
   {
     id: 'cross-org-box-lookup',
@@ -182,7 +209,7 @@ export const KNOWN_BUGS = [
       'a key past its expires_at, or deleted with DELETE /v1/api-keys/{name}, still authenticates (200 instead of 401)',
     layer: 'api',
     simSwitch: 'stale-key-accepted',
-    realStatus: 'fixed',
+    realStatus: recorded('stale-key-accepted'),
   },
   {
     id: 'sdk-node-drops-user',

@@ -6,6 +6,8 @@
  * real-status.json, which is where known-bugs.ts takes those statuses from — never by hand.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { StackAdmin } from '../../drivers/admin/index.ts';
 import { createRestDriver, type RestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
@@ -51,7 +53,36 @@ async function idOfNamed(rest: RestDriver, name: string): Promise<string | null>
   return list.json?.boxes?.find((b) => b.name === name)?.box_id ?? null;
 }
 
+/** Per-box limit enforcement: above the org's own limit (read from the API's refusal of 999). */
+const quotaProbe: LedgerProbe = async (c) => {
+  const big = await c.rest.tenant('POST', '/boxes', { body: { image: c.image, name: c.name(), cpus: 999 } });
+  const limit = Number(/per-box limit of (\d+)/.exec(errorWords(big))?.[1] ?? 0);
+  if (!limit) return { unmeasurable: said('POST /boxes {"cpus":999} named no per-box limit', big) };
+  const res = await c.rest.tenant('POST', '/boxes', {
+    body: { image: c.image, name: c.name(), cpus: limit + 1 },
+  });
+  return {
+    status: accepted(res) ? 'open' : 'fixed',
+    evidence: said(`POST /boxes {"cpus":${limit + 1}} (org per-box limit ${limit})`, res),
+  };
+};
+
+/** A create the API answers with an error must leave no box; measurable where the start fails. */
+const failedCreateProbe: LedgerProbe = async (c) => {
+  const name = c.name();
+  const res = await c.rest.tenant('POST', '/boxes', { body: { image: c.image, name } });
+  if (res.status < 300)
+    return { unmeasurable: 'a box create succeeds here: no failed create to look behind' };
+  const left = await idOfNamed(c.rest, name);
+  return {
+    status: left ? 'open' : 'fixed',
+    evidence: `${said('POST /boxes', res)}; GET /boxes then ${left ? `lists ${left} under that name` : 'lists no box of that name'}`,
+  };
+};
+
 const PROBES: Record<string, LedgerProbe> = {
+  'quota-not-enforced': quotaProbe,
+  'failed-create-leaves-box': failedCreateProbe,
   'bad-token-500': async (c) => {
     const res = await c.rest.root('GET', '/me', { auth: 'not-a-key!@#' });
     return {
@@ -62,7 +93,7 @@ const PROBES: Record<string, LedgerProbe> = {
   'create-invalid-accepted': createRefused({ cpus: 0 }, '{"cpus":0}'),
   'create-oversize-clamped': createRefused({ cpus: 999 }, '{"cpus":999}'),
   'host-bind-honored': createRefused(
-    { volumes: [{ host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true }] },
+    { volumes: [{ host_path: '/etc', guest_path: '/mnt/host-etc' }] },
     '{"volumes":[{"host_path":"/etc",…}]}',
   ),
   'rest-error-envelope': async (c) => {
@@ -134,4 +165,20 @@ export function measuredOverrides(m: Record<string, Measurement>): Record<string
   const out: Record<string, BugStatus> = {};
   for (const [id, v] of Object.entries(m)) if ('status' in v) out[id] = v.status;
   return out;
+}
+
+/** A run's measurement: written to the report (ledger-measured.json), said in one line, used as overrides. */
+export async function measureForRun(
+  stack: StackHandle,
+  prefix: string,
+  reportDir: string,
+): Promise<Record<string, BugStatus>> {
+  const m = await measureLedger(stack, prefix);
+  await writeFile(
+    join(reportDir, 'ledger-measured.json'),
+    `${JSON.stringify({ ref: stack.stack?.boxlite?.head ?? null, bugs: m }, null, 2)}\n`,
+  );
+  const parts = Object.entries(m).map(([id, v]) => `${id} ${'status' in v ? v.status : 'not measured'}`);
+  process.stderr.write(`ledger measured on the real API: ${parts.join(', ')}\n`);
+  return measuredOverrides(m);
 }
