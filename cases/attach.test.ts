@@ -264,7 +264,7 @@ describe('attach: re-attach', needs('vm'), () => {
 describe('attach: refusals and status', () => {
   test(
     'attach to an unknown execution → 404 not_found before the upgrade',
-    ports('test_attach_with_bogus_id_is_typed_error'),
+    needs('create', ports('test_attach_with_bogus_id_is_typed_error')),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       for (const [box, eid] of [

@@ -61,7 +61,11 @@ describe.concurrent('executions and box shutdown', () => {
   });
 
   test('exec after remove is 404 not_found', {
-    meta: { ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] },
+    meta: {
+      needs: ['create'],
+      ports: ['test_exec_after_box_removed_is_typed_error'],
+      detects: ['exec-removed-500'],
+    },
   }, async ({ rt, box, rest }) => {
     await rt.remove(box.id, true);
     const res = await rest.startExec(box.id, { command: 'true', args: [] });

@@ -29,10 +29,13 @@ const UNKNOWN_IDS = ['zzzzzzzzzzzz', '00000000-0000-0000-0000-000000000001'];
 describe.concurrent('box lifecycle', () => {
   test(
     'listInfo / getInfo / get describe a created box',
-    ports(
-      'test_runtime_initialization_creates_empty_list',
-      'test_get_info_returns_box_metadata',
-      'test_list_info_includes_created_box',
+    needs(
+      'create',
+      ports(
+        'test_runtime_initialization_creates_empty_list',
+        'test_get_info_returns_box_metadata',
+        'test_list_info_includes_created_box',
+      ),
     ),
     async ({ rt, box, image, stack }) => {
       const state = stateAfterCreate(stack);
@@ -99,62 +102,60 @@ describe.concurrent('box lifecycle', () => {
     },
   );
 
-  test(
-    'getInfo / get return null for an unknown id',
-    ports('test_get_info_returns_none_for_nonexistent'),
-    async ({ rt, rest }) => {
-      for (const id of UNKNOWN_IDS) {
-        expect(await rt.getInfo(id)).toBeNull();
-        expect(await rt.get(id)).toBeNull();
-        const res = await rest.tenant('GET', `/boxes/${id}`);
-        expect(res.status).toBe(404);
-        expect(res.envelope?.code).toBe('not_found');
-      }
-    },
-  );
-
-  test('Box JSON on the wire: the required core, typed, with RFC 3339 timestamps, alike from create, get and list', async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    // Protocol §3.3 (boxlite rest/types.rs BoxResponse): box_id, status, created_at, updated_at,
-    // image, cpus and memory_mib are required. The SDK turns an unparseable timestamp into
-    // "now" without a word (to_box_info), so only the wire shows a server that breaks them.
-    const name = boxName();
-    const created = await rest.createBox({ image: stack.images.busybox, name });
-    expect(created.status, created.text).toBe(201);
-    const id = created.json!.box_id;
-    const [one, list] = await Promise.all([
-      rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}`),
-      rest.tenant<{ boxes: Record<string, unknown>[] }>('GET', '/boxes'),
-    ]);
-    const doors: Array<[string, Record<string, unknown> | undefined]> = [
-      ['POST /boxes', created.json as unknown as Record<string, unknown>],
-      ['GET /boxes/{id}', one.json ?? undefined],
-      ['GET /boxes', list.json?.boxes.find((b) => b.box_id === id)],
-    ];
-    for (const [door, b] of doors) {
-      expect(b, door).toMatchObject({
-        box_id: id,
-        name,
-        status: expect.any(String),
-        image: expect.any(String),
-        cpus: expect.any(Number),
-        memory_mib: expect.any(Number),
-      });
-      expect(STATUSES, `${door} status`).toContain(b!.status);
-      expect(b!.created_at, `${door} created_at`).toMatch(RFC3339_RE);
-      expect(b!.updated_at, `${door} updated_at`).toMatch(RFC3339_RE);
-      expect(Number.isInteger(b!.cpus) && Number.isInteger(b!.memory_mib), door).toBe(true);
+  test('getInfo / get return null for an unknown id', {
+    meta: { ports: ['test_get_info_returns_none_for_nonexistent'], detects: ['rest-error-envelope'] },
+  }, async ({ rt, rest }) => {
+    for (const id of UNKNOWN_IDS) {
+      expect(await rt.getInfo(id)).toBeNull();
+      expect(await rt.get(id)).toBeNull();
+      const res = await rest.tenant('GET', `/boxes/${id}`);
+      expect(res.status).toBe(404);
+      expect(res.envelope?.code).toBe('not_found');
     }
-    // One box, one creation instant, whichever door is asked.
-    expect(new Set(doors.map(([, b]) => Date.parse(String(b!.created_at)))).size).toBe(1);
   });
 
   test(
+    'Box JSON on the wire: the required core, typed, with RFC 3339 timestamps, alike from create, get and list',
+    needs('create'),
+    async ({ rest, stack, boxName }) => {
+      // Protocol §3.3 (boxlite rest/types.rs BoxResponse): box_id, status, created_at, updated_at,
+      // image, cpus and memory_mib are required. The SDK turns an unparseable timestamp into
+      // "now" without a word (to_box_info), so only the wire shows a server that breaks them.
+      const name = boxName();
+      const created = await rest.createBox({ image: stack.images.busybox, name });
+      expect(created.status, created.text).toBe(201);
+      const id = created.json!.box_id;
+      const [one, list] = await Promise.all([
+        rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}`),
+        rest.tenant<{ boxes: Record<string, unknown>[] }>('GET', '/boxes'),
+      ]);
+      const doors: Array<[string, Record<string, unknown> | undefined]> = [
+        ['POST /boxes', created.json as unknown as Record<string, unknown>],
+        ['GET /boxes/{id}', one.json ?? undefined],
+        ['GET /boxes', list.json?.boxes.find((b) => b.box_id === id)],
+      ];
+      for (const [door, b] of doors) {
+        expect(b, door).toMatchObject({
+          box_id: id,
+          name,
+          status: expect.any(String),
+          image: expect.any(String),
+          cpus: expect.any(Number),
+          memory_mib: expect.any(Number),
+        });
+        expect(STATUSES, `${door} status`).toContain(b!.status);
+        expect(b!.created_at, `${door} created_at`).toMatch(RFC3339_RE);
+        expect(b!.updated_at, `${door} updated_at`).toMatch(RFC3339_RE);
+        expect(Number.isInteger(b!.cpus) && Number.isInteger(b!.memory_mib), door).toBe(true);
+      }
+      // One box, one creation instant, whichever door is asked.
+      expect(new Set(doors.map(([, b]) => Date.parse(String(b!.created_at)))).size).toBe(1);
+    },
+  );
+
+  test(
     'creates get unique server-issued 12-char base62 ids',
-    ports('test_create_generates_unique_ids'),
+    needs('create', ports('test_create_generates_unique_ids')),
     async ({ boxFactory }) => {
       const boxes = await boxFactory.make(2);
       for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
@@ -164,7 +165,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a named box keeps its name and is addressable by it',
-    ports('test_create_named_box'),
+    needs('create', ports('test_create_named_box')),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       const b = await rt.create({ image }, name);
@@ -219,7 +220,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'rapid create / remove leaves nothing behind',
-    ports('test_rapid_create_remove_no_leak'),
+    needs('create', ports('test_rapid_create_remove_no_leak')),
     async ({ rt, stack, boxName, rest }) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -262,7 +263,10 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'removing a removed or unknown box is a typed not-found',
-    ports('test_remove_already_removed_returns_not_found', 'test_remove_nonexistent_returns_not_found'),
+    needs(
+      'create',
+      ports('test_remove_already_removed_returns_not_found', 'test_remove_nonexistent_returns_not_found'),
+    ),
     async ({ rt, box, rest }) => {
       await rt.remove(box.id, true);
       await expect(rt.remove(box.id, true)).rejects.toThrow(/^box not found: /);

@@ -15,7 +15,10 @@ import { probeGuest } from './preflight-guest.ts';
 /** What a case can need beyond a reachable API. */
 export const NEEDS = {
   vm: 'a box starts and runs a command (measured: create, start, exec `true`)',
-  'create-pulls': 'create resolves the image, so an unknown image is refused at create (measured)',
+  create: "a box create answers 2xx (measured: the vm probe's create; the cloud API boots the box at create)",
+  'create-pulls':
+    'create resolves any image reference, so an unknown one is refused by resolving it (404/422), not by an image allowlist (measured)',
+  images: 'the server serves the image routes (measured: GET /v1/{prefix}/images answers 2xx)',
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
   orgs: 'the admin interface makes orgs with quotas and keys here (measured: create org, mint + revoke a key, delete)',
   'runner-direct': "direct access to the stack's runner, bypassing the API",
@@ -76,24 +79,29 @@ async function removeLeftBehind(rest: RestDriver, name: string): Promise<string>
     : '';
 }
 
+/** The vm probe's first failure, and whether it was the create itself. */
+type VmFailure = { why: string; atCreate: boolean } | null;
+
 /** Create, start and exec `true` in one box; null when it all worked, else the first failure. */
-async function probeVm(stack: StackHandle, name: string): Promise<string | null> {
+async function probeVm(stack: StackHandle, name: string): Promise<VmFailure> {
   const ids: string[] = [];
   const rest = createRestDriver(stack, (id) => ids.push(id));
+  const later = (why: string) => ({ why, atCreate: false });
   try {
     const created = await rest.createBox({ image: stack.images.default, name });
     const id = created.json?.box_id;
-    if (created.status >= 300 || !id)
-      return (
-        why(`POST /boxes {image: ${stack.images.default}}`, created) + (await removeLeftBehind(rest, name))
-      );
+    if (created.status >= 300 || !id) {
+      const left = await removeLeftBehind(rest, name);
+      return { why: why(`POST /boxes {image: ${stack.images.default}}`, created) + left, atCreate: true };
+    }
     const started = await rest.tenant('POST', `/boxes/${id}/start`, { timeoutMs: 180_000 });
-    if (started.status >= 300) return why(`POST /boxes/${id}/start`, started);
+    if (started.status >= 300) return later(why(`POST /boxes/${id}/start`, started));
     const ran = await rest.exec(id, { command: 'true' });
-    if (ran.exitCode !== 0) return clip(`exec \`true\` in ${id}: exit ${ran.exitCode}, ${ran.error ?? ''}`);
+    if (ran.exitCode !== 0)
+      return later(clip(`exec \`true\` in ${id}: exit ${ran.exitCode}, ${ran.error ?? ''}`));
     return null;
   } catch (err) {
-    return clip(`box probe failed: ${(err as Error).message}`);
+    return later(clip(`box probe failed: ${(err as Error).message}`));
   } finally {
     for (const id of ids) {
       await rest.tenant('DELETE', `/boxes/${id}`, { query: { force: 'true' } }).catch(() => null);
@@ -101,7 +109,7 @@ async function probeVm(stack: StackHandle, name: string): Promise<string | null>
   }
 }
 
-/** Null when create refuses an image that does not exist; else what it answered. */
+/** Null when create refuses an image that does not exist by resolving it; else what it answered. */
 async function probeCreatePulls(stack: StackHandle, name: string): Promise<string | null> {
   const ids: string[] = [];
   const rest = createRestDriver(stack, (id) => ids.push(id));
@@ -110,7 +118,8 @@ async function probeCreatePulls(stack: StackHandle, name: string): Promise<strin
     const res = await rest.createBox({ image, name });
     if (res.status >= 300) {
       await removeLeftBehind(rest, name);
-      return null;
+      if (res.status === 404 || res.status === 422) return null;
+      return `${why(`POST /boxes {image: ${image}}`, res)}: refused before any pull (an image allowlist)`;
     }
     const status = (res.json as { status?: string } | null)?.status;
     return clip(
@@ -127,8 +136,12 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   const rest = createRestDriver(stack, () => {});
   const cfg = await rest.root<{ capabilities?: Record<string, unknown> }>('GET', '/config');
   const missing: Partial<Record<Need, string>> = {};
-  const vm = await probeVm(stack, boxName);
+  const failed = await probeVm(stack, boxName);
+  const vm = failed?.why ?? null;
   if (vm) missing.vm = vm;
+  if (failed?.atCreate) missing.create = failed.why;
+  const images = await rest.tenant('GET', '/images');
+  if (images.status >= 300) missing.images = why('GET /images', images);
   const pulls = await probeCreatePulls(stack, `${boxName}-image`);
   if (pulls) missing['create-pulls'] = pulls;
   const usage = await rest.tenant('GET', '/images/usage');
