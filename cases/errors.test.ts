@@ -163,7 +163,7 @@ describe('errors: create', () => {
   });
 
   test('invalid JSON body → 400 invalid_argument (create and exec)', {
-    meta: { detects: ['serve-plain-rejection', 'rest-error-envelope'] },
+    meta: { needs: ['create'], detects: ['serve-plain-rejection', 'rest-error-envelope'] },
   }, async ({ rest, stack, boxName }) => {
     expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
     expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');

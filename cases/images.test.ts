@@ -179,7 +179,7 @@ describe('images: listing and description', () => {
 describe('images: the cloud catalog', needs(['image-catalog']), () => {
   test(
     'usage counts the catalog against its limit and grows by one for a new image',
-    needs('stack-registry'),
+    needs(['stack-registry', 'create']),
     async ({ rest, stack, boxName }) => {
       const before = await rest.tenant<{ count: number; limit: number; known_bytes: number }>(
         'GET',
@@ -198,7 +198,7 @@ describe('images: the cloud catalog', needs(['image-catalog']), () => {
 
   test(
     'removal is refused while a box can boot from the image, naming it; then the image goes',
-    needs('stack-registry'),
+    needs(['stack-registry', 'create']),
     async ({ rest, stack, boxName }) => {
       const image = await privateImage(stack, 'remove');
       const { id, row } = await useImage(rest, image, boxName());
