@@ -106,8 +106,9 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
     );
     await writeStackFile(paths.stackFile, stack);
   }
-  // Without --checkout, target boxlite keeps what a previous recipe run started (`pnpm e2e`).
-  if (was.target === 'boxlite' && config.target !== 'boxlite') {
+  // Without --checkout, target boxlite keeps what a previous recipe run started (`pnpm e2e`);
+  // so does a services-only setup (no target: the self-tests' shared services).
+  if (was.target === 'boxlite' && config.target && config.target !== 'boxlite') {
     await stopBoxliteStack(paths, false);
     delete stack.boxlite;
   }
