@@ -18,8 +18,10 @@ const SET_FOR_OTHERS: Record<string, string> = {
   BOXLITE_HOME_DIR: "the real runner's home, written into its env file",
   BOXLITE_SYSTEM_IMAGES:
     "the real API's curated-image additions (the stack's guest images), written into its env file",
-  RUNNER_AVAILABILITY_SCORE_THRESHOLD: "the real API's runner-load threshold (0: one runner takes every box), written into its env file",
-  RUNNER_START_SCORE_THRESHOLD: "the real API's runner-load threshold for starts (0, as above), written into its env file",
+  RUNNER_AVAILABILITY_SCORE_THRESHOLD:
+    "the real API's runner-load threshold (0: one runner takes every box), written into its env file",
+  RUNNER_START_SCORE_THRESHOLD:
+    "the real API's runner-load threshold for starts (0, as above), written into its env file",
   LOG_REQUESTS_ENABLED:
     "the real API's per-request log lines (the path guard reads them), written into its env file",
   BOXLITE_FAKE_NODE: 'fake checkout components: the Node that runs the sim',
