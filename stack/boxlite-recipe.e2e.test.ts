@@ -8,7 +8,6 @@
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFakeCheckout } from '../bootstrap/boxlite-recipe/fake-checkout/write.ts';
@@ -18,10 +17,10 @@ import { hostTools } from '../bootstrap/boxlite-recipe/lifecycle.ts';
 import type { PlanJson } from '../bootstrap/boxlite-recipe/plan.ts';
 import { probeRunnerRegistered, smokeMe } from '../bootstrap/boxlite-recipe/probes.ts';
 import type { BootstrapConfig } from '../kernel/config.ts';
-import { REPO_ROOT, statePaths } from '../kernel/paths.ts';
+import { statePaths } from '../kernel/paths.ts';
 import { pidMatches } from '../kernel/process/processes.ts';
 import { readSecrets } from '../kernel/secrets.ts';
-import { isolatedConfig } from '../kernel/self-test.ts';
+import { isolatedConfig, runCaseFile } from '../kernel/self-test.ts';
 import { readStackFile, type StackFile } from '../kernel/stack-file.ts';
 import { teardownStack } from './down.ts';
 import { setupStack } from './up.ts';
@@ -132,15 +131,7 @@ describe('target boxlite from a fake checkout', () => {
   });
 
   it('a case file runs green against the resulting stack file', async () => {
-    const r = await execa(
-      join(REPO_ROOT, 'node_modules', '.bin', 'vitest'),
-      ['run', '--project', 'cases', 'cases/metrics.test.ts'],
-      {
-        cwd: REPO_ROOT,
-        reject: false,
-        env: { BOXLITE_E2E_STATE_DIR: stateDir, BOXLITE_E2E_TARGET: 'boxlite', BOXLITE_E2E_NO_SETUP: '1' },
-      },
-    );
+    const r = await runCaseFile(stateDir, 'cases/metrics.test.ts', 'boxlite');
     expect(r.stdout, r.stderr).toMatch(/vitest: [1-9]\d* passed, 0 failed/);
     expect(r.exitCode).toBe(0);
     // The path guard saw the boxes in the runner's log, as it reads journald upstream.

@@ -11,8 +11,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { BoxliteStackResult } from '../../bootstrap/boxlite-recipe/index.ts';
 import { planBoxliteStack } from '../../bootstrap/boxlite-recipe/index.ts';
 import { hostTools } from '../../bootstrap/boxlite-recipe/lifecycle.ts';
@@ -21,10 +20,10 @@ import type { PlanJson } from '../../bootstrap/boxlite-recipe/plan.ts';
 import { probeRunnerRegistered } from '../../bootstrap/boxlite-recipe/probes.ts';
 import { createRestDriver } from '../../drivers/rest/driver.ts';
 import type { BootstrapConfig } from '../../kernel/config.ts';
-import { REPO_ROOT, statePaths } from '../../kernel/paths.ts';
+import { statePaths } from '../../kernel/paths.ts';
 import { inspectSupervised } from '../../kernel/process/supervised.ts';
 import { readSecrets } from '../../kernel/secrets.ts';
-import { isolatedConfig, selfTestContext } from '../../kernel/self-test.ts';
+import { isolatedConfig, runCaseFile, selfTestContext } from '../../kernel/self-test.ts';
 import { readStackFile } from '../../kernel/stack-file.ts';
 import { teardownStack } from '../../stack/down.ts';
 import { setupStack } from '../../stack/up.ts';
@@ -55,10 +54,17 @@ beforeAll(async () => {
   config = isolatedConfig(stateDir, { target: 'boxlite' });
 });
 
+let failed = false;
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') failed = true;
+});
+
 afterAll(async () => {
   if (!checkout) return;
   await teardownStack({ config, quiet: true, wipeData: true, full: true }).catch(() => {});
-  await rm(work, { recursive: true, force: true });
+  // A failure keeps the state dir: its logs are the evidence.
+  if (failed) console.log(`real-checkout self-test failed: logs kept in ${join(stateDir, 'logs')}`);
+  else await rm(work, { recursive: true, force: true });
 });
 
 describe('target boxlite from a real checkout', () => {
@@ -121,15 +127,7 @@ describe('target boxlite from a real checkout', () => {
     timeout: 600_000,
   }, async (ctx) => {
     requireCheckout(ctx);
-    const r = await execa(
-      join(REPO_ROOT, 'node_modules', '.bin', 'vitest'),
-      ['run', '--project', 'cases', 'cases/lifecycle.test.ts'],
-      {
-        cwd: REPO_ROOT,
-        reject: false,
-        env: { BOXLITE_E2E_STATE_DIR: stateDir, BOXLITE_E2E_TARGET: 'boxlite', BOXLITE_E2E_NO_SETUP: '1' },
-      },
-    );
+    const r = await runCaseFile(stateDir, 'cases/lifecycle.test.ts', 'boxlite');
     // Nothing unexpected: failures are claimed bugs (xfail) or cases not runnable here.
     expect(r.stdout, r.stderr).toMatch(/vitest: \d+ passed, 0 failed/);
     expect(r.exitCode, r.stderr.slice(-2000)).toBe(0);
