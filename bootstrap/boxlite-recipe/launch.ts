@@ -38,7 +38,10 @@ export const apiLaunch = (f: LaunchFacts, depsKey: string): ComponentLaunch => (
   identityExtra: `${depsKey}:${f.layout.checkout.head}`,
   marker: 'api/src/main.ts',
   probe: () => probeApiHealth(f.apiUrl),
-  timeoutMs: 90_000,
+  // ts-node transpiles the whole API before it listens: about half a minute on an idle host,
+  // minutes on a loaded one (upstream's 90 s wait is for its CI host). A process that dies
+  // ends the wait at once, so the bound only matters for one that never answers.
+  timeoutMs: 300_000,
 });
 
 export const runnerLaunch = (f: LaunchFacts, runnerKey: string): ComponentLaunch => ({

@@ -72,6 +72,10 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   },
   { ref: 'bootstrap §2 API health: GET :3000/api/health 45 × 2 s', step: 'api', expect: '/api/health' },
   {
+    ref: 'bootstrap §2 API health bound 90 s',
+    different: '300 s: ts-node transpiles the API before it listens, minutes on a loaded 2-core host; a dead API still ends the wait at once',
+  },
+  {
     ref: 'bootstrap §3 runner unit with EnvironmentFile + inline Environment=',
     step: 'runner',
     expect: 'boxlite-runner.env',

@@ -249,7 +249,7 @@ function serviceSteps(f: StepFacts): RecipeStep[] {
           : `supervised as boxlite-api, log ${l.apiLog}`,
       ],
       idempotence: 'reused when alive, healthy and started from the same unit + env files',
-      probe: `GET ${apiUrl}/health → 200 (90 s); dying first → its last ERROR line`,
+      probe: `GET ${apiUrl}/health → 200 (300 s: ts-node transpiles the API first); dying first → its last ERROR line`,
     }),
     step({
       id: 'runner',
