@@ -8,7 +8,7 @@
  * with that reason. Its own state dir: builds rerun incrementally in the checkout's target/
  * and node_modules, the runner rebuilds into that state dir's cache.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
@@ -61,9 +61,10 @@ afterEach((ctx) => {
 
 afterAll(async () => {
   if (!checkout) return;
+  // A failure keeps the logs (teardown drops the state dir): they are the evidence.
+  if (failed) await cp(join(stateDir, 'logs'), join(work, 'logs'), { recursive: true }).catch(() => {});
   await teardownStack({ config, quiet: true, wipeData: true, full: true }).catch(() => {});
-  // A failure keeps the state dir: its logs are the evidence.
-  if (failed) console.log(`real-checkout self-test failed: logs kept in ${join(stateDir, 'logs')}`);
+  if (failed) console.log(`real-checkout self-test failed: logs kept in ${join(work, 'logs')}`);
   else await rm(work, { recursive: true, force: true });
 });
 
