@@ -67,6 +67,18 @@ export const KNOWN_BUGS = [
     realStatus: recorded('failed-create-leaves-box'),
   },
   {
+    id: 'concurrent-create-no-runner',
+    title: 'concurrent creates on a one-runner stack are refused with "No available runners"',
+    upstream: 'apps/api/src/box/services/box.service.ts persistWithRunnerAssignmentFence (c5f4afd1)',
+    pointer:
+      'apps/api/src/box/services/box.service.ts:131-136 (a busy runner-assignment lease excludes the runner instead of waiting) → runner.service.ts:759 BadRequestError "No available runners"',
+    symptom:
+      'a few POST /boxes at once while the only runner is ready: some answer 400 "No available runners" at once',
+    layer: 'api',
+    simSwitch: null,
+    realStatus: recorded('concurrent-create-no-runner'),
+  },
+  {
     id: 'exec-stdout-drop',
     title: 'fast exec loses stdout: exit frame overtakes the last output chunks',
     upstream: 'boxlite-ai/boxlite#563',

@@ -80,7 +80,25 @@ const failedCreateProbe: LedgerProbe = async (c) => {
   };
 };
 
+/** Creates at once: none may be refused for want of a runner while the runner is ready. */
+const concurrentProbe: LedgerProbe = async (c) => {
+  const answers = await Promise.all(
+    Array.from({ length: 4 }, () =>
+      c.rest.tenant('POST', '/boxes', { body: { image: c.image, name: c.name() } }),
+    ),
+  );
+  const refused = answers.filter((r) => /No available runners/.test(errorWords(r)));
+  return {
+    status: refused.length ? 'open' : 'fixed',
+    evidence: `4 concurrent POST /boxes: ${refused.length} answered "No available runners"; the others ${answers
+      .filter((r) => !refused.includes(r))
+      .map((r) => r.status)
+      .join(', ')}`,
+  };
+};
+
 const PROBES: Record<string, LedgerProbe> = {
+  'concurrent-create-no-runner': concurrentProbe,
   'quota-not-enforced': quotaProbe,
   'failed-create-leaves-box': failedCreateProbe,
   'bad-token-500': async (c) => {
