@@ -15,7 +15,7 @@
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TOOL_ENV_NAMES } from '../../bootstrap/boxlite-stack/options.ts';
+import { boxliteChoice } from '../../bootstrap/boxlite-recipe/options.ts';
 import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { SDK_SHIM_OPTIONS, sdkShimSpec } from '../../bootstrap/sdk-shim/options.ts';
 import { resolveStackHandle, STACK_HANDLE_OPTIONS, type StackHandle } from '../../harness/handle/handle.ts';
@@ -73,14 +73,12 @@ async function standUp(args: Args, env: Env): Promise<StackHandle> {
   else {
     const config = bootstrapConfig(args);
     const target = config.target ?? 'sim';
-    const toolEnv = Object.fromEntries(
-      TOOL_ENV_NAMES.flatMap((n) => (env[n] ? [[n, env[n] as string]] : [])),
-    );
+    const boxlite = target === 'boxlite' ? boxliteChoice(args, env) : undefined;
     const summary = await setupStack({
       config: { ...config, target },
       bugs: args.bugs,
       cli: cliBinarySpec(args),
-      ...(target === 'boxlite' && args.checkout ? { boxlite: { checkout: args.checkout, toolEnv } } : {}),
+      ...(boxlite ? { boxlite } : {}),
     });
     process.stderr.write(`${summary}\n`);
   }
