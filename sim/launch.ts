@@ -37,6 +37,8 @@ export interface SimLaunchOptions {
   progress: Progress;
   /** The engine the runner's boxes live in: the same one setup and teardown talk to. */
   dockerHost: string;
+  /** Ports to take again when free and no previous record names one (the stack's port book). */
+  portHints?: { api?: number | undefined; runner?: number | undefined };
 }
 
 /** One sim process to run under the supervisor. */
@@ -179,6 +181,7 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
   stack.runner = await ensureComponent(
     { ...common, which: 'runner', name: 'sim-runner', dockerHost: opts.dockerHost },
     previousRunner,
+    previousRunner?.endpoint.port ?? opts.portHints?.runner,
   );
   const runnerUrl = stack.runner.url;
   // An API forwarding to another runner URL is restarted, still on its old port when free.
@@ -186,7 +189,7 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
   stack.api = await ensureComponent(
     { ...common, which: 'api', name: 'sim-api', runnerUrl },
     previousApi,
-    stack.api?.endpoint.port,
+    stack.api?.endpoint.port ?? opts.portHints?.api,
   );
 }
 
