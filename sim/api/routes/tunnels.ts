@@ -37,6 +37,7 @@ const prepare: Handler = async (ctx, app) => {
       },
     },
     '127.0.0.1',
+    box.id,
   );
   sendJson(ctx.res, 200, { uri, is_public: true });
 };
