@@ -22,6 +22,7 @@ const COMMANDS = [
   'stack/commands/teardown.ts',
   'tools/bench/command.ts',
   'tools/diff/command.ts',
+  'tools/longevity/command.ts',
   'tools/parity/command.ts',
   'tools/teeth/command.ts',
   'tools/two-sided/command.ts',
