@@ -18,7 +18,8 @@ export async function probeRegistry(e: Endpoint): Promise<string> {
   return typeof api === 'string' ? api : 'registry/2.0';
 }
 
-const MANIFEST_ACCEPT = [
+/** Every manifest kind a client of the stack registry accepts (an index, a single manifest). */
+export const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
