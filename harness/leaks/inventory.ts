@@ -9,6 +9,8 @@
  *   registry repo      the stack registry's repositories (`GET /v2/_catalog`), local stacks
  *   runner image       sim: images the runner made (snapshots, clone bases, exports) or pulled
  *                      from the stack registry (boxes' images), in its Docker engine
+ *   runner container   sim: the runner's containers, each a box — also one the API never
+ *                      knew (a create the engine finished after the runner gave up on it)
  *
  * The stack's own guest images are no leftover: the first box made from one records it.
  * A source the target does not offer is left out (its checks are the per-case ones).
@@ -50,6 +52,15 @@ async function runnerImages(stack: StackHandle): Promise<string[]> {
   });
 }
 
+async function runnerContainers(stack: StackHandle): Promise<string[]> {
+  const mine = { label: [`${LABEL_RUNNER}=${runnerIdFor(stack.stack!.stateDir)}`] };
+  const containers = await dockerClient(stack.dockerHost, 30_000).listContainers({
+    all: true,
+    filters: mine,
+  });
+  return containers.map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id);
+}
+
 export async function takeInventory(stack: StackHandle): Promise<Inventory> {
   const inv: Inventory = {};
   const put = (kind: string, names: string[] | null) => {
@@ -75,7 +86,10 @@ export async function takeInventory(stack: StackHandle): Promise<Inventory> {
   );
   const registry = stack.stack?.services.registry;
   if (registry) put('registry repo', await listRepositories(registry.endpoint).catch(() => null));
-  if (stack.kind === 'sim' && stack.stack) put('runner image', await runnerImages(stack).catch(() => null));
+  if (stack.kind === 'sim' && stack.stack) {
+    put('runner image', await runnerImages(stack).catch(() => null));
+    put('runner container', await runnerContainers(stack).catch(() => null));
+  }
   return inv;
 }
 
