@@ -37,6 +37,8 @@ export interface SimLaunchOptions {
   progress: Progress;
   /** The engine the runner's boxes live in: the same one setup and teardown talk to. */
   dockerHost: string;
+  /** The runner's bound on one Docker call (unset: its default). */
+  dockerTimeoutMs?: number | undefined;
   /** Ports to take again when free and no previous record names one (the stack's port book). */
   portHints?: { api?: number | undefined; runner?: number | undefined };
 }
@@ -138,6 +140,7 @@ export async function launchComponent(spec: ComponentSpec): Promise<ComponentRec
     startedAt: new Date().toISOString(),
     bugs: [...spec.bugs],
     ...(spec.dockerHost ? { dockerHost: spec.dockerHost } : {}),
+    ...(spec.dockerTimeoutMs ? { dockerTimeoutMs: spec.dockerTimeoutMs } : {}),
   };
 }
 
@@ -152,7 +155,8 @@ async function reusable(spec: ComponentSpec, previous: ComponentRecord | undefin
   const same =
     previous.bugs.join(',') === spec.bugs.join(',') &&
     previous.version?.endsWith(`+${spec.codeHash}`) &&
-    (previous.dockerHost ?? null) === (spec.dockerHost ?? null);
+    (previous.dockerHost ?? null) === (spec.dockerHost ?? null) &&
+    (previous.dockerTimeoutMs ?? null) === (spec.dockerTimeoutMs ?? null);
   if (!same || !(await inspectSupervised(spec.paths.runDir, spec.name)).alive) return null;
   const base = `http://${previous.endpoint.host}:${previous.endpoint.port}`;
   return probeHttp(healthUrl(spec.which, base)).then(
@@ -179,7 +183,13 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
   const common = { paths, stackFile: paths.stackFile, bugs, codeHash: await simCodeHash() };
   const previousRunner = stack.runner;
   stack.runner = await ensureComponent(
-    { ...common, which: 'runner', name: 'sim-runner', dockerHost: opts.dockerHost },
+    {
+      ...common,
+      which: 'runner',
+      name: 'sim-runner',
+      dockerHost: opts.dockerHost,
+      ...(opts.dockerTimeoutMs ? { dockerTimeoutMs: opts.dockerTimeoutMs } : {}),
+    },
     previousRunner,
     previousRunner?.endpoint.port ?? opts.portHints?.runner,
   );

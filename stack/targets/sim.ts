@@ -20,6 +20,7 @@ export const simTarget: StackTarget = {
         bugs: ctx.opts.bugs ?? [],
         progress,
         dockerHost: config.dockerHost,
+        dockerTimeoutMs: config.simDockerTimeoutMs,
         portHints: { api: ports['sim.api'], runner: ports['sim.runner'] },
       }),
     );
