@@ -104,7 +104,7 @@ export default async function globalSetup(project: TestProject) {
   if (images.length)
     process.stderr.write(`sweep: removed ${images.length} registry image copies left by dead runs\n`);
   const start = await takeInventory(stack);
-  await writeFacts(reportDir, factsFrom(run, runId, setupMs));
+  await writeFacts(reportDir, factsFrom(run, runId, setupMs, o.shard));
   project.provide('run', run);
   // From here on a dead part of the stack stops the run (harness/infra/).
   const stopWatch = watchStack(stackParts(stack), reportDir);

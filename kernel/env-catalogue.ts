@@ -46,11 +46,15 @@ export const ENV_CATALOGUE = {
   BOXLITE_E2E_P06_ROUNDS: 'size of the #563 stdout-race reproducer: `N` or `NxM` (default `4x10`)',
   BOXLITE_E2E_P06_MAX_LOSS: 'stdout-loss rate that reproducer tolerates, in [0, 1) (default 0)',
   BOXLITE_E2E_RUN_ID: 'names the report dir `reports/<id>/` (default: the start time)',
+  BOXLITE_E2E_SHARD: 'run shard `i/n` of the case files against a stack of its own; `--shard` wins',
+  BOXLITE_E2E_SHARD_DURATIONS:
+    "a previous run's `results.json`: shards are balanced by its file durations; `--durations` wins",
   BOXLITE_E2E_NO_SETUP:
     'internal, set by `pnpm e2e` / `e2e:teeth` for their vitest child: the stack is up, skip setup',
   BOXLITE_E2E_SETUP_MS:
     'internal, set by `pnpm e2e` for its vitest child: provisioning ms to add to the report',
   GITHUB_STEP_SUMMARY: 'file the run summary is appended to (GitHub Actions sets it)',
+  GITHUB_OUTPUT: '`e2e:merge` and `e2e:two-sided --merge` append `headline=` to it (GitHub Actions sets it)',
   BOXLITE_E2E_VERBOSE: 'self-tests print provisioning progress',
   BOXLITE_E2E_CLI_BIN: 'a `boxlite` CLI binary to use as is (no build); `--cli-bin` wins',
   BOXLITE_E2E_CLI_CHECKOUT:

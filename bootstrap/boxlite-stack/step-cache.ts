@@ -1,10 +1,10 @@
 /**
- * The recipe's build cache: per checkout and step, the input key the outputs were built from.
- * A step is skipped when its key is unchanged and every output still exists. Lives under the
- * state dir's cache/ (kept by every teardown mode), one JSON file, written atomically.
+ * The recipe's build cache: per checkout and step, the input key the outputs were built from,
+ * kept as build-cache records under the state dir's cache/ (kept by every teardown mode). A
+ * step is skipped when its key is unchanged and every output is still the file recorded.
  */
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { type CacheEntry as BuildEntry, findBuilt, recordBuilt } from '../build-cache/index.ts';
+import { shortHash } from '../build-cache/inputs.ts';
 
 export interface CacheEntry {
   key: string;
@@ -14,47 +14,33 @@ export interface CacheEntry {
 }
 
 export class StepCache {
-  private readonly file: string;
-  private readonly entries: Record<string, CacheEntry>;
+  private readonly root: string;
 
-  private constructor(file: string, entries: Record<string, CacheEntry>) {
-    this.file = file;
-    this.entries = entries;
+  private constructor(root: string) {
+    this.root = root;
   }
 
   static async open(cacheDir: string): Promise<StepCache> {
-    const file = join(cacheDir, 'boxlite-stack', 'steps.json');
-    const text = await readFile(file, 'utf8').catch(() => '{}');
-    let entries: Record<string, CacheEntry> = {};
-    try {
-      entries = JSON.parse(text) as Record<string, CacheEntry>;
-    } catch {
-      // A corrupt cache only costs a rebuild.
-    }
-    return new StepCache(file, entries);
+    return new StepCache(cacheDir);
   }
 
-  /** The entry when its key matches and its outputs are all still there. */
+  /** One entry per slot (`<checkout>::<step>`), named by the step and a hash of the slot. */
+  private entry(slot: string, key: string): BuildEntry {
+    const step = (slot.split('::').at(-1) ?? slot).replace(/[^\w.-]/g, '-');
+    return { root: this.root, area: 'boxlite-stack', key: `step-${step}-${shortHash(slot)}`, inputs: key };
+  }
+
+  /** The entry when its key matches and its outputs are all still the files recorded. */
   async hit(slot: string, key: string): Promise<CacheEntry | null> {
-    const e = this.entries[slot];
-    if (!e || e.key !== key) return null;
-    for (const out of e.outputs) {
-      if (
-        !(await access(out).then(
-          () => true,
-          () => false,
-        ))
-      )
-        return null;
-    }
-    return e;
+    const r = await findBuilt(this.entry(slot, key));
+    if (!r) return null;
+    const outputs = Object.values(r.outputs).map((o) => o.path);
+    return { key, outputs, builtAt: r.builtAt, seconds: r.buildMs / 1000 };
   }
 
   async put(slot: string, entry: CacheEntry): Promise<void> {
-    this.entries[slot] = entry;
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(this.entries, null, 2)}\n`);
-    await rename(tmp, this.file);
+    const outputs = Object.fromEntries(entry.outputs.map((o, i) => [`output-${i}`, o]));
+    // An output the step did not leave is no cache entry: it only costs a rebuild.
+    await recordBuilt(this.entry(slot, entry.key), { outputs }, entry.seconds * 1000).catch(() => undefined);
   }
 }

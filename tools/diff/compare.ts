@@ -4,6 +4,7 @@
  * reported as unexplained — which fails `pnpm e2e:diff` until the sim is fixed or the
  * difference is understood and listed.
  */
+import { mdTable } from '../../harness/reporters/render/markdown.ts';
 import type { Observation } from './corpus.ts';
 
 /** Known, understood differences between the sim and `boxlite serve` 0.11, by corpus id. */
@@ -65,11 +66,14 @@ export function renderDiff(rows: readonly Row[], labels: { a: string; b: string 
     `${rows.length} requests, ${rows.filter((r) => r.same).length} identical, ` +
       `${rows.filter((r) => r.reason).length} known divergences, **${unexplained.length} unexplained**.`,
     '',
-    `| request | ${labels.a} | ${labels.b} | verdict |`,
-    '|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.id} | ${fmt(r.a)} | ${fmt(r.b)} | ${r.same ? 'same' : r.reason ? `divergence: ${r.reason}` : '**UNEXPLAINED**'} |`,
+    mdTable(
+      ['request', labels.a, labels.b, 'verdict'],
+      rows.map((r) => [
+        r.id,
+        fmt(r.a),
+        fmt(r.b),
+        r.same ? 'same' : r.reason ? `divergence: ${r.reason}` : '**UNEXPLAINED**',
+      ]),
     ),
     '',
   ];

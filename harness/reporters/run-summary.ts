@@ -6,10 +6,12 @@ import { leftoversSection } from '../leaks/leftovers-report.ts';
 import { type BugContext, isBugActive } from '../ledger/expectations.ts';
 import { KNOWN_BUGS } from '../ledger/known-bugs.ts';
 import { type CaseRecord, countOutcomes, type Outcome } from './outcomes.ts';
+import { countPhrase, mdTable } from './render/markdown.ts';
 import type { RunFacts } from './run-facts.ts';
+import { lostShards, type ShardRecord, shardsSection } from './shards.ts';
 import { caseSplit, type RunTime, renderTime, timeHeadline } from './time-split.ts';
 
-function bugRows(cases: readonly CaseRecord[], facts: RunFacts | null): string[] {
+function bugRows(cases: readonly CaseRecord[], facts: RunFacts | null): string[][] {
   const ctx: BugContext = {
     target: (facts?.target ?? 'sim') as BugContext['target'],
     switches: facts?.switches ?? [],
@@ -28,28 +30,56 @@ function bugRows(cases: readonly CaseRecord[], facts: RunFacts | null): string[]
             ? `detected (${seen} xfail)`
             : 'active, not detected'
           : 'inactive, cases pass';
-    return `| ${bug.id} | ${bug.upstream} | ${bug.simSwitch ?? '—'} | ${bug.realStatus} | ${claim.length} | ${state} |`;
+    return [bug.id, bug.upstream, bug.simSwitch ?? '—', bug.realStatus, String(claim.length), state];
   });
 }
 
-/** What stopped the run, and what was left over at its end (read from the report dir). */
+/** What stopped the run, what was left over at its end, its shards (read from the report dir). */
 export interface RunEnd {
   death: InfraDeath | null;
   leftovers: Leftovers | null;
+  /** A merged run's shards; absent for a run that was not merged. */
+  shards?: ShardRecord[] | null;
 }
 
-/** The headline: when the stack died it leads, naming the part and when, before any count. */
-export function headline(n: Record<Outcome, number>, death: InfraDeath | null): string {
-  const counts = `${n.pass} passed, ${n.fail} failed, ${n.xfail} xfail, ${n.xpass} xpass, ${n.skip} skipped${n['not-runnable'] ? `, ${n['not-runnable']} not runnable here` : ''}${n['not-run'] ? `, ${n['not-run']} not run` : ''}`;
-  if (!death) return counts;
-  return `INFRASTRUCTURE: ${death.part} (${death.where}) died at ${death.diedAt} (${death.reason}) — run stopped; ${counts}`;
+/** The outcome counts: the five a reader looks for always, the cases kept from running when any. */
+export function outcomePhrase(n: Record<Outcome, number>): string {
+  return countPhrase([
+    { n: n.pass, label: 'passed', always: true },
+    { n: n.fail, label: 'failed', always: true },
+    { n: n.xfail, label: 'xfail', always: true },
+    { n: n.xpass, label: 'xpass', always: true },
+    { n: n.skip, label: 'skipped', always: true },
+    { n: n['not-runnable'], label: 'not runnable here' },
+    { n: n['not-run'], label: 'not run' },
+  ]);
 }
 
-export function renderSummary(
+/**
+ * The headline: what kept cases from results leads, before any count — a dead part of the
+ * stack (which, where, when; in which shard) and every shard that produced nothing.
+ */
+export function runHeadline(
+  n: Record<Outcome, number>,
+  death: InfraDeath | null,
+  shards: readonly ShardRecord[] | null = null,
+): string {
+  const leads = [
+    ...(death
+      ? [
+          `INFRASTRUCTURE: ${death.part} (${death.where}) died at ${death.diedAt} (${death.reason})${death.shard ? ` in shard ${death.shard}` : ''} — ${death.shard ? `shard ${death.shard}` : 'run'} stopped`,
+        ]
+      : []),
+    ...lostShards(shards).map((s) => `NO RESULTS from shard ${s.shard} (${s.why ?? 'unknown'})`),
+  ];
+  return [...leads, outcomePhrase(n)].join('; ');
+}
+
+export function renderRunSummary(
   cases: readonly CaseRecord[],
   facts: RunFacts | null,
   time: RunTime,
-  end: RunEnd = { death: null, leftovers: null },
+  end: RunEnd = { death: null, leftovers: null, shards: null },
 ): string {
   const n = countOutcomes(cases);
   const guarded = cases.filter((c) => c.pathGuard);
@@ -60,9 +90,10 @@ export function renderSummary(
   const lines = [
     `# boxlite-e2e run ${facts?.runId ?? ''}`.trim(),
     '',
-    `**${headline(n, end.death)}** — wall ${(time.wallMs / 1000).toFixed(1)} s; ${timeHeadline(time)}`,
+    `**${runHeadline(n, end.death, end.shards ?? null)}** — wall ${(time.wallMs / 1000).toFixed(1)} s; ${timeHeadline(time)}`,
     '',
     ...infrastructureSection(cases, end.death),
+    ...shardsSection(end.shards ?? null),
     '## Stack',
     '',
     `- target: ${facts?.target ?? 'unknown'} (${facts?.origin ?? '?'}), API ${facts?.apiUrl ?? '?'}, prefix \`${facts?.pathPrefix ?? ''}\``,
@@ -84,9 +115,7 @@ export function renderSummary(
     '',
     '## Known bugs',
     '',
-    '| bug | upstream | sim switch | real stack | cases | this run |',
-    '|---|---|---|---|---|---|',
-    ...bugRows(cases, facts),
+    mdTable(['bug', 'upstream', 'sim switch', 'real stack', 'cases', 'this run'], bugRows(cases, facts)),
     '',
   ];
   if (problems.length) {
@@ -148,7 +177,7 @@ function infrastructureSection(cases: readonly CaseRecord[], death: InfraDeath |
   return [
     '## Infrastructure failure',
     '',
-    `- **${death.part}** (${death.where}) stopped answering at ${death.diedAt}: ${death.reason}${death.lastAnsweredAt ? `; last answered ${death.lastAnsweredAt}` : ''}`,
+    `- **${death.part}** (${death.where})${death.shard ? ` of shard ${death.shard}` : ''} stopped answering at ${death.diedAt}: ${death.reason}${death.lastAnsweredAt ? `; last answered ${death.lastAnsweredAt}` : ''}`,
     `- noticed by ${death.detectedBy} at ${death.detectedAt}; no case was started after that`,
     `- ${notRun} case(s) not run; ${hit.length} failure(s) attributed to it${hit.length ? `: ${hit.map((c) => c.id).join('; ')}` : ''}`,
     '',

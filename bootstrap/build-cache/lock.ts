@@ -1,6 +1,6 @@
 /**
- * A machine-wide build lock: several clones (or vitest workers) may want the CLI at once, and
- * two cargo builds on 2 cores sharing one target dir help nobody. A build legitimately holds
+ * The machine-wide build lock: several clones (or vitest workers) may want a build at once, and
+ * two builds on 2 cores sharing one cargo target dir help nobody. A build legitimately holds
  * it for 20 minutes, so staleness is decided by the owner's pid being gone, not by age.
  */
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { SetupError } from '../../kernel/errors.ts';
 import { pidMatches } from '../../kernel/process/processes.ts';
 
-/** Builds run under node (`pnpm e2e:cli`, `pnpm e2e`): a reused pid of another program is no owner. */
+/** Builds run under node (`pnpm e2e:cli`, `pnpm e2e`, …): a reused pid of another program is no owner. */
 const alive = (pid: number) => pidMatches(pid, 'node');
 
 async function ownerPid(lock: string): Promise<number | null> {
@@ -54,7 +54,7 @@ export async function acquireBuildLock(
       opts.waiting?.(pid);
     }
     if (Date.now() - t0 > opts.waitMs)
-      throw new SetupError(`waited ${Math.round(opts.waitMs / 60_000)} min for the CLI build lock ${lock}`);
+      throw new SetupError(`waited ${Math.round(opts.waitMs / 60_000)} min for the build lock ${lock}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
