@@ -29,6 +29,7 @@ import { type Inventory, newSince, takeInventory } from './leaks/inventory.ts';
 import { hasLeftovers, writeLeftovers } from './leaks/leftovers-report.ts';
 import { runnerView } from './leaks/runner-view.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
+import { measureForRun } from './ledger/measure.ts';
 import { scratchLeft } from './per-case/scratch.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';
 import { parseRate, parseRounds, RUN_OPTIONS } from './run-options.ts';
@@ -70,6 +71,9 @@ export default async function globalSetup(project: TestProject) {
   const namePrefix = `e2e-${process.pid}-${Math.random().toString(36).slice(2, 6)}-`;
   const preflight = await runPreflight(stack, `${namePrefix}preflight`);
   process.stderr.write(`${describePreflight(preflight)}\n`);
+  // A real API: the ledger's non-VM statuses are measured at its ref, the run's own overrides win.
+  const measured =
+    stack.kind === 'boxlite' ? await measureForRun(stack, `${namePrefix}ledger-`, reportDir) : {};
   const run: RunContext = {
     stack,
     preflight,
@@ -77,7 +81,7 @@ export default async function globalSetup(project: TestProject) {
     bugs: {
       target: stack.simulated ? 'sim' : stack.kind,
       switches: stack.bugs,
-      overrides,
+      overrides: { ...measured, ...overrides },
       markersOff: o.markers === 'off',
     },
     namePrefix,

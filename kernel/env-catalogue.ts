@@ -68,6 +68,10 @@ export const ENV_CATALOGUE = {
   BOXLITE_E2E_CHECKOUT:
     'target `boxlite`: a BoxLite checkout whose API and runner `pnpm e2e:setup` builds and runs; `--checkout` wins',
   BOXLITE_E2E_REF: 'build this commit of that checkout (exported; the work tree is untouched); `--ref` wins',
+  BOXLITE_E2E_NATIVE_DEPS:
+    'target boxlite: libboxlite native deps `source` or `stub` (no VM starts); default stub when a submodule is absent; `--native-deps` wins',
+  BOXLITE_E2E_OIDC_ISSUER:
+    "target boxlite: the API's OIDC issuer; default a local discovery document the harness serves; `--oidc-issuer` wins",
 } as const satisfies Record<string, string>;
 
 export type EnvName = keyof typeof ENV_CATALOGUE;

@@ -3,7 +3,8 @@
  * → services → guest images → the target (stack/targets) → port memory → summary line.
  */
 import { mkdir, rename } from 'node:fs/promises';
-import type { BoxliteStackResult } from '../bootstrap/boxlite-stack/index.ts';
+import type { BoxliteStackResult } from '../bootstrap/boxlite-recipe/index.ts';
+import type { BoxliteChoice } from '../bootstrap/boxlite-recipe/options.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
 import { createProvider } from '../bootstrap/providers/index.ts';
@@ -31,8 +32,8 @@ export interface SetupOptions {
   skipImages?: boolean;
   /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
   cli?: CliBinarySpec;
-  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-stack). */
-  boxlite?: { checkout: string; ref?: string; toolEnv: Record<string, string> };
+  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-recipe). */
+  boxlite?: BoxliteChoice;
   /** Receives the recipe's per-step timings (tests, reports). */
   onRecipe?: (r: BoxliteStackResult) => void;
 }

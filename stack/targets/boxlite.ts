@@ -1,11 +1,9 @@
 /**
  * Target boxlite: BoxLite's own API and runner, built and run from a checkout
- * (bootstrap/boxlite-stack). Without a checkout, setup keeps what a previous recipe run
+ * (bootstrap/boxlite-recipe). Without a checkout, setup keeps what a previous recipe run
  * started (`pnpm e2e` against a stack set up with `--checkout` once).
  */
-
-import { dirname } from 'node:path';
-import { setupBoxliteStack, stopBoxliteStack } from '../../bootstrap/boxlite-stack/index.ts';
+import { setupBoxliteStack, stopBoxliteStack } from '../../bootstrap/boxlite-recipe/index.ts';
 import { MAINS } from '../../sim/launch.ts';
 import { dockerEngineStep, refuseBugs, type StackTarget } from './target.ts';
 
@@ -19,15 +17,12 @@ export const boxliteTarget: StackTarget = {
     refuseBugs('boxlite', opts.bugs ?? []);
     await dockerEngineStep(ctx);
     const r = await setupBoxliteStack({
-      checkout: opts.boxlite.checkout,
-      ...(opts.boxlite.ref ? { ref: opts.boxlite.ref } : {}),
+      ...opts.boxlite,
       paths,
       stack,
       secrets,
       searchPath: config.searchPath,
-      nodeBinDir: dirname(process.execPath),
-      toolEnv: opts.boxlite.toolEnv,
-      // A fixture checkout's runtime is the sim runner, whose "VMs" are Docker containers.
+      // A fake checkout's runtime is the sim runner, whose "VMs" are Docker containers.
       bridge: {
         node: process.execPath,
         simApi: MAINS.api,

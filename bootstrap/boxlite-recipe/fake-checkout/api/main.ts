@@ -1,10 +1,10 @@
-// Fixture API: the real API's start-up surface (apps/api/src/main.ts listens on PORT with
+// Fake API: the real API's start-up surface (apps/api/src/main.ts listens on PORT with
 // the global prefix /api) over the harness's sim API, which forwards box calls to the runner
 // at DEFAULT_RUNNER_API_URL.
 import { spawn } from 'node:child_process';
 
 // This API build's known bugs, as sim switches: the fixture's "source code" a ref can change,
-// so two refs of the fixture checkout can introduce and fix a bug (two-sided tests).
+// so two refs of the fake checkout can introduce and fix a bug (two-sided tests).
 const BUGS: string[] = [];
 
 const need = (name: string): string => {
@@ -31,19 +31,19 @@ for (const name of [
   need(name);
 
 const child = spawn(
-  need('BOXLITE_FIXTURE_NODE'),
+  need('BOXLITE_FAKE_NODE'),
   [
-    need('BOXLITE_FIXTURE_SIM_API'),
+    need('BOXLITE_FAKE_SIM_API'),
     '--host',
     '127.0.0.1',
     '--port',
     need('PORT'),
     '--stack',
-    need('BOXLITE_FIXTURE_STACK_FILE'),
+    need('BOXLITE_FAKE_STACK_FILE'),
     '--runner-url',
     need('DEFAULT_RUNNER_API_URL'),
     '--access-log',
-    need('BOXLITE_FIXTURE_API_ACCESS_LOG'),
+    need('BOXLITE_FAKE_API_ACCESS_LOG'),
     ...(BUGS.length > 0 ? ['--bugs', BUGS.join(',')] : []),
   ],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },

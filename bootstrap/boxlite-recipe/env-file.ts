@@ -22,12 +22,16 @@ export interface EnvInputs {
   registry: string;
   secrets: RecipeSecrets;
   homeDir: string;
+  /** OIDC_ISSUER_BASE_URL: the API awaits its discovery document at start-up (oidc.ts). */
+  oidcIssuer: string;
+  /** name → reference of the stack's guest images: the API's curated-image gate admits them. */
+  systemImages: [string, string][];
   /**
-   * Fixture checkouts only: where this harness's sim lives (their components delegate to it).
-   * The env file is the one input both the fixture's and the real components read, so these
+   * Fake checkouts only: where this harness's sim lives (their components delegate to it).
+   * The env file is the one input both the fake and the real components read, so these
    * ride along in it; real components ignore unknown variables.
    */
-  fixture: Record<string, string>;
+  fake: Record<string, string>;
 }
 
 export interface RecipeSecrets {
@@ -54,6 +58,8 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['RUN_MIGRATIONS', 'true'],
     ['VERSION', '0.1.0'],
     ['SKIP_CONNECTIONS', 'false'],
+    // One pino-http line per request (method, url, status): the path guard's API side.
+    ['LOG_REQUESTS_ENABLED', 'true'],
     ['AWS_REGION', 'us-east-1'],
     ['DEFAULT_REGION_ENFORCE_QUOTAS', 'false'],
     ['DEFAULT_SNAPSHOT', 'ubuntu:22.04'],
@@ -70,7 +76,7 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['ENCRYPTION_SALT', i.secrets.ENCRYPTION_SALT],
     ['OIDC_CLIENT_ID', 'boxlite'],
     ['OIDC_AUDIENCE', 'boxlite'],
-    ['OIDC_ISSUER_BASE_URL', 'https://accounts.google.com'],
+    ['OIDC_ISSUER_BASE_URL', i.oidcIssuer],
     ...[
       'S3_ENDPOINT',
       'S3_STS_ENDPOINT',
@@ -104,7 +110,13 @@ export function apiEnv(i: EnvInputs): [string, string][] {
     ['DEFAULT_RUNNER_API_URL', `http://${i.runnerDomain}:${i.runnerPort}`],
     ['DEFAULT_RUNNER_PROXY_URL', 'http://localhost:3001'],
     ['DEFAULT_RUNNER_API_VERSION', '2'],
-    ...Object.entries(i.fixture),
+    // One runner: the scheduler's load thresholds (availability score < 10 → "No available
+    // runners") would refuse every box whenever the host is busy; there is nowhere else to go.
+    ['RUNNER_AVAILABILITY_SCORE_THRESHOLD', '0'],
+    ['RUNNER_START_SCORE_THRESHOLD', '0'],
+    // apps/api/src/box/constants/curated-images.constant.ts: boxes boot only from these.
+    ['BOXLITE_SYSTEM_IMAGES', i.systemImages.map(([n, r]) => `${n}=${r}`).join(',')],
+    ...Object.entries(i.fake),
   ];
 }
 

@@ -32,7 +32,7 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   {
     ref: 'bootstrap §3 make setup:build (apt build deps)',
     different:
-      'not run: it apt-installs the native deps of the real crates; a KVM CI host has them, and the fixture needs none',
+      'not run: it apt-installs the native deps of the real crates; a KVM CI host has them, and the fake checkout needs none',
   },
   { ref: 'bootstrap §3 Build 1: make dist:c', step: 'libboxlite', expect: 'make dist:c' },
   {
@@ -43,7 +43,7 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   {
     ref: 'bootstrap §3 Build 3: CGO_ENABLED=1 go build ./cmd/runner',
     step: 'runner-binary',
-    expect: 'CGO_ENABLED=1 GOTOOLCHAIN=local go build -o',
+    expect: 'CGO_ENABLED=1 GOTOOLCHAIN=local GOWORK=',
   },
   {
     ref: 'bootstrap §3 Build 4: install -m 0755 … /usr/local/bin/boxlite-runner',
@@ -72,6 +72,11 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   },
   { ref: 'bootstrap §2 API health: GET :3000/api/health 45 × 2 s', step: 'api', expect: '/api/health' },
   {
+    ref: 'bootstrap §2 API health bound 90 s',
+    different:
+      '300 s: ts-node transpiles the API before it listens, minutes on a loaded 2-core host; a dead API still ends the wait at once',
+  },
+  {
     ref: 'bootstrap §3 runner unit with EnvironmentFile + inline Environment=',
     step: 'runner',
     expect: 'boxlite-runner.env',
@@ -89,7 +94,7 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   { ref: 'bootstrap §2 /v1/me smoke with "sub", 401 hint', step: 'smoke', expect: '/v1/me' },
   {
     ref: 'bootstrap §4 fixture_setup: admin quotas, images',
-    step: 'fixture-setup',
+    step: 'seed',
     expect: 'admin quota hook',
   },
   {
@@ -103,6 +108,11 @@ export const REFERENCE_RECIPE: readonly ReferenceStep[] = [
   {
     ref: 'bootstrap §1 Postgres role boxlite / DB boxlite_dev, Redis :6379',
     different: "the provider's Postgres and Redis on free ports; the env file names them",
+  },
+  {
+    ref: 'API scheduler load thresholds (RUNNER_*_SCORE_THRESHOLD, upstream defaults 10 / 3)',
+    different:
+      'set to 0: a one-runner test stack on a busy host would otherwise answer "No available runners" to every create',
   },
   {
     ref: 'bootstrap §2 HOST_IP from IMDS',

@@ -4,19 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCheckout, treeHash } from './checkout.ts';
-import {
-  commitFixtureChange,
-  type FixtureCheckout,
-  writeFixtureCheckout,
-} from './testkit/fixture-checkout.ts';
+import { commitFakeChange, type FakeCheckout, writeFakeCheckout } from './fake-checkout/write.ts';
 
 let work: string;
-let fx: FixtureCheckout;
+let fx: FakeCheckout;
 const MAIN_GO = 'apps/runner/cmd/runner/main.go';
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'boxlite-checkout-'));
-  fx = await writeFixtureCheckout(join(work, 'checkout'));
+  fx = await writeFakeCheckout(join(work, 'checkout'));
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -36,7 +32,7 @@ describe('checkout tree hashes', () => {
     await rm(join(fx.root, 'apps/runner/extra.go'));
     await writeFile(join(fx.root, MAIN_GO), original);
     expect(await treeHash(c, ['apps/runner'])).toBe(clean);
-    await commitFixtureChange(fx.root, MAIN_GO, `${original}// committed\n`);
+    await commitFakeChange(fx.root, MAIN_GO, `${original}// committed\n`);
     const c2 = await resolveCheckout(fx.root, undefined, join(work, 'cache'));
     expect(await treeHash(c2, ['apps/runner'])).not.toBe(clean);
   });

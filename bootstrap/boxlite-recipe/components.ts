@@ -24,7 +24,7 @@ export interface ComponentLaunch {
   /** Matches the child's /proc cmdline (pid-reuse safe liveness). */
   marker: string;
   probe: () => Promise<string>;
-  /** Bounded like upstream's waits (API 90 s, runner 60 s). */
+  /** Bounded waits (upstream: API 90 s, runner 60 s; the API gets longer here, launch.ts). */
   timeoutMs: number;
 }
 

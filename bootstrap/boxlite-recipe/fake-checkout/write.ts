@@ -1,14 +1,14 @@
 /**
- * Writes the BoxLite-shaped fixture checkout (fixture-files.ts) into a directory and commits it
+ * Writes the BoxLite-shaped fake checkout (files.ts) into a directory and commits it
  * in a fresh git repo, so the recipe sees what it sees on a real clone: a work tree, HEAD, and
  * tree hashes per path. Test helper: nothing in the recipe imports it.
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { $ } from 'zx';
-import { fixtureFiles } from './fixture-files.ts';
+import { fakeCheckoutFiles } from './files.ts';
 
-export interface FixtureCheckout {
+export interface FakeCheckout {
   root: string;
   head: string;
 }
@@ -21,8 +21,8 @@ export async function localGoLine(): Promise<string> {
   return `${m[1]}.${m[2]}`;
 }
 
-export async function writeFixtureCheckout(root: string): Promise<FixtureCheckout> {
-  const files = fixtureFiles(await localGoLine());
+export async function writeFakeCheckout(root: string): Promise<FakeCheckout> {
+  const files = fakeCheckoutFiles(await localGoLine());
   for (const [rel, { text, mode }] of Object.entries(files)) {
     const path = join(root, rel);
     await mkdir(dirname(path), { recursive: true });
@@ -38,7 +38,7 @@ export async function writeFixtureCheckout(root: string): Promise<FixtureCheckou
 }
 
 /** Commits a change to one file (tests of cache invalidation). */
-export async function commitFixtureChange(root: string, rel: string, text: string): Promise<string> {
+export async function commitFakeChange(root: string, rel: string, text: string): Promise<string> {
   await writeFile(join(root, rel), text);
   const git = $({ quiet: true, cwd: root });
   await git`git add -A`;

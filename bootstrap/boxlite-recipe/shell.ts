@@ -7,6 +7,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { $ } from 'zx';
 import { SetupError } from '../../kernel/errors.ts';
+import { causeLine } from './failure-line.ts';
 
 export interface ShellCommand {
   /** Absolute working directory. */
@@ -29,7 +30,7 @@ export function formatCommand(c: ShellCommand, base: string): string {
 /**
  * Runs `c` with PATH = `searchPath` (and its own variables) over the environment this process
  * inherited — through `env`, so proxies and CA bundles reach cargo, go and npm untouched;
- * stdout/stderr appended to `log`.
+ * stdout/stderr appended to `log`; a failure quotes the line naming the cause (failure-line.ts).
  */
 export async function runCommand(c: ShellCommand, searchPath: string, log: string): Promise<void> {
   await mkdir(dirname(log), { recursive: true });
@@ -41,8 +42,8 @@ export async function runCommand(c: ShellCommand, searchPath: string, log: strin
   })`env ${envAssignments(searchPath, c.env)} ${c.argv}`;
   await appendFile(log, r.stdout + r.stderr);
   if (r.exitCode !== 0) {
-    const last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
-    throw new SetupError(`\`${c.argv.join(' ')}\` failed (exit ${r.exitCode}: ${last}); see ${log}`);
+    const cause = causeLine(`${r.stdout}\n${r.stderr}`);
+    throw new SetupError(`\`${c.argv.join(' ')}\` failed (exit ${r.exitCode}: ${cause}); see ${log}`);
   }
 }
 

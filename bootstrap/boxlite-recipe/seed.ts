@@ -1,5 +1,5 @@
 /**
- * The fixture-setup hook (upstream scripts/test/e2e/fixture_setup.py): after `/v1/me` passes,
+ * The seed hook (upstream scripts/test/e2e/fixture_setup.py): after `/v1/me` passes,
  * give the admin org the per-box quotas the cases need and make sure the images they create
  * boxes from are there. Images: setup already pushed the guest images into the stack registry
  * (the newest upstream needs no snapshot registration). Quotas: through the stack admin
@@ -12,7 +12,7 @@
 import { request } from 'undici';
 import { openStackAdmin } from '../../drivers/admin/index.ts';
 
-export interface FixtureSetupContext {
+export interface SeedContext {
   apiUrl: string;
   adminKey: string;
   /** Guest images the stack registry holds (references). */
@@ -20,12 +20,12 @@ export interface FixtureSetupContext {
 }
 
 /** Returns one line saying what it did. */
-export type FixtureSetupHook = (ctx: FixtureSetupContext) => Promise<string>;
+export type SeedHook = (ctx: SeedContext) => Promise<string>;
 
 /** The per-box quotas upstream's fixture patch sets (4 CPUs, 8 GiB, 20 GB). */
-export const FIXTURE_QUOTAS = { max_cpus: 4, max_memory_mib: 8192, max_disk_gb: 20 } as const;
+export const SEED_QUOTAS = { max_cpus: 4, max_memory_mib: 8192, max_disk_gb: 20 } as const;
 /** The org the hook upserts on a sim API (the sim's admin org is seeded with larger quotas). */
-export const FIXTURE_ORG_PREFIX = 'e2e-fixture';
+export const SEED_ORG_PREFIX = 'e2e-seed';
 
 async function isSim(apiUrl: string): Promise<boolean> {
   const res = await request(`${apiUrl}/health`, { headersTimeout: 3000, bodyTimeout: 3000 });
@@ -33,14 +33,14 @@ async function isSim(apiUrl: string): Promise<boolean> {
   return typeof body?.version === 'string' && body.version.startsWith('sim-api/');
 }
 
-export const defaultFixtureSetup: FixtureSetupHook = async (ctx) => {
+export const defaultSeed: SeedHook = async (ctx) => {
   const images = `${ctx.images.length} guest image(s) in the stack registry`;
   if (!(await isSim(ctx.apiUrl))) {
     const admin = openStackAdmin({ apiUrl: ctx.apiUrl, adminKey: ctx.adminKey, server: 'boxlite-api' });
     try {
       const org = await admin.adminOrg();
-      await admin.setQuota(org, FIXTURE_QUOTAS);
-      return `${images}; admin org quotas ${JSON.stringify(FIXTURE_QUOTAS)} (real admin routes)`;
+      await admin.setQuota(org, SEED_QUOTAS);
+      return `${images}; admin org quotas ${JSON.stringify(SEED_QUOTAS)} (real admin routes)`;
     } catch (err) {
       return `${images}; admin quota patch not applied: ${(err as Error).message}`;
     }
@@ -48,12 +48,12 @@ export const defaultFixtureSetup: FixtureSetupHook = async (ctx) => {
   const res = await request(`${ctx.apiUrl}/_sim/orgs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ctx.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ path_prefix: FIXTURE_ORG_PREFIX, quotas: FIXTURE_QUOTAS }),
+    body: JSON.stringify({ path_prefix: SEED_ORG_PREFIX, quotas: SEED_QUOTAS }),
     headersTimeout: 10_000,
     bodyTimeout: 10_000,
   });
   const text = await res.body.text();
   if (res.statusCode !== 201)
     throw new Error(`POST ${ctx.apiUrl}/_sim/orgs answered ${res.statusCode}: ${text}`);
-  return `${images}; org ${FIXTURE_ORG_PREFIX} quotas ${JSON.stringify(FIXTURE_QUOTAS)} (sim admin route)`;
+  return `${images}; org ${SEED_ORG_PREFIX} quotas ${JSON.stringify(SEED_QUOTAS)} (sim admin route)`;
 };

@@ -1,9 +1,10 @@
 /**
- * The recipe's health probes, the same against the real stack and a fixture checkout:
+ * The recipe's health probes, the same against the real stack and a fake checkout:
  *   API      GET {api}/health → 200 (upstream polls it 45 × 2 s after `systemctl restart`)
  *   runner   GET http://127.0.0.1:{API_PORT}/ → 200 (pkg/api/server.go's public health route)
- *   register GET {api}/runners with the admin key lists DEFAULT_RUNNER_NAME in state `ready`
- *            (the v2 pull model: the runner's POST /runners/healthcheck flips its row to READY)
+ *   register GET {api}/admin/runners with the admin key lists DEFAULT_RUNNER_NAME in state
+ *            `ready` (admin runner controller; the v2 pull model: the runner's
+ *            POST /runners/healthcheck flips its row to READY). GET {api}/runners is org-scoped.
  *   smoke    GET {api}/v1/me with the admin key → 200 with "sub"; `path_prefix` read from it
  */
 import { request } from 'undici';
@@ -31,8 +32,8 @@ export async function probeRunnerRoot(runnerUrl: string): Promise<string> {
 }
 
 export async function probeRunnerRegistered(apiUrl: string, adminKey: string, name: string): Promise<string> {
-  const r = await get(`${apiUrl}/runners`, adminKey);
-  if (r.status !== 200) throw new Error(`GET ${apiUrl}/runners answered ${r.status}`);
+  const r = await get(`${apiUrl}/admin/runners`, adminKey);
+  if (r.status !== 200) throw new Error(`GET ${apiUrl}/admin/runners answered ${r.status}`);
   const list = JSON.parse(r.text) as { name?: string; state?: string }[] | { items?: unknown };
   const rows = Array.isArray(list) ? list : ((list.items as { name?: string; state?: string }[]) ?? []);
   const row = rows.find((x) => x.name === name);

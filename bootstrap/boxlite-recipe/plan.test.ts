@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statePaths } from '../../kernel/paths.ts';
 import { apiEnv, type EnvInputs, runnerEnv } from './env-file.ts';
+import { writeFakeCheckout } from './fake-checkout/write.ts';
 import { planBoxliteStack } from './index.ts';
+import { hostTools } from './lifecycle.ts';
 import type { PlanJson } from './plan.ts';
 import { REFERENCE_RECIPE } from './reference.ts';
 import { StepCache } from './step-cache.ts';
-import { writeFixtureCheckout } from './testkit/fixture-checkout.ts';
 import { renderUnit } from './units.ts';
 
 let work: string;
@@ -17,10 +18,17 @@ let plan: PlanJson;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'boxlite-plan-'));
-  const { root } = await writeFixtureCheckout(join(work, 'checkout'));
+  const { root } = await writeFakeCheckout(join(work, 'checkout'));
   const paths = statePaths(join(work, 'state'));
   plan = JSON.parse(
-    await planBoxliteStack({ checkout: root, paths, previous: null, json: true, mode: 'supervisor' }),
+    await planBoxliteStack({
+      checkout: root,
+      paths,
+      previous: null,
+      json: true,
+      mode: 'supervisor',
+      host: hostTools('', {}),
+    }),
   );
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
@@ -80,7 +88,9 @@ describe('env files and units', () => {
       DEFAULT_RUNNER_API_KEY: 'rk',
     },
     homeDir: '/var/lib/boxlite',
-    fixture: {},
+    oidcIssuer: 'http://127.0.0.1:3099',
+    systemImages: [['boxlite-e2e/busybox', '127.0.0.1:5000/boxlite-e2e/busybox:1']],
+    fake: {},
   };
   it('pairs the runner to the API: its token is the default runner key, its URL the API', () => {
     const api = Object.fromEntries(apiEnv(inputs));

@@ -11,6 +11,9 @@ import type { Checkout } from './checkout.ts';
 
 export type LaunchMode = 'systemd' | 'supervisor';
 
+/** Host binaries a stub libboxlite needs beside the runner (src/boxlite/src/disk/ext4.rs). */
+export const RUNTIME_TOOLS = ['mke2fs', 'debugfs'] as const;
+
 export function recipeLayout(paths: StatePaths, checkout: Checkout, mode: LaunchMode) {
   const dir = join(paths.stateDir, 'boxlite-stack');
   return {
@@ -26,6 +29,7 @@ export function recipeLayout(paths: StatePaths, checkout: Checkout, mode: Launch
     apiLog: join(paths.logDir, 'boxlite-api.log'),
     runnerLog: join(paths.logDir, 'boxlite-runner.log'),
     buildLog: join(paths.logDir, 'boxlite-stack-build.log'),
+    oidcLog: join(paths.logDir, 'boxlite-oidc.log'),
     cacheDir: paths.cacheDir,
     /** Built runner binaries, one dir per input key. */
     runnerBuildDir: (key: string) => join(paths.cacheDir, 'boxlite-stack', 'runner', key),

@@ -1,5 +1,5 @@
 /**
- * The files of a BoxLite-shaped fixture checkout: upstream's layout and entry points
+ * The files of a BoxLite-shaped fake checkout: upstream's layout and entry points
  * (docs/stack-bootstrap.md §2–3), with components small enough to build in seconds offline:
  *   rust-toolchain.toml, Cargo.toml (workspace), Makefile with `dist:c`
  *   sdks/c        crate `boxlite-c`, a dependency-free staticlib `libboxlite.a` + header
@@ -9,14 +9,14 @@
  *   apps/api      NestJS-shaped entry `api/src/main.ts` started by `ts-node` (a local shim
  *                 package, so `yarn install` works offline), delegating to the sim API
  * The components read the same variables as the real API and runner, so the recipe's env
- * file drives both; the only extra inputs are the `BOXLITE_FIXTURE_*` lines (where this
+ * file drives both; the only extra inputs are the `BOXLITE_FAKE_*` lines (where this
  * harness's sim is), which real components ignore.
  */
 import { readFileSync } from 'node:fs';
 
 const RUNNER_MAIN_GO = `package main
 
-// Fixture runner: the real runner's configuration surface (cmd/runner/config/config.go) over
+// Fake runner: the real runner's configuration surface (cmd/runner/config/config.go) over
 // the harness's sim runner. It links libboxlite.a through the Go SDK (cgo) like the real one.
 
 import (
@@ -63,9 +63,9 @@ func main() {
 		os.Exit(1)
 	}
 	domain := env("RUNNER_DOMAIN", "127.0.0.1")
-	node, simRunner := os.Getenv("BOXLITE_FIXTURE_NODE"), os.Getenv("BOXLITE_FIXTURE_SIM_RUNNER")
+	node, simRunner := os.Getenv("BOXLITE_FAKE_NODE"), os.Getenv("BOXLITE_FAKE_SIM_RUNNER")
 	if node == "" || simRunner == "" {
-		logf("ERR", "fixture runner needs BOXLITE_FIXTURE_NODE and BOXLITE_FIXTURE_SIM_RUNNER")
+		logf("ERR", "fixture runner needs BOXLITE_FAKE_NODE and BOXLITE_FAKE_SIM_RUNNER")
 		os.Exit(1)
 	}
 	logf("INF", "Starting runner", "version", boxlite.Version(), "api_version", env("API_VERSION", "2"), "port", port)
@@ -73,9 +73,9 @@ func main() {
 	child := exec.Command(node, simRunner,
 		"--host", "127.0.0.1",
 		"--port", strconv.Itoa(port),
-		"--stack", os.Getenv("BOXLITE_FIXTURE_STACK_FILE"),
-		"--journal", os.Getenv("BOXLITE_FIXTURE_RUNNER_JOURNAL"),
-		"--docker-host", env("BOXLITE_FIXTURE_DOCKER_HOST", "unix:///var/run/docker.sock"))
+		"--stack", os.Getenv("BOXLITE_FAKE_STACK_FILE"),
+		"--journal", os.Getenv("BOXLITE_FAKE_RUNNER_JOURNAL"),
+		"--docker-host", env("BOXLITE_FAKE_DOCKER_HOST", "unix:///var/run/docker.sock"))
 	child.Stdout, child.Stderr = os.Stdout, os.Stderr
 	child.Env = append(os.Environ(), "NODE_ENV=production")
 	if err := child.Start(); err != nil {
@@ -164,7 +164,7 @@ func Version() string {
 `;
 
 /** The fixture API's entry point, kept as a real file (it is an entry point: it reads its env). */
-const API_MAIN_TS = readFileSync(new URL('./fixture-api/main.ts', import.meta.url), 'utf8');
+const API_MAIN_TS = readFileSync(new URL('./api/main.ts', import.meta.url), 'utf8');
 
 /** A stand-in for ts-node: same flags; runs the entry file with Node's own type stripping. */
 const TS_NODE_BIN = `#!/usr/bin/env node
@@ -194,7 +194,7 @@ dist\\:c:
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 /** Relative path → content; `mode` 0o755 marks executables. */
-export function fixtureFiles(goVersion: string): Record<string, { text: string; mode?: number }> {
+export function fakeCheckoutFiles(goVersion: string): Record<string, { text: string; mode?: number }> {
   const f = (text: string, mode?: number) => (mode ? { text, mode } : { text });
   return {
     '.gitignore': f(
@@ -218,7 +218,7 @@ export function fixtureFiles(goVersion: string): Record<string, { text: string; 
       '[package]\nname = "boxlite-c"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nname = "boxlite"\ncrate-type = ["staticlib"]\npath = "src/lib.rs"\n',
     ),
     'sdks/c/src/lib.rs': f(
-      '//! Fixture C SDK: one exported function, enough for the Go SDK to link through cgo.\nuse std::os::raw::c_char;\n\n#[no_mangle]\npub extern "C" fn boxlite_version() -> *const c_char {\n    concat!("boxlite-fixture/", env!("CARGO_PKG_VERSION"), "\\0").as_ptr() as *const c_char\n}\n',
+      '//! Fake C SDK: one exported function, enough for the Go SDK to link through cgo.\nuse std::os::raw::c_char;\n\n#[no_mangle]\npub extern "C" fn boxlite_version() -> *const c_char {\n    concat!("boxlite-fixture/", env!("CARGO_PKG_VERSION"), "\\0").as_ptr() as *const c_char\n}\n',
     ),
     'sdks/c/include/boxlite.h': f('#pragma once\nconst char *boxlite_version(void);\n'),
     'sdks/go/go.mod': f(`module github.com/boxlite-ai/boxlite/sdks/go\n\ngo ${goVersion}\n`),
