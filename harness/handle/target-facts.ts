@@ -26,3 +26,40 @@ export function stateAfterCreate(stack: Pick<StackHandle, 'kind'>): { status: st
 export function countsExecOutput(stack: Pick<StackHandle, 'simulated'>): boolean {
   return stack.simulated;
 }
+
+type Kind = Pick<StackHandle, 'kind' | 'simulated'>;
+
+/** The cloud API (NestJS + Go runner): a `boxlite` stack, or a remote one that is not the sim. */
+const cloudApi = (stack: Kind) => stack.kind === 'boxlite' || (stack.kind === 'remote' && !stack.simulated);
+
+/**
+ * The close code a client reads right after an exec's `exit` frame, however the exec ended
+ * (completed, killed, timed out, attached late). The cloud runner sends `exit` and closes 1000
+ * once its output pumps drained (apps/runner/pkg/api/controllers/boxlite_exec_attach.go
+ * `CloseNormalClosure`); the sim follows it. `boxlite serve` 0.11 sends `Close(None)`
+ * (boxlite-cli src/commands/serve/handlers/executions.rs), which a client reads as 1005,
+ * "no status code".
+ */
+export function closeAfterExit(stack: Pick<StackHandle, 'kind'>): number {
+  return stack.kind === 'serve' ? 1005 : 1000;
+}
+
+/**
+ * Whether Box JSON reports the main command's `exit_code` and the box's `pid`. serve does
+ * (boxlite-cli src/commands/serve/types.rs: `exit_code` only once the command finished, so
+ * "not finished" differs from "finished with 0"), and so does the sim; the cloud API's mapper
+ * maps neither (apps/api/src/boxlite-rest/mappers/box-to-box.mapper.ts `boxToBoxResponse`).
+ */
+export function reportsMainExit(stack: Kind): boolean {
+  return !cloudApi(stack);
+}
+
+/**
+ * The memory a box asking for `requestedMib` is given, as Box JSON reports it. The cloud API
+ * rounds up to whole GiB (box-to-box.mapper.ts: `Math.ceil(memory_mib / 1024)` to the runner,
+ * `memory * 1024` back); serve and the core pass MiB through (boxlite src/vmm/krun/context.rs
+ * `krun_set_vm_config`), as the sim does.
+ */
+export function grantedMemoryMib(stack: Kind, requestedMib: number): number {
+  return cloudApi(stack) ? Math.ceil(requestedMib / 1024) * 1024 : requestedMib;
+}
