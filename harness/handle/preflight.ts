@@ -11,11 +11,14 @@ import { runnerView } from '../leaks/runner-view.ts';
 import { probeOrgs } from './admin.ts';
 import type { StackHandle } from './handle.ts';
 import { probeGuest } from './preflight-guest.ts';
+import { RUNNER_REFUSED_CREATE } from './target-facts.ts';
 
 /** What a case can need beyond a reachable API. */
 export const NEEDS = {
   vm: 'a box starts and runs a command (measured: create, start, exec `true`)',
   'create-pulls': 'create resolves the image, so an unknown image is refused at create (measured)',
+  'runner-refusal':
+    'the runner refuses a create the API accepted (measured: POST /boxes with a user the image lacks → an error)',
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
   orgs: 'the admin interface makes orgs with quotas and keys here (measured: create org, mint + revoke a key, delete)',
   'runner-direct': "direct access to the stack's runner, bypassing the API",
@@ -73,18 +76,20 @@ async function probeVm(stack: StackHandle, name: string): Promise<string | null>
   }
 }
 
-/** Null when create refuses an image that does not exist; else what it answered. */
-async function probeCreatePulls(stack: StackHandle, name: string): Promise<string | null> {
+/** Null when create refuses `body`; else what it answered (`later`: where the target checks it). */
+async function probeCreateRefused(
+  stack: StackHandle,
+  body: Record<string, unknown>,
+  later: string,
+): Promise<string | null> {
   const ids: string[] = [];
   const rest = createRestDriver(stack, (id) => ids.push(id));
-  const image = 'boxlite-e2e/no-such-image:preflight';
   try {
-    const res = await rest.createBox({ image, name });
+    const res = await rest.createBox(body);
     if (res.status >= 300) return null;
     const status = (res.json as { status?: string } | null)?.status;
-    return clip(
-      `POST /boxes {image: ${image}} → HTTP ${res.status}, status ${status}: the image is resolved later`,
-    );
+    const { name: _, ...shown } = body;
+    return clip(`POST /boxes ${JSON.stringify(shown)} → HTTP ${res.status}, status ${status}: ${later}`);
   } finally {
     for (const id of ids)
       await rest.tenant('DELETE', `/boxes/${id}`, { query: { force: 'true' } }).catch(() => null);
@@ -98,8 +103,20 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   const missing: Partial<Record<Need, string>> = {};
   const vm = await probeVm(stack, boxName);
   if (vm) missing.vm = vm;
-  const pulls = await probeCreatePulls(stack, `${boxName}-image`);
+  const pulls = await probeCreateRefused(
+    stack,
+    { image: 'boxlite-e2e/no-such-image:preflight', name: `${boxName}-image` },
+    'the image is resolved later',
+  );
   if (pulls) missing['create-pulls'] = pulls;
+  const refused = vm
+    ? `no box runs here: ${vm}`
+    : await probeCreateRefused(
+        stack,
+        { image: stack.images.busybox, name: `${boxName}-refused`, ...RUNNER_REFUSED_CREATE },
+        'the runner accepts it',
+      );
+  if (refused) missing['runner-refusal'] = refused;
   const usage = await rest.tenant('GET', '/images/usage');
   if (usage.status !== 200) missing['image-catalog'] = why('GET /images/usage', usage);
   const orgs = await probeOrgs(stack);

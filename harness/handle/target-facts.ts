@@ -63,3 +63,21 @@ export function reportsMainExit(stack: Kind): boolean {
 export function grantedMemoryMib(stack: Kind, requestedMib: number): number {
   return cloudApi(stack) ? Math.ceil(requestedMib / 1024) * 1024 : requestedMib;
 }
+
+/**
+ * A create body the API accepts and the sim's runner refuses: the user does not exist in the
+ * image, so the container cannot start (the API checks only that `user` is a string). The
+ * cloud runner does not pass `user` on (apps/runner/pkg/boxlite/client.go `Create`) and serve
+ * checks it at start, so there the preflight measures the need `runner-refusal` as unmet.
+ */
+export const RUNNER_REFUSED_CREATE = { user: 'no-such-user-e2e' } as const;
+
+/**
+ * Whether a create the runner refused stays in the box list. The cloud API keeps the ERROR
+ * row (apps/api/src/box/services/box.service.ts `findAllDeprecated` lists all but DESTROYED)
+ * and shows it as `unknown` (mappers/box-to-box.mapper.ts) until DELETE removes it; the sim
+ * lists no row and frees the name (protocol §6.2 Sim note).
+ */
+export function refusedCreateListed(stack: Kind): boolean {
+  return cloudApi(stack);
+}
