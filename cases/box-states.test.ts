@@ -10,7 +10,7 @@
  * until that run ends (0.11 core box_impl.rs start clears `exit_code`; serve types.rs leaves it
  * out while running, so "not finished" differs from "finished with 0"), and a stop then records
  * the stop's code. The cloud API's Box JSON has neither `exit_code` nor `pid` (target-facts
- * `reportsMainExit`), so there only the status is held.
+ * `reportsExitAndPid`), so there only the status is held.
  *
  * Also per state, what exec does there: a configured box whose init is the user's command
  * refuses an exec instead of booting it (0.11 litebox `ensure_usable_without_rerunning_main`:
@@ -19,7 +19,7 @@
 import type { Boxlite } from '@boxlite-ai/boxlite';
 import type { SdkBox } from '../drivers/node-sdk/driver.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
-import { claims, describe, expect, reportsMainExit, test, waitFor } from '../fixtures/index.ts';
+import { claims, describe, expect, reportsExitAndPid, test, waitFor } from '../fixtures/index.ts';
 
 interface Seen {
   door: string;
@@ -137,7 +137,7 @@ describe.concurrent('list and info in every box state', claims({ needs: 'vm' }),
     // The disk survives stop / start, so the second run finds the marker and keeps running.
     const once = 'if [ -e /var/ran-once ]; then exec sleep 600; else touch /var/ran-once; exit 7; fi';
     const box = await rt.create({ image, cmd: ['sh', '-c', once] }, boxName());
-    const exits = reportsMainExit(stack);
+    const exits = reportsExitAndPid(stack);
     const raw = async () => (await rest.tenant<Record<string, unknown>>('GET', `/boxes/${box.id}`)).json!;
     await box.start();
     await waitFor('the first run to exit', async () => (await raw()).status === 'stopped');

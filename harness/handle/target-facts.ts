@@ -50,7 +50,7 @@ export function closeAfterExit(stack: Pick<StackHandle, 'kind'>): number {
  * "not finished" differs from "finished with 0"), and so does the sim; the cloud API's mapper
  * maps neither (apps/api/src/boxlite-rest/mappers/box-to-box.mapper.ts `boxToBoxResponse`).
  */
-export function reportsMainExit(stack: Kind): boolean {
+export function reportsExitAndPid(stack: Kind): boolean {
   return !cloudApi(stack);
 }
 
