@@ -1,5 +1,5 @@
 /**
- * How an exec's WebSocket ends, however the exec ended (protocol §4.3, checklist §7 item 7):
+ * How an exec's WebSocket ends, however the exec ended (protocol §4.3 and §7 item 7):
  * exactly one `exit` frame carrying the exit code, then the server's close. The cloud runner
  * sends `exit` and closes 1000 once Done fired and its output pumps drained — also for an exec
  * that was killed (Kill closes the output buses, Done fires) or that timed out
