@@ -6,7 +6,8 @@
  * - a key bounds what it passes on, in time and in permissions: a child may not outlive its
  *   parent (403) and, asking for no expiry, inherits the parent's (`dto.expires_at ??
  *   expiryBound`); a child may not hold a permission its parent lacks (403 "Insufficient
- *   permissions for assigning: …", `ungrantablePermissions`).
+ *   permissions for assigning: …", `ungrantablePermissions`);
+ * - each key is its own row: revoking one leaves the keys it minted working.
  *
  * Raw REST: no SDK mints keys. Needs `key-routes` where the key is minted from code.
  */
@@ -158,6 +159,22 @@ describe('multi-tenant: keys', () => {
       const subset = await mintAs(b, parent.value, { name: keyName('subset'), permissions: ['write:boxes'] });
       expect(subset.status, subset.text).toBe(201);
       expect(subset.json?.permissions).toEqual(['write:boxes']);
+    },
+  );
+
+  test(
+    'revoking a key leaves the keys it minted working: each key is its own credential',
+    claims({ needs: ['orgs', 'key-routes'] }),
+    async ({ orgs }) => {
+      // Upstream keys are independent rows: DELETE /v1/api-keys/{name} retires that name only.
+      const b = await orgs.make();
+      const parent = await orgs.admin.createApiKey(b.admin);
+      const child = await mintAs(b, parent.value, { name: keyName('child'), permissions: ['write:boxes'] });
+      expect(child.status, child.text).toBe(201);
+      await orgs.admin.revokeApiKey(b.admin, parent);
+      await refusedLikeUnknown(b, parent.value);
+      const still = await as(b, child.json!.value);
+      expect([still.list.status, still.me.status], still.me.text).toEqual([200, 200]);
     },
   );
 });
