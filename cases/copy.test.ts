@@ -28,7 +28,6 @@ async function hostDir(ctx: Pick<TestContext, 'onTestFinished'>): Promise<string
   return dir;
 }
 
-/** Guest-side sha256 and size of a file. */
 /** A tar holding one file `name`, as a client that names the entry after its own file sends it. */
 function oneFileTar(name: string, data: Buffer, mode: number): Promise<Buffer> {
   const pack = tar.pack();
@@ -38,6 +37,7 @@ function oneFileTar(name: string, data: Buffer, mode: number): Promise<Buffer> {
   return archive;
 }
 
+/** Guest-side sha256 and size of a file. */
 async function guestDigest(box: SdkBox, path: string): Promise<{ sha: string; size: number }> {
   const r = await sh(box, `sha256sum '${path}' && echo $(wc -c < '${path}')`);
   expect(r.exitCode, r.stderr).toBe(0);

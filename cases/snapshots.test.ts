@@ -11,7 +11,17 @@
  * running box quiesces it the same way.
  */
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { type CaseContext, claims, describe, expect, reportsExitAndPid, test } from '../fixtures/index.ts';
+import { attach } from '../drivers/rest/attach.ts';
+import {
+  type CaseContext,
+  claims,
+  describe,
+  expect,
+  reportsExitAndPid,
+  test,
+  waitFor,
+} from '../fixtures/index.ts';
+import { startExec } from './attach-steps.ts';
 
 async function put(box: SdkBox, path: string, content: string): Promise<void> {
   const r = await sh(box, `mkdir -p "$(dirname ${path})" && printf %s '${content}' > ${path}`);
@@ -114,9 +124,9 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
 });
 
 /**
- * Runs `quiesce` (a snapshot, a clone) on a running box with an exec in flight: the box comes out
- * as it went in — running, the same pid where Box JSON reports one, the exec finished whole
- * (paused, not killed), and a new exec runs.
+ * Runs `quiesce` (a snapshot, a clone) on a running box while an exec is in flight (its first
+ * output seen): the box comes out as it went in — running, the same pid where Box JSON reports
+ * one, the exec finished whole (paused, not killed), and a new exec runs.
  */
 async function keepsRunning(
   { box, rest, stack }: Pick<CaseContext, 'rest' | 'stack'> & { box: SdkBox },
@@ -127,14 +137,17 @@ async function keepsRunning(
   const before = await state();
   expect(before?.status).toBe('running');
   const ticks = 'i=0; while [ $i -lt 40 ]; do echo t$i; i=$((i+1)); sleep 0.05; done';
-  const inFlight = rest.exec(box.id, { command: 'sh', args: ['-c', ticks] });
+  const session = await attach(rest.target, box.id, await startExec(rest, box.id, ticks));
+  await waitFor('the exec in flight to print its first tick', async () =>
+    session.frames.some((f) => f.kind === 'stdout'),
+  );
   await quiesce();
   const after = await state();
   expect(after?.status, 'the source afterwards').toBe('running');
   if (reportsExitAndPid(stack)) expect(after?.pid, 'the same process').toBe(before?.pid);
   expect((await box.info()).state.running).toBe(true);
-  const ran = await inFlight;
-  expect(ran.exitCode, `the exec in flight: ${ran.error}`).toBe(0);
+  const ran = await session.done;
+  expect(ran.exitCode, 'the exec in flight ends by itself').toBe(0);
   expect(ran.stdout).toBe(Array.from({ length: 40 }, (_, i) => `t${i}\n`).join(''));
   expect(await rest.exec(box.id, { command: 'echo', args: ['after'] })).toMatchObject({
     stdout: 'after\n',
