@@ -80,7 +80,10 @@ async function privateImage(stack: StackHandle, label: string, family = 'catalog
 describe('images: listing and description', () => {
   test(
     'an image a box uses is listed once per reference, with its manifest digest as id',
-    claims({ ports: ['test_list_reports_fixture_images', 'test_image_info_fields_populated'] }),
+    claims({
+      ports: ['test_list_reports_fixture_images', 'test_image_info_fields_populated'],
+      needs: ['create', 'images'],
+    }),
     async ({ rest, stack, boxName }) => {
       const image = stack.images.busybox;
       const first = await useImage(rest, image, boxName());
@@ -98,28 +101,28 @@ describe('images: listing and description', () => {
     },
   );
 
-  test('an image is described by its name as one URL segment; the version is the digest listed', async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const { row } = await useImage(rest, stack.images.busybox, boxName());
-    const res = await rest.tenant<{
-      name: string;
-      curated?: boolean;
-      versions: { digest: string; source_ref: string }[];
-    }>('GET', imagePath(row.repository));
-    expect(res.status, res.text).toBe(200);
-    expect(res.json?.name).toBe(row.repository);
-    expect(res.json?.curated ?? false).toBe(false);
-    const version = res.json?.versions.find((v) => v.digest === row.id);
-    expect(version, res.text).toBeDefined();
-    expect(version!.source_ref.endsWith(stack.images.busybox), version!.source_ref).toBe(true);
-  });
+  test(
+    'an image is described by its name as one URL segment; the version is the digest listed',
+    claims({ needs: ['create', 'images'] }),
+    async ({ rest, stack, boxName }) => {
+      const { row } = await useImage(rest, stack.images.busybox, boxName());
+      const res = await rest.tenant<{
+        name: string;
+        curated?: boolean;
+        versions: { digest: string; source_ref: string }[];
+      }>('GET', imagePath(row.repository));
+      expect(res.status, res.text).toBe(200);
+      expect(res.json?.name).toBe(row.repository);
+      expect(res.json?.curated ?? false).toBe(false);
+      const version = res.json?.versions.find((v) => v.digest === row.id);
+      expect(version, res.text).toBeDefined();
+      expect(version!.source_ref.endsWith(stack.images.busybox), version!.source_ref).toBe(true);
+    },
+  );
 
   test(
     'every image a box was created from is listed: two new ones, each once',
-    claims({ needs: 'stack-registry' }),
+    claims({ needs: ['stack-registry', 'create-pulls', 'create', 'images'] }),
     async ({ rest, stack, boxName }) => {
       // Named to sort after the other repositories, so a listing that loses its last row shows.
       const images = [
@@ -136,12 +139,16 @@ describe('images: listing and description', () => {
     },
   );
 
-  test('an image no box ever used is a typed not_found on get and remove', async ({ rest, stack }) => {
-    const [busybox] = stack.images.busybox.split(':');
-    const ghost = `${busybox}-never-pushed`;
-    expectEnvelope(await rest.tenant('GET', imagePath(ghost)), 404, 'not_found');
-    expectEnvelope(await rest.tenant('DELETE', imagePath(ghost)), 404, 'not_found');
-  });
+  test(
+    'an image no box ever used is a typed not_found on get and remove',
+    claims({ needs: 'images' }),
+    async ({ rest, stack }) => {
+      const [busybox] = stack.images.busybox.split(':');
+      const ghost = `${busybox}-never-pushed`;
+      expectEnvelope(await rest.tenant('GET', imagePath(ghost)), 404, 'not_found');
+      expectEnvelope(await rest.tenant('DELETE', imagePath(ghost)), 404, 'not_found');
+    },
+  );
 
   test(
     "the CLI lists the server's image with its repository, tag and short id",
@@ -175,7 +182,7 @@ describe('images: listing and description', () => {
 describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () => {
   test(
     'usage counts the catalog against its limit and grows by one for a new image',
-    claims({ needs: 'stack-registry' }),
+    claims({ needs: ['stack-registry', 'create'] }),
     async ({ rest, stack, boxName }) => {
       const before = await rest.tenant<{ count: number; limit: number; known_bytes: number }>(
         'GET',
@@ -194,7 +201,7 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
 
   test(
     'removal is refused while a box can boot from the image, naming it; then the image goes',
-    claims({ needs: 'stack-registry' }),
+    claims({ needs: ['stack-registry', 'create'] }),
     async ({ rest, stack, boxName }) => {
       const image = await privateImage(stack, 'remove');
       const { id, row } = await useImage(rest, image, boxName());

@@ -27,6 +27,7 @@ import { checkRunLeftovers, readCreated } from './leaks/guard.ts';
 import { writeLeftovers } from './leaks/leftovers-report.ts';
 import { runnerView } from './leaks/runner-view.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
+import { measureForRun } from './ledger/measure.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';
 import { parseRate, parseRounds, RUN_OPTIONS } from './run-options.ts';
 import { sweepBoxes } from './sweep.ts';
@@ -67,6 +68,9 @@ export default async function globalSetup(project: TestProject) {
   const namePrefix = `e2e-${process.pid}-${Math.random().toString(36).slice(2, 6)}-`;
   const preflight = await runPreflight(stack, `${namePrefix}preflight`);
   process.stderr.write(`${describePreflight(preflight)}\n`);
+  // A real API: the ledger's non-VM statuses are measured at its ref, the run's own overrides win.
+  const measured =
+    stack.kind === 'boxlite' ? await measureForRun(stack, `${namePrefix}ledger-`, reportDir) : {};
   const run: RunContext = {
     stack,
     preflight,
@@ -74,7 +78,7 @@ export default async function globalSetup(project: TestProject) {
     bugs: {
       target: stack.simulated ? 'sim' : stack.kind,
       switches: stack.bugs,
-      overrides,
+      overrides: { ...measured, ...overrides },
       markersOff: o.markers === 'off',
     },
     namePrefix,
@@ -97,7 +101,7 @@ export default async function globalSetup(project: TestProject) {
   };
   const swept = await sweepBoxes(stack, (name) => !name.startsWith(run.namePrefix));
   if (swept.length) process.stderr.write(`sweep: removed ${swept.length} box(es) left by dead runs\n`);
-  await writeFacts(reportDir, factsFrom(run, runId, setupMs));
+  await writeFacts(reportDir, factsFrom(run, runId, setupMs, o.shard));
   project.provide('run', run);
   // From here on a dead part of the stack stops the run (harness/infra/).
   const stopWatch = watchStack(stackParts(stack), reportDir);

@@ -88,7 +88,7 @@ export interface StackFile {
   api?: ComponentRecord;
   runner?: ComponentRecord;
   images?: GuestImageRecord[];
-  /** Target boxlite brought up from a checkout (bootstrap/boxlite-stack): what it ran. */
+  /** Target boxlite brought up from a checkout (bootstrap/boxlite-recipe): what it ran. */
   boxlite?: BoxliteRecipeRecord;
 }
 
@@ -102,6 +102,10 @@ export interface BoxliteRecipeRecord {
   envFile: string;
   /** From the `/v1/me` smoke. */
   pathPrefix: string;
+  /** libboxlite's native dependencies: `stub` builds link but start no VM. */
+  nativeDeps?: 'source' | 'stub';
+  /** The OIDC issuer the API was started with (the harness's local one unless the user gave one). */
+  oidcIssuer?: string;
 }
 
 function fail(path: string, why: string): never {

@@ -1,6 +1,6 @@
 /** The teardown pipeline: sim components → services → stack file → (data) → (secrets). */
 import { readdir, rm } from 'node:fs/promises';
-import { stopBoxliteStack } from '../bootstrap/boxlite-stack/index.ts';
+import { stopBoxliteStack } from '../bootstrap/boxlite-recipe/index.ts';
 import { createProvider } from '../bootstrap/providers/index.ts';
 import { stopServe } from '../bootstrap/serve/index.ts';
 import { type BootstrapConfig, SERVICE_NAMES } from '../kernel/config.ts';

@@ -1,11 +1,12 @@
 /** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
 import { mkdir, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type BoxliteStackResult,
   setupBoxliteStack,
   stopBoxliteStack,
-} from '../bootstrap/boxlite-stack/index.ts';
+} from '../bootstrap/boxlite-recipe/index.ts';
+import type { BoxliteChoice } from '../bootstrap/boxlite-recipe/options.ts';
 import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
@@ -33,8 +34,8 @@ export interface SetupOptions {
   skipImages?: boolean;
   /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
   cli?: CliBinarySpec;
-  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-stack). */
-  boxlite?: { checkout: string; ref?: string; toolEnv: Record<string, string> };
+  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-recipe). */
+  boxlite?: BoxliteChoice;
   /** Receives the recipe's per-step timings (tests, reports). */
   onRecipe?: (r: BoxliteStackResult) => void;
 }
@@ -105,8 +106,9 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
     );
     await writeStackFile(paths.stackFile, stack);
   }
-  // Without --checkout, target boxlite keeps what a previous recipe run started (`pnpm e2e`).
-  if (was.target === 'boxlite' && config.target !== 'boxlite') {
+  // Without --checkout, target boxlite keeps what a previous recipe run started (`pnpm e2e`);
+  // so does a services-only setup (no target: the self-tests' shared services).
+  if (was.target === 'boxlite' && config.target && config.target !== 'boxlite') {
     await stopBoxliteStack(paths, false);
     delete stack.boxlite;
   }
@@ -115,7 +117,7 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
       throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target boxlite has none`);
     if (was.target === 'serve') await stopServe(paths);
     if (was.target !== 'boxlite') await stopSim(stack, paths); // one API per state dir
-    // A fixture checkout's runtime is the sim runner, whose "VMs" are Docker containers.
+    // A fake checkout's runtime is the sim runner, whose "VMs" are Docker containers.
     await progress.step('docker engine', () =>
       ensureDockerEngine({
         dockerHost: config.dockerHost,
@@ -125,14 +127,11 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
       }),
     );
     const r = await setupBoxliteStack({
-      checkout: opts.boxlite.checkout,
-      ...(opts.boxlite.ref ? { ref: opts.boxlite.ref } : {}),
+      ...opts.boxlite,
       paths,
       stack,
       secrets,
       searchPath: config.searchPath,
-      nodeBinDir: dirname(process.execPath),
-      toolEnv: opts.boxlite.toolEnv,
       bridge: {
         node: process.execPath,
         simApi: MAINS.api,
