@@ -23,10 +23,12 @@ const COMMANDS = [
   'stack/commands/teardown.ts',
   'tools/bench/command.ts',
   'tools/diff/command.ts',
+  'tools/longevity/command.ts',
   'tools/merge/command.ts',
   'tools/parity/command.ts',
   'tools/teeth/command.ts',
   'tools/two-sided/command.ts',
+  'tools/upstream/command.ts',
 ];
 
 /** Other files that may touch process.env, and why: programs started another way, and config doors. */
