@@ -28,6 +28,7 @@ const COMMANDS = [
   'tools/parity/command.ts',
   'tools/teeth/command.ts',
   'tools/two-sided/command.ts',
+  'tools/upstream/command.ts',
 ];
 
 /** Other files that may touch process.env, and why: programs started another way, and config doors. */

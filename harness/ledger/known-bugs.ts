@@ -278,6 +278,40 @@ export const KNOWN_BUGS = [
     simSwitch: null,
     realStatus: 'open',
   },
+  {
+    id: 'tunnel-stopped-box-reachable',
+    title: 'a stopped box stays reachable through a tunnel',
+    upstream: 'apps/e2e/cases/test_sdk_tunnel.py, test_node_tunnel.py (strict xfail at c5f4afd1)',
+    pointer:
+      'apps/api/src/box/services/box.service.ts getNetworkTunnelUrl (no state check); runner network_tunnel.go:34 dials per connection',
+    symptom: 'after box.stop(), a new tunnel to a guest port still gets the guest service answer',
+    layer: 'runner',
+    simSwitch: 'tunnel-stopped-box-reachable',
+    realStatus: 'open',
+  },
+  {
+    id: 'tunnel-half-close-drops-response',
+    title: 'a tunnel client that half-closes its side loses the guest response',
+    upstream: 'apps/e2e/cases/test_sdk_tunnel.py, test_node_tunnel.py (strict xfail at c5f4afd1)',
+    pointer: 'tunnel relay between SDK and guest (runner side: apps/libs/common-go/pkg/proxy/proxy.go:43)',
+    symptom: 'write request, shutdown_write(), read → empty instead of the HTTP response',
+    layer: 'runner',
+    simSwitch: 'tunnel-half-close-drops-response',
+    realStatus: 'open',
+  },
+  {
+    id: 'cli-run-keeps-dashdash',
+    title: '`boxlite run IMAGE -- CMD` makes `--` the init command',
+    upstream:
+      'src/cli/src/commands/run.rs (since boxlite-ai/boxlite#988, COMMAND runs as the container init)',
+    pointer:
+      'run.rs:39 `#[arg(index = 1, trailing_var_arg = true)]` keeps the literal `--`; run.rs:153 options.cmd = all of it',
+    symptom:
+      'upstream\'s CLI cases `run -d IMAGE -- sleep 600` → box start fails: exec "--": executable file not found',
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
 ] as const satisfies readonly KnownBug[];
 
 export type KnownBugId = (typeof KNOWN_BUGS)[number]['id'];

@@ -45,7 +45,8 @@ export async function mintNamedKey(
   }
 }
 
-const permissionsOf = (label: string): string[] => {
+/** A named key's permissions, stored as a JSON list in its label. */
+export const permissionsOf = (label: string): string[] => {
   try {
     const v = JSON.parse(label) as unknown;
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];

@@ -15,6 +15,8 @@ const HEAD_LIMIT = 16 * 1024;
 export interface TunnelTarget {
   /** Where the guest port is reachable now, or why not (plain sentence + HTTP status). */
   resolve(): Promise<{ host: string; port: number } | { status: number; reason: string }>;
+  /** Bug tunnel-half-close-drops-response: the client's half-close tears the relay down. */
+  halfCloseDrops?: boolean;
 }
 
 function refuse(sock: Socket, status: number, reason: string): void {
@@ -56,6 +58,11 @@ function serve(sock: Socket, target: TunnelTarget): void {
           if (rest.length) up.write(rest);
           sock.pipe(up);
           up.pipe(sock);
+          if (target.halfCloseDrops)
+            sock.once('end', () => {
+              up.destroy();
+              sock.destroy();
+            });
           sock.resume();
         });
         sock.once('error', () => up.destroy());

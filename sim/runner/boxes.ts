@@ -33,6 +33,8 @@ export interface BoxView {
 }
 
 const STOP_GRACE_S = 5;
+/** How long a box keeps serving after its stop was answered, with bug tunnel-stopped-box-reachable. */
+const LATE_STOP_MS = 8000;
 
 export const isMainBox = (info: ContainerInspectInfo): boolean => info.Config.Labels?.[LABEL_MAIN] === '1';
 
@@ -189,6 +191,7 @@ export class BoxService {
 
   async stop(boxId: string): Promise<BoxView> {
     const info = await this.require(boxId);
+    if (this.opts.bugs.has('tunnel-stopped-box-reachable')) return this.stopLate(info);
     try {
       await bounded(
         'container stop',
@@ -200,6 +203,13 @@ export class BoxService {
         throw new ApiError('internal', `box ${boxId} failed to stop: ${dockerMessage(err)}`);
     }
     return this.view(await this.require(boxId));
+  }
+
+  /** Bug switch: answers "stopped" now, while the container keeps serving for LATE_STOP_MS. */
+  private stopLate(info: ContainerInspectInfo): BoxView {
+    const container = this.docker.getContainer(info.Id);
+    setTimeout(() => void container.stop({ t: STOP_GRACE_S }).catch(() => {}), LATE_STOP_MS).unref();
+    return this.view({ ...info, State: { ...info.State, Running: false, Status: 'exited' } });
   }
 
   async remove(boxId: string, force: boolean): Promise<void> {
