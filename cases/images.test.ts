@@ -165,6 +165,7 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
     'usage counts the catalog against its limit and grows by one for a new image',
     claims({ needs: ['stack-registry', 'create'] }),
     async ({ rest, privateImage, boxName }) => {
+      await privateImage.settled(); // earlier cases' copies leave the catalog after them
       const before = await rest.tenant<{ count: number; limit: number; known_bytes: number }>(
         'GET',
         '/images/usage',
