@@ -154,7 +154,9 @@ describe("git bisect's words", () => {
     });
     const only = `There are only 'skip'ped commits left to test.\nThe first fixed commit could be any of:\n${sha}\n${'b'.repeat(40)}\nWe cannot bisect more!`;
     expect(parseBisectOutput(only, terms)).toEqual({ kind: 'ambiguous', candidates: [sha, 'b'.repeat(40)] });
-    expect(parseBisectOutput('Bisecting: 3 revisions left to test after this (roughly 2 steps)', terms)).toBeNull();
+    expect(
+      parseBisectOutput('Bisecting: 3 revisions left to test after this (roughly 2 steps)', terms),
+    ).toBeNull();
     expect(await readFile(new URL(import.meta.url), 'utf8')).toContain('ambiguous');
   });
 });

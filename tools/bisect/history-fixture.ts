@@ -65,7 +65,8 @@ export function stateProbe(seen: Seen[], onTest?: (n: number) => void): StepProb
       onTest?.(seen.length);
       const ms = { up: 0, cases: 0, down: 0 };
       const cases = [{ id: 'fixture > the case', status: s.state === 'ok' ? 'passed' : 'failed' }] as const;
-      if (s.state === 'broken') return { verdict: 'skip', reason: 'cannot build or start: broken', cases: [], ms };
+      if (s.state === 'broken')
+        return { verdict: 'skip', reason: 'cannot build or start: broken', cases: [], ms };
       return s.state === 'ok'
         ? { verdict: 'pass', reason: 'passed', cases: [cases[0]], ms }
         : { verdict: 'fail', reason: 'failed: fixture > the case', cases: [cases[0]], ms };

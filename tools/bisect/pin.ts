@@ -26,11 +26,14 @@ export function parsePinArg(arg: string): { component: string; ref: string } {
   return { component: m[1]!, ref: m[2]! };
 }
 
-const gitIn = (repo: string, env: Record<string, string> = {}) => async (args: string[]) => {
-  const res = await execa('git', ['-C', repo, ...args], { reject: false, env });
-  if (res.exitCode !== 0) throw new SetupError(`git ${args.join(' ')} failed: ${String(res.stderr).trim()}`);
-  return String(res.stdout).trim();
-};
+const gitIn =
+  (repo: string, env: Record<string, string> = {}) =>
+  async (args: string[]) => {
+    const res = await execa('git', ['-C', repo, ...args], { reject: false, env });
+    if (res.exitCode !== 0)
+      throw new SetupError(`git ${args.join(' ')} failed: ${String(res.stderr).trim()}`);
+    return String(res.stdout).trim();
+  };
 
 /**
  * The commit to test for `sha` with `pins` applied (`sha` itself when there are none), made

@@ -45,7 +45,8 @@ export function verdictOf(outcomes: readonly CaseOutcome[], claim: string | null
   const deciding = claim ? outcomes.filter((c) => c.detects.includes(claim)) : [...outcomes];
   const cases = deciding.map(({ id, status }) => ({ id, status }));
   const failed = deciding.filter((c) => c.status === 'failed');
-  if (failed.length) return { verdict: 'fail', reason: `failed: ${failed.map((c) => c.id).join('; ')}`, cases };
+  if (failed.length)
+    return { verdict: 'fail', reason: `failed: ${failed.map((c) => c.id).join('; ')}`, cases };
   if (deciding.some((c) => c.status === 'passed')) return { verdict: 'pass', reason: 'passed', cases };
   const what = claim ? `no case claiming ${claim}` : 'no selected case';
   return { verdict: 'skip', reason: `${what} ran (not runnable on this target)`, cases };

@@ -25,7 +25,13 @@ export interface CommitOutcome {
   outcome: string;
 }
 
-export type BisectStatus = 'running' | 'found' | 'ambiguous' | 'ends-disagree' | 'interrupted' | 'infrastructure-error';
+export type BisectStatus =
+  | 'running'
+  | 'found'
+  | 'ambiguous'
+  | 'ends-disagree'
+  | 'interrupted'
+  | 'infrastructure-error';
 
 export interface BisectRecord {
   schema: 'boxlite-e2e/bisect';

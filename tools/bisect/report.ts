@@ -28,7 +28,9 @@ export function renderBisectSummary(r: BisectRecord): string {
     `- checkout ${r.checkout} (target ${r.target}); ${r.direction}: good ${r.good.ref} \`${r.good.sha.slice(0, 10)}\`, bad ${r.bad.ref} \`${r.bad.sha.slice(0, 10)}\`; git terms ${r.terms.old}/${r.terms.new}`,
     `- cases: ${sel.cases.join(', ') || 'all'}${sel.grep ? `, matching ${JSON.stringify(sel.grep)}` : ''}${sel.claim ? `, deciding: those claiming ${sel.claim}` : ''}`,
     ...(r.paths.length ? [`- only commits touching ${r.paths.join(' ')}`] : []),
-    ...r.pins.map((p) => `- ${p.component} pinned to ${p.ref} \`${p.sha.slice(0, 10)}\` (${p.paths.join(' ')})`),
+    ...r.pins.map(
+      (p) => `- ${p.component} pinned to ${p.ref} \`${p.sha.slice(0, 10)}\` (${p.paths.join(' ')})`,
+    ),
     ...(r.first ? [`- first: ${commit(r.first)}`] : []),
     ...(r.before ? [`- before it: ${commit(r.before)}`] : []),
     `- wall time ${s(r.wallMs)}; exit ${r.exitCode}`,

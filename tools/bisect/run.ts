@@ -56,7 +56,10 @@ async function planRun(o: BisectOptions): Promise<BisectRecord> {
   let direction: BisectRecord['direction'];
   if (await isAncestor(o.checkout, good, bad)) direction = 'regression';
   else if (await isAncestor(o.checkout, bad, good)) direction = 'fix';
-  else throw new UsageError('--good and --bad are not on one line of history (neither is an ancestor of the other)');
+  else
+    throw new UsageError(
+      '--good and --bad are not on one line of history (neither is an ancestor of the other)',
+    );
   const pins: Pin[] = [];
   for (const p of o.pins) {
     const sha = await resolveRef(o.checkout, p.ref);
@@ -161,7 +164,11 @@ async function conclude(o: BisectOptions, r: BisectRecord, first: string): Promi
   const oldEnd = r.direction === 'regression' ? r.good.sha : r.bad.sha;
   let before = oldEnd;
   for (const s of r.steps)
-    if (s.mark === 'old' && (await isAncestor(o.checkout, before, s.sha)) && (await isAncestor(o.checkout, s.sha, first)))
+    if (
+      s.mark === 'old' &&
+      (await isAncestor(o.checkout, before, s.sha)) &&
+      (await isAncestor(o.checkout, s.sha, first))
+    )
       before = s.sha;
   r.before = await outcomeAt(o, r, before);
 }
@@ -201,7 +208,14 @@ function bisectTasks(o: BisectOptions, r: BisectRecord): Task[] {
     // After the worktree: the stack goes down (from the worktree) before the worktree goes.
     { title: 'step stack', run: async () => {}, undo: () => o.probe.cleanup() },
     ...(o.checkEnds
-      ? [{ title: 'ends', run: async (signal: AbortSignal) => void (endsAgree = await checkEnds(o, r, signal)) }]
+      ? [
+          {
+            title: 'ends',
+            run: async (signal: AbortSignal) => {
+              endsAgree = await checkEnds(o, r, signal);
+            },
+          },
+        ]
       : []),
     {
       title: 'git bisect',
