@@ -71,7 +71,7 @@ describe('bisect over a generated history', () => {
     expect(r.exitCode, r.error ?? '').toBe(BISECT_EXIT.found);
     expect(r.direction).toBe('regression');
     expect(r.first).toEqual({ sha: c[5], subject: 'api: the bug, runner v2', outcome: 'fail' });
-    expect(r.before?.outcome).toBe('pass');
+    expect(r.before).toMatchObject({ sha: c[4], outcome: 'pass' });
     const skipped = r.steps.filter((s) => s.mark === 'skip');
     expect(skipped.map((s) => s.sha)).toEqual([c[3]]);
     expect(skipped[0]!.result.reason).toBe('cannot build or start: broken');

@@ -77,19 +77,22 @@ export function stackProbe(o: StackProbeOptions): StepProbe {
     upIn = null;
     await stackDown(builder, config, worktree, stateDir, downEnv);
   };
-  const clock = async (fn: () => Promise<unknown>) => {
-    const t = performance.now();
-    await fn();
-    return performance.now() - t;
-  };
   return {
     cleanup: down,
     async test(worktree, runId, signal) {
       const ms = { up: 0, cases: 0, down: 0 };
+      const clock = async (part: keyof typeof ms, fn: () => Promise<unknown>) => {
+        const t = performance.now();
+        try {
+          await fn();
+        } finally {
+          ms[part] += performance.now() - t;
+        }
+      };
       const ctx = { ...downEnv, signal };
       let build: string | undefined;
       try {
-        ms.up = await clock(async () => {
+        await clock('up', async () => {
           await dropLinkedModules(worktree);
           build = await builder.build(worktree, ctx);
           upIn = worktree;
@@ -97,18 +100,18 @@ export function stackProbe(o: StackProbeOptions): StepProbe {
         });
       } catch (err) {
         if (signal.aborted) throw err;
-        ms.down = await clock(down);
+        await clock('down', down);
         const reason = `cannot build or start: ${(err as Error).message.split('\n')[0]}`;
         return { verdict: 'skip', reason, cases: [], ...(build ? { build } : {}), ms };
       }
       let outcomes: CaseOutcome[] = [];
-      ms.cases = await clock(async () => {
+      await clock('cases', async () => {
         const { selection: s } = o;
         const grep = s.grep ?? undefined;
         const common = { stateDir, cases: s.cases, env: o.env, provider: config.provider, runId, signal };
         outcomes = (await runCasesAgainst({ ...common, ...(grep ? { grep } : {}), label: runId })).outcomes;
       });
-      ms.down = await clock(down);
+      await clock('down', down);
       return { ...verdictOf(outcomes, o.selection.claim), ...(build ? { build } : {}), ms };
     },
   };

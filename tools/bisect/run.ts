@@ -165,7 +165,7 @@ async function conclude(o: BisectOptions, r: BisectRecord, first: string): Promi
   let before = oldEnd;
   for (const s of r.steps)
     if (
-      s.mark === 'old' &&
+      s.mark === r.terms.old &&
       (await isAncestor(o.checkout, before, s.sha)) &&
       (await isAncestor(o.checkout, s.sha, first))
     )
