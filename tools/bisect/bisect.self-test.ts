@@ -5,12 +5,11 @@
  * step whose setup fails is skipped with the reason, and the bug's commit is found.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { selfTestContext } from '../../kernel/self-test.ts';
+import { reportDirOf, runToolAsUser } from '../two-sided/tool-run.ts';
 import { listWorktrees } from '../two-sided/worktrees.ts';
 import type { BisectRecord } from './record.ts';
 import { makeSimHistory, type SimHistory } from './sim-history.ts';
@@ -25,31 +24,18 @@ beforeAll(async () => {
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 test('sim history: the setup that fails is skipped, the bug commit found, nothing left', async () => {
-  const { config } = selfTestContext();
   const bad = history.commits.at(-1)!;
-  const res = await execa(
-    process.execPath,
+  const res = await runToolAsUser(
+    'tools/bisect/command.ts',
     [
-      'tools/bisect/command.ts',
       ...['--target', 'sim', '--checkout', history.repo, '--good', 'good', '--bad', bad, '--trust-ends'],
       ...['--cases', 'cases/errors.test.ts', '--case', 'invalid bearer token'],
     ],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: config.searchPath,
-        HOME: homedir(),
-        DOCKER_HOST: config.dockerHost,
-        BOXLITE_E2E_STATE_DIR: join(tmp, 'user-state-never-created'),
-      },
-      extendEnv: false,
-      reject: false,
-      all: true,
-    },
+    join(tmp, 'user-state-never-created'),
   );
   const out = String(res.all);
   expect(res.exitCode, out).toBe(0);
-  const dir = /^reports: (\S+)\//m.exec(out)?.[1];
+  const dir = reportDirOf(out);
   const r = JSON.parse(await readFile(join(REPO_ROOT, dir!, 'bisect.json'), 'utf8')) as BisectRecord;
   // --trust-ends: the bad end itself is not tested; the commit before it is (a pass).
   expect(r.first, out).toMatchObject({ sha: bad, outcome: 'assumed' });

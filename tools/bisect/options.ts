@@ -4,6 +4,7 @@ import { BOOTSTRAP_OPTIONS } from '../../kernel/config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';
 import { UsageError } from '../../kernel/errors.ts';
 import { envOnly, type OptionTable, type Resolved, resolveOptions } from '../../kernel/options.ts';
+import { TWO_SIDED_OPTIONS } from '../two-sided/options.ts';
 import { parsePinArg } from './pin.ts';
 
 export const BISECT_OPTIONS = {
@@ -11,15 +12,9 @@ export const BISECT_OPTIONS = {
   checkout: { flag: 'checkout', type: 'path', doc: 'the git repository whose history is searched' },
   good: { flag: 'good', type: 'string', doc: 'a commit where the selected cases pass' },
   bad: { flag: 'bad', type: 'string', doc: 'a commit where they fail (older than --good for a fix)' },
-  target: {
-    flag: 'target',
-    type: 'enum',
-    values: ['boxlite', 'sim'],
-    default: 'boxlite',
-    doc: 'boxlite: a BoxLite checkout built by the recipe; sim: this harness repo, its sim per commit',
-  },
+  target: { ...TWO_SIDED_OPTIONS.side, default: 'boxlite', doc: 'what a step is: boxlite (default) | sim' },
   case: { flag: 'case', type: 'string', doc: 'the cases whose name matches (vitest -t)' },
-  cases: { flag: 'cases', type: 'list', doc: 'case files or file:line filters, comma separated' },
+  cases: TWO_SIDED_OPTIONS.cases,
   claim: {
     flag: 'claim',
     type: 'string',
