@@ -17,7 +17,7 @@ import { type Selection, type StepProbe, stackProbe } from './probe.ts';
 export type BisectTarget = 'sim' | 'boxlite';
 
 /** A pinnable component of target boxlite → the recipe steps that build it. */
-export const BOXLITE_COMPONENTS: Record<string, string[]> = {
+export const PINNABLE_COMPONENTS: Record<string, string[]> = {
   runner: ['libboxlite', 'runner-binary'],
   libboxlite: ['libboxlite'],
   'api-deps': ['api-deps'],
@@ -39,11 +39,11 @@ export function pinPathsFor(
   env: Record<string, string | undefined>,
 ) {
   return async (component: string, sha: string): Promise<string[]> => {
-    const steps = target === 'boxlite' ? BOXLITE_COMPONENTS[component] : undefined;
+    const steps = target === 'boxlite' ? PINNABLE_COMPONENTS[component] : undefined;
     if (!steps)
       throw new UsageError(
         target === 'boxlite'
-          ? `--pin ${component}: not a component of target boxlite (${Object.keys(BOXLITE_COMPONENTS).join(', ')})`
+          ? `--pin ${component}: not a component of target boxlite (${Object.keys(PINNABLE_COMPONENTS).join(', ')})`
           : `--pin: target ${target} has no separately built components`,
       );
     const res = await execa(
