@@ -88,7 +88,11 @@ describe('bisect over a generated history', () => {
     expect(r.exitCode, r.error ?? '').toBe(BISECT_EXIT.found);
     expect(r.direction).toBe('fix');
     expect(r.terms).toEqual({ old: 'broken', new: 'fixed' });
-    expect(r.first).toMatchObject({ sha: c[8], subject: 'api: the fix', outcome: 'pass' });
+    expect(r.first).toMatchObject({
+      sha: c[8],
+      subject: 'api: the fix, a lockfile recorded',
+      outcome: 'pass',
+    });
     expect(r.before).toMatchObject({ outcome: 'fail' });
   });
 
@@ -125,6 +129,13 @@ describe('bisect over a generated history', () => {
     expect(r.steps.find((s) => s.sha === c[3])?.result.reason).toBe(
       'step hook failed (exit 1): lockfile fix does not apply',
     );
+  });
+
+  test('a file a step hook leaves untracked does not block a later commit that tracks it', async () => {
+    const hook = 'test -f api/lock || { mkdir -p api && echo from-hook > api/lock; }';
+    const r = await runBisect(options([], { good: c[9]!, bad: c[5]!, stepHook: hook }));
+    expect(r.exitCode, r.error ?? '').toBe(BISECT_EXIT.found);
+    expect(r.first?.sha).toBe(c[8]);
   });
 
   test('SIGINT during a step: exit 130, the stack cleanup ran, the checkout untouched', async () => {

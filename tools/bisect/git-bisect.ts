@@ -57,7 +57,9 @@ export class GitBisect {
   }
 
   async start(newSha: string, oldSha: string, paths: readonly string[]): Promise<BisectState> {
-    const args = ['bisect', 'start', ...this.termArgs(), newSha, oldSha];
+    // --no-checkout: git names the next commit (BISECT_HEAD) and the step checks it out with
+    // --force, so a file a step left untracked never blocks the next checkout.
+    const args = ['bisect', 'start', '--no-checkout', ...this.termArgs(), newSha, oldSha];
     return this.after(await git(this.worktree, paths.length ? [...args, '--', ...paths] : args), 'start');
   }
 
@@ -66,7 +68,7 @@ export class GitBisect {
     return this.after(await git(this.worktree, ['bisect', word, sha]), word);
   }
 
-  /** Bisect state off; the worktree's HEAD goes back to where the start found it. */
+  /** Bisect state off. */
   async reset(): Promise<void> {
     await git(this.worktree, ['bisect', 'reset']);
   }
@@ -76,8 +78,8 @@ export class GitBisect {
     if (parsed) return parsed;
     if (res.code !== 0)
       throw new SetupError(`git bisect ${what} failed: ${res.out.trim().split('\n').slice(-2).join(' | ')}`);
-    const head = await git(this.worktree, ['rev-parse', 'HEAD']);
-    return { kind: 'testing', sha: head.out.trim() };
+    const next = await git(this.worktree, ['rev-parse', 'BISECT_HEAD']);
+    return { kind: 'testing', sha: next.out.trim() };
   }
 }
 

@@ -3,7 +3,7 @@
  * of each commit does — `ok` (the case passes), `bug` (it fails), `broken` (it does not
  * build) — and `runner/version` stands for a component that can be pinned. Commits in order:
  *   0 ok (v1) · 1 docs · 2 docs · 3 broken · 4 ok again · 5 bug, runner v2 · 6 docs · 7 docs ·
- *   8 ok: the fix · 9 docs
+ *   8 ok: the fix, and `api/lock` tracked from here on · 9 docs
  * So the bug came in at 5 and went at 8; commit 3 cannot be built (and is where a search of
  * 0..7 looks first).
  */
@@ -23,7 +23,7 @@ const HISTORY: [string, Change][] = [
   ['api: the bug, runner v2', { state: 'bug', 'runner/version': 'v2' }],
   ['docs: three', { 'docs/notes': '3' }],
   ['docs: four', { 'docs/notes': '4' }],
-  ['api: the fix', { state: 'ok' }],
+  ['api: the fix, a lockfile recorded', { state: 'ok', 'api/lock': 'recorded' }],
   ['docs: five', { 'docs/notes': '5' }],
 ];
 

@@ -130,7 +130,7 @@ async function testCommit(
           ms: { up: 0, cases: 0, down: 0 },
         }
       : await o.probe.test(wt, `${r.reportRel}/steps/${n}-${sha.slice(0, 10)}`, signal);
-  // The hook's edits go: git bisect checks the next commit out over a clean tree.
+  // The hook's edits to tracked files go with the step.
   await gitOrThrow(wt, ['reset', '-q', '--hard']);
   const step: BisectStep = { n, stage, sha, subject, tested, mark: null, result, ms: performance.now() - t0 };
   r.steps.push(step);
