@@ -28,7 +28,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'e2e-bisect-'));
   repo = join(tmp, 'repo');
   c = await writeHistory(repo);
-});
+}, 60_000);
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 function options(seen: Seen[], over: Partial<BisectOptions> = {}): BisectOptions {
@@ -63,7 +63,8 @@ async function expectUntouched(workDir: string) {
   expect(existsSync(workDir)).toBe(false);
 }
 
-describe('bisect over a generated history', () => {
+// Each test runs a whole bisect: a few dozen git processes, slow on a loaded host.
+describe('bisect over a generated history', { timeout: 60_000 }, () => {
   test('a regression: the first bad commit, its subject, both sides; the unbuildable step skipped', async () => {
     const seen: Seen[] = [];
     const o = options(seen);
