@@ -22,6 +22,7 @@ const COMMANDS = [
   'stack/commands/setup.ts',
   'stack/commands/teardown.ts',
   'tools/bench/command.ts',
+  'tools/bisect/command.ts',
   'tools/diff/command.ts',
   'tools/longevity/command.ts',
   'tools/merge/command.ts',

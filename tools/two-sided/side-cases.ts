@@ -12,7 +12,7 @@ import type { Shard } from '../../harness/shard/plan.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
 import { parseVitestJson } from '../teeth/matrix.ts';
 import { sideProcessEnv } from './side-builder.ts';
-import type { Side, SideRun } from './verdicts.ts';
+import type { CaseOutcome, Side, SideRun } from './verdicts.ts';
 
 export interface SideCasesRun {
   side: Side;
@@ -35,16 +35,32 @@ export class SideRunError extends Error {
   override name = 'SideRunError';
 }
 
-export async function runSideCases(r: SideCasesRun): Promise<SideRun> {
-  const runId = `${r.reportRel}/runs/${r.side}-${r.repeat + 1}`;
-  const dir = join(REPO_ROOT, 'reports', runId);
+/** A case run against the stack in `stateDir`, its results under reports/<runId>/. */
+export interface CasesAgainst {
+  stateDir: string;
+  /** vitest filters: files or file:line (empty = every case). */
+  cases: readonly string[];
+  grep?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  provider: string;
+  /** The run's dir, relative to reports/. */
+  runId: string;
+  shard?: Shard;
+  signal: AbortSignal;
+  /** Names the run in its errors (a side, a bisect step). */
+  label: string;
+}
+
+/** The selected cases' outcomes (deselected ones left out) and the run's wall time. */
+export async function runCasesAgainst(r: CasesAgainst): Promise<{ outcomes: CaseOutcome[]; wallMs: number }> {
+  const dir = join(REPO_ROOT, 'reports', r.runId);
   await mkdir(dir, { recursive: true });
   const jsonOutput = join(dir, 'results.json');
   const env = {
     ...sideProcessEnv(r.env, r.stateDir, r.provider),
     BOXLITE_E2E_NO_SETUP: '1',
     BOXLITE_E2E_MARKERS: 'off',
-    BOXLITE_E2E_RUN_ID: runId,
+    BOXLITE_E2E_RUN_ID: r.runId,
   };
   const t0 = performance.now();
   const code = await runCases({
@@ -60,14 +76,24 @@ export async function runSideCases(r: SideCasesRun): Promise<SideRun> {
   const wallMs = performance.now() - t0;
   if (r.signal.aborted) throw r.signal.reason;
   const infra = join(dir, 'infrastructure-error.txt');
-  if (existsSync(infra)) throw new SideRunError(`${r.side}: ${(await readFile(infra, 'utf8')).trim()}`);
+  if (existsSync(infra)) throw new SideRunError(`${r.label}: ${(await readFile(infra, 'utf8')).trim()}`);
   const raw = await readFile(jsonOutput, 'utf8').catch(() => null);
-  if (raw === null) throw new SideRunError(`${r.side}: the case run wrote no results (vitest exit ${code})`);
+  if (raw === null) throw new SideRunError(`${r.label}: the case run wrote no results (vitest exit ${code})`);
   // Cases --grep / --cases deselected are skipped without a not-runnable note: not part of the run.
   const outcomes = parseVitestJson(JSON.parse(raw), REPO_ROOT)
     .filter((c) => c.status !== 'skipped' || c.notRunnable)
     .map(({ id, file, detects, status, durationMs }) => ({ id, file, detects, status, durationMs }));
   if (outcomes.length === 0)
-    throw new SideRunError(`${r.side}: no case ran (vitest exit ${code}); check --cases / --grep`);
-  return { side: r.side, repeat: r.repeat, order: r.order, wallMs, outcomes };
+    throw new SideRunError(`${r.label}: no case ran (vitest exit ${code}); check --cases / --grep`);
+  return { outcomes, wallMs };
+}
+
+export async function runSideCases(r: SideCasesRun): Promise<SideRun> {
+  const { side, repeat, order, reportRel, ...rest } = r;
+  const { outcomes, wallMs } = await runCasesAgainst({
+    ...rest,
+    runId: `${reportRel}/runs/${side}-${repeat + 1}`,
+    label: side,
+  });
+  return { side, repeat, order, wallMs, outcomes };
 }

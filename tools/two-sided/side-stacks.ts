@@ -32,24 +32,36 @@ export class SideStacks {
     if (i < 0) return;
     this.up.splice(i, 1);
     const info = this.side(s);
-    try {
-      await this.builder.down(info.worktree, info.stateDir, ctx);
-    } catch (err) {
-      ctx.log(
-        `side teardown failed (${(err as Error).message}); tearing down ${info.stateDir} from this checkout`,
-      );
-      // Loaded only on this fallback path: the providers are a heavy import.
-      const { teardownStack } = await import('../../stack/down.ts');
-      await teardownStack({
-        config: { ...this.config, stateDir: info.stateDir },
-        wipeData: true,
-        full: true,
-        quiet: true,
-      });
-    }
+    await stackDown(this.builder, this.config, info.worktree, info.stateDir, ctx);
   }
 
   async takeAllDown(ctx: Omit<SideEnv, 'signal'>): Promise<void> {
     for (const s of [...this.up]) await this.takeDown(s, ctx);
+  }
+}
+
+/**
+ * Takes the stack in `stateDir` down with the builder (from its worktree), or with this
+ * checkout's teardown of that state dir should that fail (a broken ref).
+ */
+export async function stackDown(
+  builder: SideBuilder,
+  config: BootstrapConfig,
+  worktree: string,
+  stateDir: string,
+  ctx: Omit<SideEnv, 'signal'>,
+): Promise<void> {
+  try {
+    await builder.down(worktree, stateDir, ctx);
+  } catch (err) {
+    ctx.log(`side teardown failed (${(err as Error).message}); tearing down ${stateDir} from this checkout`);
+    // Loaded only on this fallback path: the providers are a heavy import.
+    const { teardownStack } = await import('../../stack/down.ts');
+    await teardownStack({
+      config: { ...config, stateDir },
+      wipeData: true,
+      full: true,
+      quiet: true,
+    });
   }
 }

@@ -26,7 +26,23 @@ export interface SimFixtureRefs {
   bug: typeof FIXTURE_BUG;
 }
 
-export async function makeSimFixtureRefs(dir: string, source = REPO_ROOT): Promise<SimFixtureRefs> {
+/** A commit's edits: path → new text, or a function of the current text. */
+export type FixtureEdits = Record<string, string | ((text: string) => string)>;
+
+/** The sim's auth with the bug switched on for good (`on`) or as shipped. */
+export const authWithBug = (on: boolean) => (text: string) => {
+  if (!text.includes(SWITCH)) throw new Error(`${FILE} no longer has ${SWITCH}; update the fixture`);
+  return on ? text.replace(SWITCH, 'if (true)') : text;
+};
+export const AUTH_FILE = FILE;
+export const SETUP_FILE = 'stack/commands/setup.ts';
+export const BROKEN_SETUP = "process.stderr.write('setup broken on purpose\\n');\nprocess.exit(1);\n";
+
+/**
+ * A shared clone of `source` in `dir` and a way to commit edits to it (each from the clean
+ * source text, so an edit can also restore); answers `commit` and `tag`.
+ */
+export async function fixtureClone(dir: string, source = REPO_ROOT) {
   await execa('git', ['clone', '--quiet', '--shared', source, dir]);
   const git = (...args: string[]) =>
     execa('git', [
@@ -38,32 +54,33 @@ export async function makeSimFixtureRefs(dir: string, source = REPO_ROOT): Promi
       'user.email=fixture@localhost',
       ...args,
     ]);
-  const path = join(dir, FILE);
-  const original = await readFile(path, 'utf8');
-  if (!original.includes(SWITCH)) throw new Error(`${FILE} no longer has ${SWITCH}; update the fixture`);
-  await git('tag', 'good');
-  await writeFile(path, original.replace(SWITCH, 'if (true)'));
-  await git(
-    'commit',
-    '--quiet',
-    '-am',
-    'sim: a malformed bearer token answers 500 (introduces bad-token-500)',
-  );
-  await git('tag', 'buggy');
-  await writeFile(path, original);
-  await git(
-    'commit',
-    '--quiet',
-    '-am',
-    'sim: a malformed bearer token answers 401 again (fixes bad-token-500)',
-  );
-  await git('tag', 'fixed');
-  await writeFile(
-    join(dir, 'stack/commands/setup.ts'),
-    "process.stderr.write('setup broken on purpose\\n');\nprocess.exit(1);\n",
-  );
-  await git('commit', '--quiet', '-am', 'stack: setup fails (a side that cannot come up)');
-  await git('tag', 'broken');
+  const original = new Map<string, string>();
+  const commit = async (message: string, edits: FixtureEdits) => {
+    for (const [rel, edit] of Object.entries(edits)) {
+      const path = join(dir, rel);
+      if (!original.has(rel)) original.set(rel, await readFile(path, 'utf8'));
+      await writeFile(path, typeof edit === 'string' ? edit : edit(original.get(rel)!));
+    }
+    await git('commit', '--quiet', '--allow-empty', '-am', message);
+    return String((await git('rev-parse', 'HEAD')).stdout).trim();
+  };
+  const tag = (name: string) => git('tag', name).then(() => undefined);
+  return { commit, tag };
+}
+
+export async function makeSimFixtureRefs(dir: string, source = REPO_ROOT): Promise<SimFixtureRefs> {
+  const { commit, tag } = await fixtureClone(dir, source);
+  await tag('good');
+  await commit('sim: a malformed bearer token answers 500 (introduces bad-token-500)', {
+    [FILE]: authWithBug(true),
+  });
+  await tag('buggy');
+  await commit('sim: a malformed bearer token answers 401 again (fixes bad-token-500)', {
+    [FILE]: authWithBug(false),
+  });
+  await tag('fixed');
+  await commit('stack: setup fails (a side that cannot come up)', { [SETUP_FILE]: BROKEN_SETUP });
+  await tag('broken');
   return { repo: dir, good: 'good', buggy: 'buggy', fixed: 'fixed', broken: 'broken', bug: FIXTURE_BUG };
 }
 

@@ -6,14 +6,13 @@
  * the same cases run against both, and the fix shows as `fixed` with the claim honoured.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commitFakeChange, writeFakeCheckout } from '../../bootstrap/boxlite-recipe/fake-checkout/write.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { selfTestContext } from '../../kernel/self-test.ts';
 import type { TwoSidedRecord } from './record.ts';
+import { reportDirOf, runToolAsUser } from './tool-run.ts';
 import { listWorktrees } from './worktrees.ts';
 
 const BUG = 'bad-token-500';
@@ -40,30 +39,17 @@ afterAll(async () => {
 
 describe('two-sided on the boxlite target, fake checkout refs that introduce and fix a bug', () => {
   test('buggy → fixed claiming the fix: fixed, claim shown, exit 0, nothing left', async () => {
-    const { config } = selfTestContext();
-    const res = await execa(
-      process.execPath,
+    const res = await runToolAsUser(
+      'tools/two-sided/command.ts',
       [
-        'tools/two-sided/command.ts',
         ...['--target', 'boxlite', '--checkout', repo, '--base', refs.buggy, '--head', refs.fixed],
         ...['--cases', 'cases/errors.test.ts', '--grep', 'invalid bearer token', '--claims', BUG],
       ],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: config.searchPath,
-          HOME: homedir(),
-          DOCKER_HOST: config.dockerHost,
-          BOXLITE_E2E_STATE_DIR: join(tmp, 'user-state-never-created'),
-        },
-        extendEnv: false,
-        reject: false,
-        all: true,
-      },
+      join(tmp, 'user-state-never-created'),
     );
     const out = String(res.all);
     expect(res.exitCode, out).toBe(0);
-    const dir = /^reports: (\S+)\//m.exec(out)?.[1];
+    const dir = reportDirOf(out);
     const record = JSON.parse(
       await readFile(join(REPO_ROOT, dir!, 'verdicts.json'), 'utf8'),
     ) as TwoSidedRecord;
