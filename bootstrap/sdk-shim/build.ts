@@ -53,6 +53,8 @@ export async function buildDrivers(
   });
   const plan = driverBuildPlan(req.inputs, req.tools, await readFile(join(GO_DRIVER_DIR, 'go.mod'), 'utf8'));
   await writeFile(plan.modfile.path, plan.modfile.text);
+  // `go build -o` keeps a binary whose Go inputs are unchanged: it would not relink a new libboxlite.a.
+  await Promise.all(Object.values(plan.outputs).map((f) => rm(f, { force: true })));
   for (const step of plan.steps) await runStep(ctx, step);
   const libBytes = (await stat(lib)).size;
   // Linked statically into both drivers: the archive is not needed after the build.
