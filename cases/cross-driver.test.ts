@@ -18,6 +18,7 @@ import { ensurePythonSdk } from '../drivers/python/venv.ts';
 import { type CaseContext, claims, describe, expect, runContext, test } from '../fixtures/index.ts';
 import type { DriverSeen as Seen } from '../harness/reporters/cross-driver.ts';
 import { createProgress } from '../kernel/progress.ts';
+import { whenCheckoutDrivers } from './sdk-native-suite.ts';
 
 const DRIVERS = ['node-sdk', 'python-sdk', 'rest', 'cli', 'c-sdk', 'go-sdk'] as const;
 type Driver = (typeof DRIVERS)[number];
@@ -118,7 +119,12 @@ const SCENARIOS: Scenario[] = [
     name: 'a user by uid',
     req: { command: 'id', args: ['-u'], user: '1000' },
     expected: ok('1000\n'),
-    detects: ['sdk-node-drops-user', 'sdk-python-drops-user'],
+    detects: [
+      'sdk-node-drops-user',
+      'sdk-python-drops-user',
+      'sdk-go-no-user',
+      ...whenCheckoutDrivers(['sdk-c-drops-user']),
+    ],
   },
   {
     name: 'a large stdout',

@@ -2,7 +2,7 @@
  * The C SDK (boxlite.h, REST runtime) through drivers/c: upstream's C driver behaviours
  * (e2e_basic.c, e2e_exec.c and the C coverage cases), see cases/sdk-native-suite.ts.
  */
-import { describeNativeSdk } from './sdk-native-suite.ts';
+import { describeNativeSdk, whenCheckoutDrivers } from './sdk-native-suite.ts';
 
 describeNativeSdk({
   driver: 'c-sdk',
@@ -16,4 +16,5 @@ describeNativeSdk({
     copy: [],
     errors: ['test_c_errors'],
   },
+  optionsDetect: whenCheckoutDrivers(['sdk-c-drops-user']),
 });

@@ -17,4 +17,5 @@ describeNativeSdk({
     copy: ['test_go_copy'],
     errors: ['test_go_errors'],
   },
+  optionsDetect: ['sdk-go-no-user'],
 });

@@ -1,5 +1,8 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseNativeDeps, nativeDepsEnv, submodulePaths } from './native-deps.ts';
+import { chooseNativeDeps, nativeDepsEnv, nativeDepsOfDir, submodulePaths } from './native-deps.ts';
 
 const GITMODULES = `[submodule "src/deps/libkrun-sys/vendor/libkrun"]
 \tpath = src/deps/libkrun-sys/vendor/libkrun
@@ -32,5 +35,20 @@ describe('native deps choice', () => {
   it('honours an explicit choice, refusing source without the submodules', () => {
     expect(chooseNativeDeps(GITMODULES, () => true, 'stub').mode).toBe('stub');
     expect(() => chooseNativeDeps(GITMODULES, () => false, 'source')).toThrow(/git submodule update --init/);
+  });
+
+  it('reads a work tree on disk: an empty submodule dir is absent, no .gitmodules is source', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'native-deps-'));
+    try {
+      expect((await nativeDepsOfDir(dir)).mode).toBe('source');
+      await writeFile(join(dir, '.gitmodules'), GITMODULES);
+      await mkdir(join(dir, 'src/deps/libkrun-sys/vendor/libkrun'), { recursive: true });
+      await mkdir(join(dir, 'src/deps/e2fsprogs-sys/vendor/e2fsprogs'), { recursive: true });
+      await writeFile(join(dir, 'src/deps/e2fsprogs-sys/vendor/e2fsprogs/configure'), '');
+      const c = await nativeDepsOfDir(dir);
+      expect(c).toMatchObject({ mode: 'stub', missing: ['src/deps/libkrun-sys/vendor/libkrun'] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,8 @@
  * `git archive` export or a clone without `--recurse-submodules`: the library then links but
  * no VM can start from it. An explicit choice: shown in the plan and part of the build key.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SetupError } from '../../kernel/errors.ts';
 
 export type NativeDeps = 'source' | 'stub';
@@ -41,3 +43,17 @@ export function chooseNativeDeps(
 /** The build's environment for a mode. */
 export const nativeDepsEnv = (mode: NativeDeps): Record<string, string> =>
   mode === 'stub' ? { BOXLITE_DEPS_STUB: '1' } : {};
+
+/** The submodule paths that hold files in a work tree on disk. */
+export async function presentSubmodules(root: string, paths: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const p of paths) if ((await readdir(join(root, p)).catch(() => [])).length) out.add(p);
+  return out;
+}
+
+/** The choice for a work tree on disk: its `.gitmodules` (none: nothing to build from source). */
+export async function nativeDepsOfDir(root: string, wanted?: NativeDeps): Promise<NativeDepsChoice> {
+  const gitmodules = await readFile(join(root, '.gitmodules'), 'utf8').catch(() => '');
+  const present = await presentSubmodules(root, submodulePaths(gitmodules));
+  return chooseNativeDeps(gitmodules, (p) => present.has(p), wanted);
+}

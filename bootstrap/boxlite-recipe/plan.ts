@@ -4,7 +4,7 @@
  * step's input key and whether the cache already holds it. Human text and JSON.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { $ } from 'zx';
 import type { StatePaths } from '../../kernel/paths.ts';
@@ -12,7 +12,7 @@ import { findExecutable } from '../../kernel/which.ts';
 import { type Checkout, resolveCheckout, treeHash } from './checkout.ts';
 import { goWorkInputDirs } from './go-work.ts';
 import { type LaunchMode, type RecipeLayout, RUNTIME_TOOLS, recipeLayout } from './layout.ts';
-import { chooseNativeDeps, type NativeDeps, submodulePaths } from './native-deps.ts';
+import { chooseNativeDeps, type NativeDeps, presentSubmodules, submodulePaths } from './native-deps.ts';
 import type { OidcPlan } from './oidc.ts';
 import { formatCommand } from './shell.ts';
 import { StepCache } from './step-cache.ts';
@@ -49,10 +49,7 @@ const isDir = (p: string) =>
 
 /** A submodule is present when its directory has anything in it (an export never has). */
 async function presentDirs(c: Checkout, paths: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  if (!(await isDir(c.root))) return out;
-  for (const p of paths) if ((await readdir(join(c.root, p)).catch(() => [])).length) out.add(p);
-  return out;
+  return (await isDir(c.root)) ? presentSubmodules(c.root, paths) : new Set();
 }
 
 /** Every package.json of the apps/ yarn workspace, as the commit has them. */

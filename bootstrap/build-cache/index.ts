@@ -64,9 +64,12 @@ export interface BuildContext {
 export async function keepProduct(ctx: BuildContext, product: string, name: string): Promise<string> {
   const kept = join(ctx.dir, 'bin', name);
   await mkdir(join(ctx.dir, 'bin'), { recursive: true });
-  await copyFile(product, kept).catch((e: Error) => {
+  // Copy beside it, then rename over it: another clone may be running the kept binary (ETXTBSY).
+  const tmp = `${kept}.${process.pid}.tmp`;
+  await copyFile(product, tmp).catch((e: Error) => {
     throw new SetupError(`the build finished but ${product} is missing (${e.message}); see ${ctx.logPath}`);
   });
+  await rename(tmp, kept);
   return kept;
 }
 

@@ -53,6 +53,8 @@ export async function buildDrivers(
   });
   const plan = driverBuildPlan(req.inputs, req.tools, await readFile(join(GO_DRIVER_DIR, 'go.mod'), 'utf8'));
   await writeFile(plan.modfile.path, plan.modfile.text);
+  // `go build -o` keeps a binary whose Go inputs are unchanged: it would not relink a new libboxlite.a.
+  await Promise.all(Object.values(plan.outputs).map((f) => rm(f, { force: true })));
   for (const step of plan.steps) await runStep(ctx, step);
   // Kept: other driver builds (upstream's own C and Go e2e drivers) link the same archive.
   const libBytes = (await stat(lib)).size;

@@ -7,15 +7,11 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Progress } from '../../kernel/progress.ts';
+import { type NativeDeps, nativeDepsOfDir } from '../boxlite-recipe/native-deps.ts';
 import { type BuildRecord, type CacheEntry, ensureBuilt, findBuilt } from '../build-cache/index.ts';
 import { checkoutRef, contentHash } from '../build-cache/inputs.ts';
 import { ensureProtoc } from '../cargo-workspace/cargo.ts';
-import {
-  ensureWorkspaceBuild,
-  targetDirOf,
-  type WorkspaceSpec,
-  workspaceEntry,
-} from '../cargo-workspace/index.ts';
+import { ensureWorkspaceBuild, type WorkspaceSpec, workspaceEntry } from '../cargo-workspace/index.ts';
 import { buildDrivers, findTools } from './build.ts';
 import { checkoutInputs, type Tools } from './plan.ts';
 import { buildInputs, SHIM_DIR } from './sources.ts';
@@ -29,15 +25,18 @@ const workspaceOf = (spec: SdkShimSpec): WorkspaceSpec => ({
 });
 
 /** The drivers' entry: their own files plus the library's identity (the workspace's, or the checkout's commit). */
-async function driversEntry(spec: SdkShimSpec): Promise<CacheEntry & { ref: string }> {
+async function driversEntry(
+  spec: SdkShimSpec,
+): Promise<CacheEntry & { ref: string; nativeDeps?: NativeDeps }> {
   const files = await buildInputs(spec.source.kind);
   const paths = driversPaths(spec);
   if (spec.source.kind === 'shim') {
     const inputs = await contentHash(files, (await workspaceEntry(workspaceOf(spec))).inputs);
     return { ...paths, inputs, ref: `boxlite crate (shim) ${inputs.slice(0, 12)}` };
   }
-  const ref = `${spec.source.dir}@${await checkoutRef(spec.source.dir)}`;
-  return { ...paths, inputs: await contentHash(files, ref), ref };
+  const deps = await nativeDepsOfDir(spec.source.dir);
+  const ref = `${spec.source.dir}@${await checkoutRef(spec.source.dir)} (native deps ${deps.mode})`;
+  return { ...paths, inputs: await contentHash(files, ref), ref, nativeDeps: deps.mode };
 }
 
 /** The library, header and Go module the drivers were built against (other suites link them too). */
@@ -104,7 +103,7 @@ export async function ensureSdkDrivers(spec: SdkShimSpec, o: EnsureSdkDriversOpt
   const common = { libDir: paths.libDir, outDir: paths.outDir, goCache: paths.goCache };
   const co =
     spec.source.kind === 'checkout'
-      ? checkoutInputs(spec.source.dir, tools, targetDirOf(spec.cacheRoot))
+      ? checkoutInputs(spec.source.dir, tools, entry.nativeDeps ?? 'source')
       : null;
   const library = co ? co.library : await shimLibrary(spec, tools, o);
   const record = await ensureBuilt(entry, {

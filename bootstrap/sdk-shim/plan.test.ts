@@ -6,16 +6,23 @@ import { driversKey, driversPaths } from './spec.ts';
 const tools = { cargo: '/t/cargo', cc: '/t/cc', go: '/t/go' };
 
 describe('SDK driver build plan', () => {
-  it('against a checkout: cargo -p boxlite-c in it, then cc and go on its header, libboxlite and sdks/go', () => {
-    const co = checkoutInputs('/src/boxlite', tools, '/c/cargo-target');
+  it('a checkout without its native-deps submodules builds the library in stub mode', () => {
+    const co = checkoutInputs('/src/boxlite', tools, 'stub');
+    expect(co.cargo.env).toEqual({ CARGO_TARGET_DIR: '/src/boxlite/target', BOXLITE_DEPS_STUB: '1' });
+    expect(co.cargo.label).toContain('native deps stub');
+  });
+
+  it('against a checkout: cargo -p boxlite-c in its own target dir, then cc and go on its header, libboxlite and sdks/go', () => {
+    const co = checkoutInputs('/src/boxlite', tools, 'source');
     expect(co.cargo).toMatchObject({
       cmd: '/t/cargo',
       args: ['build', '--release', '--locked', '-p', 'boxlite-c'],
       cwd: '/src/boxlite',
-      env: { CARGO_TARGET_DIR: '/c/cargo-target' },
+      env: { CARGO_TARGET_DIR: '/src/boxlite/target' },
     });
+    expect(co.cargo.env).not.toHaveProperty('BOXLITE_DEPS_STUB');
     expect(co.includeDir).toBe('/src/boxlite/sdks/c/include');
-    expect(co.library).toBe('/c/cargo-target/release/libboxlite.a');
+    expect(co.library).toBe('/src/boxlite/target/release/libboxlite.a');
     expect(co.goSdkDir).toBe('/src/boxlite/sdks/go');
 
     const plan = driverBuildPlan(

@@ -6,6 +6,7 @@
  * (see `checkoutInputs`).
  */
 import { join } from 'node:path';
+import { type NativeDeps, nativeDepsEnv } from '../boxlite-recipe/native-deps.ts';
 import { C_DRIVER_DIR, GO_DRIVER_DIR } from './sources.ts';
 
 export interface Step {
@@ -25,17 +26,23 @@ export interface Tools {
 /** The module path of upstream's Go SDK; the shim's cgo package claims the same one. */
 export const GO_SDK_MODULE = 'github.com/boxlite-ai/boxlite/sdks/go';
 
-/** What a BoxLite checkout offers the drivers, and the cargo step producing its library. */
-export function checkoutInputs(dir: string, tools: Pick<Tools, 'cargo'>, targetDir: string) {
+/**
+ * What a BoxLite checkout offers the drivers, and the cargo step producing its library: in the
+ * checkout's own target dir, where the boxlite recipe's `make dist:c` builds it too (one build
+ * for the stack and the drivers), with the native deps the checkout has (stub when its
+ * submodules are absent: the library links, no VM starts).
+ */
+export function checkoutInputs(dir: string, tools: Pick<Tools, 'cargo'>, nativeDeps: NativeDeps) {
+  const targetDir = join(dir, 'target');
   return {
     includeDir: join(dir, 'sdks', 'c', 'include'),
     library: join(targetDir, 'release', 'libboxlite.a'),
     goSdkDir: join(dir, 'sdks', 'go'),
     cargo: {
-      label: 'cargo build -p boxlite-c (checkout, native deps)',
+      label: `cargo build -p boxlite-c (checkout, native deps ${nativeDeps})`,
       cmd: tools.cargo,
       args: ['build', '--release', '--locked', '-p', 'boxlite-c'],
-      env: { CARGO_TARGET_DIR: targetDir },
+      env: { CARGO_TARGET_DIR: targetDir, ...nativeDepsEnv(nativeDeps) },
       cwd: dir,
     } satisfies Step,
   };

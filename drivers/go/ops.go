@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -187,22 +189,27 @@ func (s *session) create(o op) (any, error) {
 	return map[string]any{"id": b.ID(), "name": name}, nil
 }
 
-// exec runs one command through box.Command; a refusal is the op's error and the outcome's.
+// errNoUser: sdks/go offers no user for a command (ExecutionOptions has none; exec.go passes
+// `user: nil` to boxlite_box_exec at c5f4afd1), so the driver refuses rather than run as root.
+var errNoUser = errors.New("the Go SDK has no way to run a command as a user (sdks/go ExecutionOptions has no User)")
+
+// exec runs one command through box.StartExecution (tty and stdin need it; Cmd has neither);
+// a refusal is the op's error and the outcome's.
 func (s *session) exec(o op) (any, error) {
 	t0 := time.Now()
 	out := &execOutcome{Driver: driverName}
 	b, err := s.box(o)
+	if err == nil && o.User != "" {
+		err = errNoUser
+	}
 	if err == nil {
 		var stdout, stderr bytes.Buffer
-		cmd := b.Command(o.Command, o.Args...)
-		cmd.Env, cmd.Dir, cmd.User, cmd.TTY = o.Env, o.Cwd, o.User, o.TTY
-		cmd.Timeout = time.Duration(o.TimeoutSecs * float64(time.Second))
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if o.Stdin != nil {
-			cmd.Stdin = strings.NewReader(*o.Stdin)
-		}
-		if err = cmd.Run(s.ctx); err == nil {
-			code := cmd.ExitCode()
+		var code int
+		code, err = runExecution(s.ctx, b, o, &boxlite.ExecutionOptions{
+			TTY: o.TTY, Stdout: &stdout, Stderr: &stderr, Env: o.Env, WorkingDir: o.Cwd,
+			Timeout: time.Duration(o.TimeoutSecs * float64(time.Second)),
+		})
+		if err == nil {
 			out.ExitCode = &code
 		}
 		out.Stdout, out.Stderr = stdout.String(), stderr.String()
@@ -213,6 +220,24 @@ func (s *session) exec(o op) (any, error) {
 	}
 	out.Ms = float64(time.Since(t0).Microseconds()) / 1000
 	return out, err
+}
+
+// runExecution starts the command, feeds and closes its stdin when the op has one, then waits.
+func runExecution(ctx context.Context, b *boxlite.Box, o op, opts *boxlite.ExecutionOptions) (int, error) {
+	e, err := b.StartExecution(ctx, o.Command, o.Args, opts)
+	if err != nil {
+		return 0, err
+	}
+	defer e.Close()
+	if o.Stdin != nil {
+		if _, err := io.WriteString(e.Stdin, *o.Stdin); err != nil {
+			return 0, err
+		}
+		if err := e.Stdin.Close(); err != nil {
+			return 0, err
+		}
+	}
+	return e.Wait(ctx)
 }
 
 func (s *session) close() {

@@ -245,6 +245,29 @@ export const KNOWN_BUGS = [
     realStatus: 'open',
   },
   {
+    id: 'sdk-c-drops-user',
+    title: 'C SDK over REST silently drops the exec `user` (the REST client never sends it)',
+    upstream: 'src/boxlite/src/rest/types.rs:494 (c5f4afd1)',
+    pointer:
+      'ExecRequest / from_command carry command, args, env, timeout, working_dir, tty: no user; boxlite.h BoxliteCommand has `user`',
+    symptom:
+      "boxlite_box_exec with user '1000' runs `id -u` as root (drivers built with --sdk-checkout; the crates.io 0.11 client sends it)",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
+  {
+    id: 'sdk-go-no-user',
+    title: 'Go SDK offers no exec `user`: every command runs as the image user',
+    upstream: 'sdks/go/exec.go:240 (c5f4afd1)',
+    pointer:
+      'StartExecution passes `user: nil` to boxlite_box_exec; ExecutionOptions and Cmd have no User (boxlite.h BoxliteCommand has `user`)',
+    symptom: 'a Go caller cannot run `id -u` as uid 1000 (found by cases/cross-driver.test.ts)',
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
+  {
     id: 'cli-logs-ignores-rest',
     title: 'CLI 0.11 `boxlite logs` ignores --url / the profile and reads the local runtime',
     upstream: 'src/cli/src/commands/logs.rs (boxlite-cli 0.11.0)',

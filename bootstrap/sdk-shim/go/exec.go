@@ -21,18 +21,16 @@ import (
 	"unsafe"
 )
 
-// Cmd is a command to run inside a box, shaped like os/exec.Cmd.
+// Cmd is a command to run inside a box, shaped like os/exec.Cmd (sdks/go exec.go at
+// c5f4afd1: no user, tty or stdin here; those go through StartExecution, user nowhere).
 type Cmd struct {
 	Path    string
 	Args    []string
-	Env     map[string]string
-	Dir     string
-	User    string
-	Timeout time.Duration
-	TTY     bool
-	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
+	Env     map[string]string
+	Dir     string
+	Timeout time.Duration
 
 	box      *Box
 	exitCode int
@@ -54,6 +52,26 @@ func (b *Box) Exec(ctx context.Context, name string, arg ...string) (*ExecResult
 	return &ExecResult{ExitCode: cmd.exitCode, Stdout: out.String(), Stderr: errOut.String()}, nil
 }
 
+// ExecutionOptions configures StartExecution (the SDK's fields, same names).
+type ExecutionOptions struct {
+	TTY        bool
+	Stdout     io.Writer
+	Stderr     io.Writer
+	Env        map[string]string
+	WorkingDir string
+	Timeout    time.Duration
+}
+
+// Execution is a handle to a running command; Stdin closes to signal EOF.
+type Execution struct {
+	handle  *C.CExecutionHandle
+	runtime *Runtime
+	streams cgo.Handle
+	Stdin   io.WriteCloser
+}
+
+type executionStdin struct{ e *Execution }
+
 // streams routes chunk callbacks (run on the drain goroutine) to the caller's writers.
 type streams struct {
 	mu             sync.Mutex
@@ -72,74 +90,112 @@ func (s *streams) write(isErr bool, p []byte) {
 	}
 }
 
-// Run executes the command; a non-zero exit is not an error (see ExitCode).
-func (c *Cmd) Run(ctx context.Context) error {
-	b := c.box
-	cCmd := toCString(c.Path)
-	defer C.free(unsafe.Pointer(cCmd))
-	args, freeArgs := cStrings(c.Args)
-	defer freeArgs()
-	keys := make([]string, 0, len(c.Env))
-	for k := range c.Env {
+// envPairs flattens env into [k0, v0, k1, v1, ...] in key order, as the SDK does.
+func envPairs(env map[string]string) []string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	pairs := make([]string, 0, 2*len(keys))
 	for _, k := range keys {
-		pairs = append(pairs, k, c.Env[k])
+		pairs = append(pairs, k, env[k])
 	}
+	return pairs
+}
+
+// StartExecution starts a command and returns its handle with the stream callbacks registered.
+func (b *Box) StartExecution(_ context.Context, name string, args []string, opts *ExecutionOptions) (*Execution, error) {
+	cfg := ExecutionOptions{}
+	if opts != nil {
+		cfg = *opts
+	}
+	cCmd := toCString(name)
+	defer C.free(unsafe.Pointer(cCmd))
+	cArgs, freeArgs := cStrings(args)
+	defer freeArgs()
+	pairs := envPairs(cfg.Env)
 	env, freeEnv := cStrings(pairs)
 	defer freeEnv()
 	command := C.BoxliteCommand{
-		command: cCmd, args: args, argc: C.int(len(c.Args)),
+		command: cCmd, args: cArgs, argc: C.int(len(args)),
 		env_pairs: env, env_count: C.int(len(pairs)),
-		timeout_secs: C.double(c.Timeout.Seconds()),
+		timeout_secs: C.double(cfg.Timeout.Seconds()),
 	}
-	if c.TTY {
+	if cfg.TTY {
 		command.tty = 1
 	}
-	if c.Dir != "" {
-		command.workdir = toCString(c.Dir)
+	if cfg.WorkingDir != "" {
+		command.workdir = toCString(cfg.WorkingDir)
 		defer C.free(unsafe.Pointer(command.workdir))
-	}
-	if c.User != "" {
-		command.user = toCString(c.User)
-		defer C.free(unsafe.Pointer(command.user))
 	}
 	var ex *C.CExecutionHandle
 	var cerr C.CBoxliteError
 	if C.boxlite_box_exec(b.handle, &command, &ex, &cerr) != C.Ok {
-		return freeError(&cerr)
+		return nil, freeError(&cerr)
 	}
-	defer C.boxlite_execution_free(ex)
-	// Kept until the execution is freed: chunk callbacks may still look it up.
-	sh := cgo.NewHandle(&streams{stdout: c.Stdout, stderr: c.Stderr})
-	defer sh.Delete()
-	ud := handlePtr(sh)
-	if C.boxlite_execution_on_stdout(ex, (*[0]byte)(C.goOnStdout), ud, &cerr) != C.Ok {
-		return freeError(&cerr)
+	// Kept until the execution is closed: chunk callbacks may still look it up.
+	e := &Execution{handle: ex, runtime: b.runtime, streams: cgo.NewHandle(&streams{stdout: cfg.Stdout, stderr: cfg.Stderr})}
+	e.Stdin = &executionStdin{e: e}
+	ud := handlePtr(e.streams)
+	if C.boxlite_execution_on_stdout(ex, (*[0]byte)(C.goOnStdout), ud, &cerr) != C.Ok ||
+		C.boxlite_execution_on_stderr(ex, (*[0]byte)(C.goOnStderr), ud, &cerr) != C.Ok {
+		err := freeError(&cerr)
+		_ = e.Close()
+		return nil, err
 	}
-	if C.boxlite_execution_on_stderr(ex, (*[0]byte)(C.goOnStderr), ud, &cerr) != C.Ok {
-		return freeError(&cerr)
-	}
-	if c.Stdin != nil {
-		data, err := io.ReadAll(c.Stdin)
-		if err != nil {
-			return err
-		}
-		if len(data) > 0 && C.boxlite_execution_stdin_write(ex, (*C.uint8_t)(unsafe.Pointer(&data[0])), C.size_t(len(data)), &cerr) != C.Ok {
-			return freeError(&cerr)
-		}
-		C.boxlite_execution_stdin_close(ex, &cerr)
-	}
-	res := b.runtime.call(ctx, func(wud unsafe.Pointer, werr *C.CBoxliteError) uint32 {
-		return C.boxlite_execution_wait(ex, (*[0]byte)(C.goOnWait), wud, werr)
+	return e, nil
+}
+
+// Wait blocks until the command exits and returns its exit code.
+func (e *Execution) Wait(ctx context.Context) (int, error) {
+	res := e.runtime.call(ctx, func(ud unsafe.Pointer, cerr *C.CBoxliteError) uint32 {
+		return C.boxlite_execution_wait(e.handle, (*[0]byte)(C.goOnWait), ud, cerr)
 	})
-	if res.err != nil {
-		return res.err
+	return res.exitCode, res.err
+}
+
+// Close frees the execution; idempotent.
+func (e *Execution) Close() error {
+	if e.handle != nil {
+		C.boxlite_execution_free(e.handle)
+		e.handle = nil
+		e.streams.Delete()
 	}
-	c.exitCode = res.exitCode
 	return nil
+}
+
+func (s *executionStdin) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	var cerr C.CBoxliteError
+	if C.boxlite_execution_stdin_write(s.e.handle, (*C.uint8_t)(unsafe.Pointer(&p[0])), C.size_t(len(p)), &cerr) != C.Ok {
+		return 0, freeError(&cerr)
+	}
+	return len(p), nil
+}
+
+// Close signals EOF to the command's stdin.
+func (s *executionStdin) Close() error {
+	var cerr C.CBoxliteError
+	if C.boxlite_execution_stdin_close(s.e.handle, &cerr) != C.Ok {
+		return freeError(&cerr)
+	}
+	return nil
+}
+
+// Run executes the command; a non-zero exit is not an error (see ExitCode).
+func (c *Cmd) Run(ctx context.Context) error {
+	e, err := c.box.StartExecution(ctx, c.Path, c.Args, &ExecutionOptions{
+		Stdout: c.Stdout, Stderr: c.Stderr, Env: c.Env, WorkingDir: c.Dir, Timeout: c.Timeout,
+	})
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	c.exitCode, err = e.Wait(ctx)
+	return err
 }
 
 // Output runs the command and returns its standard output.

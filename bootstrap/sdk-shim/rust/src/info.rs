@@ -68,20 +68,18 @@ unsafe fn post_info(
     ctx: &Ctx,
     cb: CBoxInfoCb,
     user_data: *mut c_void,
-    res: Result<Option<BoxInfo>, Failure>,
+    res: Result<BoxInfo, Failure>,
 ) {
     let ud = UserData(user_data);
     ctx.queue.post(Box::new(move || {
         let ud = ud;
         match res {
             // Owned by the callback; released with boxlite_free_box_info.
-            Ok(Some(i)) => cb(
+            Ok(i) => cb(
                 Box::into_raw(Box::new(to_c_info(&i))),
                 std::ptr::null_mut(),
                 ud.0,
             ),
-            // No such box: NULL info and no error, as the core's Option.
-            Ok(None) => cb(std::ptr::null_mut(), std::ptr::null_mut(), ud.0),
             Err(f) => with_error(Some(&f), |err| cb(std::ptr::null_mut(), err, ud.0)),
         }
     }));
@@ -100,7 +98,7 @@ pub unsafe extern "C" fn boxlite_box_info(
     let (lb, ctx) = ((*handle).lb.clone(), (*handle).ctx.clone());
     let ud = UserData(user_data);
     (*handle).ctx.tokio.spawn(async move {
-        let res = lb.info().await.map(Some).map_err(Failure::from);
+        let res = lb.info().await.map_err(Failure::from);
         let ud = ud;
         post_info(&ctx, cb, ud.0, res);
     });
@@ -125,7 +123,15 @@ pub unsafe extern "C" fn boxlite_get_info(
     let ctx = (*runtime).ctx.clone();
     let ud = UserData(user_data);
     (*runtime).ctx.tokio.spawn(async move {
-        let res = ctx.rt.get_info(&id).await.map_err(Failure::from);
+        // No such box is NotFound, as boxlite-c answers (sdks/c/src/info.rs box_info_by_id).
+        let res = match ctx.rt.get_info(&id).await {
+            Ok(Some(i)) => Ok(i),
+            Ok(None) => Err(Failure {
+                code: BoxliteErrorCode::NotFound,
+                message: format!("Box not found: {id}"),
+            }),
+            Err(e) => Err(e.into()),
+        };
         let ud = ud;
         post_info(&ctx, cb, ud.0, res);
     });
