@@ -293,4 +293,20 @@ describe('checkCommand', () => {
     );
     for (const name of e2eCommandNames(scripts)) expect(e2eCommands(scripts)(name), name).not.toBeNull();
   });
+
+  it('./e2e help lists every command with the script it runs and exits 0, installing nothing', async () => {
+    const res = await execa('bash', [join(REPO_ROOT, 'e2e'), 'help'], {
+      reject: false,
+      env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` },
+    });
+    expect(res.exitCode).toBe(0);
+    expect(res.stderr).toBe('');
+    const listed = res.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/));
+    expect(listed).toEqual(
+      e2eCommandNames(scripts).map((name) => [name, 'pnpm', e2eCommands(scripts)(name)]),
+    );
+  });
 });
