@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { buildsFile } from './harness/builds/state.ts';
 import { CASES_PROJECT } from './harness/cases-project.ts';
 import { REPORT_OPTIONS } from './harness/run-options.ts';
 import { parseShard } from './harness/shard/plan.ts';
@@ -39,7 +41,10 @@ export default defineConfig({
   test: {
     provide: { runId },
     // Shards balanced by a previous run's file durations, when given (harness/shard/plan.ts).
-    sequence: { sequencer: shardSequencer(opts.durations ?? null, REPO_ROOT) },
+    // Files waiting for a background build last (harness/builds/).
+    sequence: {
+      sequencer: shardSequencer(opts.durations ?? null, REPO_ROOT, buildsFile(join(REPO_ROOT, reportDir))),
+    },
     outputFile: {
       junit: `${reportDir}/junit.xml`,
       json: `${reportDir}/results.json`,
