@@ -149,7 +149,10 @@ describe('cli: cp', claims({ needs: 'vm' }), () => {
 });
 
 describe('cli: failures a user sees', () => {
-  test('an unknown box: every command exits non-zero and names it', async ({ cli }) => {
+  // The CLI reads a refusal's kind and sentence from the envelope.
+  test('an unknown box: every command exits non-zero and names it', {
+    meta: { detects: ['rest-error-envelope'] },
+  }, async ({ cli }) => {
     const nope = 'zzzzzzzzzzzz';
     for (const args of [
       ['exec', nope, '--', 'true'],
@@ -172,10 +175,9 @@ describe('cli: failures a user sees', () => {
     );
   });
 
-  test("a rejected API key: non-zero exit with the server's auth message, nothing saved", async ({
-    cli,
-    rest,
-  }) => {
+  test("a rejected API key: non-zero exit with the server's auth message, nothing saved", {
+    meta: { detects: ['rest-error-envelope'] },
+  }, async ({ cli, rest }) => {
     // The message is the server's own (the sim: "invalid api key"; serve: "invalid or missing API key").
     const said = (await rest.tenant('GET', '/boxes', { auth: 'not-a-valid-key' })).envelope?.message;
     expect(said, 'the server refuses the key with an envelope').toBeTruthy();

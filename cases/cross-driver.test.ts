@@ -135,6 +135,8 @@ const SCENARIOS: Scenario[] = [
     req: { command: 'true' },
     expected: failed('not_found'),
     unknownBox: true,
+    // The SDKs read the 404 as `not_found` only from the envelope's code.
+    detects: ['rest-error-envelope'],
   },
 ];
 

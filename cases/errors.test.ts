@@ -107,7 +107,7 @@ describe('errors: create', () => {
     'cpus=0 → 400 invalid_argument, nothing created',
     claims({
       ports: ['test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx'],
-      detects: ['create-invalid-accepted'],
+      detects: ['create-invalid-accepted', 'rest-error-envelope'],
     }),
     async ({ rest, stack, boxName }) => {
       const name = boxName();
@@ -121,7 +121,7 @@ describe('errors: create', () => {
     'memory_mib=-1 → 400 invalid_argument, nothing created',
     claims({
       ports: ['test_invalid_argument_negative_memory_returns_400'],
-      detects: ['serve-plain-rejection', 'create-invalid-accepted'],
+      detects: ['serve-plain-rejection', 'create-invalid-accepted', 'rest-error-envelope'],
     }),
     async ({ rest, stack, boxName }) => {
       const name = boxName();
@@ -135,7 +135,7 @@ describe('errors: create', () => {
     'cpus=999 → refused with 400 / 422 / 429 and a matching canonical code, nothing created',
     claims({
       ports: ['test_resource_exhausted_over_cpu_quota_returns_429'],
-      detects: ['serve-plain-rejection', 'create-oversize-clamped'],
+      detects: ['serve-plain-rejection', 'create-oversize-clamped', 'rest-error-envelope'],
     }),
     async ({ rest, stack, boxName }) => {
       const name = boxName();
@@ -150,13 +150,15 @@ describe('errors: create', () => {
 
   test(
     'a host-path volume in create is refused with 400 (REST carries managed volumes only)',
-    claims({ detects: ['host-bind-honored'] }),
+    claims({ detects: ['host-bind-honored', 'rest-error-envelope'] }),
     async ({ rest, stack, boxName }) => {
       // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
-      // volume that is really an absolute path (validate.ts treats both as host binds).
+      // volume that is really an absolute path (validate.ts treats both as host binds). No
+      // read_only: the cloud API refuses `read_only: true` on its own (its VolumeSpecDto admits
+      // only false), which would hide whether the host path is what got refused.
       for (const volume of [
-        { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-        { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+        { host_path: '/etc', guest_path: '/mnt/host-etc' },
+        { managed_volume: '/etc', guest_path: '/mnt/host-etc' },
       ]) {
         const name = boxName();
         const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
@@ -168,7 +170,7 @@ describe('errors: create', () => {
 
   test(
     'invalid JSON body → 400 invalid_argument (create and exec)',
-    claims({ detects: ['serve-plain-rejection'] }),
+    claims({ detects: ['serve-plain-rejection', 'rest-error-envelope'], needs: ['create'] }),
     async ({ rest, stack, boxName }) => {
       expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
       expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');
@@ -180,39 +182,42 @@ describe('errors: create', () => {
       expectError(exec, 400, 'invalid_argument');
     },
   );
-  test('a taken name is refused (409 already_exists; serve 400 invalid_argument); the first box keeps it until it is removed', async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    // Names are unique among an org's live boxes: the 0.11 core refuses a taken name
-    // (boxlite runtime/rt_impl.rs create: "box with name ... already exists", InvalidArgument,
-    // serve's 400), the cloud with a conflict. A 4xx with its canonical code either way, never
-    // a 500 and never a second box under the name; once the box is removed the name is free.
-    const name = boxName();
-    const image = stack.images.busybox;
-    const first = await rest.createBox({ image, name });
-    expect(first.status, first.text).toBe(201);
-    const firstId = first.json!.box_id;
-    const dup = await rest.createBox({ image, name });
-    if (dup.status === 400) expectError(dup, 400, 'invalid_argument');
-    else expectError(dup, 409, 'already_exists');
-    const list = await rest.tenant<{ boxes: { box_id: string; name?: string | null }[] }>('GET', '/boxes');
-    expect(list.json!.boxes.filter((b) => b.name === name).map((b) => b.box_id)).toEqual([firstId]);
-    expect((await rest.tenant<{ box_id: string }>('GET', `/boxes/${name}`)).json?.box_id).toBe(firstId);
+  test(
+    'a taken name is refused (409 already_exists; serve 400 invalid_argument); the first box keeps it until it is removed',
+    claims({ needs: 'create' }),
+    async ({ rest, stack, boxName }) => {
+      // Names are unique among an org's live boxes: the 0.11 core refuses a taken name
+      // (boxlite runtime/rt_impl.rs create: "box with name ... already exists", InvalidArgument,
+      // serve's 400), the cloud with a conflict. A 4xx with its canonical code either way, never
+      // a 500 and never a second box under the name; once the box is removed the name is free.
+      const name = boxName();
+      const image = stack.images.busybox;
+      const first = await rest.createBox({ image, name });
+      expect(first.status, first.text).toBe(201);
+      const firstId = first.json!.box_id;
+      const dup = await rest.createBox({ image, name });
+      if (dup.status === 400) expectError(dup, 400, 'invalid_argument');
+      else expectError(dup, 409, 'already_exists');
+      const list = await rest.tenant<{ boxes: { box_id: string; name?: string | null }[] }>('GET', '/boxes');
+      expect(list.json!.boxes.filter((b) => b.name === name).map((b) => b.box_id)).toEqual([firstId]);
+      expect((await rest.tenant<{ box_id: string }>('GET', `/boxes/${name}`)).json?.box_id).toBe(firstId);
 
-    const removed = await rest.tenant('DELETE', `/boxes/${firstId}`, { query: { force: 'true' } });
-    expect(removed.status, removed.text).toBe(204);
-    const again = await rest.createBox({ image, name });
-    expect(again.status, again.text).toBe(201);
-    expect(again.json!.box_id).not.toBe(firstId);
-  });
+      const removed = await rest.tenant('DELETE', `/boxes/${firstId}`, { query: { force: 'true' } });
+      expect(removed.status, removed.text).toBe(204);
+      const again = await rest.createBox({ image, name });
+      expect(again.status, again.text).toBe(201);
+      expect(again.json!.box_id).not.toBe(firstId);
+    },
+  );
 });
 
 describe('errors: auth', () => {
   test(
     'invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)',
-    claims({ ports: ['test_invalid_token_returns_401_not_500'], detects: ['bad-token-500'] }),
+    claims({
+      ports: ['test_invalid_token_returns_401_not_500'],
+      detects: ['bad-token-500', 'rest-error-envelope'],
+    }),
     async ({ rest }) => {
       for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
         expectError(await rest.root('GET', '/me', { auth: token }), 401, 'unauthenticated');
@@ -274,6 +279,7 @@ describe('errors: not found and state', () => {
         'test_get_info_returns_none_for_nonexistent',
         'test_remove_nonexistent_returns_not_found',
       ],
+      detects: ['rest-error-envelope'],
     }),
     async ({ rest, rt }) => {
       expectError(await rest.tenant('GET', `/boxes/${BOGUS_ID}`), 404, 'not_found');
@@ -359,7 +365,7 @@ describe('errors: not found and state', () => {
 describe('errors: envelope', () => {
   test(
     'every refusal is the envelope with a string code whose status and type agree with protocol §6.2',
-    claims({ detects: ['serve-plain-rejection'] }),
+    claims({ detects: ['serve-plain-rejection', 'rest-error-envelope'], needs: ['create'] }),
     async ({ rest, stack, boxName }) => {
       const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
       expect(box.status).toBe(201);

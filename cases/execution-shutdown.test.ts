@@ -62,7 +62,11 @@ describe.concurrent('executions and box shutdown', () => {
 
   test(
     'exec after remove is 404 not_found',
-    claims({ ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] }),
+    claims({
+      ports: ['test_exec_after_box_removed_is_typed_error'],
+      detects: ['exec-removed-500'],
+      needs: ['create'],
+    }),
     async ({ rt, box, rest }) => {
       await rt.remove(box.id, true);
       const res = await rest.startExec(box.id, { command: 'true', args: [] });

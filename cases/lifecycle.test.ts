@@ -32,6 +32,7 @@ describe.concurrent('box lifecycle', () => {
         'test_get_info_returns_box_metadata',
         'test_list_info_includes_created_box',
       ],
+      needs: ['create'],
     }),
     async ({ rt, box, image, stack }) => {
       const state = stateAfterCreate(stack);
@@ -100,7 +101,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'getInfo / get return null for an unknown id',
-    claims({ ports: ['test_get_info_returns_none_for_nonexistent'] }),
+    claims({ ports: ['test_get_info_returns_none_for_nonexistent'], detects: ['rest-error-envelope'] }),
     async ({ rt, rest }) => {
       for (const id of UNKNOWN_IDS) {
         expect(await rt.getInfo(id)).toBeNull();
@@ -112,48 +113,48 @@ describe.concurrent('box lifecycle', () => {
     },
   );
 
-  test('Box JSON on the wire: the required core, typed, with RFC 3339 timestamps, alike from create, get and list', async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    // Protocol §3.3 (boxlite rest/types.rs BoxResponse): box_id, status, created_at, updated_at,
-    // image, cpus and memory_mib are required. The SDK turns an unparseable timestamp into
-    // "now" without a word (to_box_info), so only the wire shows a server that breaks them.
-    const name = boxName();
-    const created = await rest.createBox({ image: stack.images.busybox, name });
-    expect(created.status, created.text).toBe(201);
-    const id = created.json!.box_id;
-    const [one, list] = await Promise.all([
-      rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}`),
-      rest.tenant<{ boxes: Record<string, unknown>[] }>('GET', '/boxes'),
-    ]);
-    const doors: Array<[string, Record<string, unknown> | undefined]> = [
-      ['POST /boxes', created.json as unknown as Record<string, unknown>],
-      ['GET /boxes/{id}', one.json ?? undefined],
-      ['GET /boxes', list.json?.boxes.find((b) => b.box_id === id)],
-    ];
-    for (const [door, b] of doors) {
-      expect(b, door).toMatchObject({
-        box_id: id,
-        name,
-        status: expect.any(String),
-        image: expect.any(String),
-        cpus: expect.any(Number),
-        memory_mib: expect.any(Number),
-      });
-      expect(STATUSES, `${door} status`).toContain(b!.status);
-      expect(b!.created_at, `${door} created_at`).toMatch(RFC3339_RE);
-      expect(b!.updated_at, `${door} updated_at`).toMatch(RFC3339_RE);
-      expect(Number.isInteger(b!.cpus) && Number.isInteger(b!.memory_mib), door).toBe(true);
-    }
-    // One box, one creation instant, whichever door is asked.
-    expect(new Set(doors.map(([, b]) => Date.parse(String(b!.created_at)))).size).toBe(1);
-  });
+  test(
+    'Box JSON on the wire: the required core, typed, with RFC 3339 timestamps, alike from create, get and list',
+    claims({ needs: 'create' }),
+    async ({ rest, stack, boxName }) => {
+      // Protocol §3.3 (boxlite rest/types.rs BoxResponse): box_id, status, created_at, updated_at,
+      // image, cpus and memory_mib are required. The SDK turns an unparseable timestamp into
+      // "now" without a word (to_box_info), so only the wire shows a server that breaks them.
+      const name = boxName();
+      const created = await rest.createBox({ image: stack.images.busybox, name });
+      expect(created.status, created.text).toBe(201);
+      const id = created.json!.box_id;
+      const [one, list] = await Promise.all([
+        rest.tenant<Record<string, unknown>>('GET', `/boxes/${id}`),
+        rest.tenant<{ boxes: Record<string, unknown>[] }>('GET', '/boxes'),
+      ]);
+      const doors: Array<[string, Record<string, unknown> | undefined]> = [
+        ['POST /boxes', created.json as unknown as Record<string, unknown>],
+        ['GET /boxes/{id}', one.json ?? undefined],
+        ['GET /boxes', list.json?.boxes.find((b) => b.box_id === id)],
+      ];
+      for (const [door, b] of doors) {
+        expect(b, door).toMatchObject({
+          box_id: id,
+          name,
+          status: expect.any(String),
+          image: expect.any(String),
+          cpus: expect.any(Number),
+          memory_mib: expect.any(Number),
+        });
+        expect(STATUSES, `${door} status`).toContain(b!.status);
+        expect(b!.created_at, `${door} created_at`).toMatch(RFC3339_RE);
+        expect(b!.updated_at, `${door} updated_at`).toMatch(RFC3339_RE);
+        expect(Number.isInteger(b!.cpus) && Number.isInteger(b!.memory_mib), door).toBe(true);
+      }
+      // One box, one creation instant, whichever door is asked.
+      expect(new Set(doors.map(([, b]) => Date.parse(String(b!.created_at)))).size).toBe(1);
+    },
+  );
 
   test(
     'creates get unique server-issued 12-char base62 ids',
-    claims({ ports: ['test_create_generates_unique_ids'] }),
+    claims({ ports: ['test_create_generates_unique_ids'], needs: ['create'] }),
     async ({ boxFactory }) => {
       const boxes = await boxFactory.make(2);
       for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
@@ -163,7 +164,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a named box keeps its name and is addressable by it',
-    claims({ ports: ['test_create_named_box'] }),
+    claims({ ports: ['test_create_named_box'], needs: ['create'] }),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       const b = await rt.create({ image }, name);
@@ -218,7 +219,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'rapid create / remove leaves nothing behind',
-    claims({ ports: ['test_rapid_create_remove_no_leak'] }),
+    claims({ ports: ['test_rapid_create_remove_no_leak'], needs: ['create'] }),
     async ({ rt, stack, boxName, rest }) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -263,6 +264,7 @@ describe.concurrent('box lifecycle', () => {
     'removing a removed or unknown box is a typed not-found',
     claims({
       ports: ['test_remove_already_removed_returns_not_found', 'test_remove_nonexistent_returns_not_found'],
+      needs: ['create'],
     }),
     async ({ rt, box, rest }) => {
       await rt.remove(box.id, true);

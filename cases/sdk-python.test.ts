@@ -72,7 +72,7 @@ const notInternal = (msg: string | null) => expect(msg ?? '').not.toMatch(/500|I
 describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'create with a name; get_info reports id, name, image, resources and state',
-    claims({ ports: ['test_create_named_box', 'test_get_info_returns_box_metadata'] }),
+    claims({ ports: ['test_create_named_box', 'test_get_info_returns_box_metadata'], needs: ['create'] }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const name = boxName();
       const [created, info, handle] = await py({ stack, tracker, clock }, [
@@ -99,6 +99,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     'list_info includes the created box; every entry has an id and a state',
     claims({
       ports: ['test_list_info_includes_created_box', 'test_runtime_initialization_creates_empty_list'],
+      needs: ['create'],
     }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [created, listed] = await py({ stack, tracker, clock }, [
@@ -294,7 +295,11 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'exec after remove raises NotFoundError (not a 500)',
-    claims({ ports: ['test_exec_after_box_removed_is_typed_error'], detects: ['exec-removed-500'] }),
+    claims({
+      ports: ['test_exec_after_box_removed_is_typed_error'],
+      detects: ['exec-removed-500'],
+      needs: ['create'],
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, removed, execRemoved] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },

@@ -94,6 +94,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
         'test_node_sdk_tunnel_preserves_tcp_half_close',
         'test_python_sdk_tunnel_preserves_tcp_half_close',
       ],
+      detects: ['tunnel-half-close-drops-response'],
     }),
     async ({ box }) => {
       await startService(box, PORT, 'half-close-marker');
@@ -106,6 +107,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
     'a stopped box serves no tunnel',
     claims({
       ports: ['test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'],
+      detects: ['tunnel-stopped-box-reachable'],
     }),
     async ({ box }) => {
       await startService(box, PORT, 'stopped-marker');

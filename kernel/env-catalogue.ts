@@ -66,8 +66,12 @@ export const ENV_CATALOGUE = {
     'a BoxLite checkout to build the C/Go SDK drivers against (its `boxlite-c` and `sdks/go`); `--sdk-checkout` wins',
   DEBUG: '`pnpm e2e:guest-images` prints the stack of a failure',
   BOXLITE_E2E_CHECKOUT:
-    'target `boxlite`: a BoxLite checkout whose API and runner `pnpm e2e:setup` builds and runs; `--checkout` wins',
+    'a BoxLite checkout: target `boxlite` builds and runs its API and runner (`pnpm e2e:setup`), `pnpm e2e:upstream` runs its own e2e suite; `--checkout` wins',
   BOXLITE_E2E_REF: 'build this commit of that checkout (exported; the work tree is untouched); `--ref` wins',
+  BOXLITE_E2E_NATIVE_DEPS:
+    'target boxlite: libboxlite native deps `source` or `stub` (no VM starts); default stub when a submodule is absent; `--native-deps` wins',
+  BOXLITE_E2E_OIDC_ISSUER:
+    "target boxlite: the API's OIDC issuer; default a local discovery document the harness serves; `--oidc-issuer` wins",
 } as const satisfies Record<string, string>;
 
 export type EnvName = keyof typeof ENV_CATALOGUE;

@@ -2,7 +2,7 @@
  * Running a driver build: the library's cargo step (a checkout's), then the C and Go driver
  * steps, every command's output in the build's log, a progress line while cargo runs.
  */
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SetupError } from '../../kernel/errors.ts';
@@ -54,8 +54,7 @@ export async function buildDrivers(
   const plan = driverBuildPlan(req.inputs, req.tools, await readFile(join(GO_DRIVER_DIR, 'go.mod'), 'utf8'));
   await writeFile(plan.modfile.path, plan.modfile.text);
   for (const step of plan.steps) await runStep(ctx, step);
+  // Kept: other driver builds (upstream's own C and Go e2e drivers) link the same archive.
   const libBytes = (await stat(lib)).size;
-  // Linked statically into both drivers: the archive is not needed after the build.
-  await rm(lib, { force: true });
   return { ...plan.outputs, libBytes };
 }

@@ -40,11 +40,24 @@ async function driversEntry(spec: SdkShimSpec): Promise<CacheEntry & { ref: stri
   return { ...paths, inputs: await contentHash(files, ref), ref };
 }
 
+/** The library, header and Go module the drivers were built against (other suites link them too). */
+function sdkInputs(spec: SdkShimSpec): SdkDrivers['sdk'] {
+  const libDir = driversPaths(spec).libDir;
+  return spec.source.kind === 'checkout'
+    ? {
+        libDir,
+        includeDir: join(spec.source.dir, 'sdks', 'c', 'include'),
+        goSdkDir: join(spec.source.dir, 'sdks', 'go'),
+      }
+    : { libDir, includeDir: join(SHIM_DIR, 'include'), goSdkDir: join(SHIM_DIR, 'go') };
+}
+
 const toDrivers = (r: BuildRecord, spec: SdkShimSpec): SdkDrivers => ({
   c: r.outputs.c!.path,
   go: r.outputs.go!.path,
   source: spec.source.kind,
   sourceRef: r.facts.sourceRef!,
+  sdk: sdkInputs(spec),
 });
 
 /** Warm lookup only; null means "not built for these sources" (run `pnpm e2e:sdk-shim`). */

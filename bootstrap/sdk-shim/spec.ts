@@ -33,6 +33,8 @@ export interface SdkDrivers {
   source: SdkSource['kind'];
   /** The source hash (and, for a checkout, its dir and commit). */
   sourceRef: string;
+  /** What they link: the dir holding libboxlite.a, the dir holding boxlite.h, the Go SDK module. */
+  sdk: { libDir: string; includeDir: string; goSdkDir: string };
 }
 
 /** Key: the source, safe as a directory name. */
@@ -48,7 +50,7 @@ export function driversPaths(spec: SdkShimSpec) {
   return {
     ...entry,
     log,
-    /** Where the library is copied for linking (and removed after). */
+    /** Where the library is copied for linking (kept: upstream's own C and Go drivers link it too). */
     libDir: join(dir, 'lib'),
     outDir: join(dir, 'bin'),
     /** Go's module and build caches, kept with the rest (warm `go build` is a cache hit). */

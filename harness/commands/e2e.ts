@@ -4,6 +4,7 @@
  * exactly when something unexpected happened (a failure, an XPASS, or a dead stack).
  *
  *   --target sim|boxlite|serve   stack target (remote stacks come from BOXLITE_E2E_URL / _PROFILE)
+ *   --checkout PATH [--ref REF]  target boxlite: build and run that checkout's API and runner first
  *   --provider host|containers
  *   --bugs a,b             sim bug switches to turn on (see sim/bugs.ts)
  *   --markers on|off       off = expected-failure markers ignored (teeth mode)
@@ -27,6 +28,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BOXLITE_STACK_OPTIONS, boxliteChoice } from '../../bootstrap/boxlite-recipe/options.ts';
 import { CLI_BINARY_OPTIONS, cliBinaryEnv, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { SDK_SHIM_OPTIONS, sdkShimEnv, sdkShimSpec } from '../../bootstrap/sdk-shim/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
@@ -47,6 +49,8 @@ import { REPORT_OPTIONS, RUN_OPTIONS } from '../run-options.ts';
 import { parseShard, shardRunId, shardStateDir } from '../shard/plan.ts';
 import { runCases } from './run-vitest.ts';
 
+const { plan: _plan, planJson: _planJson, ...RECIPE_RUN_OPTIONS } = BOXLITE_STACK_OPTIONS;
+
 export const E2E_OPTIONS = {
   ...STACK_HANDLE_OPTIONS,
   provider: BOOTSTRAP_OPTIONS.provider,
@@ -59,6 +63,7 @@ export const E2E_OPTIONS = {
   durations: { ...REPORT_OPTIONS.durations, flag: 'durations' },
   ...CLI_BINARY_OPTIONS,
   ...SDK_SHIM_OPTIONS,
+  ...RECIPE_RUN_OPTIONS,
   noBuild: {
     flag: 'no-build',
     type: 'bool',
@@ -73,7 +78,7 @@ export function parseE2eArgs(argv: readonly string[], env: Env) {
   // A shard brings up and runs against a stack of its own, beside the others on this host.
   const named = !!env.BOXLITE_E2E_STATE_DIR?.trim();
   const stateDir = shard ? shardStateDir(values.stateDir, shard, named) : values.stateDir;
-  return { ...values, stateDir, shard, files: positionals };
+  return { ...values, stateDir, shard, files: positionals, boxlite: boxliteChoice(values, env) };
 }
 
 /** What the vitest child needs to know of the shard: which one, and how to balance. */
@@ -124,6 +129,7 @@ if (import.meta.main) {
         config: { ...config, target: config.target ?? 'sim' },
         bugs: args.bugs,
         cli: cliBinarySpec(args),
+        ...(args.boxlite ? { boxlite: args.boxlite } : {}),
       });
       process.stderr.write(`${summary}\n`);
       env.BOXLITE_E2E_SETUP_MS = String(Math.round(performance.now() - t0));

@@ -7,13 +7,14 @@ import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
 import { noteActivity, startAutoStopSweep } from './auto-stop.ts';
 import { ApiError, foreignNamespace, toApiError } from './errors.ts';
-import { type App, type Ctx, type Handler, sendError } from './http.ts';
+import { API_VERSION_HEADER, type App, type Ctx, type Handler, SIM_API_VERSION, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, Router, resolveTenantPath } from './router.ts';
 import { apiKeyRootRoutes, apiKeyTenantRoutes } from './routes/api-keys.ts';
 import { boxRoutes } from './routes/boxes.ts';
 import { cloneExportRoutes } from './routes/clone-export.ts';
 import { imageRoutes } from './routes/images.ts';
+import { previewRoutes } from './routes/preview.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
 import { runnerAdminRoutes, runnerPublicRoutes } from './routes/runners.ts';
@@ -24,7 +25,10 @@ import { volumeRoutes } from './routes/volumes.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
-const publicRouter = new Router<Handler>().addAll(publicRoutes).addAll(runnerPublicRoutes);
+const publicRouter = new Router<Handler>()
+  .addAll(publicRoutes)
+  .addAll(runnerPublicRoutes)
+  .addAll(previewRoutes);
 const rootRouter = new Router<Handler>()
   .addAll(rootRoutes)
   .addAll(runnerAdminRoutes)
@@ -88,6 +92,7 @@ async function dispatch(
 export function createApiServer(app: App, log: AccessLog): Server {
   const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
     const start = performance.now();
+    res.setHeader(API_VERSION_HEADER, SIM_API_VERSION);
     const url = new URL(req.url ?? '/', 'http://sim-api');
     const out: { boxId?: string } = {};
     res.once('close', () => {
