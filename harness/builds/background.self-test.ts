@@ -94,6 +94,18 @@ interface Summary {
 const fileOf = (r: Results, f: string) => r.testResults.find((t) => t.name.endsWith(f))!;
 const cliCases = (s: Summary) => s.cases.filter((c) => c.id.includes('cli-inspect'));
 
+/** A run whose CLI cases must all be not runnable (the run itself green), for `why`. */
+async function expectCliNotRunnable(name: string, args: string[], env: Record<string, string>, why: RegExp) {
+  const run = await e2e(name, args, env);
+  expect(run.exitCode, run.all?.slice(-3000)).toBe(0);
+  const cli = cliCases(await json<Summary>(name, 'summary.json'));
+  expect(cli.length).toBeGreaterThan(0);
+  for (const c of cli) {
+    expect(c.outcome, c.id).toBe('not-runnable');
+    expect(c.notRunnable, c.id).toMatch(why);
+  }
+}
+
 describe('pnpm e2e on an empty build cache', () => {
   test('the cases that need no build finish while the CLI builds; the CLI cases then run in the same report', async () => {
     const started = e2e('background', []);
@@ -126,28 +138,20 @@ describe('pnpm e2e on an empty build cache', () => {
   }, 600_000);
 
   test('--no-build: the CLI cases are not runnable here, naming the command that builds the CLI', async () => {
-    const run = await e2e('no-build', ['--no-build']);
-    expect(run.exitCode, run.all?.slice(-3000)).toBe(0);
-    const cli = cliCases(await json<Summary>('no-build', 'summary.json'));
-    expect(cli.length).toBeGreaterThan(0);
-    for (const c of cli) {
-      expect(c.outcome).toBe('not-runnable');
-      expect(c.notRunnable).toBe(
-        'needs the boxlite CLI: not cached and --no-build given; build it with `pnpm e2e:cli`',
-      );
-    }
+    await expectCliNotRunnable(
+      'no-build',
+      ['--no-build'],
+      {},
+      /^needs the boxlite CLI: not cached and --no-build given; build it with `pnpm e2e:cli`$/,
+    );
   }, 300_000);
 
   test('a build that fails: the CLI cases are not runnable here, naming the build log', async () => {
-    const run = await e2e('failed', [], { FAKE_CARGO_FAIL: '1' });
-    expect(run.exitCode, run.all?.slice(-3000)).toBe(0);
-    const cli = cliCases(await json<Summary>('failed', 'summary.json'));
-    expect(cli.length).toBeGreaterThan(0);
-    for (const c of cli) {
-      expect(c.outcome).toBe('not-runnable');
-      expect(c.notRunnable).toMatch(
-        /^needs the boxlite CLI: the build failed: building the boxlite CLI and the SDK shim failed \(cargo exit 101\) after \d+s; see \S+\.build\.log; build it with `pnpm e2e:cli`$/,
-      );
-    }
+    await expectCliNotRunnable(
+      'failed',
+      [],
+      { FAKE_CARGO_FAIL: '1' },
+      /^needs the boxlite CLI: the build failed: building the boxlite CLI and the SDK shim failed \(cargo exit 101\) after \d+s; see \S+\.build\.log; build it with `pnpm e2e:cli`$/,
+    );
   }, 300_000);
 });
