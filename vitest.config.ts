@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { buildsFile } from './harness/builds/state.ts';
 import { CASES_PROJECT } from './harness/cases-project.ts';
 import { REPORT_OPTIONS } from './harness/run-options.ts';
 import { parseShard } from './harness/shard/plan.ts';
@@ -30,8 +32,9 @@ const blob: Array<['blob', { outputFile: string }]> = shard
  * Three projects:
  *   unit   no services
  *   self-test  self-tests (`*.self-test.ts`) of bootstrap / sim / stack / harness / tools; each
- *          brings its own services up in a temp state dir. Files run one at a time: one Docker
- *          engine, two cores.
+ *          brings its own services up in a temp state dir. Files run side by side, three at a
+ *          time (they mostly wait on Docker and their stacks); those on the sim test kit share
+ *          a test database and run one at a time (harness/self-test-runner.ts).
  *   cases  the contract suite against the stack under test (sim by default); the global
  *          setup makes sure it is up and hands the stack handle to the workers.
  */
@@ -39,7 +42,10 @@ export default defineConfig({
   test: {
     provide: { runId },
     // Shards balanced by a previous run's file durations, when given (harness/shard/plan.ts).
-    sequence: { sequencer: shardSequencer(opts.durations ?? null, REPO_ROOT) },
+    // Files waiting for a background build last (harness/builds/).
+    sequence: {
+      sequencer: shardSequencer(opts.durations ?? null, REPO_ROOT, buildsFile(join(REPO_ROOT, reportDir))),
+    },
     outputFile: {
       junit: `${reportDir}/junit.xml`,
       json: `${reportDir}/results.json`,
@@ -71,7 +77,8 @@ export default defineConfig({
           globalSetup: ['./harness/self-test-setup.ts'],
           include: ['**/*.self-test.ts'],
           exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**', '.e2e-state-shard-*/**'],
-          fileParallelism: false,
+          runner: './harness/self-test-runner.ts',
+          maxWorkers: 3,
           testTimeout: 120_000,
           hookTimeout: 900_000,
         },

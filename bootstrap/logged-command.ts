@@ -24,6 +24,17 @@ export interface LoggedCommand {
   tick?: { name: string; ms: number };
 }
 
+/** Niceness of every build command this process runs (0: as the caller's). */
+let niceness = 0;
+
+/**
+ * From now on every build command of this process runs at low priority: `pnpm e2e` builds in
+ * the background of a case run, whose cases must keep the CPU.
+ */
+export function lowerBuildPriority(): void {
+  niceness = 10;
+}
+
 export function elapsed(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
@@ -44,7 +55,9 @@ export async function runLogged(c: LoggedCommand): Promise<void> {
       }, c.tick.ms)
     : null;
   try {
-    const child = execa(c.cmd, c.args, { cwd: c.cwd, env: c.env, reject: false, all: true, buffer: false });
+    // Through nice(1), so every process the build starts (rustc, cc, go) inherits the priority.
+    const [cmd, args] = niceness ? ['nice', ['-n', String(niceness), c.cmd, ...c.args]] : [c.cmd, c.args];
+    const child = execa(cmd, args, { cwd: c.cwd, env: c.env, reject: false, all: true, buffer: false });
     child.all?.on('data', (chunk: Buffer) => {
       c.log.write(chunk);
       crates += chunk

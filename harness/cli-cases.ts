@@ -1,12 +1,13 @@
 /**
- * Which case files need the real `boxlite` CLI. `pnpm e2e` provides the binary before vitest
- * starts when one of them is selected: a cold build takes ~16 min, which must happen in the
- * foreground with its progress visible, not inside a test's timeout. Workers only ever look
- * the binary up (fixtures/cli.ts).
+ * Which case files need a build: the real `boxlite` CLI, or the C and Go SDK drivers. `pnpm e2e`
+ * builds what is not cached in the background of the case run (harness/builds/); a file that
+ * needs one waits for it before it runs, never inside a test's timeout. Workers only ever look
+ * the products up (fixtures/cli.ts).
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { REPO_ROOT } from '../kernel/paths.ts';
+import type { BuildName } from './builds/state.ts';
 
 /** Case files that drive the CLI: cases/cli*.test.ts and the cross-driver family. */
 export const CLI_CASE_FILE = /^(cli[^/]*|cross-driver)\.test\.ts$/;
@@ -34,4 +35,13 @@ export async function selectsCases(
   if (filters.length === 0) return true;
   const files = (await readdir(casesDir)).filter((f) => pattern.test(f)).map((f) => join(casesDir, f));
   return files.some((f) => filters.some((p) => f.includes(p.replace(/^\.\//, ''))));
+}
+
+/** The builds a case file needs, by its name. */
+export function buildsFor(file: string): BuildName[] {
+  const name = basename(file);
+  const out: BuildName[] = [];
+  if (CLI_CASE_FILE.test(name)) out.push('cli');
+  if (SDK_DRIVER_CASE_FILE.test(name)) out.push('sdk-drivers');
+  return out;
 }

@@ -2,7 +2,7 @@
  * Running a driver build: the library's cargo step (a checkout's), then the C and Go driver
  * steps, every command's output in the build's log, a progress line while cargo runs.
  */
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SetupError } from '../../kernel/errors.ts';

@@ -15,7 +15,13 @@
  *                          `pnpm e2e:merge` joins the shards' reports
  *   --durations FILE       a previous run's results.json: shards balanced by its file durations
  *   --cli-bin / --cli-checkout / --cli-version / --cache-dir   the boxlite CLI for CLI cases
- *                          (built or found before vitest starts when a CLI case is selected)
+ *   --sdk-checkout DIR     the C/Go SDK drivers for their cases
+ *   --no-build             build nothing: cases whose CLI or drivers are not cached are not
+ *                          runnable here, naming the command that builds them
+ *
+ * The cases start at once: what the selected files need and the cache lacks is built in the
+ * background at low priority (harness/builds/), and the files that need it run when it is ready,
+ * in the same run and report.
  *
  * Every flag wins over its env variable. The vitest child gets the outcome through the
  * variables the cases' global setup reads: run id, markers, and that setup already ran.
@@ -23,19 +29,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOXLITE_STACK_OPTIONS, boxliteChoice } from '../../bootstrap/boxlite-recipe/options.ts';
-import { ensureCliBinary, findCargo } from '../../bootstrap/cli-binary/index.ts';
 import { CLI_BINARY_OPTIONS, cliBinaryEnv, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
-import { ensureSdkDrivers } from '../../bootstrap/sdk-shim/index.ts';
 import { SDK_SHIM_OPTIONS, sdkShimEnv, sdkShimSpec } from '../../bootstrap/sdk-shim/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';
 import { runMain, UsageError } from '../../kernel/errors.ts';
 import { type OptionTable, resolveOptions } from '../../kernel/options.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { createProgress } from '../../kernel/progress.ts';
 import { newRunId } from '../../kernel/run-id.ts';
 import { SIM_BUGS_OPTION } from '../../sim/bugs.ts';
 import { setupStack } from '../../stack/up.ts';
+import { startBuilds } from '../builds/background.ts';
+import type { BuildName } from '../builds/state.ts';
 import { SDK_DRIVER_CASE_FILE, selectsCases, selectsCliCases } from '../cli-cases.ts';
 import { STACK_HANDLE_OPTIONS } from '../handle/handle.ts';
 import { checkRemote } from '../handle/remote-check.ts';
@@ -59,6 +64,11 @@ export const E2E_OPTIONS = {
   ...CLI_BINARY_OPTIONS,
   ...SDK_SHIM_OPTIONS,
   ...RECIPE_RUN_OPTIONS,
+  noBuild: {
+    flag: 'no-build',
+    type: 'bool',
+    doc: 'build nothing: cases needing an uncached build are not runnable',
+  },
 } as const satisfies OptionTable;
 
 export function parseE2eArgs(argv: readonly string[], env: Env) {
@@ -79,6 +89,23 @@ function shardEnv(args: ReturnType<typeof parseE2eArgs>): Record<string, string>
     BOXLITE_E2E_STATE_DIR: args.stateDir,
     ...(args.durations ? { BOXLITE_E2E_SHARD_DURATIONS: args.durations } : {}),
   };
+}
+
+/** The builds the selected case files need. */
+async function buildsSelected(files: readonly string[]): Promise<BuildName[]> {
+  const names: BuildName[] = [];
+  if (await selectsCliCases(files)) names.push('cli');
+  if (await selectsCases(files, SDK_DRIVER_CASE_FILE)) names.push('sdk-drivers');
+  return names;
+}
+
+/** After the cases: a build still running (the run stopped early) finishes into the cache. */
+async function finishBuilds(done: Promise<void>): Promise<void> {
+  const note = setTimeout(
+    () => process.stderr.write('e2e: waiting for the background build to finish into the cache\n'),
+    1000,
+  );
+  await done.finally(() => clearTimeout(note));
 }
 
 if (import.meta.main) {
@@ -107,34 +134,23 @@ if (import.meta.main) {
       process.stderr.write(`${summary}\n`);
       env.BOXLITE_E2E_SETUP_MS = String(Math.round(performance.now() - t0));
     }
-    if (await selectsCliCases(args.files)) {
-      // The CLI cases need the real binary: built here, in the foreground, on a cold cache.
-      const spec = cliBinarySpec(args);
-      const cargo = await findCargo(args.searchPath);
-      const cli = await ensureCliBinary(spec, {
-        progress: createProgress(),
-        cargo,
-        searchPath: args.searchPath,
-      });
-      process.stderr.write(`boxlite CLI ${cli.cliVersion}: ${cli.path}\n`);
-      // The child's global setup looks the same binary up (a record read), flags included.
-      Object.assign(env, cliBinaryEnv(args));
-    }
-    if (await selectsCases(args.files, SDK_DRIVER_CASE_FILE)) {
-      // The C/Go SDK cases need their driver binaries: built here too (cold: the shim's cargo build).
-      const drivers = await ensureSdkDrivers(sdkShimSpec(args), {
-        progress: createProgress(),
-        searchPath: args.searchPath,
-      });
-      process.stderr.write(`SDK drivers (${drivers.sourceRef}): ${drivers.c}, ${drivers.go}\n`);
-      Object.assign(env, sdkShimEnv(args));
-    }
+    const builds = await startBuilds({
+      reportDir: join(REPO_ROOT, 'reports', runId),
+      names: await buildsSelected(args.files),
+      cli: cliBinarySpec(args),
+      sdk: sdkShimSpec(args),
+      searchPath: args.searchPath,
+      noBuild: args.noBuild,
+    });
+    // The workers read the builds file; a bare lookup in their global setup uses the same choice.
+    Object.assign(env, cliBinaryEnv(args), sdkShimEnv(args));
     const code = await runCases({
       files: args.files,
       grep: args.grep,
       env,
       ...(args.shard ? { shard: args.shard } : {}),
     });
+    await finishBuilds(builds.done);
     const infra = join(REPO_ROOT, 'reports', runId, 'infrastructure-error.txt');
     if (existsSync(infra)) {
       process.stderr.write(`e2e: ${readFileSync(infra, 'utf8')}\n`);

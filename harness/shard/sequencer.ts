@@ -1,17 +1,32 @@
 /**
  * The vitest sequencer of a sharded case run: vitest's own, whose `shard()` deals the files by
  * the durations a previous run recorded (plan.ts) when a results file is given, or when a file
- * needs the whole stack to itself. Otherwise vitest's default split by file stands.
+ * needs the whole stack to itself. Otherwise vitest's default split by file stands. Files that
+ * wait for a build still running in the background go last, so no worker waits while others
+ * could run.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { pending, readBuilds } from '../builds/state.ts';
 import { CASES_PROJECT } from '../cases-project.ts';
+import { buildsFor } from '../cli-cases.ts';
 import { needsWholeStack } from '../per-case/stack-lock.ts';
 import { planShards, readDurations } from './plan.ts';
 
-export function shardSequencer(durationsFile: string | null, root: string): typeof BaseSequencer {
+export function shardSequencer(
+  durationsFile: string | null,
+  root: string,
+  buildsFile: string,
+): typeof BaseSequencer {
   return class DurationSequencer extends BaseSequencer {
+    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+      const sorted = await super.sort(files);
+      const builds = readBuilds(buildsFile);
+      const waits = (s: TestSpecification) => pending(builds, buildsFor(s.moduleId));
+      return [...sorted.filter((s) => !waits(s)), ...sorted.filter(waits)];
+    }
+
     override async shard(files: TestSpecification[]): Promise<TestSpecification[]> {
       const shard = this.ctx.config.shard;
       const rel = (s: TestSpecification) => relative(root, s.moduleId);

@@ -281,16 +281,33 @@ describe('checkCommand', () => {
     expect(command('test:unit')).toBeNull();
   });
 
-  it('the e2e script knows the same commands: an unknown name lists them and exits 2, installing nothing', async () => {
-    const res = await execa('bash', [join(REPO_ROOT, 'e2e'), 'no-such-command'], {
+  /** The ./e2e script with only Node and the system on PATH (no pnpm, so nothing installs). */
+  const e2eScript = (arg: string) =>
+    execa('bash', [join(REPO_ROOT, 'e2e'), arg], {
       reject: false,
       env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin` },
     });
+
+  it('the e2e script knows the same commands: an unknown name lists them and exits 2, installing nothing', async () => {
+    const res = await e2eScript('no-such-command');
     expect(res.exitCode).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toBe(
       `e2e: unknown command "no-such-command"; commands: ${e2eCommandNames(scripts).join(', ')}`,
     );
     for (const name of e2eCommandNames(scripts)) expect(e2eCommands(scripts)(name), name).not.toBeNull();
+  });
+
+  it('./e2e help lists every command with the script it runs and exits 0, installing nothing', async () => {
+    const res = await e2eScript('help');
+    expect(res.exitCode).toBe(0);
+    expect(res.stderr).toBe('');
+    const listed = res.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/));
+    expect(listed).toEqual(
+      e2eCommandNames(scripts).map((name) => [name, 'pnpm', e2eCommands(scripts)(name)]),
+    );
   });
 });
