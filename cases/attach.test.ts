@@ -29,21 +29,10 @@ import {
   test,
   waitFor,
 } from '../fixtures/index.ts';
+import { execFinished, newBox, startExec } from './attach-steps.ts';
 
 /** The SDK abandons a socket that shows no frame within this long of the upgrade (protocol §4.3). */
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
-
-async function newBox(rest: RestDriver, image: string, name: string): Promise<string> {
-  const res = await rest.createBox({ image, name });
-  expect(res.status, res.text).toBe(201);
-  return res.json!.box_id;
-}
-
-async function startExec(rest: RestDriver, boxId: string, script: string): Promise<string> {
-  const res = await rest.startExec(boxId, { command: 'sh', args: ['-c', script] });
-  expect(res.status, res.text).toBe(201);
-  return res.json!.execution_id;
-}
 
 /** Exec output bytes the runner has received for this box so far. */
 async function outputBytes(rest: RestDriver, boxId: string): Promise<number> {
@@ -151,10 +140,7 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
     async ({ rest, stack, boxName, annotate }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
-      await waitFor('the exec to finish', async () => {
-        const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
-        return probe.json?.status === 'completed';
-      });
+      await execFinished(rest, id, eid);
       const first = await (await attach(rest.target, id, eid)).done;
       expect(first.stdout).toBe('out-1\nout-2\n');
       expect(first.stderr).toBe('err-1\n');
@@ -367,10 +353,7 @@ describe('attach: bytes and buffering', claims({ needs: 'vm' }), () => {
     // a few dozen writes stays well inside the smallest backlog we know (serve: 256 KiB / 256 chunks).
     const id = await newBox(rest, stack.images.busybox, boxName());
     const eid = await startExec(rest, id, 'seq 1 12000');
-    await waitFor('the exec to finish', async () => {
-      const probe = await rest.tenant<{ status: string }>('GET', `/boxes/${id}/executions/${eid}`);
-      return probe.json?.status === 'completed';
-    });
+    await execFinished(rest, id, eid);
     const result = await (await attach(rest.target, id, eid)).done;
     expect(result.exitCode).toBe(0);
     const expected = `${Array.from({ length: 12000 }, (_, i) => i + 1).join('\n')}\n`;

@@ -6,6 +6,12 @@
  * `stop`, stopped because its main command exited (with `exit_code`), and removed. lifecycle.test
  * covers running ⇄ stopped through `info`; this file walks every state through every door.
  *
+ * A box whose main command exited and is started again is a fresh run: it reports no exit code
+ * until that run ends (0.11 core box_impl.rs start clears `exit_code`; serve types.rs leaves it
+ * out while running, so "not finished" differs from "finished with 0"), and a stop then records
+ * the stop's code. The cloud API's Box JSON has neither `exit_code` nor `pid` (target-facts
+ * `reportsExitAndPid`), so there only the status is held.
+ *
  * Also per state, what exec does there: a configured box whose init is the user's command
  * refuses an exec instead of booting it (0.11 litebox `ensure_usable_without_rerunning_main`:
  * running the user's command is not a side effect an exec may have).
@@ -13,7 +19,7 @@
 import type { Boxlite } from '@boxlite-ai/boxlite';
 import type { SdkBox } from '../drivers/node-sdk/driver.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
-import { claims, describe, expect, test, waitFor } from '../fixtures/index.ts';
+import { claims, describe, expect, reportsExitAndPid, test, waitFor } from '../fixtures/index.ts';
 
 interface Seen {
   door: string;
@@ -119,6 +125,39 @@ describe.concurrent('list and info in every box state', claims({ needs: 'vm' }),
       return r.json?.status === 'stopped';
     });
     expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped', 7);
+  });
+
+  test('a box whose main command exited, started again, shows the new run: running, a pid, no exit code; its stop records the stop, not the old exit', async ({
+    rt,
+    rest,
+    image,
+    stack,
+    boxName,
+  }) => {
+    // The disk survives stop / start, so the second run finds the marker and keeps running.
+    const once = 'if [ -e /var/ran-once ]; then exec sleep 600; else touch /var/ran-once; exit 7; fi';
+    const box = await rt.create({ image, cmd: ['sh', '-c', once] }, boxName());
+    const exits = reportsExitAndPid(stack);
+    const raw = async () => (await rest.tenant<Record<string, unknown>>('GET', `/boxes/${box.id}`)).json!;
+    await box.start();
+    await waitFor('the first run to exit', async () => (await raw()).status === 'stopped');
+    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped', exits ? 7 : null);
+
+    await box.start();
+    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');
+    const running = await raw();
+    expect(running, 'a running main command has no exit code yet').not.toHaveProperty('exit_code');
+    if (exits) expect(running.pid, 'the new run has a process').toEqual(expect.any(Number));
+    expect((await rest.exec(box.id, { command: 'test', args: ['-e', '/var/ran-once'] })).exitCode).toBe(0);
+
+    await box.stop();
+    const stopped = await raw();
+    expect(stopped.status).toBe('stopped');
+    if (exits) {
+      expect(stopped.exit_code, "the stop's code, not the first run's 7").toEqual(expect.any(Number));
+      expect(stopped.exit_code).not.toBe(7);
+      expect(stopped.pid ?? null, 'a stopped box has no process').toBeNull();
+    } else expect(stopped).not.toHaveProperty('exit_code');
   });
 
   test('a configured box with its own command refuses an exec and stays configured; start then runs it', async ({

@@ -3,11 +3,18 @@
  * comprehensive copy_* cases, test_real_world::test_upload_process_download).
  * Every payload is checked three ways: what the guest sees (sha256sum / size), and the
  * bytes that come back out, against the host original.
+ *
+ * A copy onto a path that already holds a file replaces it: the core's default CopyOptions
+ * overwrite (boxlite src/litebox/copy.rs), serve copies with them (handlers/files.rs), the
+ * cloud runner writes the uploaded file to the destination path; over REST the client refuses
+ * `overwrite: false` before sending (protocol §5.1), so a REST copy always replaces.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import * as tar from 'tar-stream';
 import type { TestContext } from 'vitest';
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
 import { claims, describe, expect, test } from '../fixtures/index.ts';
@@ -19,6 +26,15 @@ async function hostDir(ctx: Pick<TestContext, 'onTestFinished'>): Promise<string
   const dir = await mkdtemp(join(tmpdir(), 'e2e-copy-'));
   ctx.onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** A tar holding one file `name`, as a client that names the entry after its own file sends it. */
+function oneFileTar(name: string, data: Buffer, mode: number): Promise<Buffer> {
+  const pack = tar.pack();
+  const archive = buffer(pack);
+  pack.entry({ name, mode, size: data.length }, data);
+  pack.finalize();
+  return archive;
 }
 
 /** Guest-side sha256 and size of a file. */
@@ -174,6 +190,49 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     await box.copyIn(join(dir, 'note.txt'), '/workspace/inbox');
     const r = await sh(box, 'test -d /workspace/inbox && cat /workspace/inbox/note.txt');
     expect(r).toMatchObject({ stdout: 'inside-the-dir\n', exitCode: 0 });
+  });
+
+  test('a file copied onto an existing file replaces it: exactly the new bytes and mode, shorter or longer, nothing beside it', async ({
+    box,
+    onTestFinished,
+  }) => {
+    const dir = await hostDir({ onTestFinished });
+    const target = '/workspace/target.txt';
+    const old = await sh(
+      box,
+      `mkdir -p /workspace && printf old-content-that-is-longer > ${target} && chmod 600 ${target}`,
+    );
+    expect(old.exitCode, old.stderr).toBe(0);
+    await writeFile(join(dir, 'new.bin'), 'new');
+    await chmod(join(dir, 'new.bin'), 0o755);
+    await box.copyIn(join(dir, 'new.bin'), target);
+    const after = await sh(box, `cat ${target}; echo; stat -c %a ${target}; ls -A /workspace`);
+    expect(after.stdout, 'truncated, not patched; the new mode; no file beside it').toBe(
+      'new\n755\ntarget.txt\n',
+    );
+    const longer = randomBytes(64 * 1024);
+    await writeFile(join(dir, 'longer.bin'), longer);
+    await box.copyIn(join(dir, 'longer.bin'), target);
+    expect(await guestDigest(box, target)).toEqual({ sha: sha256(longer), size: longer.length });
+    await box.copyOut(target, join(dir, 'back.bin'));
+    expect(sha256(await readFile(join(dir, 'back.bin')))).toBe(sha256(longer));
+  });
+
+  test('a raw one-file tar PUT onto an existing file replaces it under the destination name', async ({
+    box,
+    rest,
+  }) => {
+    const target = '/workspace/raw-target.txt';
+    expect((await sh(box, `mkdir -p /workspace && printf old-old-old > ${target}`)).exitCode).toBe(0);
+    const body = await oneFileTar('other.txt', Buffer.from('raw-new'), 0o644);
+    const put = await rest.tenant('PUT', `/boxes/${box.id}/files`, {
+      query: { path: target },
+      raw: body,
+      contentType: 'application/x-tar',
+    });
+    expect(put.status, put.text).toBe(204);
+    const after = await sh(box, `cat ${target}; echo; ls -A /workspace`);
+    expect(after.stdout).toBe('raw-new\nraw-target.txt\n');
   });
 
   test('an 8 MiB random file round-trips', async ({ box, onTestFinished }) => {

@@ -8,8 +8,9 @@
  *   the id is masked — so B cannot tell A's ids from random strings; A's box is untouched;
  * - org B's key in org A's namespace is refused (403, upstream's org guard; the sim too) exactly as in a
  *   namespace that belongs to no org;
- * - a list never shows another org's boxes, and box names are per org;
- * - a revoked or expired key is refused with the 401 envelope an unknown key gets.
+ * - a list never shows another org's boxes, and box names are per org.
+ *
+ * Keys (revoked, expired, what a key may pass on) are in keys.test.ts.
  *
  * Checked through the raw REST driver and the real npm SDK. A target whose admin cannot make
  * orgs (serve; the real API with an admin key, drivers/admin/real-api.ts) reports the family not
@@ -17,48 +18,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { createRuntime } from '../drivers/node-sdk/driver.ts';
 import { type PyOp, runPythonOps } from '../drivers/python/driver.ts';
 import { ensurePythonSdk } from '../drivers/python/venv.ts';
 import { createRestDriver, type RestDriver } from '../drivers/rest/driver.ts';
-import {
-  authHeader,
-  call,
-  type RestResponse,
-  type RestTarget,
-  rootUrl,
-  tenantUrl,
-} from '../drivers/rest/http.ts';
-import { claims, describe, expect, pause, runContext, type TenantOrg, test } from '../fixtures/index.ts';
+import { authHeader, type RestResponse, type RestTarget, tenantUrl } from '../drivers/rest/http.ts';
+import { claims, describe, expect, runContext, type TenantOrg, test } from '../fixtures/index.ts';
 import { createProgress } from '../kernel/progress.ts';
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-/** A box id shaped like a real one that no org has. */
-const ghostId = () => Array.from(randomBytes(12), (b) => BASE62[b % 62]).join('');
-/** A well-formed key no server issued. */
-const ghostKey = () => randomBytes(24).toString('hex');
-
-interface Answer {
-  status: number;
-  text: string;
-}
-
-/** What a caller can observe of a refusal, with the probed identifiers masked. */
-function shape(a: Answer, secrets: string[]) {
-  const mask = (s: string) => secrets.reduce((acc, x) => acc.split(x).join('<X>'), s);
-  let json: unknown = null;
-  try {
-    json = JSON.parse(a.text);
-  } catch {}
-  const err = (json as { error?: Record<string, unknown> } | null)?.error;
-  return {
-    status: a.status,
-    keys: json && typeof json === 'object' ? Object.keys(json) : null,
-    code: err?.code ?? null,
-    type: err?.type ?? null,
-    message: typeof err?.message === 'string' ? mask(err.message) : mask(a.text),
-  };
-}
+import { type Answer, ghostId, shape } from './tenant-steps.ts';
 
 /** A WebSocket upgrade's refusal (status + body), or status 101 when it was accepted. */
 function upgrade(url: string, t: RestTarget): Promise<Answer> {
@@ -311,76 +277,6 @@ describe('multi-tenant: the PyPI SDK', () => {
       // stop on an id it cannot find is quiet in the 0.10 SDK — for A's box exactly as for a ghost.
       expect(onA[3]!.error_code).toBe('not_found');
       await expectIntact(a, box);
-    },
-  );
-});
-
-describe('multi-tenant: keys', () => {
-  /** GET /boxes and GET /v1/me as `key` in `org`'s namespace. */
-  const as = async (org: TenantOrg, key: string) => {
-    const t = { ...org.target, apiKey: key };
-    return {
-      list: await call(t, 'GET', tenantUrl(t, '/boxes')),
-      me: await call<{ path_prefix?: string; expires_at?: string | null }>(t, 'GET', rootUrl(t, '/me')),
-    };
-  };
-  const refusedLikeUnknown = async (org: TenantOrg, key: string) => {
-    const [stale, unknown] = [await as(org, key), await as(org, ghostKey())];
-    for (const k of ['list', 'me'] as const) {
-      expect(stale[k].status, `${k}: ${stale[k].text}`).toBe(401);
-      expect(stale[k].envelope?.code).toBe('unauthenticated');
-      expect(shape(stale[k], []), `${k}: stale key vs a key never issued`).toEqual(shape(unknown[k], []));
-    }
-  };
-
-  test(
-    'a revoked key is refused with the 401 an unknown key gets (REST and SDK); the org keeps working',
-    claims({ needs: 'orgs', detects: ['stale-key-accepted'] }),
-    async ({ orgs }) => {
-      const b = await orgs.make();
-      const key = await orgs.admin.createApiKey(b.admin);
-      const before = await as(b, key.value);
-      expect([before.list.status, before.me.status], before.me.text).toEqual([200, 200]);
-      expect(before.me.json?.path_prefix).toBe(b.target.pathPrefix);
-      await orgs.admin.revokeApiKey(b.admin, key);
-      await refusedLikeUnknown(b, key.value);
-      const sdkErr = (k: string) =>
-        createRuntime(b.target, k)
-          .listInfo()
-          .then(
-            () => 'accepted',
-            (err: Error) => err.message,
-          );
-      const [revoked, unknown] = [await sdkErr(key.value), await sdkErr(ghostKey())];
-      expect(revoked).not.toBe('accepted');
-      expect(revoked).toBe(unknown);
-      expect((await as(b, b.admin.apiKey)).list.status, "the org's other key").toBe(200);
-    },
-  );
-
-  test(
-    'an expired key is refused with the 401 an unknown key gets; a key cannot mint one that outlives it',
-    claims({ needs: 'orgs', detects: ['stale-key-accepted'] }),
-    async ({ orgs }) => {
-      const b = await orgs.make();
-      // The expiry is the contract here: a few seconds of validity, then refusal.
-      const expiresAt = new Date(Date.now() + 3000);
-      const key = await orgs.admin.createApiKey(b.admin, { expiresAt });
-      expect(key.expiresAt).toBe(expiresAt.toISOString());
-      const before = await as(b, key.value);
-      expect([before.list.status, before.me.status], before.me.text).toEqual([200, 200]);
-      expect(before.me.json?.expires_at).toBe(expiresAt.toISOString());
-      const child = await call({ ...b.target, apiKey: key.value }, 'POST', rootUrl(b.target, '/api-keys'), {
-        body: {
-          name: `outlives-${randomBytes(3).toString('hex')}`,
-          permissions: ['write:boxes'],
-          expires_at: new Date(expiresAt.getTime() + 3_600_000).toISOString(),
-        },
-      });
-      expect(child.status, child.text).toBe(403);
-      expect(child.envelope?.code).toBe('permission_denied');
-      await pause(Math.max(0, expiresAt.getTime() - Date.now()) + 500);
-      await refusedLikeUnknown(b, key.value);
     },
   );
 });

@@ -3,9 +3,25 @@
  * test_snapshot_clone, a port of BoxLite's snapshot.rs / clone_export_rs round trips): a
  * snapshot is listed right away, restore brings the disk back, a clone's disk is its own.
  * Disk content is checked from inside the guest, so it must cross SDK → API → runner → box.
+ *
+ * Cloning a running box quiesces it, it does not stop it: the core freezes the guest and pauses
+ * the VM for the disk copy, then resumes it to Running (boxlite src/litebox/box_impl.rs
+ * `with_quiesce_async`, called from clone_export.rs `clone_boxes`). Its processes are paused,
+ * not killed: an exec in flight finishes whole, new execs run, the pid stays. A snapshot of a
+ * running box quiesces it the same way.
  */
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { claims, describe, expect, test } from '../fixtures/index.ts';
+import { attach } from '../drivers/rest/attach.ts';
+import {
+  type CaseContext,
+  claims,
+  describe,
+  expect,
+  reportsExitAndPid,
+  test,
+  waitFor,
+} from '../fixtures/index.ts';
+import { startExec } from './attach-steps.ts';
 
 async function put(box: SdkBox, path: string, content: string): Promise<void> {
   const r = await sh(box, `mkdir -p "$(dirname ${path})" && printf %s '${content}' > ${path}`);
@@ -58,6 +74,17 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
     },
   );
 
+  test('a snapshot of a running box leaves it running: its exec in flight finishes whole, new execs run', async ({
+    box,
+    rest,
+    stack,
+  }) => {
+    await keepsRunning({ box, rest, stack }, async () => {
+      await box.snapshot.create('while-serving');
+    });
+    expect(await box.snapshot.get('while-serving')).toMatchObject({ name: 'while-serving' });
+  });
+
   test('restore of a running box is refused as an invalid state and changes nothing', async ({ box }) => {
     await put(box, '/var/state', 'one');
     await box.snapshot.create('while-running');
@@ -96,6 +123,38 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
   });
 });
 
+/**
+ * Runs `quiesce` (a snapshot, a clone) on a running box while an exec is in flight (its first
+ * output seen): the box comes out as it went in — running, the same pid where Box JSON reports
+ * one, the exec finished whole (paused, not killed), and a new exec runs.
+ */
+async function keepsRunning(
+  { box, rest, stack }: Pick<CaseContext, 'rest' | 'stack'> & { box: SdkBox },
+  quiesce: () => Promise<void>,
+): Promise<void> {
+  const state = async () =>
+    (await rest.tenant<{ status: string; pid?: number | null }>('GET', `/boxes/${box.id}`)).json;
+  const before = await state();
+  expect(before?.status).toBe('running');
+  const ticks = 'i=0; while [ $i -lt 40 ]; do echo t$i; i=$((i+1)); sleep 0.05; done';
+  const session = await attach(rest.target, box.id, await startExec(rest, box.id, ticks));
+  await waitFor('the exec in flight to print its first tick', async () =>
+    session.frames.some((f) => f.kind === 'stdout'),
+  );
+  await quiesce();
+  const after = await state();
+  expect(after?.status, 'the source afterwards').toBe('running');
+  if (reportsExitAndPid(stack)) expect(after?.pid, 'the same process').toBe(before?.pid);
+  expect((await box.info()).state.running).toBe(true);
+  const ran = await session.done;
+  expect(ran.exitCode, 'the exec in flight ends by itself').toBe(0);
+  expect(ran.stdout).toBe(Array.from({ length: 40 }, (_, i) => `t${i}\n`).join(''));
+  expect(await rest.exec(box.id, { command: 'echo', args: ['after'] })).toMatchObject({
+    stdout: 'after\n',
+    exitCode: 0,
+  });
+}
+
 describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
   test(
     "a clone's disk starts as the parent's and then is its own",
@@ -117,6 +176,21 @@ describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
       expect((await sh(clone, 'test -e /var/parent-only')).exitCode).toBe(1);
     },
   );
+
+  test('cloning a running box leaves it running: its exec in flight finishes whole, new execs run, same pid', async ({
+    box,
+    rest,
+    rt,
+    stack,
+    tracker,
+  }) => {
+    let cloneId = '';
+    await keepsRunning({ box, rest, stack }, async () => {
+      cloneId = (await box.cloneBox(null, null)).id;
+      tracker.record(cloneId, 'node-sdk');
+    });
+    expect((await rt.getInfo(cloneId))?.state.running, 'the clone is not started by the clone').toBe(false);
+  });
 
   test('a named clone is found by its name', async ({ box, rt, tracker, boxName }) => {
     await box.stop();

@@ -4,9 +4,17 @@
  * prepares the tunnel (`POST …/network/tunnel?port=N` → `{uri}`) and the SDK connects
  * through it. Upstream's Python-SDK cases assert the same server contract; here the Node
  * SDK drives it. Needs `tunnels`, measured by the preflight (the sim answers `unsupported`).
+ *
+ * Preparing a tunnel only mints its URI; every connection through it is resolved again — the
+ * cloud proxy looks the box and its runner up per CONNECT and the runner dials that box's guest
+ * port (apps/proxy/pkg/proxy/tunnel.go, apps/runner/pkg/api/controllers/network_tunnel.go), and
+ * the client's forwarder opens a new CONNECT per local connection (boxlite
+ * src/litebox/network.rs). So a prepared tunnel follows its box through stop, start and remove.
  */
+import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { type SdkBox, runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
-import { claims, describe, expect, test, waitFor } from '../fixtures/index.ts';
+import { type CaseContext, claims, describe, expect, test, waitFor } from '../fixtures/index.ts';
 
 const PORT = 18080;
 
@@ -59,6 +67,100 @@ async function reach(box: SdkBox, port: number, marker: string): Promise<string>
     { timeoutMs: 30_000, intervalMs: 250 },
   );
   return last;
+}
+
+/** Where `getThrough` connects: a local forwarder, or a tunnel URI spoken to with CONNECT. */
+interface Through {
+  host: string;
+  port: number;
+  /** CONNECT to this authority first, with `key` (the 0.11 client's X-BoxLite-Authorization). */
+  connect?: string;
+  key?: string;
+  tls?: boolean;
+}
+
+/**
+ * GET /marker.txt over a fresh connection (after a CONNECT when asked): everything that came
+ * back, the CONNECT's status line included; a refused or reset connection reads empty.
+ */
+function getThrough(t: Through): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    const request = 'GET /marker.txt HTTP/1.0\r\nHost: tunnel.test\r\n\r\n';
+    const open = () => {
+      if (!t.connect) {
+        sock.write(request);
+        return;
+      }
+      sock.write(
+        `CONNECT ${t.connect} HTTP/1.1\r\nHost: ${t.connect}\r\nX-BoxLite-Authorization: Bearer ${t.key}\r\n\r\n`,
+      );
+      sock.once('data', (head: Buffer) => {
+        if (/^HTTP\/1\.[01] 200/.test(head.toString('latin1'))) sock.write(request);
+      });
+    };
+    const sock = t.tls
+      ? tlsConnect({ host: t.host, port: t.port, servername: t.host }, open)
+      : connect({ host: t.host, port: t.port }, open);
+    sock.setTimeout(10_000, () => sock.destroy());
+    sock.on('data', (d: Buffer) => {
+      out += d.toString('latin1');
+    });
+    sock.on('close', () => resolve(out));
+    sock.on('error', () => {});
+  });
+}
+
+/** The guest's own address, for the note on whether a new box took the one a stopped box freed. */
+async function guestAddress(box: SdkBox): Promise<string> {
+  return (await sh(box, 'hostname -i')).stdout.trim();
+}
+
+type Opener = (a: SdkBox) => Promise<{ get(): Promise<string>; close(): Promise<void> }>;
+
+/**
+ * Box A serves A-marker through a tunnel opened once; then A stops and B (which may take A's
+ * freed address) serves B-marker on the same port, A starts again, A is removed and C serves:
+ * the tunnel reaches A while it runs and nothing else, ever.
+ */
+async function followsItsBox(
+  { rt, image, boxName, annotate }: Pick<CaseContext, 'rt' | 'image' | 'boxName' | 'annotate'>,
+  open: Opener,
+): Promise<void> {
+  const serving = async (marker: string) => {
+    const box = await rt.create({ image }, boxName());
+    await startService(box, PORT, marker);
+    await reach(box, PORT, marker);
+    return box;
+  };
+  const a = await serving('A-marker');
+  const tunnel = await open(a);
+  try {
+    expect(await tunnel.get()).toContain('A-marker');
+    const freed = await guestAddress(a);
+    await a.stop();
+    const taken = (await guestAddress(await serving('B-marker'))) === freed;
+    const afterStop = await tunnel.get();
+    expect(afterStop, 'a stopped box serves nothing').not.toMatch(/[AB]-marker/);
+    expect(afterStop, 'a refusal, if anything').not.toMatch(/^HTTP\/1\.[01] [23]/);
+    await a.start();
+    await startService(a, PORT, 'A-marker');
+    await waitFor('the restarted box through the same tunnel', async () =>
+      (await tunnel.get()).includes('A-marker'),
+    );
+    await rt.remove(a.id, true);
+    await serving('C-marker');
+    const afterRemove = await tunnel.get();
+    expect(afterRemove, 'a removed box serves nothing').not.toMatch(/[ABC]-marker/);
+    expect(afterRemove, 'a refusal, if anything').not.toMatch(/^HTTP\/1\.[01] [23]/);
+    await annotate(
+      taken
+        ? `box B took the address ${freed} box A freed: a tunnel that kept A's first answer would have reached B`
+        : `box B did not take A's freed address ${freed}; the re-check held, but a cached address was not exercised`,
+    );
+  } finally {
+    await tunnel.close();
+  }
 }
 
 describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
@@ -147,4 +249,52 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
       expect(await reach(again, port, 'main-service')).toContain('main-service');
     },
   );
+});
+
+// One at a time: a box made right after another stops most often takes its freed address,
+// which is what shows a tunnel that kept its first answer.
+describe('tunnels: a tunnel follows its box', claims({ needs: ['vm', 'tunnels'] }), () => {
+  test.override('image', ({ stack }) => stack.images.busybox);
+
+  test('the SDK forwarder follows its box: refused after stop, serving after start, refused after remove, never another box', async ({
+    rt,
+    image,
+    boxName,
+    annotate,
+  }) => {
+    // The 0.10 SDK prepares the tunnel again for each local connection it forwards.
+    await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
+      const fwd = await (await a.network.tunnel(PORT)).forward({ type: 'tcp', host: '127.0.0.1', port: 0 });
+      const addr = fwd.localAddr();
+      if (addr.type !== 'tcp') throw new Error(`forwarder listens on ${JSON.stringify(addr)}, not TCP`);
+      return {
+        get: () => getThrough({ host: addr.host ?? '127.0.0.1', port: addr.port }),
+        close: () => fwd.close(),
+      };
+    });
+  });
+
+  test('a tunnel prepared once checks its box again on every CONNECT: refused after stop, serving after start, refused after remove', async ({
+    rt,
+    rest,
+    image,
+    boxName,
+    annotate,
+  }) => {
+    await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
+      const prep = await rest.tenant<{ uri: string }>('POST', `/boxes/${a.id}/network/tunnel`, {
+        query: { port: String(PORT) },
+      });
+      expect(prep.status, prep.text).toBe(200);
+      const uri = new URL(prep.json!.uri);
+      const through: Through = {
+        host: uri.hostname,
+        port: Number(uri.port || (uri.protocol === 'https:' ? 443 : 80)),
+        connect: uri.host,
+        key: rest.target.apiKey,
+        tls: uri.protocol === 'https:',
+      };
+      return { get: () => getThrough(through), close: async () => {} };
+    });
+  });
 });

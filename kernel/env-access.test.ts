@@ -23,6 +23,7 @@ const COMMANDS = [
   'stack/commands/teardown.ts',
   'tools/bench/command.ts',
   'tools/diff/command.ts',
+  'tools/longevity/command.ts',
   'tools/merge/command.ts',
   'tools/parity/command.ts',
   'tools/teeth/command.ts',

@@ -66,6 +66,8 @@ export interface ComponentRecord {
   bugs: string[];
   /** The Docker engine a sim runner's boxes live in (part of its identity: another one restarts it). */
   dockerHost?: string;
+  /** A sim runner's bound on one Docker call, when setup set one (another one restarts it). */
+  dockerTimeoutMs?: number;
 }
 
 export interface GuestImageRecord {

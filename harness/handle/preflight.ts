@@ -11,6 +11,7 @@ import { runnerView } from '../leaks/runner-view.ts';
 import { probeOrgs } from './admin.ts';
 import type { StackHandle } from './handle.ts';
 import { probeGuest } from './preflight-guest.ts';
+import { RUNNER_REFUSED_CREATE } from './target-facts.ts';
 
 /** What a case can need beyond a reachable API. */
 export const NEEDS = {
@@ -19,8 +20,12 @@ export const NEEDS = {
   'create-pulls':
     'create resolves any image reference, so an unknown one is refused by resolving it (404/422), not by an image allowlist (measured)',
   images: 'the server serves the image routes (measured: GET /v1/{prefix}/images answers 2xx)',
+  'runner-refusal':
+    'the runner refuses a create the API accepted (measured: POST /boxes with a user the image lacks → an error)',
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
   orgs: 'the admin interface makes orgs with quotas and keys here (measured: create org, mint + revoke a key, delete)',
+  'key-routes':
+    'a key mints keys from code, `POST /v1/api-keys` (measured: an empty body is refused as a bad request, not 404)',
   'runner-direct': "direct access to the stack's runner, bypassing the API",
   'path-guard': 'the path guard is on (runner and API journals readable)',
   'stack-registry': 'the harness can write to the registry the target pulls from (a stack it set up)',
@@ -131,6 +136,26 @@ async function probeCreatePulls(stack: StackHandle, name: string): Promise<strin
   }
 }
 
+/** Null when the runner refuses a create the API accepts (a user the image lacks); else what it answered. */
+async function probeRunnerRefusal(stack: StackHandle, name: string): Promise<string | null> {
+  const ids: string[] = [];
+  const rest = createRestDriver(stack, (id) => ids.push(id));
+  try {
+    const res = await rest.createBox({ image: stack.images.busybox, name, ...RUNNER_REFUSED_CREATE });
+    if (res.status >= 300) {
+      await removeLeftBehind(rest, name);
+      return null;
+    }
+    const status = (res.json as { status?: string } | null)?.status;
+    return clip(
+      `POST /boxes ${JSON.stringify(RUNNER_REFUSED_CREATE)} → HTTP ${res.status}, status ${status}: the runner accepts it`,
+    );
+  } finally {
+    for (const id of ids)
+      await rest.tenant('DELETE', `/boxes/${id}`, { query: { force: 'true' } }).catch(() => null);
+  }
+}
+
 export async function runPreflight(stack: StackHandle, boxName: string): Promise<Preflight> {
   const t0 = performance.now();
   const rest = createRestDriver(stack, () => {});
@@ -144,10 +169,14 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   if (images.status >= 300) missing.images = why('GET /images', images);
   const pulls = await probeCreatePulls(stack, `${boxName}-image`);
   if (pulls) missing['create-pulls'] = pulls;
+  const refused = vm ? `no box runs here: ${vm}` : await probeRunnerRefusal(stack, `${boxName}-refused`);
+  if (refused) missing['runner-refusal'] = refused;
   const usage = await rest.tenant('GET', '/images/usage');
   if (usage.status !== 200) missing['image-catalog'] = why('GET /images/usage', usage);
   const orgs = await probeOrgs(stack);
   if (orgs) missing.orgs = orgs;
+  const keys = await rest.root('POST', '/api-keys', { body: {} });
+  if (keys.status !== 400) missing['key-routes'] = why('POST /v1/api-keys {}', keys);
   if (stack.kind !== 'sim') {
     missing['sim-admin'] =
       `target ${stack.kind} (${stack.apiUrl}) is not the sim; only sim/api has /api/_sim`;

@@ -54,3 +54,58 @@ export function servesPreview(stack: Pick<StackHandle, 'kind'>): { served: boole
     ? { served: false, why: 'boxlite serve has no preview service' }
     : { served: true, why: 'the cloud API answers public boxes 200, others 404' };
 }
+
+type Kind = Pick<StackHandle, 'kind' | 'simulated'>;
+
+/** The cloud API (NestJS + Go runner): a `boxlite` stack, or a remote one that is not the sim. */
+const cloudApi = (stack: Kind) => stack.kind === 'boxlite' || (stack.kind === 'remote' && !stack.simulated);
+
+/**
+ * The close code a client reads right after an exec's `exit` frame, however the exec ended
+ * (completed, killed, timed out, attached late). The cloud runner sends `exit` and closes 1000
+ * once its output pumps drained (apps/runner/pkg/api/controllers/boxlite_exec_attach.go
+ * `CloseNormalClosure`); the sim follows it. `boxlite serve` 0.11 sends `Close(None)`
+ * (boxlite-cli src/commands/serve/handlers/executions.rs), which a client reads as 1005,
+ * "no status code".
+ */
+export function closeAfterExit(stack: Pick<StackHandle, 'kind'>): number {
+  return stack.kind === 'serve' ? 1005 : 1000;
+}
+
+/**
+ * Whether Box JSON reports the main command's `exit_code` and the box's `pid`. serve does
+ * (boxlite-cli src/commands/serve/types.rs: `exit_code` only once the command finished, so
+ * "not finished" differs from "finished with 0"), and so does the sim; the cloud API's mapper
+ * maps neither (apps/api/src/boxlite-rest/mappers/box-to-box.mapper.ts `boxToBoxResponse`).
+ */
+export function reportsExitAndPid(stack: Kind): boolean {
+  return !cloudApi(stack);
+}
+
+/**
+ * The memory a box asking for `requestedMib` is given, as Box JSON reports it. The cloud API
+ * rounds up to whole GiB (box-to-box.mapper.ts: `Math.ceil(memory_mib / 1024)` to the runner,
+ * `memory * 1024` back); serve and the core pass MiB through (boxlite src/vmm/krun/context.rs
+ * `krun_set_vm_config`), as the sim does.
+ */
+export function grantedMemoryMib(stack: Kind, requestedMib: number): number {
+  return cloudApi(stack) ? Math.ceil(requestedMib / 1024) * 1024 : requestedMib;
+}
+
+/**
+ * A create body the API accepts and the sim's runner refuses: the user does not exist in the
+ * image, so the container cannot start (the API checks only that `user` is a string). The
+ * cloud runner does not pass `user` on (apps/runner/pkg/boxlite/client.go `Create`) and serve
+ * checks it at start, so there the preflight measures the need `runner-refusal` as unmet.
+ */
+export const RUNNER_REFUSED_CREATE = { user: 'no-such-user-e2e' } as const;
+
+/**
+ * Whether a create the runner refused stays in the box list. The cloud API keeps the ERROR
+ * row (apps/api/src/box/services/box.service.ts `findAllDeprecated` lists all but DESTROYED)
+ * and shows it as `unknown` (mappers/box-to-box.mapper.ts) until DELETE removes it; the sim
+ * lists no row and frees the name (protocol §6.2 Sim note).
+ */
+export function refusedCreateListed(stack: Kind): boolean {
+  return cloudApi(stack);
+}

@@ -30,4 +30,13 @@ describe('lifecycle operations in the logs', () => {
     expect(opGaps(['b1'], api, runner)).toEqual([{ box: 'b1', op: 'exec', api: 2, runner: 1 }]);
     expect(opGaps(['other'], api, runner)).toEqual([]);
   });
+
+  it('counts a clone and an import as the runner creating the new box', () => {
+    const runner = runnerOpsFromJournal(
+      `${JSON.stringify({ op: 'clone', box_id: 'src', clone: 'c1' })}\n${JSON.stringify({ op: 'import', box_id: 'i1' })}\n`,
+    );
+    expect(runner.get('c1')?.get('create')).toBe(1);
+    expect(runner.get('i1')?.get('create')).toBe(1);
+    expect(runner.get('src')?.get('create')).toBeUndefined();
+  });
 });

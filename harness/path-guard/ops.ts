@@ -60,11 +60,16 @@ export function apiOpsFromAccessLog(text: string): OpCounts {
   return counts;
 }
 
-/** Lifecycle operations the runner journal records, per box, whatever their answer. */
+/**
+ * Lifecycle operations the runner journal records, per box, whatever their answer. A clone
+ * (the new box in `clone`) and an import (in `box_id`) are how the runner creates those boxes.
+ */
 export function runnerOpsFromJournal(text: string): OpCounts {
   const counts: OpCounts = new Map();
   for (const e of jsonLines(text)) {
     const { op, box_id: box } = e;
+    const made = op === 'clone' ? e.clone : op === 'import' ? box : null;
+    if (typeof made === 'string') bump(counts, made, 'create');
     if (typeof box !== 'string' || !(LIFECYCLE_OPS as readonly string[]).includes(String(op))) continue;
     bump(counts, box, op as LifecycleOp);
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type Db, type Quotas, quotaParams, sha256 } from './db.ts';
 import { ApiError } from './errors.ts';
 import { newApiKey } from './ids.ts';
+import { permissionsOf } from './tenancy.ts';
 
 export interface Org extends Quotas {
   id: string;
@@ -17,6 +18,8 @@ export interface Principal {
   /** The key's own name (keys minted through `POST /v1/api-keys`), null for seeded ones. */
   keyName: string | null;
   expiresAt: Date | null;
+  /** What the key may grant a key it mints: its own permissions; null (anything) for seeded keys. */
+  permissions: string[] | null;
 }
 
 export interface NewBox {
@@ -48,8 +51,10 @@ const ORG_COLS =
 export async function findPrincipal(db: Db, key: string, acceptStale = false): Promise<Principal | null> {
   // A revoked or expired key, or one of a deleted org, is no key at all: the caller cannot tell
   // it from one that never existed (upstream CombinedAuthGuard answers every such key alike).
-  const r = await db.query<Org & { key_id: string; key_name: string | null; expires_at: Date | null }>(
-    `SELECT ${ORG_COLS}, k.id AS key_id, k.name AS key_name, k.expires_at FROM api_keys k JOIN orgs o ON o.id = k.org_id
+  const r = await db.query<
+    Org & { key_id: string; key_name: string | null; key_label: string; expires_at: Date | null }
+  >(
+    `SELECT ${ORG_COLS}, k.id AS key_id, k.name AS key_name, k.label AS key_label, k.expires_at FROM api_keys k JOIN orgs o ON o.id = k.org_id
      WHERE k.key_sha256 = $1 AND ($2 OR (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))
        AND o.deleted_at IS NULL
      ORDER BY k.revoked_at IS NULL DESC LIMIT 1`,
@@ -57,8 +62,9 @@ export async function findPrincipal(db: Db, key: string, acceptStale = false): P
   );
   const row = r.rows[0];
   if (!row) return null;
-  const { key_id, key_name, expires_at, ...org } = row;
-  return { org, keyId: key_id, keyName: key_name, expiresAt: expires_at };
+  const { key_id, key_name, key_label, expires_at, ...org } = row;
+  const permissions = key_name === null ? null : permissionsOf(key_label);
+  return { org, keyId: key_id, keyName: key_name, expiresAt: expires_at, permissions };
 }
 
 /** Sim-only: creates an org (or updates its quotas) and mints a fresh key for it. */

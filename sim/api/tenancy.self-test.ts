@@ -38,7 +38,7 @@ describe('tenant-facing key routes', () => {
     expect(list.text).not.toContain(r.json.value);
   });
 
-  it('refuses bad bodies, duplicate live names, and a child outliving its parent', async () => {
+  it('refuses bad bodies, duplicate live names, a child outliving its parent or holding more than it', async () => {
     const org = await newOrg();
     for (const body of [
       { name: '', permissions: ['write:boxes'] },
@@ -69,6 +69,10 @@ describe('tenant-facing key routes', () => {
     // No expiry asked: the child inherits the parent's bound.
     const child = await mint(parent.json.value, { name: 'c2', permissions: ['write:boxes'] });
     expect(child.json.expires_at).toBe(soon.toISOString());
+    // A key passes on only what it carries (upstream api-key-grant.ts ungrantablePermissions).
+    const wider = await mint(parent.json.value, { name: 'c3', permissions: ['write:boxes', 'delete:boxes'] });
+    expect([wider.status, wider.json.error.code]).toEqual([403, 'permission_denied']);
+    expect(wider.json.error.message).toBe('Insufficient permissions for assigning: delete:boxes');
   });
 
   it('revoking is per org and per name: a key of another org cannot revoke it; revoked = unknown', async () => {

@@ -45,7 +45,8 @@ export async function mintNamedKey(
   }
 }
 
-const permissionsOf = (label: string): string[] => {
+/** A named key's permissions, stored as a JSON list in its label. */
+export const permissionsOf = (label: string): string[] => {
   try {
     const v = JSON.parse(label) as unknown;
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -112,6 +113,8 @@ export async function deleteOrg(db: Db, orgId: string): Promise<void> {
       orgId,
     ]);
     await client.query('UPDATE orgs SET deleted_at = now() WHERE id = $1', [orgId]);
+    // The catalog is the org's: nobody can read it any more, so it goes with the org.
+    await client.query('DELETE FROM image_refs WHERE org_id = $1', [orgId]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -19,7 +19,7 @@ import {
   parseBoxSpec,
   qualifyImage,
 } from './box-spec.ts';
-import { bounded, dockerMessage, dockerStatus } from './docker.ts';
+import { bounded, dockerMessage, dockerStatus, reapLater } from './docker.ts';
 import { ApiError, notFound } from './errors.ts';
 import { ensureImage } from './image.ts';
 
@@ -122,6 +122,9 @@ export class BoxService {
       );
     } catch (err) {
       await this.opts.records.remove(spec.box_id);
+      // The engine may still make it: whatever lands for this refused box is removed then.
+      if (err instanceof ApiError && err.code === 'engine_unavailable')
+        reapLater(this.docker, containerName(spec.box_id));
       if (dockerStatus(err) === 409)
         throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
       if (dockerStatus(err) === 400)
@@ -137,7 +140,7 @@ export class BoxService {
       // Do not leave a half-made box behind: a failed create must not occupy the id.
       await bounded('container remove', (signal) =>
         container.remove({ force: true, abortSignal: signal }),
-      ).catch(() => {});
+      ).catch(() => reapLater(this.docker, containerName(spec.box_id)));
       await this.opts.records.remove(spec.box_id);
       throw new ApiError('internal', `box ${spec.box_id} failed to start: ${dockerMessage(err)}`);
     }

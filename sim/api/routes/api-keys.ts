@@ -3,7 +3,8 @@
  * its own org from code: `POST|GET /v1/api-keys`, `DELETE /v1/api-keys/{name}`, also under
  * `/v1/{prefix}/api-keys` (upstream apps/api/src/boxlite-rest/boxlite-api-key.controller.ts,
  * body `RestCreateApiKeyDto` in dto/create-api-key.dto.ts). As upstream: the value is answered
- * once; a child key may not outlive the key that mints it (403); a name holds no "/".
+ * once; a child key may not outlive the key that mints it nor carry a permission it lacks (403); a
+ * name holds no "/".
  */
 import { ApiError } from '../errors.ts';
 import { type Handler, readJson, sendJson, sendNoContent } from '../http.ts';
@@ -68,6 +69,11 @@ function parseCreate(body: unknown): { name: string; permissions: string[]; expi
 
 const create: Handler = async (ctx, app) => {
   const req = parseCreate(await readJson(ctx.req));
+  // upstream api-key-grant.ts `ungrantablePermissions`: a key passes on only what it carries.
+  const held = ctx.principal.permissions;
+  const refused = held === null ? [] : req.permissions.filter((p) => !held.includes(p));
+  if (refused.length > 0)
+    throw new ApiError('permission_denied', `Insufficient permissions for assigning: ${refused.join(', ')}`);
   const bound = ctx.principal.expiresAt;
   if (bound && req.expiresAt && req.expiresAt > bound)
     throw new ApiError(

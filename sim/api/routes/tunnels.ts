@@ -42,6 +42,7 @@ const prepare: Handler = async (ctx, app) => {
       halfCloseDrops: app.bugs.has('tunnel-half-close-drops-response'),
     },
     '127.0.0.1',
+    box.id,
   );
   sendJson(ctx.res, 200, { uri, is_public: true });
 };
