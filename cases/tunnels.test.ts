@@ -253,48 +253,52 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
 
 // One at a time: a box made right after another stops most often takes its freed address,
 // which is what shows a tunnel that kept its first answer.
-describe('tunnels: a tunnel follows its box', claims({ needs: ['vm', 'tunnels'] }), () => {
-  test.override('image', ({ stack }) => stack.images.busybox);
+describe(
+  'tunnels: a tunnel follows its box',
+  claims({ needs: ['vm', 'tunnels'], detects: ['tunnel-stopped-box-reachable'] }),
+  () => {
+    test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('the SDK forwarder follows its box: refused after stop, serving after start, refused after remove, never another box', async ({
-    rt,
-    image,
-    boxName,
-    annotate,
-  }) => {
-    // The 0.10 SDK prepares the tunnel again for each local connection it forwards.
-    await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
-      const fwd = await (await a.network.tunnel(PORT)).forward({ type: 'tcp', host: '127.0.0.1', port: 0 });
-      const addr = fwd.localAddr();
-      if (addr.type !== 'tcp') throw new Error(`forwarder listens on ${JSON.stringify(addr)}, not TCP`);
-      return {
-        get: () => getThrough({ host: addr.host ?? '127.0.0.1', port: addr.port }),
-        close: () => fwd.close(),
-      };
-    });
-  });
-
-  test('a tunnel prepared once checks its box again on every CONNECT: refused after stop, serving after start, refused after remove', async ({
-    rt,
-    rest,
-    image,
-    boxName,
-    annotate,
-  }) => {
-    await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
-      const prep = await rest.tenant<{ uri: string }>('POST', `/boxes/${a.id}/network/tunnel`, {
-        query: { port: String(PORT) },
+    test('the SDK forwarder follows its box: refused after stop, serving after start, refused after remove, never another box', async ({
+      rt,
+      image,
+      boxName,
+      annotate,
+    }) => {
+      // The 0.10 SDK prepares the tunnel again for each local connection it forwards.
+      await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
+        const fwd = await (await a.network.tunnel(PORT)).forward({ type: 'tcp', host: '127.0.0.1', port: 0 });
+        const addr = fwd.localAddr();
+        if (addr.type !== 'tcp') throw new Error(`forwarder listens on ${JSON.stringify(addr)}, not TCP`);
+        return {
+          get: () => getThrough({ host: addr.host ?? '127.0.0.1', port: addr.port }),
+          close: () => fwd.close(),
+        };
       });
-      expect(prep.status, prep.text).toBe(200);
-      const uri = new URL(prep.json!.uri);
-      const through: Through = {
-        host: uri.hostname,
-        port: Number(uri.port || (uri.protocol === 'https:' ? 443 : 80)),
-        connect: uri.host,
-        key: rest.target.apiKey,
-        tls: uri.protocol === 'https:',
-      };
-      return { get: () => getThrough(through), close: async () => {} };
     });
-  });
-});
+
+    test('a tunnel prepared once checks its box again on every CONNECT: refused after stop, serving after start, refused after remove', async ({
+      rt,
+      rest,
+      image,
+      boxName,
+      annotate,
+    }) => {
+      await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
+        const prep = await rest.tenant<{ uri: string }>('POST', `/boxes/${a.id}/network/tunnel`, {
+          query: { port: String(PORT) },
+        });
+        expect(prep.status, prep.text).toBe(200);
+        const uri = new URL(prep.json!.uri);
+        const through: Through = {
+          host: uri.hostname,
+          port: Number(uri.port || (uri.protocol === 'https:' ? 443 : 80)),
+          connect: uri.host,
+          key: rest.target.apiKey,
+          tls: uri.protocol === 'https:',
+        };
+        return { get: () => getThrough(through), close: async () => {} };
+      });
+    });
+  },
+);

@@ -32,7 +32,11 @@ async function knownRepositories(stack: StackHandle): Promise<string[]> {
 /** Removes the copies of dead runs; answers their repositories. */
 export async function sweepImages(stack: StackHandle): Promise<string[]> {
   if (!stack.stack?.services.registry) return [];
-  const guests = [stack.images.busybox, stack.images.debian].map((i) => i.replace(/:[^/]*$/, ''));
+  // Every guest image setup pushed (stack file), not only those the handle names.
+  const guests = [
+    ...(stack.stack.images ?? []).map((i) => i.name),
+    ...[stack.images.busybox, stack.images.debian].map((i) => i.replace(/:[^/]*$/, '')),
+  ];
   const doomed = (await knownRepositories(stack)).filter((repo) => {
     if (!OURS.test(repo) || guests.includes(repo)) return false;
     const run = RUN.exec(repo);
