@@ -1,0 +1,31 @@
+/** The flags the command hands its per-mutant command, and that one hands the server: one parser. */
+import { parseArgs } from 'node:util';
+
+export interface MutationArgs {
+  runDir: string;
+  /** Per mutant, the covering cases' baseline seconds to spend. */
+  budgetS: number;
+  /** Case files the baseline runs; empty: every case file. */
+  cases: string[];
+}
+
+export function mutationArgs(a: MutationArgs): string[] {
+  return ['--run-dir', a.runDir, '--budget-s', String(a.budgetS), ...a.cases.flatMap((c) => ['--case', c])];
+}
+
+export function parseMutationArgs(argv: string[]): MutationArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'run-dir': { type: 'string' },
+      'budget-s': { type: 'string' },
+      case: { type: 'string', multiple: true },
+    },
+  });
+  const runDir = values['run-dir'];
+  if (!runDir) throw new Error('--run-dir is required: run `pnpm e2e:mutation`');
+  const budgetS = Number(values['budget-s'] ?? 120);
+  if (!Number.isFinite(budgetS) || budgetS <= 0)
+    throw new Error(`--budget-s must be a positive number, got ${values['budget-s']}`);
+  return { runDir, budgetS, cases: values.case ?? [] };
+}
