@@ -80,7 +80,10 @@ async function privateImage(stack: StackHandle, label: string, family = 'catalog
 describe('images: listing and description', () => {
   test(
     'an image a box uses is listed once per reference, with its manifest digest as id',
-    claims({ ports: ['test_list_reports_fixture_images', 'test_image_info_fields_populated'] }),
+    claims({
+      pins: ['images.list.route', 'images.list.per-reference'],
+      ports: ['test_list_reports_fixture_images', 'test_image_info_fields_populated'],
+    }),
     async ({ rest, stack, boxName }) => {
       const image = stack.images.busybox;
       const first = await useImage(rest, image, boxName());
@@ -98,28 +101,28 @@ describe('images: listing and description', () => {
     },
   );
 
-  test('an image is described by its name as one URL segment; the version is the digest listed', async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const { row } = await useImage(rest, stack.images.busybox, boxName());
-    const res = await rest.tenant<{
-      name: string;
-      curated?: boolean;
-      versions: { digest: string; source_ref: string }[];
-    }>('GET', imagePath(row.repository));
-    expect(res.status, res.text).toBe(200);
-    expect(res.json?.name).toBe(row.repository);
-    expect(res.json?.curated ?? false).toBe(false);
-    const version = res.json?.versions.find((v) => v.digest === row.id);
-    expect(version, res.text).toBeDefined();
-    expect(version!.source_ref.endsWith(stack.images.busybox), version!.source_ref).toBe(true);
-  });
+  test(
+    'an image is described by its name as one URL segment; the version is the digest listed',
+    claims({ pins: ['images.get.route', 'images.get.digest'] }),
+    async ({ rest, stack, boxName }) => {
+      const { row } = await useImage(rest, stack.images.busybox, boxName());
+      const res = await rest.tenant<{
+        name: string;
+        curated?: boolean;
+        versions: { digest: string; source_ref: string }[];
+      }>('GET', imagePath(row.repository));
+      expect(res.status, res.text).toBe(200);
+      expect(res.json?.name).toBe(row.repository);
+      expect(res.json?.curated ?? false).toBe(false);
+      const version = res.json?.versions.find((v) => v.digest === row.id);
+      expect(version, res.text).toBeDefined();
+      expect(version!.source_ref.endsWith(stack.images.busybox), version!.source_ref).toBe(true);
+    },
+  );
 
   test(
     'every image a box was created from is listed: two new ones, each once',
-    claims({ needs: 'stack-registry' }),
+    claims({ pins: ['images.list.recorded-at-create'], needs: 'stack-registry' }),
     async ({ rest, stack, boxName }) => {
       // Named to sort after the other repositories, so a listing that loses its last row shows.
       const images = [
@@ -136,16 +139,24 @@ describe('images: listing and description', () => {
     },
   );
 
-  test('an image no box ever used is a typed not_found on get and remove', async ({ rest, stack }) => {
-    const [busybox] = stack.images.busybox.split(':');
-    const ghost = `${busybox}-never-pushed`;
-    expectEnvelope(await rest.tenant('GET', imagePath(ghost)), 404, 'not_found');
-    expectEnvelope(await rest.tenant('DELETE', imagePath(ghost)), 404, 'not_found');
-  });
+  test(
+    'an image no box ever used is a typed not_found on get and remove',
+    claims({ pins: ['images.get.unknown'] }),
+    async ({ rest, stack }) => {
+      const [busybox] = stack.images.busybox.split(':');
+      const ghost = `${busybox}-never-pushed`;
+      expectEnvelope(await rest.tenant('GET', imagePath(ghost)), 404, 'not_found');
+      expectEnvelope(await rest.tenant('DELETE', imagePath(ghost)), 404, 'not_found');
+    },
+  );
 
   test(
     "the CLI lists the server's image with its repository, tag and short id",
-    claims({ ports: ['test_list_reports_fixture_images'], detects: ['cli-images-ignores-rest'] }),
+    claims({
+      pins: ['images.list.route'],
+      ports: ['test_list_reports_fixture_images'],
+      detects: ['cli-images-ignores-rest'],
+    }),
     async ({ rest, cli, stack, boxName }) => {
       const { row } = await useImage(rest, stack.images.busybox, boxName());
       const out = await cli.invoke(['images', '--format', 'json']);
@@ -159,7 +170,7 @@ describe('images: listing and description', () => {
 
   test(
     'pulling from a registry that does not resolve is a typed error, never a 500',
-    claims({ ports: ['test_pull_unreachable_registry_is_typed_error'] }),
+    claims({ pins: ['images.pull.bad-reference'], ports: ['test_pull_unreachable_registry_is_typed_error'] }),
     async ({ cli }) => {
       // Upstream strips the echoed reference before looking for "500"; so do we.
       const ref = 'does-not-exist.invalid/nope:0.0.0';
@@ -175,7 +186,7 @@ describe('images: listing and description', () => {
 describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () => {
   test(
     'usage counts the catalog against its limit and grows by one for a new image',
-    claims({ needs: 'stack-registry' }),
+    claims({ pins: ['images.usage.route', 'images.usage.counts', 'images.limit'], needs: 'stack-registry' }),
     async ({ rest, stack, boxName }) => {
       const before = await rest.tenant<{ count: number; limit: number; known_bytes: number }>(
         'GET',
@@ -194,7 +205,7 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
 
   test(
     'removal is refused while a box can boot from the image, naming it; then the image goes',
-    claims({ needs: 'stack-registry' }),
+    claims({ pins: ['images.remove.in-use', 'images.remove.route'], needs: 'stack-registry' }),
     async ({ rest, stack, boxName }) => {
       const image = await privateImage(stack, 'remove');
       const { id, row } = await useImage(rest, image, boxName());
@@ -213,7 +224,10 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
 
   test(
     'POST /images/pull describes an image from the stack registry; bad references are typed',
-    claims({ ports: ['test_pull_real_image', 'test_pull_unreachable_registry_is_typed_error'] }),
+    claims({
+      pins: ['images.pull.route', 'images.pull.bad-reference'],
+      ports: ['test_pull_real_image', 'test_pull_unreachable_registry_is_typed_error'],
+    }),
     async ({ rest, stack }) => {
       const pulled = await rest.tenant<{ reference: string; config_digest: string; layer_count: number }>(
         'POST',

@@ -137,6 +137,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
   test(
     "org B's key on org A's box: every box operation answers as for an id that never existed (REST)",
     claims({
+      pins: ['auth.org.box-invisible'],
       ports: [
         'test_org_b_read_denied',
         'test_org_b_exec_denied',
@@ -174,6 +175,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
   test(
     "org B cannot prepare a tunnel into org A's box: answered as for an id that never existed",
     claims({
+      pins: ['auth.org.tunnel'],
       ports: ['test_cross_org_cannot_tunnel_into_org_a_box'],
       needs: ['orgs', 'vm', 'tunnels'],
       detects: ['cross-org-box-lookup'],
@@ -198,6 +200,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
   test(
     "org B's key in org A's namespace is refused as in a namespace of no org, and changes nothing",
     claims({
+      pins: ['routing.prefix.foreign'],
       ports: ['test_org_b_key_rejected_in_org_a_namespace', 'test_cross_org_delete_leaves_org_a_box_intact'],
       needs: ['orgs', 'vm'],
     }),
@@ -229,7 +232,11 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "a list never shows another org's boxes, and names are per org",
-    claims({ ports: ['test_org_b_box_list_excludes_org_a'], needs: 'orgs' }),
+    claims({
+      pins: ['auth.org.list-isolated', 'auth.org.names-per-org'],
+      ports: ['test_org_b_box_list_excludes_org_a'],
+      needs: 'orgs',
+    }),
     async ({ orgs, rest, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const name = boxName();
@@ -251,7 +258,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "the npm SDK as org B cannot see, get or remove org A's box",
-    claims({ needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] }),
+    claims({ pins: ['auth.org.box-invisible'], needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const box = await runningBox(a, stack.images.busybox, boxName());
@@ -279,7 +286,10 @@ describe('multi-tenant: nothing crosses orgs', () => {
 describe('multi-tenant: the PyPI SDK', () => {
   test(
     "the Python SDK as org B cannot see, get, stop or remove org A's box",
-    claims({ needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] }, { timeout: 600_000 }),
+    claims(
+      { pins: ['auth.org.box-invisible'], needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] },
+      { timeout: 600_000 },
+    ),
     async ({ orgs, stack, boxName, tracker, clock }) => {
       const python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
@@ -335,7 +345,11 @@ describe('multi-tenant: keys', () => {
 
   test(
     'a revoked key is refused with the 401 an unknown key gets (REST and SDK); the org keeps working',
-    claims({ needs: 'orgs', detects: ['stale-key-accepted'] }),
+    claims({
+      pins: ['keys.mint.route', 'keys.revoke.route', 'keys.minted-works', 'keys.revoked'],
+      needs: 'orgs',
+      detects: ['stale-key-accepted'],
+    }),
     async ({ orgs }) => {
       const b = await orgs.make();
       const key = await orgs.admin.createApiKey(b.admin);
@@ -360,7 +374,11 @@ describe('multi-tenant: keys', () => {
 
   test(
     'an expired key is refused with the 401 an unknown key gets; a key cannot mint one that outlives it',
-    claims({ needs: 'orgs', detects: ['stale-key-accepted'] }),
+    claims({
+      pins: ['keys.mint.route', 'keys.expired', 'keys.outlive'],
+      needs: 'orgs',
+      detects: ['stale-key-accepted'],
+    }),
     async ({ orgs }) => {
       const b = await orgs.make();
       // The expiry is the contract here: a few seconds of validity, then refusal.

@@ -92,7 +92,11 @@ export function describeNativeSdk(s: NativeSuite): void {
   describe(s.title, () => {
     test(
       `create, get_info, exec ${s.marker}, remove: the box is gone after`,
-      claims({ ports: s.ports.basic, needs: ['vm'] }),
+      claims({
+        pins: ['box.create.route', 'box.get.route', 'exec.start.route', 'box.remove.route'],
+        ports: s.ports.basic,
+        needs: ['vm'],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const name = boxName();
         const [created, info, echo, listed, removed, after, list2] = await run({ stack, tracker, clock }, [
@@ -127,7 +131,11 @@ export function describeNativeSdk(s: NativeSuite): void {
 
     test(
       'exec: stdout and stderr apart, exit codes exact, unicode, large output and stdin intact',
-      claims({ ports: s.ports.streams, needs: ['vm'] }),
+      claims({
+        pins: ['ws.frame.stdout', 'ws.frame.stderr', 'exec.exit.code', 'ws.frame.order', 'ws.stdin.binary'],
+        ports: s.ports.streams,
+        needs: ['vm'],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const codes: Array<[number, string]> = [
           [0, 'exit 0'],
@@ -162,7 +170,18 @@ export function describeNativeSdk(s: NativeSuite): void {
 
     test(
       'exec options: box env, exec env, cwd, user, tty, and a timeout that ends the command',
-      claims({ ports: s.ports.options, needs: ['vm'] }),
+      claims({
+        pins: [
+          'box.create.env',
+          'exec.start.env',
+          'exec.start.working-dir',
+          'exec.start.user',
+          'exec.start.tty',
+          'exec.timeout.term',
+        ],
+        ports: s.ports.options,
+        needs: ['vm'],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const [, boxEnv, execEnv, cwd, user, tty, timedOut] = await run({ stack, tracker, clock }, [
           { op: 'create', image, name: boxName(), env: { BOX_ENV_MARKER: 'yes-its-there' } },
@@ -186,7 +205,7 @@ export function describeNativeSdk(s: NativeSuite): void {
 
     test(
       'copy a file in and back out: the bytes survive both ways',
-      claims({ ports: s.ports.copy, needs: ['vm'] }),
+      claims({ pins: ['files.bytes-exact'], ports: s.ports.copy, needs: ['vm'] }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const content = `hello-from-${s.driver}-copy-e2e\n${'x'.repeat(5000)}\n`;
         const upload = join(hostDir, `upload-${boxName()}.txt`);
@@ -207,7 +226,17 @@ export function describeNativeSdk(s: NativeSuite): void {
 
     test(
       'errors are typed: a bogus image, unknown ids, a stopped box, a removed box',
-      claims({ ports: s.ports.errors, needs: ['vm'], detects: ['exec-stopped-500', 'exec-removed-500'] }),
+      claims({
+        pins: [
+          'box.create.image-unknown',
+          'box.get.unknown',
+          'box-state.exec.stopped',
+          'box-state.exec.removed',
+        ],
+        ports: s.ports.errors,
+        needs: ['vm'],
+        detects: ['exec-stopped-500', 'exec-removed-500'],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const unknown = UNKNOWN_IDS.flatMap((id): NativeOp[] => [
           { op: 'get', box: id },

@@ -21,6 +21,7 @@ const COMMANDS = [
   'stack/commands/setup.ts',
   'stack/commands/teardown.ts',
   'tools/bench/command.ts',
+  'tools/contract/command.ts',
   'tools/diff/command.ts',
   'tools/mutation/command.ts',
   'tools/parity/command.ts',

@@ -37,7 +37,9 @@ function simRoutes(): string[] {
     ...volumeRoutes,
   ];
   const ws = ['GET /boxes/:id/executions/:eid/attach', 'GET /boxes/:id/attach'];
-  const sim = tables.filter((r) => !r.pattern.startsWith('/api/_sim/')).map((r) => `${r.method} ${r.pattern}`);
+  const sim = tables
+    .filter((r) => !r.pattern.startsWith('/api/_sim/'))
+    .map((r) => `${r.method} ${r.pattern}`);
   return [...new Set([...sim, ...ws])].sort();
 }
 
@@ -52,7 +54,11 @@ describe('the contract map', () => {
   });
 
   it('the shape check names what is wrong with a row', () => {
-    const bad = { area: 'a', title: 't', rows: [{ id: 'b.x', kind: 'nope', promise: 'short' }] } as unknown as AreaFile;
+    const bad = {
+      area: 'a',
+      title: 't',
+      rows: [{ id: 'b.x', kind: 'nope', promise: 'short' }],
+    } as unknown as AreaFile;
     expect(shapeProblems('a.yaml', bad)).toEqual([
       'a.yaml row 1 (b.x): id must start with one of a',
       'a.yaml row 1 (b.x): kind must be one of route, status, field, state, side-effect, ws-frame, ws-close, file, key, limit',
@@ -73,13 +79,18 @@ describe('the contract map', () => {
     const rowRoutes = allRows(areas).filter((r) => r.route !== undefined);
     const withRow = new Set(rowRoutes.filter((r) => r.kind === 'route').map((r) => r.route));
     expect(served.filter((r) => !withRow.has(r))).toEqual([]);
-    expect(rowRoutes.filter((r) => !served.includes(r.route as string)).map((r) => `${r.id}: ${r.route}`)).toEqual([]);
+    expect(
+      rowRoutes.filter((r) => !served.includes(r.route as string)).map((r) => `${r.id}: ${r.route}`),
+    ).toEqual([]);
   });
 
   it('no row that a case pinned has lost its last case, and every pin names a live row', async () => {
     const report = joinContract(areas, await collectAllCases());
     expect(report.unknown).toEqual([]);
     const locked = parseLock(await readFile(LOCK_FILE, 'utf8'));
-    expect(lostPins(report, locked), 'run `pnpm e2e:contract --update` only to drop a row on purpose').toEqual([]);
+    expect(
+      lostPins(report, locked),
+      'run `pnpm e2e:contract --update` only to drop a row on purpose',
+    ).toEqual([]);
   }, 180_000);
 });
