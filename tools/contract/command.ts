@@ -33,7 +33,8 @@ if (import.meta.main) {
     if (values.update) await writeFile(LOCK_FILE, renderLock(pinnedIds(report)));
     const lost = lostPins(report, parseLock(await readFile(LOCK_FILE, 'utf8').catch(() => '')));
     for (const id of lost) process.stderr.write(`e2e:contract: ${id} was pinned and no case pins it now\n`);
-    for (const u of report.unknown) process.stderr.write(`e2e:contract: ${u.caseId} pins ${u.pin}: ${u.why}\n`);
+    for (const u of report.unknown)
+      process.stderr.write(`e2e:contract: ${u.caseId} pins ${u.pin}: ${u.why}\n`);
     if (lost.length || report.unknown.length) process.exitCode = 1;
   });
 }

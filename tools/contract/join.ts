@@ -40,7 +40,11 @@ export function joinContract(areas: readonly AreaFile[], cases: readonly Collect
         .filter((r) => !r.retired)
         .map((row) => {
           const by = pinners.get(row.id) ?? [];
-          return { row, cases: by.map((c) => c.id), onlyWithNeeds: by.length > 0 && by.every((c) => c.needs?.length) };
+          return {
+            row,
+            cases: by.map((c) => c.id),
+            onlyWithNeeds: by.length > 0 && by.every((c) => c.needs?.length),
+          };
         }),
     })),
     unknown,
@@ -73,25 +77,49 @@ const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)} %` : '
 
 /** Pinned share per area: `{ area, rows, pinned }`. */
 export function shares(r: ContractReport): { area: string; rows: number; pinned: number }[] {
-  return r.areas.map((a) => ({ area: a.area, rows: a.rows.length, pinned: a.rows.filter((p) => p.cases.length).length }));
+  return r.areas.map((a) => ({
+    area: a.area,
+    rows: a.rows.length,
+    pinned: a.rows.filter((p) => p.cases.length).length,
+  }));
 }
 
 export function renderContract(r: ContractReport): string {
   const s = shares(r);
-  const total = s.reduce((t, x) => ({ rows: t.rows + x.rows, pinned: t.pinned + x.pinned }), { rows: 0, pinned: 0 });
-  const lines = ['# Contract map: what the cases pin', '', '| area | rows | pinned | share |', '| --- | ---: | ---: | ---: |'];
+  const total = s.reduce((t, x) => ({ rows: t.rows + x.rows, pinned: t.pinned + x.pinned }), {
+    rows: 0,
+    pinned: 0,
+  });
+  const lines = [
+    '# Contract map: what the cases pin',
+    '',
+    '| area | rows | pinned | share |',
+    '| --- | ---: | ---: | ---: |',
+  ];
   for (const x of s) lines.push(`| ${x.area} | ${x.rows} | ${x.pinned} | ${pct(x.pinned, x.rows)} |`);
   lines.push(`| **all** | ${total.rows} | ${total.pinned} | **${pct(total.pinned, total.rows)}** |`, '');
   for (const a of r.areas) {
     const open = a.rows.filter((p) => !p.cases.length);
     const needy = a.rows.filter((p) => p.onlyWithNeeds);
     lines.push(`## ${a.area} — ${a.title}`, '');
-    if (open.length) lines.push('Pinned by nothing:', '', ...open.map((p) => `- \`${p.row.id}\`: ${p.row.promise}`), '');
+    if (open.length)
+      lines.push('Pinned by nothing:', '', ...open.map((p) => `- \`${p.row.id}\`: ${p.row.promise}`), '');
     if (needy.length)
-      lines.push('Pinned only by cases with needs (not run where those are unmet):', '', ...needy.map((p) => `- \`${p.row.id}\``), '');
-    if (!open.length && !needy.length) lines.push('Every row is pinned by a case that needs nothing more than the API.', '');
+      lines.push(
+        'Pinned only by cases with needs (not run where those are unmet):',
+        '',
+        ...needy.map((p) => `- \`${p.row.id}\``),
+        '',
+      );
+    if (!open.length && !needy.length)
+      lines.push('Every row is pinned by a case that needs nothing more than the API.', '');
   }
   if (r.unknown.length)
-    lines.push('## Pins that name no live row', '', ...r.unknown.map((u) => `- ${u.caseId}: \`${u.pin}\` (${u.why})`), '');
+    lines.push(
+      '## Pins that name no live row',
+      '',
+      ...r.unknown.map((u) => `- ${u.caseId}: \`${u.pin}\` (${u.why})`),
+      '',
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -72,9 +72,12 @@ export function shapeProblems(file: string, a: AreaFile): string[] {
     else if (!(a.prefixes ?? [a.area]).includes(r.id.split('.')[0] as string))
       out.push(`${at}: id must start with one of ${(a.prefixes ?? [a.area]).join(', ')}`);
     if (!KINDS.includes(r.kind)) out.push(`${at}: kind must be one of ${KINDS.join(', ')}`);
-    if (typeof r.promise !== 'string' || r.promise.length < 10) out.push(`${at}: promise must say what is promised`);
-    if (r.protocol !== undefined && !SECTION.test(String(r.protocol))) out.push(`${at}: protocol must be a section number`);
-    if (r.protocol === undefined && !r.source?.length) out.push(`${at}: needs a protocol section or an upstream source`);
+    if (typeof r.promise !== 'string' || r.promise.length < 10)
+      out.push(`${at}: promise must say what is promised`);
+    if (r.protocol !== undefined && !SECTION.test(String(r.protocol)))
+      out.push(`${at}: protocol must be a section number`);
+    if (r.protocol === undefined && !r.source?.length)
+      out.push(`${at}: needs a protocol section or an upstream source`);
     if (r.route !== undefined && !ROUTE.test(r.route)) out.push(`${at}: route must be "METHOD /pattern"`);
     if (r.kind === 'route' && !r.route) out.push(`${at}: a route row names its route`);
     for (const t of [...Object.keys(r.targets ?? {}), ...(r.applies ?? [])])
