@@ -110,7 +110,7 @@ export class RunnerClient {
   }
 }
 
-/** The route this call serves, for the runner's coverage (only from a mutation sandbox). */
+/** The route this call serves, for the runner's coverage (tools/mutation). */
 export function scopeHeader(): Record<string, string> {
   const scope = scopeForRunner();
   return scope ? { [SCOPE_HEADER]: scope } : {};

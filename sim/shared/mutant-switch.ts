@@ -7,7 +7,7 @@
  *  - coverage is counted per scope — the route serving a request, a background sweep —
  *    through AsyncLocalStorage, so interleaved requests do not blur it. Code that runs before
  *    the first scope (module load, start-up) counts as static: only a restart switches it.
- * Outside a sandbox nothing reads the namespace and the switch routes answer 404. It imports
+ * Outside a sandbox nothing reads the namespace: the switch answers, but switches nothing. It imports
  * no other sim module: those are the ones being mutated, and the switch must work under any.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -54,9 +54,9 @@ export function renameScope(key: string): void {
   if (store) store.key = key;
 }
 
-/** The scope to hand to the runner, or undefined outside a sandbox (no header is sent then). */
+/** The scope to hand to the runner (either process may be the instrumented one). */
 export function scopeForRunner(): string | undefined {
-  return instrumented() ? scopes.getStore()?.key : undefined;
+  return scopes.getStore()?.key;
 }
 
 /** Every event the emitter fires from now on runs in the current scope (sockets made elsewhere). */
@@ -116,7 +116,7 @@ async function relayed(to: SwitchRelay, method: string, search: string, body: un
 
 /**
  * Serves the switch; it checks the bearer itself, since the sim's own auth may be the mutant.
- * `POST` `{id}` activates, `GET` answers `{active, coverage}` (`?reset=1` also clears the
+ * `POST` `{id}` activates, `GET` answers `{instrumented, active, coverage}` (`?reset=1` also clears the
  * counts). With `relay` (the API) the same request goes on to the runner, whose answer is
  * merged under `runner`.
  */
@@ -130,14 +130,14 @@ export async function serveSwitch(
     reply(res, 401, refusal('unauthenticated', 'UnauthorizedError', 'the mutant switch needs the admin key'));
     return;
   }
-  if (!instrumented()) {
-    reply(res, 404, refusal('not_found', 'NotFoundError', 'the sim is not running instrumented code'));
-    return;
-  }
   try {
     const body = req.method === 'POST' ? await readBody(req) : null;
     const active = req.method === 'POST' ? activate(body) : (ns.activeMutant ?? null);
-    const own = { active, coverage: coverage(url.searchParams.get('reset') === '1') };
+    const own = {
+      instrumented: instrumented(),
+      active,
+      coverage: coverage(url.searchParams.get('reset') === '1'),
+    };
     const runner = p.relay ? await relayed(p.relay, req.method ?? 'GET', url.search, body) : undefined;
     reply(res, 200, runner === undefined ? own : { ...own, runner });
   } catch (err) {
