@@ -286,7 +286,10 @@ describe('attach: re-attach', claims({ needs: 'vm' }), () => {
 describe('attach: refusals and status', () => {
   test(
     'attach to an unknown execution → 404 not_found before the upgrade',
-    claims({ pins: ['ws.upgrade.unknown-exec'], ports: ['test_attach_with_bogus_id_is_typed_error'] }),
+    claims({
+      pins: ['ws.upgrade.unknown-exec', 'ws.upgrade.unknown-box'],
+      ports: ['test_attach_with_bogus_id_is_typed_error'],
+    }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       for (const [box, eid] of [
