@@ -16,6 +16,8 @@ export interface Baseline {
   coverage: CoverageIndex;
   /** Mutant id → the sim file it is in. */
   fileOf: Record<string, string>;
+  /** Why no box started on the mutation stack (cases that need one did not run), or null. */
+  vm: string | null;
 }
 
 export const BASELINE_FILE = 'baseline.json';

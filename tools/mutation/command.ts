@@ -18,6 +18,7 @@ import { newRunId } from '../../kernel/run-id.ts';
 import { teardownStack } from '../../stack/down.ts';
 import { AREA_NAMES, AREAS, areaFiles, LEFT_OUT } from './areas.ts';
 import { type MutationArgs, mutationArgs } from './args.ts';
+import { readBaseline } from './baseline.ts';
 import { mutantRows, parseSidecar, renderSummary, type StrykerReport } from './summary.ts';
 
 const MUTATION_OPTIONS = {
@@ -92,7 +93,21 @@ async function stopServer(runDir: string): Promise<void> {
   if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
+/** What the baseline ran: the cases a mutant could be tested with. */
+async function baselineLine(runDir: string): Promise<string[]> {
+  const b = await readBaseline(runDir).catch(() => null);
+  if (!b) return ['No baseline was recorded.'];
+  const n = (s: string) => b.tests.filter((t) => t.state === s).length;
+  const lines = [
+    `Baseline: ${b.tests.length} tests in ${(b.ms / 60_000).toFixed(1)} min — ${n('passed')} passed (the ones selected from), ${n('failed')} failed, ${n('skipped')} not run.`,
+  ];
+  if (b.vm)
+    lines.push(`**No box started on the mutation stack** (${b.vm}): the cases that need one did not run.`);
+  return lines;
+}
+
 async function summarize(runDir: string, header: string[]): Promise<string> {
+  header.push(...(await baselineLine(runDir)));
   const report = JSON.parse(await readFile(join(runDir, 'mutation.json'), 'utf8')) as StrykerReport;
   const sidecar = parseSidecar(await readFile(join(runDir, 'sidecar.jsonl'), 'utf8').catch(() => ''));
   const md = renderSummary(mutantRows(report, sidecar), header);
