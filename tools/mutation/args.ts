@@ -7,10 +7,19 @@ export interface MutationArgs {
   budgetS: number;
   /** Case files the baseline runs; empty: every case file. */
   cases: string[];
+  /** A finished run's dir whose baseline is taken instead of running one (same sources only). */
+  baselineFrom?: string;
 }
 
 export function mutationArgs(a: MutationArgs): string[] {
-  return ['--run-dir', a.runDir, '--budget-s', String(a.budgetS), ...a.cases.flatMap((c) => ['--case', c])];
+  return [
+    '--run-dir',
+    a.runDir,
+    '--budget-s',
+    String(a.budgetS),
+    ...a.cases.flatMap((c) => ['--case', c]),
+    ...(a.baselineFrom ? ['--baseline-from', a.baselineFrom] : []),
+  ];
 }
 
 export function parseMutationArgs(argv: string[]): MutationArgs {
@@ -20,6 +29,7 @@ export function parseMutationArgs(argv: string[]): MutationArgs {
       'run-dir': { type: 'string' },
       'budget-s': { type: 'string' },
       case: { type: 'string', multiple: true },
+      'baseline-from': { type: 'string' },
     },
   });
   const runDir = values['run-dir'];
@@ -27,5 +37,6 @@ export function parseMutationArgs(argv: string[]): MutationArgs {
   const budgetS = Number(values['budget-s'] ?? 120);
   if (!Number.isFinite(budgetS) || budgetS <= 0)
     throw new Error(`--budget-s must be a positive number, got ${values['budget-s']}`);
-  return { runDir, budgetS, cases: values.case ?? [] };
+  const baselineFrom = values['baseline-from'];
+  return { runDir, budgetS, cases: values.case ?? [], ...(baselineFrom ? { baselineFrom } : {}) };
 }

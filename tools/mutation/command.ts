@@ -43,6 +43,11 @@ const MUTATION_OPTIONS = {
     min: 1,
     doc: "per mutant, the covering cases' baseline seconds to spend (fastest first)",
   },
+  baselineFrom: {
+    flag: 'baseline-from',
+    type: 'path',
+    doc: "a finished run's dir: take its baseline instead of running one (same sources and cases only)",
+  },
   summary: {
     flag: 'summary',
     type: 'path',
@@ -142,7 +147,7 @@ if (import.meta.main) {
     });
     const t0 = Date.now();
     try {
-      const args = { runDir, budgetS: o.budgetS, cases: o.cases };
+      const args = { runDir, budgetS: o.budgetS, cases: o.cases, ...(o.baselineFrom ? { baselineFrom: o.baselineFrom } : {}) };
       await new Stryker(strykerOptions(args, mutate, o.strings)).runMutationTest();
     } finally {
       await stopServer(runDir);

@@ -80,13 +80,18 @@ describe('mutation selection', () => {
     expect(one.kind === 'run' && one.tests.length).toBe(1);
   });
 
-  it('falls back to the routes of its file when no case names its scope', () => {
-    const sel = selectTests('2', input());
-    expect(sel).toMatchObject({ kind: 'run', by: 'family', candidates: 2 });
+  it('code before routing (auth, the router) is on every request: any case that made one', () => {
+    expect(selectTests('2', input())).toMatchObject({ kind: 'run', by: 'http', candidates: 3 });
   });
 
-  it('a mutant a file of its own covers only in the background selects nothing to run', () => {
-    expect(selectTests('4', input())).toMatchObject({ kind: 'run', by: 'family', candidates: 0, tests: [] });
+  it('falls back to the routes of its file when no case names its scope, else to any case', () => {
+    const withSibling: SelectionInput = {
+      ...input(),
+      coverage: { scopes: { ...input().coverage.scopes, '5': ['background lifecycle'] }, statics: [] },
+      fileOf: { ...input().fileOf, '5': 'sim/b.ts' },
+    };
+    expect(selectTests('5', withSibling)).toMatchObject({ kind: 'run', by: 'family', candidates: 1 });
+    expect(selectTests('4', input())).toMatchObject({ kind: 'run', by: 'any', candidates: 3 });
   });
 
   it('says when a mutant was never reached, or reached only while the sim started', () => {

@@ -4,10 +4,11 @@
  *   coverage  mutant → the scopes whose code passed it (sim/shared/mutant-switch.ts): a route
  *             (`POST /boxes`), or a scope no case names (`http` before routing, a background
  *             sweep, `unscoped`), or static (module load and start-up)
- * A mutant covered under routes gets the passing cases that hit one of them; one covered only
- * under other scopes gets its file's family (the cases reaching any route its file's other
- * mutants are covered under). Fastest first, within a budget of baseline time, so that a
- * mutant on the create path does not run the whole suite.
+ * A mutant covered under routes gets the passing cases that hit one of them. One covered under
+ * `http` (auth and routing, before a route is known) is on every request's path: any case that
+ * made a request. One covered only under other scopes gets its file's family (the cases reaching
+ * any route its file's other mutants are covered under), else any case. Fastest first, within a
+ * budget of baseline time, so that a mutant on the create path does not run the whole suite.
  */
 
 export interface TestRecord {
@@ -92,8 +93,11 @@ export function indexCoverage(covs: readonly MutantCoverage[]): CoverageIndex {
   };
 }
 
+/** The scope of code that runs before the router names the route. */
+export const HTTP_SCOPE = 'http';
+
 export type Selection =
-  | { kind: 'run'; tests: TestRecord[]; candidates: number; by: 'routes' | 'family' }
+  | { kind: 'run'; tests: TestRecord[]; candidates: number; by: 'routes' | 'http' | 'family' | 'any' }
   | { kind: 'no-coverage' }
   | { kind: 'static' };
 
@@ -114,10 +118,17 @@ export function selectTests(id: string, input: SelectionInput): Selection {
   const hits = (routes: ReadonlySet<string>) =>
     passing.filter((t) => (input.reach[t.id] ?? []).some((r) => routes.has(r)));
   const reached = new Set(Object.values(input.reach).flat());
+  const pick = (by: 'routes' | 'http' | 'family' | 'any', candidates: TestRecord[]): Selection => ({
+    kind: 'run',
+    tests: withinBudget(candidates, input.budgetMs),
+    candidates: candidates.length,
+    by,
+  });
   const own = new Set(scopes.filter((s) => reached.has(s)));
-  const by = own.size ? 'routes' : 'family';
-  const candidates = own.size ? hits(own) : hits(familyRoutes(id, input, reached));
-  return { kind: 'run', tests: withinBudget(candidates, input.budgetMs), candidates: candidates.length, by };
+  if (own.size) return pick('routes', hits(own));
+  if (scopes.includes(HTTP_SCOPE)) return pick('http', passing.filter((t) => input.reach[t.id]?.length));
+  const family = hits(familyRoutes(id, input, reached));
+  return family.length ? pick('family', family) : pick('any', passing);
 }
 
 /** The routes any mutant of the same file is covered under. */

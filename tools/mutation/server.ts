@@ -21,8 +21,8 @@ import { resolveOptions } from '../../kernel/options.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
 import { setupStack } from '../../stack/up.ts';
 import { type MutationArgs, parseMutationArgs } from './args.ts';
-import { type Baseline, mutantFiles, readAccessLog, writeBaseline } from './baseline.ts';
-import { indexCoverage, reachOf, selectTests } from './selection.ts';
+import { type Baseline, mutantFiles, readAccessLog, readBaseline, writeBaseline } from './baseline.ts';
+import { indexCoverage, reachOf, type Selection, selectTests } from './selection.ts';
 import { SimSwitch } from './sim-switch.ts';
 import { VitestSession } from './vitest-session.ts';
 
@@ -30,7 +30,7 @@ export interface SidecarEntry {
   id: string;
   file: string;
   status: 'killed' | 'survived' | 'timeout' | 'no-coverage' | 'static';
-  by?: 'routes' | 'family';
+  by?: Extract<Selection, { kind: 'run' }>['by'];
   candidates?: number;
   ran?: number;
   failed?: string[];
@@ -45,11 +45,13 @@ class MutationServer {
   private readonly runDir: string;
   private readonly budgetMs: number;
   private readonly cases: string[];
+  private readonly baselineFrom: string | undefined;
 
   constructor(args: MutationArgs) {
     this.runDir = args.runDir;
     this.budgetMs = args.budgetS * 1000;
     this.cases = args.cases;
+    this.baselineFrom = args.baselineFrom;
   }
 
   private async stackUp(): Promise<StackHandle> {
@@ -68,6 +70,7 @@ class MutationServer {
   }
 
   async runBaseline(): Promise<number> {
+    if (this.baselineFrom) return this.reuseBaseline(this.baselineFrom);
     const t0 = Date.now();
     const handle = await this.stackUp();
     const vm = await boxesStart(handle);
@@ -96,6 +99,23 @@ class MutationServer {
       `baseline: ${tests.length} tests, ${failed.length} failed (left out of selection), ${run.timedOut ? 'TIMED OUT' : 'done'}`,
     );
     return run.timedOut ? 1 : 0;
+  }
+
+  /**
+   * Takes a finished run's baseline: valid only for the same instrumented sources (the mutant
+   * ids are per instrumentation), which the id → file map checks.
+   */
+  private async reuseBaseline(dir: string): Promise<number> {
+    const old = await readBaseline(dir);
+    const now = await mutantFiles(REPO_ROOT);
+    if (JSON.stringify(old.fileOf) !== JSON.stringify(now))
+      throw new Error(`the baseline in ${dir} was taken over other instrumented sources; run one afresh`);
+    await this.stackUp();
+    this.session = await VitestSession.open(REPO_ROOT);
+    this.baseline = old;
+    await writeBaseline(this.runDir, old);
+    log(`baseline: taken from ${dir} (${old.tests.length} tests)`);
+    return 0;
   }
 
   async runMutant(id: string): Promise<number> {
