@@ -9,6 +9,8 @@ export interface MutationArgs {
   cases: string[];
   /** A finished run's dir whose baseline is taken instead of running one (same sources only). */
   baselineFrom?: string;
+  /** Run every `sample`-th mutant (by id); the others are not run. 1: all. */
+  sample: number;
 }
 
 export function mutationArgs(a: MutationArgs): string[] {
@@ -17,6 +19,8 @@ export function mutationArgs(a: MutationArgs): string[] {
     a.runDir,
     '--budget-s',
     String(a.budgetS),
+    '--sample',
+    String(a.sample),
     ...a.cases.flatMap((c) => ['--case', c]),
     ...(a.baselineFrom ? ['--baseline-from', a.baselineFrom] : []),
   ];
@@ -30,6 +34,7 @@ export function parseMutationArgs(argv: string[]): MutationArgs {
       'budget-s': { type: 'string' },
       case: { type: 'string', multiple: true },
       'baseline-from': { type: 'string' },
+      sample: { type: 'string' },
     },
   });
   const runDir = values['run-dir'];
@@ -37,6 +42,9 @@ export function parseMutationArgs(argv: string[]): MutationArgs {
   const budgetS = Number(values['budget-s'] ?? 120);
   if (!Number.isFinite(budgetS) || budgetS <= 0)
     throw new Error(`--budget-s must be a positive number, got ${values['budget-s']}`);
+  const sample = Number(values.sample ?? 1);
+  if (!Number.isInteger(sample) || sample < 1)
+    throw new Error(`--sample must be a positive integer, got ${values.sample}`);
   const baselineFrom = values['baseline-from'];
-  return { runDir, budgetS, cases: values.case ?? [], ...(baselineFrom ? { baselineFrom } : {}) };
+  return { runDir, budgetS, sample, cases: values.case ?? [], ...(baselineFrom ? { baselineFrom } : {}) };
 }

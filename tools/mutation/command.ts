@@ -43,6 +43,13 @@ const MUTATION_OPTIONS = {
     min: 1,
     doc: "per mutant, the covering cases' baseline seconds to spend (fastest first)",
   },
+  sample: {
+    flag: 'sample',
+    type: 'int',
+    default: 1,
+    min: 1,
+    doc: 'run every Nth mutant (by id) only: a bounded trial; the rest are reported as not run',
+  },
   baselineFrom: {
     flag: 'baseline-from',
     type: 'path',
@@ -147,7 +154,13 @@ if (import.meta.main) {
     });
     const t0 = Date.now();
     try {
-      const args = { runDir, budgetS: o.budgetS, cases: o.cases, ...(o.baselineFrom ? { baselineFrom: o.baselineFrom } : {}) };
+      const args = {
+        runDir,
+        budgetS: o.budgetS,
+        sample: o.sample,
+        cases: o.cases,
+        ...(o.baselineFrom ? { baselineFrom: o.baselineFrom } : {}),
+      };
       await new Stryker(strykerOptions(args, mutate, o.strings)).runMutationTest();
     } finally {
       await stopServer(runDir);
@@ -158,7 +171,7 @@ if (import.meta.main) {
     const minutes = ((Date.now() - t0) / 60_000).toFixed(1);
     const header = [
       `Scope: ${o.mutate.length ? o.mutate.join(', ') : `area ${o.area}`}; string literals ${o.strings ? 'mutated' : 'not mutated'}; baseline ${o.cases.length ? o.cases.join(', ') : 'every case file'}.`,
-      `Per mutant: the cases reaching its routes, fastest first, up to ${o.budgetS} s of baseline time.`,
+      `Per mutant: the cases reaching its routes, fastest first, up to ${o.budgetS} s of baseline time.${o.sample > 1 ? ` Sample: every ${o.sample}th mutant.` : ''}`,
       `Duration: ${minutes} min (baseline included). Run dir: ${runDir}.`,
     ];
     process.stdout.write(await summarize(runDir, header));

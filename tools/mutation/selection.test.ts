@@ -37,9 +37,13 @@ describe('mutation selection', () => {
       { ts: 1500, route: 'POST /boxes' },
       { ts: 2900, route: 'DELETE /boxes/:id' },
       { ts: 5100, route: 'GET /boxes' },
+      { ts: 5200 },
       { ts: 9000, route: 'GET /metrics' },
     ];
-    expect(reachOf(tests, lines)).toEqual({ a: ['DELETE /boxes/:id', 'POST /boxes'], b: ['GET /boxes'] });
+    expect(reachOf(tests, lines)).toEqual({
+      a: ['DELETE /boxes/:id', 'POST /boxes'],
+      b: ['GET /boxes', 'http'],
+    });
   });
 
   it('merges both processes: run-time scopes per mutant, and what only module load covered', () => {
@@ -60,7 +64,12 @@ describe('mutation selection', () => {
       broken: ['POST /boxes'],
     },
     coverage: {
-      scopes: { '1': ['POST /boxes'], '2': ['http'], '3': ['GET /metrics'], '4': ['background lifecycle'] },
+      scopes: {
+        '1': ['POST /boxes'],
+        '2': ['GET /metrics', 'http'],
+        '3': ['GET /metrics'],
+        '4': ['background lifecycle'],
+      },
       statics: ['9'],
     },
     fileOf: { '1': 'sim/a.ts', '2': 'sim/a.ts', '3': 'sim/b.ts', '4': 'sim/c.ts' },
@@ -80,7 +89,7 @@ describe('mutation selection', () => {
     expect(one.kind === 'run' && one.tests.length).toBe(1);
   });
 
-  it('code before routing (auth, the router) is on every request: any case that made one', () => {
+  it('code before routing (auth, the router) is on every request: any case that made one, even if a route also covered it', () => {
     expect(selectTests('2', input())).toMatchObject({ kind: 'run', by: 'http', candidates: 3 });
   });
 

@@ -6,7 +6,7 @@
  *             sweep, `unscoped`), or static (module load and start-up)
  * A mutant covered under routes gets the passing cases that hit one of them. One covered under
  * `http` (auth and routing, before a route is known) is on every request's path: any case that
- * made a request. One covered only under other scopes gets its file's family (the cases reaching
+ * made a request, even where it was also covered under a route. One covered only under other scopes gets its file's family (the cases reaching
  * any route its file's other mutants are covered under), else any case. Fastest first, within a
  * budget of baseline time, so that a mutant on the create path does not run the whole suite.
  */
@@ -32,6 +32,9 @@ export interface MutantCoverage {
   perTest: Record<string, Record<string, number>>;
 }
 
+/** The scope of code that runs before the router names the route. */
+export const HTTP_SCOPE = 'http';
+
 /** Access-log lines are written when a reply closes: a little after the case's last await. */
 const SLACK_MS = 1500;
 
@@ -51,7 +54,10 @@ export function parseAccessLog(text: string): AccessLine[] {
   return out;
 }
 
-/** Each test's routes: the lines inside its window (tests that overlap share lines: over-selection only). */
+/**
+ * Each test's routes: the lines inside its window (tests that overlap share lines: over-selection
+ * only). A request refused before routing (no key, a foreign org) has no route: it counts as `http`.
+ */
 export function reachOf(
   tests: readonly TestRecord[],
   lines: readonly AccessLine[],
@@ -60,7 +66,7 @@ export function reachOf(
   for (const t of tests) {
     const routes = new Set<string>();
     for (const l of lines) {
-      if (l.route && l.ts >= t.start && l.ts <= t.start + t.ms + SLACK_MS) routes.add(l.route);
+      if (l.ts >= t.start && l.ts <= t.start + t.ms + SLACK_MS) routes.add(l.route ?? HTTP_SCOPE);
     }
     reach[t.id] = [...routes].sort();
   }
@@ -93,9 +99,6 @@ export function indexCoverage(covs: readonly MutantCoverage[]): CoverageIndex {
   };
 }
 
-/** The scope of code that runs before the router names the route. */
-export const HTTP_SCOPE = 'http';
-
 export type Selection =
   | { kind: 'run'; tests: TestRecord[]; candidates: number; by: 'routes' | 'http' | 'family' | 'any' }
   | { kind: 'no-coverage' }
@@ -124,9 +127,14 @@ export function selectTests(id: string, input: SelectionInput): Selection {
     candidates: candidates.length,
     by,
   });
+  // Before the routes: code that also ran before routing is on every request's path.
+  if (scopes.includes(HTTP_SCOPE))
+    return pick(
+      'http',
+      passing.filter((t) => input.reach[t.id]?.length),
+    );
   const own = new Set(scopes.filter((s) => reached.has(s)));
   if (own.size) return pick('routes', hits(own));
-  if (scopes.includes(HTTP_SCOPE)) return pick('http', passing.filter((t) => input.reach[t.id]?.length));
   const family = hits(familyRoutes(id, input, reached));
   return family.length ? pick('family', family) : pick('any', passing);
 }

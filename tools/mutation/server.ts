@@ -29,7 +29,7 @@ import { VitestSession } from './vitest-session.ts';
 export interface SidecarEntry {
   id: string;
   file: string;
-  status: 'killed' | 'survived' | 'timeout' | 'no-coverage' | 'static';
+  status: 'killed' | 'survived' | 'timeout' | 'no-coverage' | 'static' | 'sampled-out';
   by?: Extract<Selection, { kind: 'run' }>['by'];
   candidates?: number;
   ran?: number;
@@ -46,12 +46,14 @@ class MutationServer {
   private readonly budgetMs: number;
   private readonly cases: string[];
   private readonly baselineFrom: string | undefined;
+  private readonly sample: number;
 
   constructor(args: MutationArgs) {
     this.runDir = args.runDir;
     this.budgetMs = args.budgetS * 1000;
     this.cases = args.cases;
     this.baselineFrom = args.baselineFrom;
+    this.sample = args.sample;
   }
 
   private async stackUp(): Promise<StackHandle> {
@@ -122,6 +124,10 @@ class MutationServer {
     const t0 = Date.now();
     if (!this.baseline || !this.session) throw new Error('mutant before baseline');
     const file = this.baseline.fileOf[id] ?? '?';
+    if (Number(id) % this.sample !== 0) {
+      await this.note({ id, file, status: 'sampled-out', ms: 0 });
+      return 0;
+    }
     const sel = selectTests(id, { ...this.baseline, budgetMs: this.budgetMs });
     if (sel.kind !== 'run') {
       await this.note({ id, file, status: sel.kind, ms: Date.now() - t0 });

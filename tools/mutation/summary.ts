@@ -1,7 +1,7 @@
 /**
  * The mutation run's summary: Stryker's report (mutation-testing-report-schema JSON) read with
  * the server's sidecar, score and survivors per area. Stryker sees every mutant the server did
- * not run as survived; the sidecar says which were not run (no coverage, static) so the score
+ * not run as survived; the sidecar says which were not run (no coverage, static, sampled out) so the score
  * counts only mutants a case could reach.
  */
 
@@ -20,7 +20,7 @@ export interface StrykerReport {
   files: Record<string, { mutants: ReportMutant[] }>;
 }
 
-export type Fate = 'killed' | 'timeout' | 'survived' | 'no-coverage' | 'static' | 'error';
+export type Fate = 'killed' | 'timeout' | 'survived' | 'no-coverage' | 'static' | 'sampled-out' | 'error';
 
 export interface MutantRow {
   id: string;
@@ -44,7 +44,8 @@ export function parseSidecar(text: string): Map<string, SidecarEntry> {
 }
 
 function fateOf(status: string, side: SidecarEntry | undefined): Fate {
-  if (side?.status === 'no-coverage' || side?.status === 'static') return side.status;
+  if (side?.status === 'no-coverage' || side?.status === 'static' || side?.status === 'sampled-out')
+    return side.status;
   if (status === 'Killed') return side?.status === 'timeout' ? 'timeout' : 'killed';
   if (status === 'Timeout') return 'timeout';
   if (status === 'Survived' || status === 'NoCoverage') return side ? 'survived' : 'no-coverage';
@@ -101,7 +102,9 @@ export function renderSummary(rows: readonly MutantRow[], header: string[]): str
     byArea.set(area, [...(byArea.get(area) ?? []), r]);
   }
   const lines = ['# Mutation run', '', ...header, ''];
-  lines.push('| area | mutants | not run (no coverage / static) | run | killed | survived | score |');
+  lines.push(
+    '| area | mutants | not run (no coverage / static / sampled out) | run | killed | survived | score |',
+  );
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const area of [...AREA_NAMES, 'other' as const]) {
     const r = byArea.get(area);
