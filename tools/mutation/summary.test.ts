@@ -14,7 +14,9 @@ const report: StrykerReport = {
     'sim/api/ws-proxy.ts': {
       mutants: [m('1', 10, 'Killed'), m('2', 20, 'Survived'), m('3', 30, 'Survived')],
     },
-    'sim/runner/files.ts': { mutants: [m('4', 5, 'Survived'), m('5', 6, 'Timeout')] },
+    'sim/runner/files.ts': {
+      mutants: [m('4', 5, 'Survived'), m('5', 6, 'Timeout'), m('6', 7, 'Survived')],
+    },
   },
 };
 
@@ -24,6 +26,7 @@ const sidecar = parseSidecar(
     '{"id":"2","file":"sim/api/ws-proxy.ts","status":"survived","by":"routes","candidates":4,"ran":4,"failed":[],"ms":1}',
     '{"id":"3","file":"sim/api/ws-proxy.ts","status":"no-coverage","ms":0}',
     '{"id":"4","file":"sim/runner/files.ts","status":"static","ms":0}',
+    '{"id":"6","file":"sim/runner/files.ts","status":"sampled-out","ms":0}',
     '',
   ].join('\n'),
 );
@@ -36,14 +39,15 @@ describe('mutation summary', () => {
       ['3', 'no-coverage'],
       ['4', 'static'],
       ['5', 'timeout'],
+      ['6', 'sampled-out'],
     ]);
   });
 
   it('scores per area over the mutants run, and lists each survivor with its selection', () => {
     const md = renderSummary(mutantRows(report, sidecar), ['Scope: test']);
     expect(md).toContain('| api-relay | 3 | 1 | 2 | 1 | 1 | 50.0 % |');
-    expect(md).toContain('| runner-storage | 2 | 1 | 1 | 1 | 0 | 100.0 % |');
-    expect(md).toContain('| **all** | 5 | 2 | 3 | 2 | 1 | **66.7 %** |');
+    expect(md).toContain('| runner-storage | 3 | 2 | 1 | 1 | 0 | 100.0 % |');
+    expect(md).toContain('| **all** | 6 | 3 | 3 | 2 | 1 | **66.7 %** |');
     expect(md).toContain(
       '- `sim/api/ws-proxy.ts:20:3` ConditionalExpression → `true` (#2) — 4/4 case(s) by routes',
     );
