@@ -5,7 +5,8 @@
  * reports/mutation/<run>/ (Stryker's mutation.json and mutation.html, baseline.json,
  * sidecar.jsonl, summary.md). Slow by design: not part of `./e2e test`; see docs/mutation.md.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Stryker } from '@stryker-mutator/core';
@@ -61,6 +62,11 @@ const MUTATION_OPTIONS = {
     doc: "rewrite a finished run's summary.md and print it; run nothing",
   },
   list: { flag: 'list', type: 'bool', doc: 'print the areas and their files; run nothing' },
+  stop: {
+    flag: 'stop',
+    type: 'bool',
+    doc: 'stop what a killed run left (its server, the mutation stack, the sandbox); run nothing',
+  },
   help: { flag: 'help', short: 'h', type: 'bool', doc: 'this text' },
 } as const satisfies OptionTable;
 
@@ -105,6 +111,34 @@ async function stopServer(runDir: string): Promise<void> {
   if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
+const STATE_DIR = join(REPO_ROOT, '.e2e-state', 'mutation');
+const RUNS_DIR = join(REPO_ROOT, 'reports', 'mutation');
+
+/** Stops what runs started: any live mutation server, the mutation stack, Stryker's sandbox. */
+async function stopAll(o: Parameters<typeof bootstrapConfig>[0]): Promise<void> {
+  const runs = await readdir(RUNS_DIR).catch(() => []);
+  for (const run of runs) await stopServer(join(RUNS_DIR, run));
+  await rm(join(REPO_ROOT, '.stryker-tmp'), { recursive: true, force: true });
+  const config = { ...bootstrapConfig(o), stateDir: STATE_DIR, target: 'sim' as const };
+  await teardownStack({ config, wipeData: false, full: false, quiet: true }).catch(() => '');
+}
+
+/**
+ * Ctrl-C or SIGTERM: Stryker's own handler exits at once, before any `finally`, so the clean-up
+ * (`--stop`) is handed to a detached process.
+ */
+function stopOnSignal(): void {
+  const stop = () => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'tools/mutation/command.ts'), '--stop'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: 'inherit',
+    });
+    child.unref();
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, stop);
+}
+
 /** What the baseline ran: the cases a mutant could be tested with. */
 async function baselineLine(runDir: string): Promise<string[]> {
   const b = await readBaseline(runDir).catch(() => null);
@@ -141,17 +175,18 @@ if (import.meta.main) {
         `usage: pnpm e2e:mutation [--area A]\n${optionsHelp(MUTATION_OPTIONS)}\n`,
       );
     if (o.list) return void process.stdout.write(listing());
+    if (o.stop) return void (await stopAll(o));
     if (o.summary) return void process.stdout.write(await summarize(o.summary, [`Run dir: ${o.summary}`]));
     const mutate = o.mutate.length ? o.mutate : areaFiles(o.area);
-    const runDir = join(REPO_ROOT, 'reports', 'mutation', newRunId());
-    const stateDir = join(REPO_ROOT, '.e2e-state', 'mutation');
+    const runDir = join(RUNS_DIR, newRunId());
     await mkdir(runDir, { recursive: true });
     // What the server (and the vitest session in it) inherit through Stryker's runner.
     Object.assign(process.env, {
-      BOXLITE_E2E_STATE_DIR: stateDir,
+      BOXLITE_E2E_STATE_DIR: STATE_DIR,
       BOXLITE_E2E_TARGET: 'sim',
       BOXLITE_E2E_NO_SETUP: '1',
     });
+    stopOnSignal();
     const t0 = Date.now();
     try {
       const args = {
@@ -163,10 +198,7 @@ if (import.meta.main) {
       };
       await new Stryker(strykerOptions(args, mutate, o.strings)).runMutationTest();
     } finally {
-      await stopServer(runDir);
-      await rm(join(REPO_ROOT, '.stryker-tmp'), { recursive: true, force: true });
-      const config = { ...bootstrapConfig(o), stateDir, target: 'sim' as const };
-      await teardownStack({ config, wipeData: false, full: false, quiet: true }).catch(() => '');
+      await stopAll(o);
     }
     const minutes = ((Date.now() - t0) / 60_000).toFixed(1);
     const header = [

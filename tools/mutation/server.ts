@@ -105,7 +105,9 @@ class MutationServer {
 
   /**
    * Takes a finished run's baseline: valid only for the same instrumented sources (the mutant
-   * ids are per instrumentation), which the id → file map checks.
+   * ids are per instrumentation), which the id → file map checks. The session's global setup
+   * runs on its first run, so one passing case runs now, with no mutant on: under the first
+   * mutant the setup itself could fail and leave the session unusable.
    */
   private async reuseBaseline(dir: string): Promise<number> {
     const old = await readBaseline(dir);
@@ -116,7 +118,12 @@ class MutationServer {
     this.session = await VitestSession.open(REPO_ROOT);
     this.baseline = old;
     await writeBaseline(this.runDir, old);
-    log(`baseline: taken from ${dir} (${old.tests.length} tests)`);
+    const warm = old.tests.filter((t) => t.state === 'passed').sort((a, b) => a.ms - b.ms)[0];
+    if (!warm) throw new Error(`the baseline in ${dir} has no passing case`);
+    const run = await this.session.run([warm], { deadlineMs: 120_000, bail: true });
+    if (run.tests.some((t) => t.state === 'failed') || run.timedOut)
+      throw new Error(`${warm.id} passed in the baseline of ${dir} but not on this stack`);
+    log(`baseline: taken from ${dir} (${old.tests.length} tests); ${warm.id} passes here`);
     return 0;
   }
 

@@ -12,7 +12,7 @@ const m = (id: string, line: number, status: string) => ({
 const report: StrykerReport = {
   files: {
     'sim/api/ws-proxy.ts': {
-      mutants: [m('1', 10, 'Killed'), m('2', 20, 'Survived'), m('3', 30, 'Survived')],
+      mutants: [m('1', 10, 'Killed'), m('2', 20, 'Survived'), m('3', 30, 'Survived'), m('7', 40, 'Killed')],
     },
     'sim/runner/files.ts': {
       mutants: [m('4', 5, 'Survived'), m('5', 6, 'Timeout'), m('6', 7, 'Survived')],
@@ -32,11 +32,12 @@ const sidecar = parseSidecar(
 );
 
 describe('mutation summary', () => {
-  it("reads Stryker's statuses with the sidecar: mutants the server did not run are not survivors", () => {
+  it("reads Stryker's statuses with the sidecar: mutants the server did not run or judge are not survivors", () => {
     expect(mutantRows(report, sidecar).map((r) => [r.id, r.fate])).toEqual([
       ['1', 'killed'],
       ['2', 'survived'],
       ['3', 'no-coverage'],
+      ['7', 'error'],
       ['4', 'static'],
       ['5', 'timeout'],
       ['6', 'sampled-out'],
@@ -45,9 +46,9 @@ describe('mutation summary', () => {
 
   it('scores per area over the mutants run, and lists each survivor with its selection', () => {
     const md = renderSummary(mutantRows(report, sidecar), ['Scope: test']);
-    expect(md).toContain('| api-relay | 3 | 1 | 2 | 1 | 1 | 50.0 % |');
+    expect(md).toContain('| api-relay | 4 | 2 | 2 | 1 | 1 | 50.0 % |');
     expect(md).toContain('| runner-storage | 3 | 2 | 1 | 1 | 0 | 100.0 % |');
-    expect(md).toContain('| **all** | 6 | 3 | 3 | 2 | 1 | **66.7 %** |');
+    expect(md).toContain('| **all** | 7 | 4 | 3 | 2 | 1 | **66.7 %** |');
     expect(md).toContain(
       '- `sim/api/ws-proxy.ts:20:3` ConditionalExpression → `true` (#2) — 4/4 case(s) by routes',
     );

@@ -46,9 +46,11 @@ export function parseSidecar(text: string): Map<string, SidecarEntry> {
 function fateOf(status: string, side: SidecarEntry | undefined): Fate {
   if (side?.status === 'no-coverage' || side?.status === 'static' || side?.status === 'sampled-out')
     return side.status;
-  if (status === 'Killed') return side?.status === 'timeout' ? 'timeout' : 'killed';
   if (status === 'Timeout') return 'timeout';
-  if (status === 'Survived' || status === 'NoCoverage') return side ? 'survived' : 'no-coverage';
+  // No verdict of the server's: the per-mutant command failed (Stryker reads that as killed).
+  if (!side) return status === 'NoCoverage' ? 'no-coverage' : 'error';
+  if (status === 'Killed') return side.status === 'timeout' ? 'timeout' : 'killed';
+  if (status === 'Survived') return 'survived';
   return 'error';
 }
 
@@ -103,7 +105,7 @@ export function renderSummary(rows: readonly MutantRow[], header: string[]): str
   }
   const lines = ['# Mutation run', '', ...header, ''];
   lines.push(
-    '| area | mutants | not run (no coverage / static / sampled out) | run | killed | survived | score |',
+    '| area | mutants | not run (no coverage / static / sampled out / error) | run | killed | survived | score |',
   );
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const area of [...AREA_NAMES, 'other' as const]) {
