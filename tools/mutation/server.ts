@@ -29,7 +29,7 @@ import { VitestSession } from './vitest-session.ts';
 export interface SidecarEntry {
   id: string;
   file: string;
-  status: 'killed' | 'survived' | 'timeout' | 'no-coverage' | 'static' | 'sampled-out';
+  status: 'killed' | 'survived' | 'timeout' | 'no-coverage' | 'static' | 'sampled-out' | 'error';
   by?: Extract<Selection, { kind: 'run' }>['by'];
   candidates?: number;
   ran?: number;
@@ -105,9 +105,7 @@ class MutationServer {
 
   /**
    * Takes a finished run's baseline: valid only for the same instrumented sources (the mutant
-   * ids are per instrumentation), which the id → file map checks. The session's global setup
-   * runs on its first run, so one passing case runs now, with no mutant on: under the first
-   * mutant the setup itself could fail and leave the session unusable.
+   * ids are per instrumentation), which the id → file map checks.
    */
   private async reuseBaseline(dir: string): Promise<number> {
     const old = await readBaseline(dir);
@@ -115,16 +113,26 @@ class MutationServer {
     if (JSON.stringify(old.fileOf) !== JSON.stringify(now))
       throw new Error(`the baseline in ${dir} was taken over other instrumented sources; run one afresh`);
     await this.stackUp();
-    this.session = await VitestSession.open(REPO_ROOT);
     this.baseline = old;
     await writeBaseline(this.runDir, old);
-    const warm = old.tests.filter((t) => t.state === 'passed').sort((a, b) => a.ms - b.ms)[0];
-    if (!warm) throw new Error(`the baseline in ${dir} has no passing case`);
-    const run = await this.session.run([warm], { deadlineMs: 120_000, bail: true });
-    if (run.tests.some((t) => t.state === 'failed') || run.timedOut)
-      throw new Error(`${warm.id} passed in the baseline of ${dir} but not on this stack`);
-    log(`baseline: taken from ${dir} (${old.tests.length} tests); ${warm.id} passes here`);
+    await this.openSession();
+    log(`baseline: taken from ${dir} (${old.tests.length} tests)`);
     return 0;
+  }
+
+  /**
+   * A vitest session for the current stack. Its global setup (the stack handle) runs on its first
+   * run, so one passing case runs now, with no mutant on: under a mutant the setup itself could
+   * fail, or keep a sim that was since brought up again, and every later run would run nothing.
+   */
+  private async openSession(): Promise<void> {
+    await this.session?.close();
+    this.session = await VitestSession.open(REPO_ROOT);
+    const warm = this.baseline?.tests.filter((t) => t.state === 'passed').sort((a, b) => a.ms - b.ms)[0];
+    if (!warm) throw new Error('the baseline has no passing case');
+    const run = await this.session.run([warm], { deadlineMs: 120_000, bail: true });
+    if (!run.tests.some((t) => t.state === 'passed') || run.timedOut)
+      throw new Error(`${warm.id} passed in the baseline but not on this stack`);
   }
 
   async runMutant(id: string): Promise<number> {
@@ -151,7 +159,8 @@ class MutationServer {
     await this.switchTo(null);
     const failed = run.tests.filter((t) => t.state === 'failed').map((t) => t.id);
     const ran = run.tests.filter((t) => t.state !== 'skipped').length;
-    const status = run.timedOut ? 'timeout' : failed.length ? 'killed' : 'survived';
+    // Nothing ran, nothing failed: no verdict (the session broke), never a survivor.
+    const status = run.timedOut ? 'timeout' : failed.length ? 'killed' : ran ? 'survived' : 'error';
     if (status !== 'survived') await this.sweep();
     await this.note({
       id,
@@ -163,7 +172,8 @@ class MutationServer {
       failed,
       ms: Date.now() - t0,
     });
-    return status === 'survived' ? 0 : 1;
+    if (status === 'error') await this.openSession();
+    return status === 'killed' || status === 'timeout' ? 1 : 0;
   }
 
   /** Switches; a sim that cannot answer (the last mutant wedged it) is brought up again first. */
@@ -173,6 +183,7 @@ class MutationServer {
     } catch (err) {
       log(`switch to ${id ?? 'none'} failed (${(err as Error).message}); bringing the sim up again`);
       await this.stackUp();
+      await this.openSession();
       await this.simSwitch().activate(id);
     }
   }

@@ -44,8 +44,9 @@ export function parseSidecar(text: string): Map<string, SidecarEntry> {
 }
 
 function fateOf(status: string, side: SidecarEntry | undefined): Fate {
-  if (side?.status === 'no-coverage' || side?.status === 'static' || side?.status === 'sampled-out')
-    return side.status;
+  const notJudged = ['no-coverage', 'static', 'sampled-out', 'error'] as const;
+  const own = notJudged.find((f) => f === side?.status);
+  if (own) return own;
   if (status === 'Timeout') return 'timeout';
   // No verdict of the server's: the per-mutant command failed (Stryker reads that as killed).
   if (!side) return status === 'NoCoverage' ? 'no-coverage' : 'error';
