@@ -277,6 +277,19 @@ describe('errors: auth', () => {
   );
 
   test(
+    'an Authorization header of another scheme → 401 unauthenticated, never a 500',
+    claims({ pins: ['auth.bearer.scheme'] }),
+    async ({ rest }) => {
+      // The cloud's ApiKeyStrategy is passport-http-bearer (apps/api/src/auth/api-key.strategy.ts:9):
+      // a header that is not "Bearer <token>" fails it, answered 401. The key itself rides along,
+      // so only the scheme is wrong.
+      const basic = { header: `Basic ${Buffer.from(`e2e:${rest.target.apiKey}`).toString('base64')}` };
+      expectError(await rest.root('GET', '/me', { auth: basic }), 401, 'unauthenticated');
+      expectError(await rest.tenant('GET', '/boxes', { auth: basic }), 401, 'unauthenticated');
+    },
+  );
+
+  test(
     'GET /v1/config answers without a key: capability discovery is public',
     claims({ pins: ['auth.config.public', 'routing.root.config'] }),
     async ({ rest }) => {
