@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { CASES_PROJECT } from './harness/cases-project.ts';
 import { REPORT_OPTIONS } from './harness/run-options.ts';
+import { parseShard } from './harness/shard/plan.ts';
+import { shardSequencer } from './harness/shard/sequencer.ts';
 import { resolveOptions } from './kernel/options.ts';
+import { REPO_ROOT } from './kernel/paths.ts';
 import { newRunId } from './kernel/run-id.ts';
 
 // The config door of a vitest run. One id per run names the report dir (`pnpm e2e` passes
@@ -16,6 +19,12 @@ const runReport = {
   // A remote stack's key from env is a secret too; the stack's own come from its secrets file.
   extraSecrets: opts.apiKey ? [opts.apiKey] : [],
 };
+// A shard (`pnpm e2e --shard i/n`) also writes vitest's blob report, which `pnpm e2e:merge`
+// merges into one report; listed before run-report, whose secret scrub then covers it too.
+const shard = opts.shard ? parseShard(opts.shard) : null;
+const blob: Array<['blob', { outputFile: string }]> = shard
+  ? [['blob', { outputFile: `${reportDir}/blob/blob-${shard.index}-${shard.count}.json` }]]
+  : [];
 
 /**
  * Three projects:
@@ -29,6 +38,8 @@ const runReport = {
 export default defineConfig({
   test: {
     provide: { runId },
+    // Shards balanced by a previous run's file durations, when given (harness/shard/plan.ts).
+    sequence: { sequencer: shardSequencer(opts.durations ?? null, REPO_ROOT) },
     outputFile: {
       junit: `${reportDir}/junit.xml`,
       json: `${reportDir}/results.json`,
@@ -39,6 +50,7 @@ export default defineConfig({
       'json',
       // vitest 5's HTML reporter takes a directory (`outputDir`), not an outputFile.
       ['html', { outputDir: `${reportDir}/html` }],
+      ...blob,
       ['./harness/reporters/run-report.ts', runReport],
       './harness/reporters/summary-line.ts',
     ],
@@ -48,7 +60,13 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
-          exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**', '.stryker-tmp/**'],
+          exclude: [
+            'cases/**',
+            '**/node_modules/**',
+            '.e2e-state/**',
+            '.e2e-state-shard-*/**',
+            '.stryker-tmp/**',
+          ],
           testTimeout: 20_000,
         },
       },
@@ -58,7 +76,13 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           globalSetup: ['./harness/self-test-setup.ts'],
           include: ['**/*.self-test.ts'],
-          exclude: ['cases/**', '**/node_modules/**', '.e2e-state/**', '.stryker-tmp/**'],
+          exclude: [
+            'cases/**',
+            '**/node_modules/**',
+            '.e2e-state/**',
+            '.e2e-state-shard-*/**',
+            '.stryker-tmp/**',
+          ],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 900_000,

@@ -1,8 +1,7 @@
 /**
  * One build command with its output appended to a log file and, for a long cargo run, a
- * progress line every `tickMs` counting the crates compiled — the CLI build and the SDK
- * driver builds run their steps through it. A failure is one line naming what failed, how
- * long it ran, and the log.
+ * progress line every `tickMs` counting the crates compiled — every build-cache build runs
+ * its steps through it. A failure is one line naming what failed, how long it ran, and the log.
  */
 import type { WriteStream } from 'node:fs';
 import { execa } from 'execa';

@@ -289,6 +289,7 @@ describe('attach: refusals and status', () => {
     claims({
       pins: ['ws.upgrade.unknown-exec', 'ws.upgrade.unknown-box'],
       ports: ['test_attach_with_bogus_id_is_typed_error'],
+      needs: ['create'],
     }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());

@@ -156,55 +156,52 @@ describe('cli: cp', claims({ needs: 'vm' }), () => {
 });
 
 describe('cli: failures a user sees', () => {
-  test(
-    'an unknown box: every command exits non-zero and names it',
-    claims({ pins: ['box.get.unknown'] }),
-    async ({ cli }) => {
-      const nope = 'zzzzzzzzzzzz';
-      for (const args of [
-        ['exec', nope, '--', 'true'],
-        ['inspect', nope],
-        ['stop', nope],
-        ['start', nope],
-        ['stats', nope],
-        ['rm', nope],
-        ['rm', '-f', nope],
-      ]) {
-        const r = await cli.invoke(args);
-        expect(r.exitCode, args.join(' ')).toBe(1);
-        expect(errorKind(r.error), `${args.join(' ')}: ${r.error}`).toBe('not_found');
-        expect(r.error).toContain(nope);
-      }
-      // rm goes to the server and repeats its sentence; the others stop at a client-side 404.
-      // The sentence is the server's: the sim's "box X not found", `boxlite serve`'s "not found: X".
-      expect((await cli.invoke(['rm', nope])).error).toMatch(
-        /not found: (box zzzzzzzzzzzz not found|not found: zzzzzzzzzzzz)/,
-      );
-    },
-  );
+  // The CLI reads a refusal's kind and sentence from the envelope.
+  test('an unknown box: every command exits non-zero and names it', {
+    meta: { pins: ['box.get.unknown'], detects: ['rest-error-envelope'] },
+  }, async ({ cli }) => {
+    const nope = 'zzzzzzzzzzzz';
+    for (const args of [
+      ['exec', nope, '--', 'true'],
+      ['inspect', nope],
+      ['stop', nope],
+      ['start', nope],
+      ['stats', nope],
+      ['rm', nope],
+      ['rm', '-f', nope],
+    ]) {
+      const r = await cli.invoke(args);
+      expect(r.exitCode, args.join(' ')).toBe(1);
+      expect(errorKind(r.error), `${args.join(' ')}: ${r.error}`).toBe('not_found');
+      expect(r.error).toContain(nope);
+    }
+    // rm goes to the server and repeats its sentence; the others stop at a client-side 404.
+    // The sentence is the server's: the sim's "box X not found", `boxlite serve`'s "not found: X".
+    expect((await cli.invoke(['rm', nope])).error).toMatch(
+      /not found: (box zzzzzzzzzzzz not found|not found: zzzzzzzzzzzz)/,
+    );
+  });
 
-  test(
-    "a rejected API key: non-zero exit with the server's auth message, nothing saved",
-    claims({ pins: ['auth.bearer.unknown'] }),
-    async ({ cli, rest }) => {
-      // The message is the server's own (the sim: "invalid api key"; serve: "invalid or missing API key").
-      const said = (await rest.tenant('GET', '/boxes', { auth: 'not-a-valid-key' })).envelope?.message;
-      expect(said, 'the server refuses the key with an envelope').toBeTruthy();
-      const r = await cli.invoke(['ls'], { env: { BOXLITE_API_KEY: 'not-a-valid-key' } });
-      expect(r.exitCode).toBe(1);
-      expect(r.error).toBe(`configuration error: auth: ${said}`);
-      const login = await cli.invoke(
-        ['--context', 'wrong', 'auth', 'login', '--url', cli.apiUrl, '--api-key-stdin'],
-        {
-          input: 'not-a-valid-key\n',
-        },
-      );
-      expect(login.exitCode).toBe(1);
-      expect(login.error).toContain(`: auth: ${said} (credentials not saved)`);
-      expect(login.error).toMatch(/^authentication failed against /);
-      expect(await readFile(join(cli.home, 'credentials.toml'), 'utf8')).not.toContain('[profiles.wrong]');
-    },
-  );
+  test("a rejected API key: non-zero exit with the server's auth message, nothing saved", {
+    meta: { detects: ['rest-error-envelope'] },
+  }, async ({ cli, rest }) => {
+    // The message is the server's own (the sim: "invalid api key"; serve: "invalid or missing API key").
+    const said = (await rest.tenant('GET', '/boxes', { auth: 'not-a-valid-key' })).envelope?.message;
+    expect(said, 'the server refuses the key with an envelope').toBeTruthy();
+    const r = await cli.invoke(['ls'], { env: { BOXLITE_API_KEY: 'not-a-valid-key' } });
+    expect(r.exitCode).toBe(1);
+    expect(r.error).toBe(`configuration error: auth: ${said}`);
+    const login = await cli.invoke(
+      ['--context', 'wrong', 'auth', 'login', '--url', cli.apiUrl, '--api-key-stdin'],
+      {
+        input: 'not-a-valid-key\n',
+      },
+    );
+    expect(login.exitCode).toBe(1);
+    expect(login.error).toContain(`: auth: ${said} (credentials not saved)`);
+    expect(login.error).toMatch(/^authentication failed against /);
+    expect(await readFile(join(cli.home, 'credentials.toml'), 'utf8')).not.toContain('[profiles.wrong]');
+  });
 
   test('an unreachable server: non-zero exit naming the URL it could not reach', async ({ cli }) => {
     const r = await cli.invoke(['--url', 'http://127.0.0.1:9/api', 'ls']);

@@ -3,12 +3,12 @@
  * the `boxlite` CLI 0.11, and the C and Go SDKs (boxlite.h / sdks/go over the 0.11 REST
  * client) — on one box, compared on what a caller acts on: stdout, stderr, exit
  * code and the class of error. One stack serves all four protocol generations at once, so a
- * sim change made for one client that breaks another shows up here, named by driver. The
- * outcomes go to `cross-driver.md` in the run's report dir, one table for the whole family.
+ * sim change made for one client that breaks another shows up here, named by driver. Each
+ * test records what every driver saw in its `meta.crossDriver`; the run report renders the
+ * family's table from them (`cross-driver.md`, harness/reporters/cross-driver.ts).
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import type { TaskMeta } from 'vitest';
+import { beforeAll } from 'vitest';
 import { errorKind } from '../drivers/error-kind.ts';
 import { nativeExec } from '../drivers/native/driver.ts';
 import { runSdkExec } from '../drivers/node-sdk/driver.ts';
@@ -16,35 +16,17 @@ import { type ExecOutcome, type ExecRequest, emptyOutcome } from '../drivers/pro
 import { execOp, runPythonOps } from '../drivers/python/driver.ts';
 import { ensurePythonSdk } from '../drivers/python/venv.ts';
 import { type CaseContext, claims, describe, expect, runContext, test } from '../fixtures/index.ts';
+import type { DriverSeen as Seen } from '../harness/reporters/cross-driver.ts';
 import { createProgress } from '../kernel/progress.ts';
 
 const DRIVERS = ['node-sdk', 'python-sdk', 'rest', 'cli', 'c-sdk', 'go-sdk'] as const;
 type Driver = (typeof DRIVERS)[number];
 
-/** What the comparison looks at; `ms` and the error's wording are left out on purpose. */
-interface Seen {
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  error: string | null;
-}
-
-interface Row {
-  scenario: string;
-  expected: Seen;
-  seen: Record<Driver, Seen>;
-}
-
-const rows: Row[] = [];
 let python = '';
 
 beforeAll(async () => {
   python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
 }, 600_000);
-
-afterAll(async () => {
-  if (rows.length) await writeFile(join(runContext().reportDir, 'cross-driver.md'), renderTable(rows));
-});
 
 const seen = (o: ExecOutcome, kind: string | null): Seen => ({
   stdout: o.stdout,
@@ -92,9 +74,9 @@ async function runAll(ctx: Ctx, boxId: string, req: ExecRequest): Promise<Record
   };
 }
 
-/** Records the row, then fails naming every driver that disagrees with the expectation. */
-function compare(scenario: string, expected: Seen, got: Record<Driver, Seen>): void {
-  rows.push({ scenario, expected, seen: got });
+/** Records the row in the test's meta, then fails naming every driver that disagrees with the expectation. */
+function compare(meta: TaskMeta, scenario: string, expected: Seen, got: Record<Driver, Seen>): void {
+  meta.crossDriver = { scenario, expected, seen: got };
   const wrong = DRIVERS.filter((d) => JSON.stringify(got[d]) !== JSON.stringify(expected));
   const detail = wrong.map((d) => `${d} saw ${JSON.stringify(got[d])}`).join('; ');
   expect(
@@ -153,6 +135,8 @@ const SCENARIOS: Scenario[] = [
     req: { command: 'true' },
     expected: failed('not_found'),
     unknownBox: true,
+    // The SDKs read the 404 as `not_found` only from the envelope's code.
+    detects: ['rest-error-envelope'],
   },
 ];
 
@@ -163,39 +147,14 @@ describe('cross-driver: node SDK, python SDK, REST, CLI, C SDK and Go SDK agree'
       ...(s.detects ? { detects: s.detects } : {}),
       ...(s.unknownBox ? {} : { needs: 'vm' as const }),
     });
-    test(s.name, claimed, async ({ rt, rest, cli, stack, tracker, boxName }) => {
+    test(s.name, claimed, async ({ rt, rest, cli, stack, tracker, boxName, task }) => {
       let boxId = 'zzzzzzzzzzzz';
       if (!s.unknownBox) {
         const made = await rest.createBox({ image: stack.images.busybox, name: boxName() });
         expect(made.status, made.text).toBe(201);
         boxId = made.json?.box_id as string;
       }
-      compare(s.name, s.expected, await runAll({ rt, rest, cli, stack, tracker }, boxId, s.req));
+      compare(task.meta, s.name, s.expected, await runAll({ rt, rest, cli, stack, tracker }, boxId, s.req));
     });
   }
 });
-
-function cell(s: Seen, expected: Seen): string {
-  const esc = (v: string) =>
-    v.length > 24 ? `${JSON.stringify(v.slice(0, 24))}…(${v.length} B)` : JSON.stringify(v);
-  const text = s.error ? `error ${s.error}` : `${esc(s.stdout)} / ${esc(s.stderr)} / exit ${s.exitCode}`;
-  return `${JSON.stringify(s) === JSON.stringify(expected) ? '✓' : '✗'} ${text.replaceAll('|', '\\|')}`;
-}
-
-function renderTable(all: readonly Row[]): string {
-  const head = `| scenario | expected | ${DRIVERS.join(' | ')} |`;
-  const lines = all.map(
-    (r) =>
-      `| ${r.scenario} | ${cell(r.expected, r.expected).slice(2)} | ${DRIVERS.map((d) => cell(r.seen[d], r.expected)).join(' | ')} |`,
-  );
-  return [
-    '# Cross-driver outcomes',
-    '',
-    'Each cell: stdout / stderr / exit code, or the error class. ✗ marks a driver that disagrees with the expectation.',
-    '',
-    head,
-    `|${' --- |'.repeat(DRIVERS.length + 2)}`,
-    ...lines,
-    '',
-  ].join('\n');
-}

@@ -120,7 +120,7 @@ describe('errors: create', () => {
     claims({
       pins: ['box.create.cpus-range', 'http.code.invalid-argument'],
       ports: ['test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx'],
-      detects: ['create-invalid-accepted'],
+      detects: ['create-invalid-accepted', 'rest-error-envelope'],
     }),
     async ({ rest, stack, boxName }) => {
       const name = boxName();
@@ -135,7 +135,7 @@ describe('errors: create', () => {
     claims({
       pins: ['box.create.memory-range'],
       ports: ['test_invalid_argument_negative_memory_returns_400'],
-      detects: ['serve-plain-rejection', 'create-invalid-accepted'],
+      detects: ['serve-plain-rejection', 'create-invalid-accepted', 'rest-error-envelope'],
     }),
     async ({ rest, stack, boxName }) => {
       const name = boxName();
@@ -150,7 +150,7 @@ describe('errors: create', () => {
     claims({
       pins: ['box.create.cpus-range'],
       ports: ['test_resource_exhausted_over_cpu_quota_returns_429'],
-      detects: ['serve-plain-rejection', 'create-oversize-clamped'],
+      detects: ['serve-plain-rejection', 'create-oversize-clamped', 'rest-error-envelope'],
     }),
     async ({ rest, stack, boxName }) => {
       const name = boxName();
@@ -165,13 +165,15 @@ describe('errors: create', () => {
 
   test(
     'a host-path volume in create is refused with 400 (REST carries managed volumes only)',
-    claims({ pins: ['box.create.volume-host-path'], detects: ['host-bind-honored'] }),
+    claims({ pins: ['box.create.volume-host-path'], detects: ['host-bind-honored', 'rest-error-envelope'] }),
     async ({ rest, stack, boxName }) => {
       // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
-      // volume that is really an absolute path (validate.ts treats both as host binds).
+      // volume that is really an absolute path (validate.ts treats both as host binds). No
+      // read_only: the cloud API refuses `read_only: true` on its own (its VolumeSpecDto admits
+      // only false), which would hide whether the host path is what got refused.
       for (const volume of [
-        { host_path: '/etc', guest_path: '/mnt/host-etc', read_only: true },
-        { managed_volume: '/etc', guest_path: '/mnt/host-etc', read_only: true },
+        { host_path: '/etc', guest_path: '/mnt/host-etc' },
+        { managed_volume: '/etc', guest_path: '/mnt/host-etc' },
       ]) {
         const name = boxName();
         const res = await rest.createBox({ image: stack.images.busybox, name, volumes: [volume] });
@@ -183,7 +185,11 @@ describe('errors: create', () => {
 
   test(
     'invalid JSON body → 400 invalid_argument (create and exec)',
-    claims({ pins: ['http.invalid-json'], detects: ['serve-plain-rejection'] }),
+    claims({
+      pins: ['http.invalid-json'],
+      detects: ['serve-plain-rejection', 'rest-error-envelope'],
+      needs: ['create'],
+    }),
     async ({ rest, stack, boxName }) => {
       expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
       expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');
@@ -197,7 +203,10 @@ describe('errors: create', () => {
   );
   test(
     'a taken name is refused (409 already_exists; serve 400 invalid_argument); the first box keeps it until it is removed',
-    claims({ pins: ['box.create.name-taken', 'box.create.name-freed', 'http.code.already-exists'] }),
+    claims({
+      pins: ['box.create.name-taken', 'box.create.name-freed', 'http.code.already-exists'],
+      needs: 'create',
+    }),
     async ({ rest, stack, boxName }) => {
       // Names are unique among an org's live boxes: the 0.11 core refuses a taken name
       // (boxlite runtime/rt_impl.rs create: "box with name ... already exists", InvalidArgument,
@@ -230,7 +239,7 @@ describe('errors: auth', () => {
     claims({
       pins: ['auth.bearer.unknown', 'auth.unauthenticated.envelope'],
       ports: ['test_invalid_token_returns_401_not_500'],
-      detects: ['bad-token-500'],
+      detects: ['bad-token-500', 'rest-error-envelope'],
     }),
     async ({ rest }) => {
       for (const token of [MALFORMED_TOKEN, UNKNOWN_TOKEN]) {
@@ -315,6 +324,7 @@ describe('errors: not found and state', () => {
         'test_get_info_returns_none_for_nonexistent',
         'test_remove_nonexistent_returns_not_found',
       ],
+      detects: ['rest-error-envelope'],
     }),
     async ({ rest, rt }) => {
       expectError(await rest.tenant('GET', `/boxes/${BOGUS_ID}`), 404, 'not_found');
@@ -408,7 +418,8 @@ describe('errors: envelope', () => {
     'every refusal is the envelope with a string code whose status and type agree with protocol §6.2',
     claims({
       pins: ['http.envelope.shape', 'http.envelope.code-string', 'http.envelope.status-agrees'],
-      detects: ['serve-plain-rejection'],
+      detects: ['serve-plain-rejection', 'rest-error-envelope'],
+      needs: ['create'],
     }),
     async ({ rest, stack, boxName }) => {
       const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });

@@ -71,6 +71,7 @@ describe.concurrent('executions and box shutdown', () => {
       pins: ['box-state.exec.removed'],
       ports: ['test_exec_after_box_removed_is_typed_error'],
       detects: ['exec-removed-500'],
+      needs: ['create'],
     }),
     async ({ rt, box, rest }) => {
       await rt.remove(box.id, true);

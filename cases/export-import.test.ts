@@ -6,17 +6,10 @@
  * payload byte for byte.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runSdkSh as sh } from '../drivers/node-sdk/driver.ts';
 import { claims, describe, expect, test } from '../fixtures/index.ts';
-
-async function hostDir(onTestFinished: (fn: () => Promise<void>) => void): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'e2e-export-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }), () => {
   test(
@@ -25,11 +18,11 @@ describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }
       pins: ['export-import.export.route', 'export-import.import.route', 'export-import.round-trip'],
       ports: ['test_export_import_roundtrip'],
     }),
-    async ({ box, rt, tracker, onTestFinished }) => {
+    async ({ box, rt, tracker, scratch }) => {
       const marker = `e2e-export-marker-${randomBytes(4).toString('hex')}`;
       expect((await sh(box, `printf %s ${marker} > /var/marker`)).exitCode).toBe(0);
       await box.stop();
-      const dir = await hostDir(onTestFinished);
+      const dir = await scratch();
       const archive = await box.export(dir);
       expect((await stat(archive)).size).toBeGreaterThan(0);
       const imported = await rt.importBox(archive, null);
@@ -48,11 +41,11 @@ describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }
       pins: ['export-import.running', 'export-import.name', 'export-import.round-trip'],
       ports: ['test_data_survives_export_import_to_new_box'],
     }),
-    async ({ box, rt, tracker, boxName, onTestFinished }) => {
+    async ({ box, rt, tracker, boxName, scratch }) => {
       const sentinel = 'migrate-roundtrip-7b3e9d';
       const w = await sh(box, `printf '%s' '${sentinel}' > /root/migrate_payload.txt && sync`);
       expect(w.exitCode, w.stderr).toBe(0);
-      const archive = await box.export(await hostDir(onTestFinished));
+      const archive = await box.export(await scratch());
       expect((await stat(archive)).size).toBeGreaterThan(0);
       const name = boxName();
       const dst = await rt.importBox(archive, name);
@@ -70,8 +63,8 @@ describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }
   test(
     'importing a file that is not a box archive is refused and makes no box',
     claims({ pins: ['export-import.bad-archive'] }),
-    async ({ rt, boxName, onTestFinished }) => {
-      const dir = await hostDir(onTestFinished);
+    async ({ rt, boxName, scratch }) => {
+      const dir = await scratch();
       const junk = join(dir, 'junk.boxlite');
       await writeFile(junk, randomBytes(4096));
       const name = boxName();
@@ -83,11 +76,11 @@ describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }
   test(
     "an imported box has the exported box's cpus and memory",
     claims({ pins: ['export-import.resources'] }),
-    async ({ rt, image, tracker, boxName, onTestFinished }) => {
+    async ({ rt, image, tracker, boxName, scratch }) => {
       // Upstream: the archive manifest carries box_options; import provisions the box from them.
       const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
       await src.stop();
-      const archive = await src.export(await hostDir(onTestFinished));
+      const archive = await src.export(await scratch());
       const imported = await rt.importBox(archive, null);
       tracker.record(imported.id, 'node-sdk');
       expect(await rt.getInfo(imported.id)).toMatchObject({ id: imported.id, cpus: 2, memoryMib: 768 });

@@ -11,10 +11,9 @@
  * created from it"), so an image reaches the listing by being used: the cloud API and the sim
  * record it at create, `boxlite serve` caches it when a start pulls it.
  */
-import { RegistryClient } from '../bootstrap/guest-images/oci-push.ts';
 import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
-import { claims, describe, expect, type StackHandle, test } from '../fixtures/index.ts';
+import { claims, describe, expect, test } from '../fixtures/index.ts';
 
 interface ImageRow {
   reference: string;
@@ -62,27 +61,13 @@ function expectEnvelope(res: RestResponse, status: number, code: string) {
   expect(res.envelope?.code, res.text).toBe(code);
 }
 
-/** An image in the stack registry no other case uses: a copy of busybox under a fresh name. */
-async function privateImage(stack: StackHandle, label: string, family = 'catalog'): Promise<string> {
-  const reg = stack.stack?.services.registry?.endpoint;
-  if (!reg) throw new Error('needs stack-registry: the preflight should have said so');
-  const client = new RegistryClient(`${reg.host}:${reg.port}`);
-  const [repo, tag = 'latest'] = stack.images.busybox.split(':');
-  const copy = `boxlite-e2e/${family}-${label}-${Date.now().toString(36)}`;
-  try {
-    await client.copyImage(repo!, tag, copy, '1');
-  } finally {
-    await client.close();
-  }
-  return `${copy}:1`;
-}
-
 describe('images: listing and description', () => {
   test(
     'an image a box uses is listed once per reference, with its manifest digest as id',
     claims({
       pins: ['images.list.route', 'images.list.per-reference'],
       ports: ['test_list_reports_fixture_images', 'test_image_info_fields_populated'],
+      needs: ['create', 'images'],
     }),
     async ({ rest, stack, boxName }) => {
       const image = stack.images.busybox;
@@ -103,7 +88,7 @@ describe('images: listing and description', () => {
 
   test(
     'an image is described by its name as one URL segment; the version is the digest listed',
-    claims({ pins: ['images.get.route', 'images.get.digest'] }),
+    claims({ pins: ['images.get.route', 'images.get.digest'], needs: ['create', 'images'] }),
     async ({ rest, stack, boxName }) => {
       const { row } = await useImage(rest, stack.images.busybox, boxName());
       const res = await rest.tenant<{
@@ -122,13 +107,13 @@ describe('images: listing and description', () => {
 
   test(
     'every image a box was created from is listed: two new ones, each once',
-    claims({ pins: ['images.list.recorded-at-create'], needs: 'stack-registry' }),
-    async ({ rest, stack, boxName }) => {
+    claims({
+      pins: ['images.list.recorded-at-create'],
+      needs: ['stack-registry', 'create-pulls', 'create', 'images'],
+    }),
+    async ({ rest, privateImage, boxName }) => {
       // Named to sort after the other repositories, so a listing that loses its last row shows.
-      const images = [
-        await privateImage(stack, 'a', 'zz-listed'),
-        await privateImage(stack, 'b', 'zz-listed'),
-      ];
+      const images = [await privateImage.copy('a', 'zz-listed'), await privateImage.copy('b', 'zz-listed')];
       for (const image of images) await useImage(rest, image, boxName());
       const rows = await listImages(rest);
       for (const image of images)
@@ -141,7 +126,7 @@ describe('images: listing and description', () => {
 
   test(
     'an image no box ever used is a typed not_found on get and remove',
-    claims({ pins: ['images.get.unknown'] }),
+    claims({ pins: ['images.get.unknown'], needs: 'images' }),
     async ({ rest, stack }) => {
       const [busybox] = stack.images.busybox.split(':');
       const ghost = `${busybox}-never-pushed`;
@@ -186,8 +171,11 @@ describe('images: listing and description', () => {
 describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () => {
   test(
     'usage counts the catalog against its limit and grows by one for a new image',
-    claims({ pins: ['images.usage.route', 'images.usage.counts', 'images.limit'], needs: 'stack-registry' }),
-    async ({ rest, stack, boxName }) => {
+    claims({
+      pins: ['images.usage.route', 'images.usage.counts', 'images.limit'],
+      needs: ['stack-registry', 'create'],
+    }),
+    async ({ rest, privateImage, boxName }) => {
       const before = await rest.tenant<{ count: number; limit: number; known_bytes: number }>(
         'GET',
         '/images/usage',
@@ -196,7 +184,7 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
       for (const k of ['count', 'limit', 'known_bytes'] as const)
         expect(Number.isInteger(before.json?.[k])).toBe(true);
       expect(before.json!.limit).toBeGreaterThanOrEqual(before.json!.count);
-      await useImage(rest, await privateImage(stack, 'usage'), boxName());
+      await useImage(rest, await privateImage.copy('usage'), boxName());
       const after = await rest.tenant<{ count: number; known_bytes: number }>('GET', '/images/usage');
       expect(after.json?.count).toBe(before.json!.count + 1);
       expect(after.json!.known_bytes).toBeGreaterThan(before.json!.known_bytes);
@@ -205,9 +193,9 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
 
   test(
     'removal is refused while a box can boot from the image, naming it; then the image goes',
-    claims({ pins: ['images.remove.in-use', 'images.remove.route'], needs: 'stack-registry' }),
-    async ({ rest, stack, boxName }) => {
-      const image = await privateImage(stack, 'remove');
+    claims({ pins: ['images.remove.in-use', 'images.remove.route'], needs: ['stack-registry', 'create'] }),
+    async ({ rest, privateImage, boxName }) => {
+      const image = await privateImage.copy('remove');
       const { id, row } = await useImage(rest, image, boxName());
       const refused = await rest.tenant('DELETE', imagePath(row.repository));
       expectEnvelope(refused, 409, 'invalid_state');

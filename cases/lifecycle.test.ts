@@ -33,6 +33,7 @@ describe.concurrent('box lifecycle', () => {
         'test_get_info_returns_box_metadata',
         'test_list_info_includes_created_box',
       ],
+      needs: ['create'],
     }),
     async ({ rt, box, image, stack }) => {
       const state = stateAfterCreate(stack);
@@ -105,7 +106,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'getInfo / get return null for an unknown id',
-    claims({ pins: ['box.get.unknown'], ports: ['test_get_info_returns_none_for_nonexistent'] }),
+    claims({
+      pins: ['box.get.unknown'],
+      ports: ['test_get_info_returns_none_for_nonexistent'],
+      detects: ['rest-error-envelope'],
+    }),
     async ({ rt, rest }) => {
       for (const id of UNKNOWN_IDS) {
         expect(await rt.getInfo(id)).toBeNull();
@@ -129,6 +134,7 @@ describe.concurrent('box lifecycle', () => {
         'box.json.memory',
         'box.json.alike',
       ],
+      needs: 'create',
     }),
     async ({ rest, stack, boxName }) => {
       // Protocol §3.3 (boxlite rest/types.rs BoxResponse): box_id, status, created_at, updated_at,
@@ -171,6 +177,7 @@ describe.concurrent('box lifecycle', () => {
     claims({
       pins: ['box.create.unique-ids', 'box.json.id-format'],
       ports: ['test_create_generates_unique_ids'],
+      needs: ['create'],
     }),
     async ({ boxFactory }) => {
       const boxes = await boxFactory.make(2);
@@ -181,7 +188,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a named box keeps its name and is addressable by it',
-    claims({ pins: ['box.create.name', 'routing.path.name-addressable'], ports: ['test_create_named_box'] }),
+    claims({
+      pins: ['box.create.name', 'routing.path.name-addressable'],
+      ports: ['test_create_named_box'],
+      needs: ['create'],
+    }),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       const b = await rt.create({ image }, name);
@@ -240,7 +251,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'rapid create / remove leaves nothing behind',
-    claims({ pins: ['lifecycle.rapid-create-remove'], ports: ['test_rapid_create_remove_no_leak'] }),
+    claims({
+      pins: ['lifecycle.rapid-create-remove'],
+      ports: ['test_rapid_create_remove_no_leak'],
+      needs: ['create'],
+    }),
     async ({ rt, stack, boxName, rest }) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -286,6 +301,7 @@ describe.concurrent('box lifecycle', () => {
     claims({
       pins: ['box.remove.unknown'],
       ports: ['test_remove_already_removed_returns_not_found', 'test_remove_nonexistent_returns_not_found'],
+      needs: ['create'],
     }),
     async ({ rt, box, rest }) => {
       await rt.remove(box.id, true);

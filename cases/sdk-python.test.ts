@@ -82,6 +82,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
         'box.json.status',
       ],
       ports: ['test_create_named_box', 'test_get_info_returns_box_metadata'],
+      needs: ['create'],
     }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const name = boxName();
@@ -110,6 +111,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
     claims({
       pins: ['box.list.route'],
       ports: ['test_list_info_includes_created_box', 'test_runtime_initialization_creates_empty_list'],
+      needs: ['create'],
     }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [created, listed] = await py({ stack, tracker, clock }, [
@@ -325,6 +327,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
       pins: ['box-state.exec.removed'],
       ports: ['test_exec_after_box_removed_is_typed_error'],
       detects: ['exec-removed-500'],
+      needs: ['create'],
     }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, removed, execRemoved] = await py({ stack, tracker, clock }, [

@@ -96,6 +96,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
         'test_node_sdk_tunnel_preserves_tcp_half_close',
         'test_python_sdk_tunnel_preserves_tcp_half_close',
       ],
+      detects: ['tunnel-half-close-drops-response'],
     }),
     async ({ box }) => {
       await startService(box, PORT, 'half-close-marker');
@@ -109,6 +110,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
     claims({
       pins: ['tunnels.stopped'],
       ports: ['test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'],
+      detects: ['tunnel-stopped-box-reachable'],
     }),
     async ({ box }) => {
       await startService(box, PORT, 'stopped-marker');

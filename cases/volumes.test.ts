@@ -38,10 +38,8 @@ describe.concurrent('managed volumes', claims({ needs: ['vm', 'volumes'] }), () 
       pins: ['volumes.data', 'box.create.volume-managed'],
       ports: ['test_managed_volume_survives_stop_start'],
     }),
-    async ({ rt, image, boxName, onTestFinished }) => {
+    async ({ rt, image, boxName }) => {
       const volume = await rt.volumes.create();
-      // Fallback only: the test removes its boxes and the volume itself, in that order.
-      onTestFinished(() => rt.volumes.remove(volume.id, true).catch(() => {}));
       const mount = { volumes: [{ managedVolume: volume.id, guestPath: '/data' }] };
       const box = await rt.create({ image, ...mount }, boxName());
       const w = await sh(box, WRITE);

@@ -11,4 +11,7 @@ export const CASES_PROJECT = {
   testTimeout: 90_000,
   hookTimeout: 120_000,
   maxWorkers: 3,
+  // A file tagged whole-stack runs with no other file at the same time (per-case/stack-lock.ts);
+  // a sharded run weighs it as the whole stack's time (shard/plan.ts).
+  tags: [{ name: 'whole-stack', description: 'needs the whole stack to itself: runs with no other file' }],
 };

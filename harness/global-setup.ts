@@ -4,7 +4,7 @@
  * and bug context, sweep boxes left by dead runs, and hand everything to the workers. Its
  * teardown sweeps this run's own leftovers.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findCliBinary } from '../bootstrap/cli-binary/index.ts';
@@ -24,9 +24,13 @@ import { deathLine, readDeath } from './infra/death.ts';
 import { stackParts } from './infra/parts.ts';
 import { watchStack } from './infra/watch.ts';
 import { checkRunLeftovers, readCreated } from './leaks/guard.ts';
-import { writeLeftovers } from './leaks/leftovers-report.ts';
+import { sweepImages } from './leaks/image-sweep.ts';
+import { type Inventory, newSince, takeInventory } from './leaks/inventory.ts';
+import { hasLeftovers, writeLeftovers } from './leaks/leftovers-report.ts';
 import { runnerView } from './leaks/runner-view.ts';
 import { parseStatusOverrides } from './ledger/expectations.ts';
+import { measureForRun } from './ledger/measure.ts';
+import { scratchLeft } from './per-case/scratch.ts';
 import { factsFrom, writeFacts } from './reporters/run-facts.ts';
 import { parseRate, parseRounds, RUN_OPTIONS } from './run-options.ts';
 import { sweepBoxes } from './sweep.ts';
@@ -67,6 +71,9 @@ export default async function globalSetup(project: TestProject) {
   const namePrefix = `e2e-${process.pid}-${Math.random().toString(36).slice(2, 6)}-`;
   const preflight = await runPreflight(stack, `${namePrefix}preflight`);
   process.stderr.write(`${describePreflight(preflight)}\n`);
+  // A real API: the ledger's non-VM statuses are measured at its ref, the run's own overrides win.
+  const measured =
+    stack.kind === 'boxlite' ? await measureForRun(stack, `${namePrefix}ledger-`, reportDir) : {};
   const run: RunContext = {
     stack,
     preflight,
@@ -74,7 +81,7 @@ export default async function globalSetup(project: TestProject) {
     bugs: {
       target: stack.simulated ? 'sim' : stack.kind,
       switches: stack.bugs,
-      overrides,
+      overrides: { ...measured, ...overrides },
       markersOff: o.markers === 'off',
     },
     namePrefix,
@@ -97,31 +104,44 @@ export default async function globalSetup(project: TestProject) {
   };
   const swept = await sweepBoxes(stack, (name) => !name.startsWith(run.namePrefix));
   if (swept.length) process.stderr.write(`sweep: removed ${swept.length} box(es) left by dead runs\n`);
-  await writeFacts(reportDir, factsFrom(run, runId, setupMs));
+  const images = await sweepImages(stack);
+  if (images.length)
+    process.stderr.write(`sweep: removed ${images.length} registry image copies left by dead runs\n`);
+  const start = await takeInventory(stack);
+  await writeFacts(reportDir, factsFrom(run, runId, setupMs, o.shard));
   project.provide('run', run);
   // From here on a dead part of the stack stops the run (harness/infra/).
   const stopWatch = watchStack(stackParts(stack), reportDir);
   return async () => {
     await stopWatch();
-    await endOfRun(run);
+    await endOfRun(run, start);
   };
 }
 
-/** Sweeps this run's leftovers, then proves nothing it created survives (leaks.ts); throws on a leak. */
-async function endOfRun(run: RunContext): Promise<void> {
+/** What the run left outside boxes: new in the stack's inventory, or in its scratch dirs. */
+async function leftoverResources(run: RunContext, start: Inventory, end: Inventory) {
+  const scratch = await scratchLeft(run.namePrefix);
+  return { ...newSince(run.stack, start, end), ...(scratch.length ? { 'scratch dir': scratch } : {}) };
+}
+
+/** Sweeps this run's leftovers, then proves nothing it created survives (leaks/); throws on a leak. */
+async function endOfRun(run: RunContext, start: Inventory): Promise<void> {
   const death = readDeath(run.reportDir);
   if (death) {
     process.stderr.write(`e2e: ${deathLine(death)}; end-of-run sweep and leak check skipped\n`);
     return;
   }
   await sweepBoxes(run.stack, (name) => name.startsWith(run.namePrefix));
+  const end = await takeInventory(run.stack);
+  await writeFile(join(run.reportDir, 'inventory.json'), `${JSON.stringify({ start, end }, null, 2)}\n`);
   const left = await checkRunLeftovers(
     run.stack,
     runnerView(run.stack),
     readCreated(run.reportDir),
     run.namePrefix,
+    await leftoverResources(run, start, end),
   );
   await writeLeftovers(run.reportDir, left);
   process.stderr.write(`${left.message}\n`);
-  if (left.inApi.length || left.onRunner.length) throw new Error(left.message);
+  if (hasLeftovers(left)) throw new Error(left.message);
 }

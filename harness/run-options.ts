@@ -5,6 +5,7 @@
  */
 import type { OptionTable } from '../kernel/options.ts';
 import { REMOTE_OPTIONS } from './handle/remote-config.ts';
+import { parseShard } from './shard/plan.ts';
 
 /** Size of the #563 stdout-race reproducer: "N" (N boxes × 10 execs) or "NxM". */
 export function parseRounds(raw: string): { boxes: number; execs: number } {
@@ -29,8 +30,18 @@ export const RUN_ID_OPTION = {
   doc: 'names the report dir reports/<id>/',
 } as const;
 
+/** One shard of a sharded run (`pnpm e2e --shard i/n`): reports carry it, the merge reads it. */
+export const SHARD_OPTION = {
+  flag: 'shard',
+  env: 'BOXLITE_E2E_SHARD',
+  type: 'string',
+  doc: 'run shard i of n (`i/n`) against a stack of its own',
+  check: (v: string) => void parseShard(v),
+} as const;
+
 export const RUN_OPTIONS = {
   runId: RUN_ID_OPTION,
+  shard: SHARD_OPTION,
   noSetup: { env: 'BOXLITE_E2E_NO_SETUP', type: 'bool', doc: 'the stack is up already: skip setup' },
   setupMs: {
     env: 'BOXLITE_E2E_SETUP_MS',
@@ -64,9 +75,15 @@ export const RUN_OPTIONS = {
   },
 } as const satisfies OptionTable;
 
-/** What vitest.config.ts reads: the run id, and where reports go besides reports/<id>/. */
+/** What vitest.config.ts reads: the run id, the shard, and where reports go besides reports/<id>/. */
 export const REPORT_OPTIONS = {
   runId: RUN_ID_OPTION,
+  shard: SHARD_OPTION,
+  durations: {
+    env: 'BOXLITE_E2E_SHARD_DURATIONS',
+    type: 'path',
+    doc: "a previous run's results.json: shards are balanced by its file durations",
+  },
   stepSummary: { env: 'GITHUB_STEP_SUMMARY', type: 'path', doc: 'file the summary is appended to' },
   apiKey: REMOTE_OPTIONS.apiKey,
 } as const satisfies OptionTable;

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { BOXLITE_STACK_OPTIONS } from '../bootstrap/boxlite-recipe/options.ts';
 import { ensureDockerEngine } from '../bootstrap/system/docker-engine.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../kernel/config.ts';
 import { envOnly, type OptionTable, resolveOptions } from '../kernel/options.ts';
@@ -18,6 +19,7 @@ import { setupStack } from '../stack/up.ts';
 const SELF_TEST_OPTIONS = {
   ...envOnly(BOOTSTRAP_OPTIONS),
   verbose: { env: 'BOXLITE_E2E_VERBOSE', type: 'bool', doc: 'print provisioning progress' },
+  checkout: envOnly(BOXLITE_STACK_OPTIONS).checkout,
 } as const satisfies OptionTable;
 
 export default async function selfTestSetup(project: TestProject): Promise<void> {
@@ -32,6 +34,6 @@ export default async function selfTestSetup(project: TestProject): Promise<void>
   });
   // Services only (no sim target): an already-running sim in the same state dir is left alone.
   await setupStack({ config: { ...config, target: null }, quiet: true });
-  const context: SelfTestContext = { config, verbose: values.verbose };
+  const context: SelfTestContext = { config, verbose: values.verbose, checkout: values.checkout ?? null };
   project.provide('selfTest', context);
 }

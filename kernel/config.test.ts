@@ -14,9 +14,10 @@ describe('bootstrap config', () => {
     expect(c.images).toEqual(DEFAULT_SERVICE_IMAGES);
     expect(c.pinnedPorts).toEqual({});
     expect(c.dockerHost).toBe('unix:///var/run/docker.sock');
+    expect(c.simDockerTimeoutMs).toBeUndefined();
   });
 
-  it('reads provider, target, pinned ports, image overrides, Ryuk, Docker and PATH from env', () => {
+  it('reads provider, target, pinned ports, image overrides, Ryuk, Docker, PATH and the sim runner Docker bound from env', () => {
     const c = readConfig({
       BOXLITE_E2E_PROVIDER: 'containers',
       BOXLITE_E2E_TARGET: 'sim',
@@ -26,6 +27,7 @@ describe('bootstrap config', () => {
       BOXLITE_E2E_STATE_DIR: '/tmp/x-state',
       DOCKER_HOST: 'tcp://127.0.0.1:2375',
       PATH: '/opt/bin',
+      BOXLITE_SIM_DOCKER_TIMEOUT_MS: '30000',
     });
     expect(c.provider).toBe('containers');
     expect(c.target).toBe('sim');
@@ -36,6 +38,7 @@ describe('bootstrap config', () => {
     expect(c.stateDir).toBe('/tmp/x-state');
     expect(c.dockerHost).toBe('tcp://127.0.0.1:2375');
     expect(c.searchPath).toBe('/opt/bin');
+    expect(c.simDockerTimeoutMs).toBe(30_000);
   });
 
   it('flags win over env', () => {
@@ -54,6 +57,7 @@ describe('bootstrap config', () => {
     [{ BOXLITE_E2E_TARGET: 'prod' }, /BOXLITE_E2E_TARGET="prod" is not one of: sim, boxlite/],
     [{ BOXLITE_E2E_REDIS_PORT: '70000' }, /BOXLITE_E2E_REDIS_PORT="70000" is not a TCP port/],
     [{ BOXLITE_E2E_POSTGRES_PORT: '54x' }, /BOXLITE_E2E_POSTGRES_PORT="54x" is not a TCP port/],
+    [{ BOXLITE_SIM_DOCKER_TIMEOUT_MS: '0' }, /BOXLITE_SIM_DOCKER_TIMEOUT_MS="0" is not an integer ≥ 1/],
     [{ TESTCONTAINERS_RYUK_DISABLED: 'maybe' }, /TESTCONTAINERS_RYUK_DISABLED="maybe" is not a boolean/],
     [
       { DOCKER_HOST: 'ssh://me@h' },

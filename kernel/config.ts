@@ -39,6 +39,8 @@ export interface BootstrapConfig {
   dockerHost: string;
   /** Where binaries (dockerd, apt tools) are looked up. */
   searchPath: string;
+  /** Target sim: the runner's bound on one Docker call (unset: the runner's default). */
+  simDockerTimeoutMs?: number;
 }
 
 const port = (service: string) =>
@@ -90,6 +92,12 @@ export const BOOTSTRAP_OPTIONS = {
   },
   dockerHost: DOCKER_HOST_OPTION,
   searchPath: { env: 'PATH', type: 'string', default: DEFAULT_SEARCH_PATH, doc: 'program search path' },
+  simDockerTimeoutMs: {
+    env: 'BOXLITE_SIM_DOCKER_TIMEOUT_MS',
+    type: 'int',
+    min: 1,
+    doc: "the sim runner's bound on one Docker call, ms (default: the runner's)",
+  },
 } as const satisfies OptionTable;
 
 export type BootstrapOptions = Resolved<typeof BOOTSTRAP_OPTIONS>;
@@ -111,6 +119,7 @@ export function bootstrapConfig(o: BootstrapOptions): BootstrapConfig {
     ryuk: !o.ryukDisabled,
     dockerHost: o.dockerHost,
     searchPath: o.searchPath,
+    ...(o.simDockerTimeoutMs !== undefined ? { simDockerTimeoutMs: o.simDockerTimeoutMs } : {}),
   };
 }
 

@@ -18,15 +18,19 @@ const COMMANDS = [
   'bootstrap/sdk-shim/command.ts',
   'bootstrap/service-images/command.ts',
   'harness/commands/e2e.ts',
+  'harness/ledger/command.ts',
   'stack/commands/setup.ts',
   'stack/commands/teardown.ts',
   'tools/bench/command.ts',
   'tools/contract/command.ts',
   'tools/diff/command.ts',
+  'tools/longevity/command.ts',
+  'tools/merge/command.ts',
   'tools/mutation/command.ts',
   'tools/parity/command.ts',
   'tools/teeth/command.ts',
   'tools/two-sided/command.ts',
+  'tools/upstream/command.ts',
 ];
 
 /** Other files that may touch process.env, and why: programs started another way, and config doors. */
@@ -38,7 +42,7 @@ const DOORS: Record<string, string> = {
   'sim/api/main.ts': 'the sim API process (sim/launch.ts starts it)',
   'sim/runner/main.ts': 'the sim runner process (sim/launch.ts starts it)',
   'kernel/process/supervisor.ts': "the supervisor process: its PATH is its child's",
-  'bootstrap/boxlite-stack/testkit/fixture-api/main.ts':
+  'bootstrap/boxlite-recipe/fake-checkout/api/main.ts':
     "the fake checkout's API process: reads the env file a real API reads",
   'bootstrap/providers/containers.ts': 'writes the settings testcontainers only reads from process.env',
   'kernel/env-access.test.ts': "this detector: its samples are an escape's forms",

@@ -16,13 +16,21 @@ const SET_FOR_OTHERS: Record<string, string> = {
   BOXLITE_API_URL: "the real runner's API URL (cmd/runner/config), written into its env file",
   BOXLITE_RUNNER_TOKEN: "the real runner's token, written into its env file",
   BOXLITE_HOME_DIR: "the real runner's home, written into its env file",
-  BOXLITE_FIXTURE_NODE: 'fixture checkout components: the Node that runs the sim',
-  BOXLITE_FIXTURE_SIM_API: 'fixture checkout components: the sim API entry point',
-  BOXLITE_FIXTURE_SIM_RUNNER: 'fixture checkout components: the sim runner entry point',
-  BOXLITE_FIXTURE_DOCKER_HOST: "fixture checkout components: the sim runner's Docker endpoint",
-  BOXLITE_FIXTURE_STACK_FILE: 'fixture checkout components: the stack file the sim reads',
-  BOXLITE_FIXTURE_API_ACCESS_LOG: "fixture checkout components: the sim API's access log",
-  BOXLITE_FIXTURE_RUNNER_JOURNAL: "fixture checkout components: the sim runner's journal",
+  BOXLITE_SYSTEM_IMAGES:
+    "the real API's curated-image additions (the stack's guest images), written into its env file",
+  RUNNER_AVAILABILITY_SCORE_THRESHOLD:
+    "the real API's runner-load threshold (0: one runner takes every box), written into its env file",
+  RUNNER_START_SCORE_THRESHOLD:
+    "the real API's runner-load threshold for starts (0, as above), written into its env file",
+  LOG_REQUESTS_ENABLED:
+    "the real API's per-request log lines (the path guard reads them), written into its env file",
+  BOXLITE_FAKE_NODE: 'fake checkout components: the Node that runs the sim',
+  BOXLITE_FAKE_SIM_API: 'fake checkout components: the sim API entry point',
+  BOXLITE_FAKE_SIM_RUNNER: 'fake checkout components: the sim runner entry point',
+  BOXLITE_FAKE_DOCKER_HOST: "fake checkout components: the sim runner's Docker endpoint",
+  BOXLITE_FAKE_STACK_FILE: 'fake checkout components: the stack file the sim reads',
+  BOXLITE_FAKE_API_ACCESS_LOG: "fake checkout components: the sim API's access log",
+  BOXLITE_FAKE_RUNNER_JOURNAL: "fake checkout components: the sim runner's journal",
 };
 
 /** `A_{X,Y}_B` → A_X_B, A_Y_B (one brace group is all the table uses). */

@@ -46,11 +46,15 @@ export const ENV_CATALOGUE = {
   BOXLITE_E2E_P06_ROUNDS: 'size of the #563 stdout-race reproducer: `N` or `NxM` (default `4x10`)',
   BOXLITE_E2E_P06_MAX_LOSS: 'stdout-loss rate that reproducer tolerates, in [0, 1) (default 0)',
   BOXLITE_E2E_RUN_ID: 'names the report dir `reports/<id>/` (default: the start time)',
+  BOXLITE_E2E_SHARD: 'run shard `i/n` of the case files against a stack of its own; `--shard` wins',
+  BOXLITE_E2E_SHARD_DURATIONS:
+    "a previous run's `results.json`: shards are balanced by its file durations; `--durations` wins",
   BOXLITE_E2E_NO_SETUP:
     'internal, set by `pnpm e2e` / `e2e:teeth` for their vitest child: the stack is up, skip setup',
   BOXLITE_E2E_SETUP_MS:
     'internal, set by `pnpm e2e` for its vitest child: provisioning ms to add to the report',
   GITHUB_STEP_SUMMARY: 'file the run summary is appended to (GitHub Actions sets it)',
+  GITHUB_OUTPUT: '`e2e:merge` and `e2e:two-sided --merge` append `headline=` to it (GitHub Actions sets it)',
   BOXLITE_E2E_VERBOSE: 'self-tests print provisioning progress',
   BOXLITE_E2E_CLI_BIN: 'a `boxlite` CLI binary to use as is (no build); `--cli-bin` wins',
   BOXLITE_E2E_CLI_CHECKOUT:
@@ -62,8 +66,12 @@ export const ENV_CATALOGUE = {
     'a BoxLite checkout to build the C/Go SDK drivers against (its `boxlite-c` and `sdks/go`); `--sdk-checkout` wins',
   DEBUG: '`pnpm e2e:guest-images` prints the stack of a failure',
   BOXLITE_E2E_CHECKOUT:
-    'target `boxlite`: a BoxLite checkout whose API and runner `pnpm e2e:setup` builds and runs; `--checkout` wins',
+    'a BoxLite checkout: target `boxlite` builds and runs its API and runner (`pnpm e2e:setup`), `pnpm e2e:upstream` runs its own e2e suite; `--checkout` wins',
   BOXLITE_E2E_REF: 'build this commit of that checkout (exported; the work tree is untouched); `--ref` wins',
+  BOXLITE_E2E_NATIVE_DEPS:
+    'target boxlite: libboxlite native deps `source` or `stub` (no VM starts); default stub when a submodule is absent; `--native-deps` wins',
+  BOXLITE_E2E_OIDC_ISSUER:
+    "target boxlite: the API's OIDC issuer; default a local discovery document the harness serves; `--oidc-issuer` wins",
 } as const satisfies Record<string, string>;
 
 export type EnvName = keyof typeof ENV_CATALOGUE;

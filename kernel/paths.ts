@@ -10,6 +10,8 @@ export function statePaths(stateDir: string) {
     stateDir,
     stackFile: join(stateDir, 'stack.json'),
     secretsFile: join(stateDir, 'secrets.env'),
+    /** The ports the stack last used (kernel/ports.ts): kept by every teardown mode. */
+    portsFile: join(stateDir, 'ports.json'),
     dataDir: join(stateDir, 'data'),
     logDir: join(stateDir, 'logs'),
     runDir: join(stateDir, 'run'),

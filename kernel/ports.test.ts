@@ -1,7 +1,10 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SetupError } from './errors.ts';
-import { choosePort, freePort, isPortFree } from './ports.ts';
+import { choosePort, freePort, isPortFree, readPortBook, writePortBook } from './ports.ts';
 
 let held: Server | undefined;
 afterEach(() => held?.close());
@@ -34,5 +37,23 @@ describe('ports', () => {
   it('a free previous port is kept so URLs stay stable', async () => {
     const port = await freePort();
     expect(await choosePort('redis', undefined, port)).toBe(port);
+  });
+});
+
+describe('the port book', () => {
+  it('round-trips, sorted by part', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'ports-')), 'ports.json');
+    await writePortBook(file, { 'sim.api': 3000, postgres: 5432 });
+    expect(await readPortBook(file)).toEqual({ postgres: 5432, 'sim.api': 3000 });
+    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')))).toEqual(['postgres', 'sim.api']);
+  });
+
+  it('missing, corrupt or out-of-range entries steer nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ports-'));
+    expect(await readPortBook(join(dir, 'none.json'))).toEqual({});
+    await writeFile(join(dir, 'bad.json'), '{not json');
+    expect(await readPortBook(join(dir, 'bad.json'))).toEqual({});
+    await writeFile(join(dir, 'odd.json'), JSON.stringify({ redis: 70000, registry: 'x', postgres: 5432 }));
+    expect(await readPortBook(join(dir, 'odd.json'))).toEqual({ postgres: 5432 });
   });
 });

@@ -1,3 +1,4 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { SetupError } from './errors.ts';
 
@@ -40,4 +41,31 @@ export async function choosePort(
   }
   if (previous !== undefined && (await isPortFree(previous))) return previous;
   return freePort();
+}
+
+/**
+ * The ports a state dir's stack last listened on, by part ("postgres", "sim.api", …). The
+ * stack file goes with every teardown; this book stays, so the next setup asks for the same
+ * ports and every stored address (URLs, image references) keeps pointing at the stack.
+ */
+export type PortBook = Record<string, number>;
+
+/** A missing or unreadable book is empty: it only ever steers a choice, never decides one. */
+export async function readPortBook(file: string): Promise<PortBook> {
+  try {
+    const raw = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    if (typeof raw !== 'object' || raw === null) return {};
+    return Object.fromEntries(
+      Object.entries(raw).filter(([, v]) => Number.isInteger(v) && v > 0 && v < 65536),
+    ) as PortBook;
+  } catch {
+    return {};
+  }
+}
+
+export async function writePortBook(file: string, book: PortBook): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const sorted = Object.fromEntries(Object.entries(book).sort(([a], [b]) => a.localeCompare(b)));
+  await writeFile(tmp, `${JSON.stringify(sorted, null, 2)}\n`);
+  await rename(tmp, file);
 }

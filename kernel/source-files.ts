@@ -8,11 +8,14 @@ import { join, relative } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
 
 const SKIP = new Set(['node_modules', '.git', '.e2e-state', 'reports']);
+/** Skipped too: scratch dirs and the state dirs of shards (`pnpm e2e --shard`). */
+const skipped = (name: string) =>
+  SKIP.has(name) || name.startsWith('.scratch') || name.startsWith('.e2e-state-shard-');
 
 /** Repo-relative paths of every .ts file. */
 export function repoSources(dir = REPO_ROOT): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (SKIP.has(e.name) || e.name.startsWith('.scratch')) return [];
+    if (skipped(e.name)) return [];
     const path = join(dir, e.name);
     if (e.isDirectory()) return repoSources(path);
     return e.name.endsWith('.ts') ? [relative(REPO_ROOT, path)] : [];
@@ -25,7 +28,7 @@ const NOT_TEXT = /\.(deb|tar|gz|tgz|zip|png|jpg|svg|lock)$|^pnpm-lock\.yaml$/;
 /** Repo-relative paths of every text file (code, docs, workflows, scripts). */
 export function repoTextFiles(dir = REPO_ROOT): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (SKIP.has(e.name) || e.name.startsWith('.scratch')) return [];
+    if (skipped(e.name)) return [];
     const path = join(dir, e.name);
     if (e.isDirectory()) return repoTextFiles(path);
     return e.isFile() && !NOT_TEXT.test(e.name) ? [relative(REPO_ROOT, path)] : [];

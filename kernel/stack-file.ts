@@ -66,6 +66,8 @@ export interface ComponentRecord {
   bugs: string[];
   /** The Docker engine a sim runner's boxes live in (part of its identity: another one restarts it). */
   dockerHost?: string;
+  /** A sim runner's bound on one Docker call, when setup set one (another one restarts it). */
+  dockerTimeoutMs?: number;
 }
 
 export interface GuestImageRecord {
@@ -88,7 +90,7 @@ export interface StackFile {
   api?: ComponentRecord;
   runner?: ComponentRecord;
   images?: GuestImageRecord[];
-  /** Target boxlite brought up from a checkout (bootstrap/boxlite-stack): what it ran. */
+  /** Target boxlite brought up from a checkout (bootstrap/boxlite-recipe): what it ran. */
   boxlite?: BoxliteRecipeRecord;
 }
 
@@ -102,6 +104,10 @@ export interface BoxliteRecipeRecord {
   envFile: string;
   /** From the `/v1/me` smoke. */
   pathPrefix: string;
+  /** libboxlite's native dependencies: `stub` builds link but start no VM. */
+  nativeDeps?: 'source' | 'stub';
+  /** The OIDC issuer the API was started with (the harness's local one unless the user gave one). */
+  oidcIssuer?: string;
 }
 
 function fail(path: string, why: string): never {

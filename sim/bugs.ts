@@ -87,6 +87,17 @@ export const BUG_SWITCHES = [
     owner: 'api',
   },
   {
+    id: 'tunnel-stopped-box-reachable',
+    title:
+      'stop is answered before the box is down: its guest ports stay reachable through a tunnel for a while',
+    owner: 'runner',
+  },
+  {
+    id: 'tunnel-half-close-drops-response',
+    title: 'a tunnel client that half-closes its side loses the guest response',
+    owner: 'api',
+  },
+  {
     id: 'stop-skips-runner',
     title: 'stop is answered by the API (row set stopped) without calling the runner',
     owner: 'api',

@@ -37,6 +37,10 @@ export interface SimLaunchOptions {
   progress: Progress;
   /** The engine the runner's boxes live in: the same one setup and teardown talk to. */
   dockerHost: string;
+  /** The runner's bound on one Docker call (unset: its default). */
+  dockerTimeoutMs?: number | undefined;
+  /** Ports to take again when free and no previous record names one (the stack's port book). */
+  portHints?: { api?: number | undefined; runner?: number | undefined };
 }
 
 /** One sim process to run under the supervisor. */
@@ -136,6 +140,7 @@ export async function launchComponent(spec: ComponentSpec): Promise<ComponentRec
     startedAt: new Date().toISOString(),
     bugs: [...spec.bugs],
     ...(spec.dockerHost ? { dockerHost: spec.dockerHost } : {}),
+    ...(spec.dockerTimeoutMs ? { dockerTimeoutMs: spec.dockerTimeoutMs } : {}),
   };
 }
 
@@ -150,7 +155,8 @@ async function reusable(spec: ComponentSpec, previous: ComponentRecord | undefin
   const same =
     previous.bugs.join(',') === spec.bugs.join(',') &&
     previous.version?.endsWith(`+${spec.codeHash}`) &&
-    (previous.dockerHost ?? null) === (spec.dockerHost ?? null);
+    (previous.dockerHost ?? null) === (spec.dockerHost ?? null) &&
+    (previous.dockerTimeoutMs ?? null) === (spec.dockerTimeoutMs ?? null);
   if (!same || !(await inspectSupervised(spec.paths.runDir, spec.name)).alive) return null;
   const base = `http://${previous.endpoint.host}:${previous.endpoint.port}`;
   return probeHttp(healthUrl(spec.which, base)).then(
@@ -177,8 +183,15 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
   const common = { paths, stackFile: paths.stackFile, bugs, codeHash: await simCodeHash() };
   const previousRunner = stack.runner;
   stack.runner = await ensureComponent(
-    { ...common, which: 'runner', name: 'sim-runner', dockerHost: opts.dockerHost },
+    {
+      ...common,
+      which: 'runner',
+      name: 'sim-runner',
+      dockerHost: opts.dockerHost,
+      ...(opts.dockerTimeoutMs ? { dockerTimeoutMs: opts.dockerTimeoutMs } : {}),
+    },
     previousRunner,
+    previousRunner?.endpoint.port ?? opts.portHints?.runner,
   );
   const runnerUrl = stack.runner.url;
   // An API forwarding to another runner URL is restarted, still on its old port when free.
@@ -186,7 +199,7 @@ export async function startSim(opts: SimLaunchOptions): Promise<void> {
   stack.api = await ensureComponent(
     { ...common, which: 'api', name: 'sim-api', runnerUrl },
     previousApi,
-    stack.api?.endpoint.port,
+    stack.api?.endpoint.port ?? opts.portHints?.api,
   );
 }
 

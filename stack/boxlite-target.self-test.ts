@@ -1,6 +1,6 @@
 /**
- * Target boxlite's recipe end to end, with no VM: a fake BoxLite checkout (real cargo
- * staticlib, real cgo Go runner, a yarn workspace API) generated into a temp git repo,
+ * Target boxlite's recipe end to end, with no VM: a BoxLite-shaped fake checkout (real
+ * cargo staticlib, real cgo Go runner, a yarn workspace API) generated into a temp git repo,
  * then the whole recipe — build, install, env files, secrets, start, register, health,
  * `/v1/me`, seeding — a real case file run against the resulting stack file, re-setup
  * (everything cached or reused), teardown, and setup after teardown (builds still cached).
@@ -8,19 +8,19 @@
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoxliteStackResult } from '../bootstrap/boxlite-stack/index.ts';
-import { planBoxliteStack } from '../bootstrap/boxlite-stack/index.ts';
-import type { PlanJson } from '../bootstrap/boxlite-stack/plan.ts';
-import { probeRunnerRegistered, smokeMe } from '../bootstrap/boxlite-stack/probes.ts';
-import { writeFixtureCheckout } from '../bootstrap/boxlite-stack/testkit/fixture-checkout.ts';
+import { writeFakeCheckout } from '../bootstrap/boxlite-recipe/fake-checkout/write.ts';
+import type { BoxliteStackResult } from '../bootstrap/boxlite-recipe/index.ts';
+import { planBoxliteStack } from '../bootstrap/boxlite-recipe/index.ts';
+import { hostTools } from '../bootstrap/boxlite-recipe/lifecycle.ts';
+import type { PlanJson } from '../bootstrap/boxlite-recipe/plan.ts';
+import { probeRunnerRegistered, smokeMe } from '../bootstrap/boxlite-recipe/probes.ts';
 import type { BootstrapConfig } from '../kernel/config.ts';
-import { REPO_ROOT, statePaths } from '../kernel/paths.ts';
+import { statePaths } from '../kernel/paths.ts';
 import { pidMatches } from '../kernel/process/processes.ts';
 import { readSecrets } from '../kernel/secrets.ts';
-import { isolatedConfig } from '../kernel/self-test.ts';
+import { isolatedConfig, runCaseFile } from '../kernel/self-test.ts';
 import { readStackFile, type StackFile } from '../kernel/stack-file.ts';
 import { teardownStack } from './down.ts';
 import { setupStack } from './up.ts';
@@ -55,7 +55,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'e2e-boxlite-recipe-'));
   await chmod(work, 0o755); // Postgres runs as its own user and must reach the state dir
   stateDir = join(work, 'state');
-  checkout = (await writeFixtureCheckout(join(work, 'checkout'))).root;
+  checkout = (await writeFakeCheckout(join(work, 'checkout'))).root;
   config = isolatedConfig(stateDir, { target: 'boxlite' });
 });
 
@@ -66,10 +66,16 @@ afterAll(async () => {
   for (const [label, line] of Object.entries(steps)) console.log(`  ${label}: ${line}`);
 });
 
-describe('target boxlite from a fixture checkout', () => {
+describe('target boxlite from a fake checkout', () => {
   it('--plan lists every step for the checkout and builds nothing', async () => {
     const plan = JSON.parse(
-      await planBoxliteStack({ checkout, paths: statePaths(stateDir), previous: null, json: true }),
+      await planBoxliteStack({
+        checkout,
+        paths: statePaths(stateDir),
+        previous: null,
+        json: true,
+        host: hostTools(config.searchPath, { HOME: homedir() }),
+      }),
     ) as PlanJson;
     expect(plan.checkout.root).toBe(checkout);
     expect(plan.steps.map((s) => s.id)).toEqual([
@@ -78,11 +84,12 @@ describe('target boxlite from a fixture checkout', () => {
       'runner-binary',
       'api-deps',
       'secrets',
+      'oidc',
       'env-file',
       'api',
       'runner',
       'smoke',
-      'fixture-setup',
+      'seed',
       'stack-file',
     ]);
     expect(plan.steps.find((s) => s.id === 'libboxlite')?.commands[0]).toBe('make dist:c');
@@ -124,15 +131,7 @@ describe('target boxlite from a fixture checkout', () => {
   });
 
   it('a case file runs green against the resulting stack file', async () => {
-    const r = await execa(
-      join(REPO_ROOT, 'node_modules', '.bin', 'vitest'),
-      ['run', '--project', 'cases', 'cases/metrics.test.ts'],
-      {
-        cwd: REPO_ROOT,
-        reject: false,
-        env: { BOXLITE_E2E_STATE_DIR: stateDir, BOXLITE_E2E_TARGET: 'boxlite', BOXLITE_E2E_NO_SETUP: '1' },
-      },
-    );
+    const r = await runCaseFile(stateDir, 'cases/metrics.test.ts', 'boxlite');
     expect(r.stdout, r.stderr).toMatch(/vitest: [1-9]\d* passed, 0 failed/);
     expect(r.exitCode).toBe(0);
     // The path guard saw the boxes in the runner's log, as it reads journald upstream.

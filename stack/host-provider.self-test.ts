@@ -135,6 +135,31 @@ describe('host provider', () => {
     ).toContain('cold');
   });
 
+  it('teardown and setup keep every port; a remembered port taken meanwhile moves, saying so in one line', async () => {
+    const ports = (f: StackFile) => Object.values(f.services).map((svc) => svc!.endpoint.port);
+    const before = ports(await stack());
+    await down();
+    await up();
+    expect(ports(await stack())).toEqual(before);
+    await down();
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(before[1], '127.0.0.1', r));
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      await up();
+    } finally {
+      process.stderr.write = write;
+      blocker.close();
+    }
+    const moved = ports(await stack());
+    expect(moved[1]).not.toBe(before[1]);
+    expect(lines.filter((l) => l.startsWith('warning: '))).toEqual([
+      `warning: redis: port ${before[1]} was taken, so it now listens on ${moved[1]}; nothing outside the stack file names it\n`,
+    ]);
+  });
+
   it('a pinned port that is taken fails with one line naming it', async () => {
     await down();
     const port = await freePort();

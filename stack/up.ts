@@ -1,25 +1,24 @@
-/** The setup pipeline: config → secrets → provider → services → guest images → stack file. */
+/**
+ * The setup pipeline, as a list of steps: state dir → previous stack file → secrets → provider
+ * → services → guest images → the target (stack/targets) → port memory → summary line.
+ */
 import { mkdir, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import {
-  type BoxliteStackResult,
-  setupBoxliteStack,
-  stopBoxliteStack,
-} from '../bootstrap/boxlite-stack/index.ts';
-import { ensureCliBinary, findCargo } from '../bootstrap/cli-binary/index.ts';
+import type { BoxliteStackResult } from '../bootstrap/boxlite-recipe/index.ts';
+import type { BoxliteChoice } from '../bootstrap/boxlite-recipe/options.ts';
 import type { CliBinarySpec } from '../bootstrap/cli-binary/spec.ts';
 import { buildGuestImages } from '../bootstrap/guest-images/index.ts';
 import { createProvider } from '../bootstrap/providers/index.ts';
-import { ensureServe, stopServe } from '../bootstrap/serve/index.ts';
+import type { ServiceProvider } from '../bootstrap/providers/provider.ts';
 import { registryHost } from '../bootstrap/services/registry.ts';
-import { ensureDockerEngine } from '../bootstrap/system/docker-engine.ts';
-import { type BootstrapConfig, SERVICE_NAMES, type ServiceName } from '../kernel/config.ts';
+import { type BootstrapConfig, SERVICE_NAMES, type ServiceName, type TargetKind } from '../kernel/config.ts';
 import { UsageError } from '../kernel/errors.ts';
-import { statePaths } from '../kernel/paths.ts';
-import { createProgress, secondsSince } from '../kernel/progress.ts';
-import { loadOrMintSecrets } from '../kernel/secrets.ts';
+import { type StatePaths, statePaths } from '../kernel/paths.ts';
+import { type PortBook, readPortBook, writePortBook } from '../kernel/ports.ts';
+import { createProgress, type Progress, secondsSince } from '../kernel/progress.ts';
+import { loadOrMintSecrets, type Secrets } from '../kernel/secrets.ts';
 import { emptyStack, readStackFile, type StackFile, writeStackFile } from '../kernel/stack-file.ts';
-import { MAINS, startSim, stopSim } from '../sim/launch.ts';
+import { movedPortLines, portsOf } from './port-memory.ts';
+import { STACK_TARGETS } from './targets/index.ts';
 
 export interface SetupOptions {
   /** Resolved by the entry point (kernel/options.ts); nothing here reads the environment. */
@@ -33,10 +32,26 @@ export interface SetupOptions {
   skipImages?: boolean;
   /** Target `serve`: which `boxlite` binary to run (bootstrap/cli-binary; built on a cold cache). */
   cli?: CliBinarySpec;
-  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-stack). */
-  boxlite?: { checkout: string; ref?: string; toolEnv: Record<string, string> };
+  /** Target boxlite from a checkout: build and run its API and runner (bootstrap/boxlite-recipe). */
+  boxlite?: BoxliteChoice;
   /** Receives the recipe's per-step timings (tests, reports). */
   onRecipe?: (r: BoxliteStackResult) => void;
+}
+
+/** What the steps share: the options, where the stack lives, and the stack file being built. */
+interface Setup {
+  opts: SetupOptions;
+  config: BootstrapConfig;
+  paths: StatePaths;
+  progress: Progress;
+  previous: StackFile | null;
+  secrets: Secrets;
+  provider: ServiceProvider;
+  stack: StackFile;
+  /** The ports the stack had last time. */
+  ports: PortBook;
+  wanted: readonly ServiceName[];
+  reused: number;
 }
 
 /** A stack file that cannot be parsed is moved aside (never deleted) and rebuilt from scratch. */
@@ -52,16 +67,17 @@ async function loadPrevious(stackFile: string, warn: (s: string) => void): Promi
   }
 }
 
-export async function setupStack(opts: SetupOptions): Promise<string> {
-  const t0 = performance.now();
+/** Any sim switch implies the sim; no target at all brings up the services only. */
+const targetOf = (opts: SetupOptions): TargetKind | null =>
+  opts.config.target ?? ((opts.bugs ?? []).length > 0 ? 'sim' : null);
+
+async function openSetup(opts: SetupOptions): Promise<Setup> {
   const { config } = opts;
-  const bugs = opts.bugs ?? [];
   const paths = statePaths(config.stateDir);
   const progress = createProgress(process.stderr, opts.quiet ?? false);
   for (const dir of [paths.stateDir, paths.dataDir, paths.logDir, paths.runDir, paths.cacheDir]) {
     await mkdir(dir, { recursive: true });
   }
-
   const previous = await loadPrevious(paths.stackFile, (s) => progress.info(`warning: ${s}`));
   if (previous && previous.provider !== config.provider) {
     throw new UsageError(
@@ -71,129 +87,78 @@ export async function setupStack(opts: SetupOptions): Promise<string> {
   }
   const { secrets, minted } = await loadOrMintSecrets(paths.secretsFile);
   if (minted) progress.info(`minted new secrets in ${paths.secretsFile}`);
-
-  const ctx = { config, paths, secrets, progress };
-  const provider = await createProvider(config.provider, ctx);
+  const provider = await createProvider(config.provider, { config, paths, secrets, progress });
   const wanted = opts.services ?? SERVICE_NAMES;
   await progress.step(`prepare ${config.provider} provider`, () => provider.prepare(wanted));
+  const stack = previous ?? emptyStack(config.provider, config.target, paths.stateDir, paths.secretsFile);
+  const ports = await readPortBook(paths.portsFile);
+  return { opts, config, paths, progress, previous, secrets, provider, stack, ports, wanted, reused: 0 };
+}
 
-  const stack: StackFile =
-    previous ?? emptyStack(config.provider, config.target, paths.stateDir, paths.secretsFile);
+// Sequential on purpose: 2-core machines; and a port chosen for one must be bound before the next picks.
+async function servicesStep(s: Setup): Promise<void> {
+  for (const name of s.wanted) {
+    const spec = { name, pinnedPort: s.config.pinnedPorts[name], preferredPort: s.ports[name] };
+    const result = await s.progress.step(name, () => s.provider.up(spec, s.previous?.services[name]));
+    if (result.reused) s.reused += 1;
+    s.stack.services[name] = result.record;
+    await writeStackFile(s.paths.stackFile, s.stack);
+  }
+}
+
+async function guestImagesStep(s: Setup): Promise<void> {
+  const registry = s.stack.services.registry;
+  if (!registry || s.opts.skipImages) return;
+  s.stack.images = await s.progress.step('guest images', () =>
+    buildGuestImages({
+      registry: registryHost(registry.endpoint),
+      cacheDir: s.paths.cacheDir,
+      searchPath: s.config.searchPath,
+      onProgress: (line) => s.progress.info(line),
+    }),
+  );
+  await writeStackFile(s.paths.stackFile, s.stack);
+}
+
+/** Brings the target up; a state dir runs one API, so the previous target's goes down first. */
+async function targetStep(s: Setup): Promise<void> {
+  const { stack, paths, progress, config } = s;
   // `stack` may be `previous` itself: what the old target ran is read before it changes.
-  const was = { target: previous?.target ?? null, api: previous?.api };
-  stack.target = config.target ?? previous?.target ?? null;
-  let reused = 0;
-  // Sequential on purpose: 2-core machines; and a port chosen for one must be bound before the next picks.
-  for (const name of wanted) {
-    const result = await progress.step(name, () =>
-      provider.up({ name, pinnedPort: config.pinnedPorts[name] }, previous?.services[name]),
-    );
-    if (result.reused) reused += 1;
-    stack.services[name] = result.record;
-    await writeStackFile(paths.stackFile, stack);
+  const was = { target: s.previous?.target ?? null, api: s.previous?.api };
+  const target = targetOf(s.opts);
+  stack.target = target ?? was.target;
+  if (!target) return;
+  const next = STACK_TARGETS[target];
+  if (was.target && was.target !== target && next.startsApi(s.opts)) {
+    const down = { config, paths, stack, progress, wipeData: false, full: false };
+    await STACK_TARGETS[was.target].down(down);
   }
+  const save = () => writeStackFile(paths.stackFile, stack);
+  await next.up({ ...s, was, save });
+}
 
-  const registry = stack.services.registry;
-  if (registry && !opts.skipImages) {
-    stack.images = await progress.step('guest images', () =>
-      buildGuestImages({
-        registry: registryHost(registry.endpoint),
-        cacheDir: paths.cacheDir,
-        searchPath: config.searchPath,
-        onProgress: (line) => progress.info(line),
-      }),
-    );
-    await writeStackFile(paths.stackFile, stack);
-  }
-  // Without --checkout, target boxlite keeps what a previous recipe run started (`pnpm e2e`).
-  if (was.target === 'boxlite' && config.target !== 'boxlite') {
-    await stopBoxliteStack(paths, false);
-    delete stack.boxlite;
-  }
-  if (config.target === 'boxlite' && opts.boxlite) {
-    if (bugs.length)
-      throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target boxlite has none`);
-    if (was.target === 'serve') await stopServe(paths);
-    if (was.target !== 'boxlite') await stopSim(stack, paths); // one API per state dir
-    // A fixture checkout's runtime is the sim runner, whose "VMs" are Docker containers.
-    await progress.step('docker engine', () =>
-      ensureDockerEngine({
-        dockerHost: config.dockerHost,
-        searchPath: config.searchPath,
-        logFile: join(paths.logDir, 'dockerd.log'),
-        progress,
-      }),
-    );
-    const r = await setupBoxliteStack({
-      checkout: opts.boxlite.checkout,
-      ...(opts.boxlite.ref ? { ref: opts.boxlite.ref } : {}),
-      paths,
-      stack,
-      secrets,
-      searchPath: config.searchPath,
-      nodeBinDir: dirname(process.execPath),
-      toolEnv: opts.boxlite.toolEnv,
-      bridge: {
-        node: process.execPath,
-        simApi: MAINS.api,
-        simRunner: MAINS.runner,
-        dockerHost: config.dockerHost,
-      },
-      progress,
-    });
-    stack.api = r.api;
-    stack.runner = r.runner;
-    stack.boxlite = r.recipe;
-    await writeStackFile(paths.stackFile, stack);
-    opts.onRecipe?.(r);
-  } else if (config.target === 'serve') {
-    if (was.target !== 'serve') await stopSim(stack, paths); // one API per state dir
-    if (bugs.length)
-      throw new UsageError(`--bugs (${bugs.join(',')}) are sim switches; target serve has none`);
-    const spec = opts.cli;
-    if (!spec)
-      throw new UsageError('target serve needs the boxlite CLI settings (--cli-bin / --cli-version)');
-    const binary = await ensureCliBinary(spec, {
-      progress,
-      cargo: await findCargo(config.searchPath),
-      searchPath: config.searchPath,
-    });
-    stack.api = await progress.step(`boxlite serve ${binary.cliVersion}`, () =>
-      ensureServe({
-        paths,
-        binary,
-        apiKey: secrets.ADMIN_API_KEY,
-        registryHost: registry ? registryHost(registry.endpoint) : null,
-        previous: was.target === 'serve' ? was.api : undefined,
-      }),
-    );
-    await writeStackFile(paths.stackFile, stack);
-  } else if (config.target === 'sim' || bugs.length > 0) {
-    if (was.target === 'serve') {
-      await stopServe(paths);
-      delete stack.api;
-    }
-    // The sim runner's "VMs" are Docker containers: it needs an engine whatever the provider.
-    await progress.step('docker engine', () =>
-      ensureDockerEngine({
-        dockerHost: config.dockerHost,
-        searchPath: config.searchPath,
-        logFile: join(paths.logDir, 'dockerd.log'),
-        progress,
-      }),
-    );
-    await progress.step('sim api + runner', () =>
-      startSim({ stack, paths, bugs, progress, dockerHost: config.dockerHost }),
-    );
-    await writeStackFile(paths.stackFile, stack);
-  }
+/** Remembers the ports for the next setup; says which part could not keep its own. */
+async function portMemoryStep(s: Setup): Promise<void> {
+  const now = portsOf(s.stack);
+  const pinned = new Set(Object.keys(s.config.pinnedPorts));
+  for (const line of movedPortLines(s.ports, now, s.stack.target, pinned)) process.stderr.write(`${line}\n`);
+  await writePortBook(s.paths.portsFile, { ...s.ports, ...now });
+}
 
-  const parts = wanted.map(
-    (n) => `${n} ${stack.services[n]?.endpoint.host}:${stack.services[n]?.endpoint.port}`,
+function summaryLine(s: Setup, t0: number): string {
+  const parts = s.wanted.map(
+    (n) => `${n} ${s.stack.services[n]?.endpoint.host}:${s.stack.services[n]?.endpoint.port}`,
   );
-  if (stack.api) parts.push(`api ${stack.api.url}`);
+  if (s.stack.api) parts.push(`api ${s.stack.api.url}`);
   return (
-    `stack up (${config.provider}): ${parts.join(', ')} — ${reused} reused, ${wanted.length - reused} started` +
-    ` in ${secondsSince(t0)}; stack file ${paths.stackFile}`
+    `stack up (${s.config.provider}): ${parts.join(', ')} — ${s.reused} reused, ${s.wanted.length - s.reused} started` +
+    ` in ${secondsSince(t0)}; stack file ${s.paths.stackFile}`
   );
+}
+
+export async function setupStack(opts: SetupOptions): Promise<string> {
+  const t0 = performance.now();
+  const s = await openSetup(opts);
+  for (const step of [servicesStep, guestImagesStep, targetStep, portMemoryStep]) await step(s);
+  return summaryLine(s, t0);
 }

@@ -1,15 +1,23 @@
 /**
  * actionlint, the GitHub workflow linter `pnpm test` runs over .github/. Pinned, built once
- * with `go install` through the Go module proxy into the machine-wide cache
- * (`<cache>/tools/actionlint-<version>/actionlint`), so every clone and every warm run only
- * stats the file. The build goes into a temporary GOBIN and is renamed into place, so a
- * concurrent or interrupted build never leaves a half-written binary at the cached path.
+ * with `go install` through the Go module proxy into the machine-wide build cache (area
+ * `tools`), so every clone and every warm run only reads its record and stats the file.
  */
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { SetupError } from '../../kernel/errors.ts';
+import { createProgress, type Progress } from '../../kernel/progress.ts';
 import { findExecutable } from '../../kernel/which.ts';
+import {
+  type BuildContext,
+  type BuildOutcome,
+  type CacheEntry,
+  ensureBuilt,
+  entryPaths,
+  findBuilt,
+  keepProduct,
+} from '../build-cache/index.ts';
 
 /** The version the Go module proxy serves here (the newest at the time of pinning). */
 export const ACTIONLINT_VERSION = 'v1.7.12';
@@ -28,9 +36,14 @@ export interface Actionlint {
   built: boolean;
 }
 
+function actionlintEntry(spec: ActionlintSpec): CacheEntry {
+  const inputs = `${ACTIONLINT_MODULE}@${spec.version}`;
+  return { root: spec.cacheRoot, area: 'tools', key: `actionlint-${spec.version}`, inputs };
+}
+
 export function actionlintPaths(spec: ActionlintSpec) {
-  const dir = join(spec.cacheRoot, 'tools', `actionlint-${spec.version}`);
-  return { dir, binary: join(dir, 'actionlint'), log: join(dir, 'build.log') };
+  const { dir, log } = entryPaths(actionlintEntry(spec));
+  return { dir, binary: join(dir, 'bin', 'actionlint'), log };
 }
 
 /** Go on the search path, else its tarball's usual home (often not on PATH in non-login shells). */
@@ -45,18 +58,37 @@ export async function versionOfActionlint(binary: string): Promise<string | null
   return res.failed || !/^v?\d+\.\d+\.\d+/.test(first) ? null : first;
 }
 
-/** Warm lookup: the cached binary, when it is there and executable. Never builds. */
+/** Warm lookup: the recorded binary, while it is the one recorded. Never builds. */
 export async function findActionlint(spec: ActionlintSpec): Promise<Actionlint | null> {
-  const { binary } = actionlintPaths(spec);
-  const st = await stat(binary).catch(() => null);
-  if (!st?.isFile() || (st.mode & 0o111) === 0) return null;
-  return { path: binary, version: spec.version, built: false };
+  const r = await findBuilt(actionlintEntry(spec));
+  return r ? { path: r.outputs.actionlint!.path, version: spec.version, built: false } : null;
 }
 
 export interface EnsureActionlintOptions {
   searchPath: string;
   /** go executable; default: found on the search path. */
   go?: string | null;
+  /** Where the build step is reported (default: nowhere). */
+  progress?: Progress;
+}
+
+/** `go install` into a temporary GOBIN, kept once it reports the pinned version. */
+async function goInstall(ctx: BuildContext, go: string, version: string): Promise<BuildOutcome> {
+  const gobin = await mkdtemp(join(ctx.dir, '.build-'));
+  try {
+    await ctx.run({
+      label: `go install ${ACTIONLINT_MODULE}@${version}`,
+      cmd: go,
+      args: ['install', `${ACTIONLINT_MODULE}@${version}`],
+      env: { GOBIN: gobin, GOFLAGS: '-buildvcs=false' },
+    });
+    const built = await versionOfActionlint(join(gobin, 'actionlint'));
+    if (built !== version)
+      throw new SetupError(`go installed actionlint ${built ?? '(no version)'}, expected ${version}`);
+    return { outputs: { actionlint: await keepProduct(ctx, join(gobin, 'actionlint'), 'actionlint') } };
+  } finally {
+    await rm(gobin, { recursive: true, force: true });
+  }
 }
 
 export async function ensureActionlint(
@@ -65,38 +97,17 @@ export async function ensureActionlint(
 ): Promise<Actionlint> {
   const warm = await findActionlint(spec);
   if (warm) return warm;
-  const paths = actionlintPaths(spec);
   const go = opts.go === undefined ? await findGo(opts.searchPath) : opts.go;
   if (!go)
     throw new SetupError(
-      `go not found on PATH: it is needed once to build actionlint ${spec.version} into ${paths.dir} (install Go, or place an actionlint ${spec.version} binary at ${paths.binary})`,
+      `go not found on PATH: it is needed once to build actionlint ${spec.version} into ${actionlintPaths(spec).dir} (install Go)`,
     );
-  await mkdir(paths.dir, { recursive: true });
-  const gobin = await mkdtemp(join(paths.dir, '.build-'));
-  try {
-    const res = await execa(go, ['install', `${ACTIONLINT_MODULE}@${spec.version}`], {
-      env: { GOBIN: gobin, GOFLAGS: '-buildvcs=false' },
-      reject: false,
-      all: true,
-    });
-    if (res.failed) {
-      await writeFile(paths.log, `${go} install ${ACTIONLINT_MODULE}@${spec.version}\n${res.all ?? ''}\n`);
-      const why = String(res.all ?? res.shortMessage ?? '')
-        .trim()
-        .split('\n')
-        .at(-1);
-      throw new SetupError(
-        `go install ${ACTIONLINT_MODULE}@${spec.version} failed: ${why}; see ${paths.log}`,
-      );
-    }
-    const version = await versionOfActionlint(join(gobin, 'actionlint'));
-    if (version !== spec.version)
-      throw new SetupError(`go installed actionlint ${version ?? '(no version)'}, expected ${spec.version}`);
-    await rename(join(gobin, 'actionlint'), paths.binary);
-  } finally {
-    await rm(gobin, { recursive: true, force: true });
-  }
-  return { path: paths.binary, version: spec.version, built: true };
+  const r = await ensureBuilt(actionlintEntry(spec), {
+    label: `build actionlint ${spec.version}`,
+    progress: opts.progress ?? createProgress(undefined, true),
+    build: (ctx) => goInstall(ctx, go, spec.version),
+  });
+  return { path: r.outputs.actionlint!.path, version: spec.version, built: true };
 }
 
 export interface LintResult {

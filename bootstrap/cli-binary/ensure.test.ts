@@ -1,55 +1,35 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProgress } from '../../kernel/progress.ts';
+import { writeFakeCargo } from '../cargo-workspace/testkit.ts';
 import { ensureCliBinary, findCliBinary } from './index.ts';
-import { acquireBuildLock } from './lock.ts';
-
-/** A stand-in cargo: `install … --root R` writes R/bin/boxlite, a script printing the version. */
-const FAKE_CARGO = `#!/bin/sh
-[ "$1" = --version ] && { echo 'cargo 1.0.0'; exit 0; }
-[ "$BOXLITE_DEPS_STUB" = 1 ] || { echo 'BOXLITE_DEPS_STUB not set' >&2; exit 9; }
-for a; do [ "$prev" = --root ] && root=$a; [ "$prev" = --version ] && v=$a; prev=$a; done
-echo "   Compiling boxlite-cli v$v" >&2
-mkdir -p "$root/bin" && printf '#!/bin/sh\\necho boxlite %s\\n' "$v" > "$root/bin/boxlite" && chmod +x "$root/bin/boxlite"
-echo "$CARGO_TARGET_DIR" > "$root/target-dir-used"
-`;
 
 let dir = '';
-let bin = '';
+let cargo = '';
 const quiet = createProgress(process.stderr, true);
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cli-binary-'));
-  bin = join(dir, 'bin');
-  await mkdir(bin);
-  for (const [name, body] of [
-    ['cargo', FAKE_CARGO],
-    ['protoc', '#!/bin/sh\necho libprotoc 3\n'],
-  ] as const) {
-    await writeFile(join(bin, name), body);
-    await chmod(join(bin, name), 0o755);
-  }
+  cargo = await writeFakeCargo(dir);
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('ensureCliBinary', () => {
-  it('builds once into the keyed dir with the shared target dir, then answers from the record', async () => {
+  it('crates.io: built once in the cargo workspace, then answered from the record', async () => {
     const spec = { cacheRoot: join(dir, 'cache'), source: { kind: 'crates', version: '0.11.0' } } as const;
     expect(await findCliBinary(spec)).toBeNull();
-    const opts = { progress: quiet, cargo: join(bin, 'cargo'), searchPath: bin };
+    const opts = { progress: quiet, cargo, searchPath: join(dir, 'bin') };
     const built = await ensureCliBinary(spec, opts);
-    expect(built).toMatchObject({ cliVersion: '0.11.0', source: 'crates', sourceRef: '0.11.0' });
-    expect(built.path).toBe(join(dir, 'cache/cli/boxlite-cli-0.11.0-crates-deps-stub/bin/boxlite'));
-    const keyDir = join(dir, 'cache/cli/boxlite-cli-0.11.0-crates-deps-stub');
-    expect((await readFile(join(keyDir, 'target-dir-used'), 'utf8')).trim()).toBe(
-      join(dir, 'cache/cargo-target'),
-    );
-    expect(
-      await readFile(join(dir, 'cache/cli/boxlite-cli-0.11.0-crates-deps-stub.build.log'), 'utf8'),
-    ).toContain('Compiling boxlite-cli v0.11.0');
+    expect(built).toEqual({
+      path: join(dir, 'cache/cargo-workspace/boxlite-cli-0.11.0-deps-stub/bin/boxlite'),
+      cliVersion: '0.11.0',
+      source: 'crates',
+      sourceRef: '0.11.0',
+    });
     // Warm: no cargo needed at all.
     expect(await ensureCliBinary(spec, { ...opts, cargo: '/nonexistent/cargo' })).toEqual(built);
     expect(await findCliBinary(spec)).toEqual(built);
@@ -58,58 +38,36 @@ describe('ensureCliBinary', () => {
     expect(await findCliBinary(spec)).toBeNull();
   });
 
-  it('a missing cargo is one line naming the log file', async () => {
-    const spec = { cacheRoot: join(dir, 'cache'), source: { kind: 'crates', version: '0.11.0' } } as const;
-    const err = await ensureCliBinary(spec, {
-      progress: quiet,
-      cargo: join(dir, 'no-cargo'),
-      searchPath: bin,
-    }).catch((e: Error) => e);
-    expect(String((err as Error).message)).toMatch(
-      /cargo not found .*; see .*boxlite-cli-0\.11\.0-crates-deps-stub\.build\.log$/,
-    );
-    expect((err as Error).message).not.toContain('\n');
-  });
-
-  it('a failed build is one line naming the log file', async () => {
-    const spec = { cacheRoot: join(dir, 'cache'), source: { kind: 'crates', version: '0.11.0' } } as const;
+  it('a checkout: its own cargo build, keyed by its commit', async () => {
+    const co = join(dir, 'boxlite');
+    await execa('git', ['init', '-q', co]);
+    const git = (...args: string[]) =>
+      execa('git', ['-C', co, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
+    await git('commit', '-q', '--allow-empty', '-m', 'one');
+    // The checkout's cargo: `build --release` leaves target/release/boxlite.
+    const coCargo = join(dir, 'co-cargo');
     await writeFile(
-      join(bin, 'cargo'),
-      '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "error[E0000]: boom" >&2\nexit 101\n',
+      coCargo,
+      `#!/bin/sh\n[ "$1" = -vV ] && { echo 'host: x'; exit 0; }\nmkdir -p "$CARGO_TARGET_DIR/release"\nprintf '#!/bin/sh\\necho boxlite 0.12.0\\n' > "$CARGO_TARGET_DIR/release/boxlite"\nchmod +x "$CARGO_TARGET_DIR/release/boxlite"\n`,
+      { mode: 0o755 },
     );
-    const err = (await ensureCliBinary(spec, {
+    const spec = { cacheRoot: join(dir, 'cache'), source: { kind: 'checkout', dir: co } } as const;
+    const built = await ensureCliBinary(spec, {
       progress: quiet,
-      cargo: join(bin, 'cargo'),
-      searchPath: bin,
-    }).catch((e: Error) => e)) as Error;
-    expect(err.message).toMatch(
-      /building the boxlite CLI failed \(cargo exit 101\) after \d+s; see .*\.build\.log$/,
-    );
+      cargo: coCargo,
+      searchPath: join(dir, 'bin'),
+    });
+    expect(built).toMatchObject({ cliVersion: '0.12.0', source: 'checkout' });
+    expect(built.sourceRef).toMatch(/boxlite@[0-9a-f]{40}$/);
+    expect(await findCliBinary(spec)).toEqual(built);
+    await git('commit', '-q', '--allow-empty', '-m', 'two');
     expect(await findCliBinary(spec)).toBeNull();
   });
 
   it('uses a named binary as is, reading its version', async () => {
-    const spec = {
-      cacheRoot: join(dir, 'cache'),
-      source: { kind: 'binary', path: join(bin, 'protoc') },
-    } as const;
-    await writeFile(join(bin, 'protoc'), '#!/bin/sh\necho boxlite 0.12.1\n');
+    const named = join(dir, 'boxlite-named');
+    await writeFile(named, '#!/bin/sh\necho boxlite 0.12.1\n', { mode: 0o755 });
+    const spec = { cacheRoot: join(dir, 'cache'), source: { kind: 'binary', path: named } } as const;
     expect(await findCliBinary(spec)).toMatchObject({ cliVersion: '0.12.1', source: 'binary' });
-  });
-});
-
-describe('the build lock', () => {
-  it('is exclusive while its owner lives, and taken over from a dead owner', async () => {
-    const lock = join(dir, 'build.lock');
-    const release = await acquireBuildLock(lock, { waitMs: 5000 });
-    await expect(acquireBuildLock(lock, { waitMs: 1500 })).rejects.toThrow(
-      /waited 0 min for the CLI build lock/,
-    );
-    await release();
-    // A lock left by a process that is gone (pid 2^22 + 1 is above Linux's pid_max default).
-    await mkdir(lock);
-    await writeFile(join(lock, 'owner.json'), JSON.stringify({ pid: 4194305 }));
-    const again = await acquireBuildLock(lock, { waitMs: 3000 });
-    await again();
   });
 });

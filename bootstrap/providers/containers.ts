@@ -261,7 +261,7 @@ export function createContainersProvider(ctx: ProviderContext): ServiceProvider 
       if (kept) return kept;
 
       await mkdir(dataDir, { recursive: true });
-      const port = await choosePort(name, spec.pinnedPort, previous?.endpoint.port);
+      const port = await choosePort(name, spec.pinnedPort, previous?.endpoint.port ?? spec.preferredPort);
       const cname = containerName(paths.stateDir, name);
       let id: string;
       try {

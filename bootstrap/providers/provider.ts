@@ -14,6 +14,8 @@ export interface ServiceSpec {
   name: ServiceName;
   /** Port pinned by the user, if any. */
   pinnedPort: number | undefined;
+  /** The port this service had last time (the port book), taken again when free. */
+  preferredPort?: number | undefined;
 }
 
 export interface ProviderContext {

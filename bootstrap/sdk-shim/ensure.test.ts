@@ -1,22 +1,24 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProgress } from '../../kernel/progress.ts';
+import { writeFakeCargo } from '../cargo-workspace/testkit.ts';
+import { ensureCliBinary } from '../cli-binary/index.ts';
 import { ensureSdkDrivers, findSdkDrivers } from './index.ts';
 
-/** Stand-ins: cargo writes the shim library, cc and go write their -o output. */
-const FAKE_CARGO = `#!/bin/sh
-case "$*" in *--manifest-path*) [ "$BOXLITE_DEPS_STUB" = 1 ] || { echo 'BOXLITE_DEPS_STUB not set' >&2; exit 9; };; esac
-echo "   Compiling boxlite-e2e-sdk-shim v0.1.0" >&2
-mkdir -p "$CARGO_TARGET_DIR/release" && printf 'shim-archive' > "$CARGO_TARGET_DIR/release/libboxlite_e2e_shim.a"
-case "$*" in *boxlite-c*) pwd > "$CARGO_TARGET_DIR/release/built-in" && printf 'c-archive' > "$CARGO_TARGET_DIR/release/libboxlite.a";; esac
-`;
+/** Stand-ins: cc and go write their -o output; the checkout's cargo writes its libboxlite.a. */
 const FAKE_OUT = `#!/bin/sh
 for a; do [ "$prev" = -o ] && out=$a; prev=$a; done
 printf '#!/bin/sh\\necho built\\n' > "$out" && chmod +x "$out"
 echo "$@" >> "$(dirname "$out")/calls.log"
+`;
+const CHECKOUT_CARGO = `#!/bin/sh
+[ "$1" = -vV ] && { echo 'host: x'; exit 0; }
+case "$*" in *boxlite-c*) ;; *) echo "unexpected cargo $*" >&2; exit 9;; esac
+mkdir -p "$CARGO_TARGET_DIR/release" && pwd > "$CARGO_TARGET_DIR/release/built-in"
+printf 'c-archive' > "$CARGO_TARGET_DIR/release/libboxlite.a"
 `;
 
 let dir = '';
@@ -26,16 +28,13 @@ const quiet = createProgress(process.stderr, true);
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sdk-shim-'));
   bin = join(dir, 'bin');
-  await mkdir(bin);
+  await writeFakeCargo(dir);
   for (const [name, body] of [
-    ['cargo', FAKE_CARGO],
     ['cc', FAKE_OUT],
     ['go', FAKE_OUT],
-    ['protoc', '#!/bin/sh\necho libprotoc 3\n'],
-  ] as const) {
-    await writeFile(join(bin, name), body);
-    await chmod(join(bin, name), 0o755);
-  }
+    ['checkout-cargo', CHECKOUT_CARGO],
+  ] as const)
+    await writeFile(join(bin, name), body, { mode: 0o755 });
 });
 
 afterEach(async () => {
@@ -43,20 +42,29 @@ afterEach(async () => {
 });
 
 describe('ensureSdkDrivers', () => {
-  it('builds both drivers once into the keyed dir, then answers from the record', async () => {
+  it('builds the workspace (CLI and shim in one cargo run), then both drivers; then answers from the record', async () => {
     const spec = { cacheRoot: join(dir, 'cache'), source: { kind: 'shim' } } as const;
     expect(await findSdkDrivers(spec)).toBeNull();
     const tools = { cargo: join(bin, 'cargo'), cc: join(bin, 'cc'), go: join(bin, 'go') };
     const built = await ensureSdkDrivers(spec, { progress: quiet, searchPath: bin, tools });
     expect(built.source).toBe('shim');
-    expect(built.c).toMatch(
-      /cache\/sdk-drivers\/sdk-drivers-shim-boxlite-0\.11\.0-[0-9a-f]{12}\/bin\/c-driver$/,
+    expect(built.c).toBe(join(dir, 'cache/sdk-drivers/sdk-drivers-shim-boxlite-0.11.0/bin/c-driver'));
+    expect(await readFile(join(dir, 'cargo-builds'), 'utf8')).toContain(
+      '-p boxlite-cli -p boxlite-e2e-sdk-shim',
     );
+    // The CLI came out of the same cargo run: asking for it builds nothing.
+    const cli = await ensureCliBinary(
+      { cacheRoot: join(dir, 'cache'), source: { kind: 'crates', version: '0.11.0' } },
+      { progress: quiet, cargo: '/nonexistent', searchPath: bin },
+    );
+    expect(cli.cliVersion).toBe('0.11.0');
     expect(built.go).toBe(join(built.c, '..', 'go-driver'));
-    // The library was copied out of the shared target dir under the name the drivers link, then dropped.
+    // The library was copied out of the shared target dir under the name the drivers link, and
+    // kept there for other drivers that link it (upstream's own C and Go e2e drivers).
     const calls = await readFile(join(built.c, '..', 'calls.log'), 'utf8');
     expect(calls).toContain(`-L ${join(built.c, '..', '..', 'lib')}`);
-    await expect(readFile(join(built.c, '..', '..', 'lib', 'libboxlite.a'))).rejects.toThrow(/ENOENT/);
+    expect(built.sdk.libDir).toBe(join(built.c, '..', '..', 'lib'));
+    await expect(readFile(join(built.sdk.libDir, 'libboxlite.a'))).resolves.toBeDefined();
     expect(calls).toContain('-lboxlite');
     expect(calls).toContain('-modfile');
     // Warm: no tool is run at all.
@@ -78,7 +86,7 @@ describe('ensureSdkDrivers', () => {
     await git('add', '.');
     await git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'one');
     const spec = { cacheRoot: join(dir, 'cache'), source: { kind: 'checkout', dir: co } } as const;
-    const tools = { cargo: join(bin, 'cargo'), cc: join(bin, 'cc'), go: join(bin, 'go') };
+    const tools = { cargo: join(bin, 'checkout-cargo'), cc: join(bin, 'cc'), go: join(bin, 'go') };
     const built = await ensureSdkDrivers(spec, { progress: quiet, searchPath: bin, tools });
     expect(built).toMatchObject({
       source: 'checkout',
@@ -105,7 +113,7 @@ describe('ensureSdkDrivers', () => {
       (e: Error) => e,
     )) as Error;
     expect(err.message).toMatch(
-      /^cc drivers\/c failed \(exit 1\) after \d+s; see .*sdk-drivers-shim-.*\.build\.log$/,
+      /^cc drivers\/c failed \(exit 1\) after \d+s; see .*sdk-drivers-shim-boxlite-0\.11\.0\.build\.log$/,
     );
     expect(err.message).not.toContain('\n');
     expect(await findSdkDrivers(spec)).toBeNull();

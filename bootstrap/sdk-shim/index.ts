@@ -1,79 +1,69 @@
 /**
  * The bootstrap step that provides the C and Go SDK drivers. `findSdkDrivers` is the warm
  * lookup (hash the inputs, read the record, stat two files — never a build);
- * `ensureSdkDrivers` builds on a miss, under the machine-wide cargo lock the CLI build uses.
+ * `ensureSdkDrivers` builds on a miss through the machine-wide build cache: for the shim, the
+ * cargo workspace build first (the CLI and the shim in one cargo run), then cc and go.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { SetupError } from '../../kernel/errors.ts';
 import type { Progress } from '../../kernel/progress.ts';
-import { acquireBuildLock } from '../cli-binary/lock.ts';
-import { buildDrivers, ensureProtoc, findTools } from './build.ts';
-import { checkoutInputs, shimCargoStep, shimLibrary, type Tools } from './plan.ts';
-import { buildInputs, contentHash, SHIM_DIR } from './sources.ts';
+import { type BuildRecord, type CacheEntry, ensureBuilt, findBuilt } from '../build-cache/index.ts';
+import { checkoutRef, contentHash } from '../build-cache/inputs.ts';
+import { ensureProtoc } from '../cargo-workspace/cargo.ts';
 import {
-  driversPaths,
-  parseDriversRecord,
-  type SdkDrivers,
-  type SdkDriversRecord,
-  type SdkShimSpec,
-} from './spec.ts';
+  ensureWorkspaceBuild,
+  targetDirOf,
+  type WorkspaceSpec,
+  workspaceEntry,
+} from '../cargo-workspace/index.ts';
+import { buildDrivers, findTools } from './build.ts';
+import { checkoutInputs, type Tools } from './plan.ts';
+import { buildInputs, SHIM_DIR } from './sources.ts';
+import { driversPaths, type SdkDrivers, type SdkShimSpec, SHIM_BOXLITE_VERSION } from './spec.ts';
 
 export * from './spec.ts';
 
-const LOCK_WAIT_MS = 60 * 60_000;
+const workspaceOf = (spec: SdkShimSpec): WorkspaceSpec => ({
+  cacheRoot: spec.cacheRoot,
+  cliVersion: SHIM_BOXLITE_VERSION,
+});
 
-async function checkoutHead(dir: string): Promise<string> {
-  const head = await execa('git', ['-C', dir, 'rev-parse', 'HEAD'], { reject: false });
-  if (head.failed)
-    throw new SetupError(`${dir} is not a git checkout of BoxLite (git rev-parse HEAD failed)`);
-  // A dirty tree is identified by its diff too: an edit is a new build (cargo makes it incremental).
-  const diff = await execa('git', ['-C', dir, 'diff', 'HEAD'], { reject: false, maxBuffer: 1 << 28 });
-  const d = diff.stdout.trim();
-  return d
-    ? `${head.stdout.trim()}+dirty-${createHash('sha256').update(d).digest('hex').slice(0, 12)}`
-    : head.stdout.trim();
-}
-
-async function identity(spec: SdkShimSpec): Promise<{ hash: string; ref: string }> {
+/** The drivers' entry: their own files plus the library's identity (the workspace's, or the checkout's commit). */
+async function driversEntry(spec: SdkShimSpec): Promise<CacheEntry & { ref: string }> {
   const files = await buildInputs(spec.source.kind);
+  const paths = driversPaths(spec);
   if (spec.source.kind === 'shim') {
-    const hash = await contentHash(files);
-    return { hash, ref: `boxlite crate (shim) ${hash.slice(0, 12)}` };
+    const inputs = await contentHash(files, (await workspaceEntry(workspaceOf(spec))).inputs);
+    return { ...paths, inputs, ref: `boxlite crate (shim) ${inputs.slice(0, 12)}` };
   }
-  const head = await checkoutHead(spec.source.dir);
-  const hash = await contentHash(files, `${spec.source.dir}@${head}`);
-  return { hash, ref: `${spec.source.dir}@${head}` };
+  const ref = `${spec.source.dir}@${await checkoutRef(spec.source.dir)}`;
+  return { ...paths, inputs: await contentHash(files, ref), ref };
 }
 
-const stamp = async (f: string) => {
-  const st = await stat(f).catch(() => null);
-  return st ? { size: st.size, mtimeMs: Math.round(st.mtimeMs) } : null;
-};
-
-async function readWarm(spec: SdkShimSpec, hash: string): Promise<SdkDriversRecord | null> {
-  const paths = driversPaths(spec, hash);
-  const text = await readFile(paths.record, 'utf8').catch(() => null);
-  const record = text === null ? null : parseDriversRecord(text, paths.key);
-  if (!record) return null;
-  const now = [await stamp(record.c), await stamp(record.go)];
-  return JSON.stringify(now) === JSON.stringify(record.stamps) ? record : null;
+/** The library, header and Go module the drivers were built against (other suites link them too). */
+function sdkInputs(spec: SdkShimSpec): SdkDrivers['sdk'] {
+  const libDir = driversPaths(spec).libDir;
+  return spec.source.kind === 'checkout'
+    ? {
+        libDir,
+        includeDir: join(spec.source.dir, 'sdks', 'c', 'include'),
+        goSdkDir: join(spec.source.dir, 'sdks', 'go'),
+      }
+    : { libDir, includeDir: join(SHIM_DIR, 'include'), goSdkDir: join(SHIM_DIR, 'go') };
 }
 
-const toDrivers = (r: SdkDriversRecord): SdkDrivers => ({
-  c: r.c,
-  go: r.go,
-  source: r.source,
-  sourceRef: r.sourceRef,
+const toDrivers = (r: BuildRecord, spec: SdkShimSpec): SdkDrivers => ({
+  c: r.outputs.c!.path,
+  go: r.outputs.go!.path,
+  source: spec.source.kind,
+  sourceRef: r.facts.sourceRef!,
+  sdk: sdkInputs(spec),
 });
 
 /** Warm lookup only; null means "not built for these sources" (run `pnpm e2e:sdk-shim`). */
 export async function findSdkDrivers(spec: SdkShimSpec): Promise<SdkDrivers | null> {
-  const { hash } = await identity(spec);
-  const record = await readWarm(spec, hash);
-  return record ? toDrivers(record) : null;
+  const record = await findBuilt(await driversEntry(spec));
+  return record ? toDrivers(record, spec) : null;
 }
 
 export interface EnsureSdkDriversOptions {
@@ -85,63 +75,57 @@ export interface EnsureSdkDriversOptions {
   tools?: Tools;
 }
 
-export async function ensureSdkDrivers(
-  spec: SdkShimSpec,
-  opts: EnsureSdkDriversOptions,
-): Promise<SdkDrivers> {
-  const { hash, ref } = await identity(spec);
-  if (!opts.rebuild) {
-    const warm = await readWarm(spec, hash);
-    if (warm) return toDrivers(warm);
-  }
-  const paths = driversPaths(spec, hash);
-  const tools = opts.tools ?? (await findTools(opts.searchPath));
-  const release = await acquireBuildLock(paths.lock, {
-    waitMs: LOCK_WAIT_MS,
-    waiting: (pid) => opts.progress.info(`waiting for another cargo build (pid ${pid ?? '?'}) to finish`),
+const exists = (f: string) =>
+  access(f).then(
+    () => true,
+    () => false,
+  );
+
+/** The shim's library from the workspace build; rebuilt (incrementally) when the target dir lost it. */
+async function shimLibrary(spec: SdkShimSpec, tools: Tools, o: EnsureSdkDriversOptions): Promise<string> {
+  const opts = { progress: o.progress, cargo: tools.cargo, searchPath: o.searchPath };
+  const ws = await ensureWorkspaceBuild(workspaceOf(spec), {
+    ...opts,
+    ...(o.rebuild ? { rebuild: true } : {}),
   });
-  try {
-    if (!opts.rebuild) {
-      const warm = await readWarm(spec, hash);
-      if (warm) return toDrivers(warm);
-    }
-    await ensureProtoc(opts.searchPath, opts.progress);
-    const t0 = performance.now();
-    const common = { libDir: paths.libDir, outDir: join(paths.dir, 'bin'), goCache: paths.goCache };
-    const co =
-      spec.source.kind === 'checkout' ? checkoutInputs(spec.source.dir, tools, paths.targetDir) : null;
-    const built = await opts.progress.step(`build the C and Go SDK drivers (${ref})`, () =>
-      buildDrivers({
-        cargo: co ? co.cargo : shimCargoStep(tools, paths.targetDir),
-        library: co ? co.library : shimLibrary(paths.targetDir),
+  if (ws.shimLib && (await exists(ws.shimLib))) return ws.shimLib;
+  const again = await ensureWorkspaceBuild(workspaceOf(spec), { ...opts, rebuild: true });
+  return again.shimLib!;
+}
+
+export async function ensureSdkDrivers(spec: SdkShimSpec, o: EnsureSdkDriversOptions): Promise<SdkDrivers> {
+  const entry = await driversEntry(spec);
+  if (!o.rebuild) {
+    const warm = await findBuilt(entry);
+    if (warm) return toDrivers(warm, spec);
+  }
+  const tools = o.tools ?? (await findTools(o.searchPath));
+  const paths = driversPaths(spec);
+  const common = { libDir: paths.libDir, outDir: paths.outDir, goCache: paths.goCache };
+  const co =
+    spec.source.kind === 'checkout'
+      ? checkoutInputs(spec.source.dir, tools, targetDirOf(spec.cacheRoot))
+      : null;
+  const library = co ? co.library : await shimLibrary(spec, tools, o);
+  const record = await ensureBuilt(entry, {
+    label: `build the C and Go SDK drivers (${entry.ref})`,
+    progress: o.progress,
+    ...(o.rebuild ? { rebuild: true } : {}),
+    build: async (ctx) => {
+      if (co) await ensureProtoc(o.searchPath, o.progress);
+      const built = await buildDrivers(ctx, {
+        cargo: co ? co.cargo : null,
+        library,
         inputs: co
           ? { ...common, includeDir: co.includeDir, goSdkDir: co.goSdkDir }
           : { ...common, includeDir: join(SHIM_DIR, 'include'), goSdkDir: join(SHIM_DIR, 'go') },
         tools,
-        log: paths.log,
-        progress: opts.progress,
-      }),
-    );
-    const stamps = [await stamp(built.c), await stamp(built.go)];
-    if (stamps.some((s) => s === null))
-      throw new SetupError(`the build finished but a driver is missing; see ${paths.log}`);
-    const record: SdkDriversRecord = {
-      schema: 'boxlite-e2e/sdk-drivers',
-      version: 1,
-      key: paths.key,
-      source: spec.source.kind,
-      sourceRef: ref,
-      c: built.c,
-      go: built.go,
-      stamps: stamps as SdkDriversRecord['stamps'],
-      libBytes: built.libBytes,
-      builtAt: new Date().toISOString(),
-      buildMs: Math.round(performance.now() - t0),
-    };
-    await mkdir(paths.dir, { recursive: true });
-    await writeFile(paths.record, `${JSON.stringify(record, null, 2)}\n`);
-    return toDrivers(record);
-  } finally {
-    await release();
-  }
+      });
+      return {
+        outputs: { c: built.c, go: built.go },
+        facts: { sourceRef: entry.ref, libBytes: String(built.libBytes) },
+      };
+    },
+  });
+  return toDrivers(record, spec);
 }

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sdkShimEnv, sdkShimSpec } from './options.ts';
-import { checkoutInputs, driverBuildPlan, GO_SDK_MODULE, shimCargoStep, shimLibrary } from './plan.ts';
-import { driversKey, driversPaths, parseDriversRecord } from './spec.ts';
+import { checkoutInputs, driverBuildPlan, GO_SDK_MODULE } from './plan.ts';
+import { driversKey, driversPaths } from './spec.ts';
 
 const tools = { cargo: '/t/cargo', cc: '/t/cc', go: '/t/go' };
 
 describe('SDK driver build plan', () => {
-  it('builds the shim offline and locked with stubbed native deps into the shared target dir', () => {
-    const step = shimCargoStep(tools, '/c/cargo-target');
-    expect(step.cmd).toBe('/t/cargo');
-    expect(step.args.slice(0, 4)).toEqual(['build', '--release', '--offline', '--locked']);
-    expect(step.args.at(-1)).toMatch(/bootstrap\/sdk-shim\/rust\/Cargo\.toml$/);
-    expect(step.env).toEqual({ CARGO_TARGET_DIR: '/c/cargo-target', BOXLITE_DEPS_STUB: '1' });
-    expect(shimLibrary('/c/cargo-target')).toBe('/c/cargo-target/release/libboxlite_e2e_shim.a');
-  });
-
   it('against a checkout: cargo -p boxlite-c in it, then cc and go on its header, libboxlite and sdks/go', () => {
     const co = checkoutInputs('/src/boxlite', tools, '/c/cargo-target');
     expect(co.cargo).toMatchObject({
@@ -77,36 +68,15 @@ describe('SDK driver build plan', () => {
 });
 
 describe('SDK driver cache', () => {
-  it('keys by source and content hash; every key under the shared cache root', () => {
-    expect(driversKey({ kind: 'shim' }, 'ab'.repeat(32))).toBe(
-      'sdk-drivers-shim-boxlite-0.11.0-abababababab',
-    );
-    const a = driversKey({ kind: 'checkout', dir: '/a' }, 'ab'.repeat(32));
-    expect(a).toMatch(/^sdk-drivers-checkout-[0-9a-f]{12}-abababababab$/);
-    expect(driversKey({ kind: 'checkout', dir: '/b' }, 'ab'.repeat(32))).not.toBe(a);
-    const p = driversPaths({ cacheRoot: '/c', source: { kind: 'shim' } }, 'cd'.repeat(32));
-    expect(p.cDriver).toBe(`/c/sdk-drivers/${p.key}/bin/c-driver`);
-    expect(p.targetDir).toBe('/c/cargo-target');
-    // The CLI build's lock: two cargo runs on one target dir help nobody.
-    expect(p.lock).toBe('/c/cli/.build.lock');
-  });
-
-  it('trusts only a well-formed record of the same key', () => {
-    const rec = {
-      schema: 'boxlite-e2e/sdk-drivers',
-      version: 1,
-      key: 'k',
-      c: '/c',
-      go: '/g',
-      stamps: [
-        { size: 1, mtimeMs: 2 },
-        { size: 3, mtimeMs: 4 },
-      ],
-    };
-    expect(parseDriversRecord(JSON.stringify(rec), 'k')).toMatchObject({ c: '/c' });
-    expect(parseDriversRecord(JSON.stringify(rec), 'other')).toBeNull();
-    expect(parseDriversRecord(JSON.stringify({ ...rec, stamps: [] }), 'k')).toBeNull();
-    expect(parseDriversRecord('{', 'k')).toBeNull();
+  it('keys by source; every key under the shared cache root', () => {
+    expect(driversKey({ kind: 'shim' })).toBe('sdk-drivers-shim-boxlite-0.11.0');
+    const a = driversKey({ kind: 'checkout', dir: '/a' });
+    expect(a).toMatch(/^sdk-drivers-checkout-[0-9a-f]{12}$/);
+    expect(driversKey({ kind: 'checkout', dir: '/b' })).not.toBe(a);
+    const p = driversPaths({ cacheRoot: '/c', source: { kind: 'shim' } });
+    expect(p.outDir).toBe(`/c/sdk-drivers/${p.key}/bin`);
+    expect(p.log).toBe(`/c/sdk-drivers/${p.key}.build.log`);
+    expect(p.goCache).toBe('/c/go');
   });
 
   it('a checkout option selects the checkout; the env form chooses the same', () => {

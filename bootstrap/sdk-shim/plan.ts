@@ -1,11 +1,12 @@
 /**
- * The commands of a driver build, as data: the cargo step for the library (the shim, or a
- * checkout's `boxlite-c`) and the steps that compile drivers/c and drivers/go against a header
- * dir, a dir holding libboxlite.a and a Go SDK module dir. `driverBuildPlan` is the interface
- * a KVM-host bootstrap calls with a real checkout's paths (see `checkoutInputs`).
+ * The commands of a driver build, as data: the cargo step for a checkout's `boxlite-c` (the
+ * shim's library comes from bootstrap/cargo-workspace) and the steps that compile drivers/c
+ * and drivers/go against a header dir, a dir holding libboxlite.a and a Go SDK module dir.
+ * `driverBuildPlan` is the interface a KVM-host bootstrap calls with a real checkout's paths
+ * (see `checkoutInputs`).
  */
 import { join } from 'node:path';
-import { C_DRIVER_DIR, GO_DRIVER_DIR, SHIM_DIR } from './sources.ts';
+import { C_DRIVER_DIR, GO_DRIVER_DIR } from './sources.ts';
 
 export interface Step {
   label: string;
@@ -23,27 +24,6 @@ export interface Tools {
 
 /** The module path of upstream's Go SDK; the shim's cgo package claims the same one. */
 export const GO_SDK_MODULE = 'github.com/boxlite-ai/boxlite/sdks/go';
-
-/** The shim staticlib (crate lib name boxlite_e2e_shim), REST-only deps. */
-export function shimCargoStep(tools: Pick<Tools, 'cargo'>, targetDir: string): Step {
-  return {
-    label: 'cargo build (sdk shim over crates.io boxlite)',
-    cmd: tools.cargo,
-    args: [
-      'build',
-      '--release',
-      '--offline',
-      '--locked',
-      '--manifest-path',
-      join(SHIM_DIR, 'rust', 'Cargo.toml'),
-    ],
-    // 1 = stub boxlite's native deps (REST-only), as the CLI build does.
-    env: { CARGO_TARGET_DIR: targetDir, BOXLITE_DEPS_STUB: '1' },
-  };
-}
-
-/** Where the shim's library appears in the target dir (copied out as libboxlite.a). */
-export const shimLibrary = (targetDir: string) => join(targetDir, 'release', 'libboxlite_e2e_shim.a');
 
 /** What a BoxLite checkout offers the drivers, and the cargo step producing its library. */
 export function checkoutInputs(dir: string, tools: Pick<Tools, 'cargo'>, targetDir: string) {

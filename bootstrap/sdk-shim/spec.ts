@@ -1,15 +1,17 @@
 /**
  * What the C and Go SDK drivers are built against, and where the build lives. Here: a thin C
- * ABI shim over the `boxlite` crate's REST client (crates.io, BOXLITE_DEPS_STUB=1), plus a cgo
- * package with the Go SDK's API over it. On a KVM host: a BoxLite checkout's own `boxlite-c`
- * (header + libboxlite) and `sdks/go`. The cache sits beside the CLI's (machine-wide, shared
- * cargo target dir); each build is keyed by source + the hash of every file that goes into it,
- * so a warm lookup is a record read and a hash of ~30 small files.
+ * ABI shim over the `boxlite` crate's REST client (crates.io, BOXLITE_DEPS_STUB=1, compiled in
+ * bootstrap/cargo-workspace with the CLI), plus a cgo package with the Go SDK's API over it. On
+ * a KVM host: a BoxLite checkout's own `boxlite-c` (header + libboxlite) and `sdks/go`. The
+ * drivers are one entry of the machine-wide build cache, keyed by source; its inputs are the
+ * hash of every file that goes into them, so a warm lookup is a record read and a hash of ~30
+ * small files.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { entryPaths } from '../build-cache/index.ts';
+import { shortHash } from '../build-cache/inputs.ts';
 
-/** The crates.io `boxlite` the shim wraps (pinned in rust/Cargo.toml and Cargo.lock). */
+/** The crates.io `boxlite` the shim wraps (pinned in rust/Cargo.toml and the workspace lock). */
 export const SHIM_BOXLITE_VERSION = '0.11.0';
 
 export type SdkSource =
@@ -31,67 +33,27 @@ export interface SdkDrivers {
   source: SdkSource['kind'];
   /** The source hash (and, for a checkout, its dir and commit). */
   sourceRef: string;
+  /** What they link: the dir holding libboxlite.a, the dir holding boxlite.h, the Go SDK module. */
+  sdk: { libDir: string; includeDir: string; goSdkDir: string };
 }
 
-export interface SdkDriversRecord {
-  schema: 'boxlite-e2e/sdk-drivers';
-  version: 1;
-  key: string;
-  source: SdkSource['kind'];
-  sourceRef: string;
-  c: string;
-  go: string;
-  /** Size + mtime of each binary when recorded: a replaced binary is not trusted. */
-  stamps: { size: number; mtimeMs: number }[];
-  /** The shim's static library size in bytes (null for a checkout's libboxlite). */
-  libBytes: number | null;
-  builtAt: string;
-  buildMs: number;
-}
-
-const short = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);
-
-/** Key: source + content hash of everything compiled, safe as a directory name. */
-export function driversKey(source: SdkSource, contentHash: string): string {
+/** Key: the source, safe as a directory name. */
+export function driversKey(source: SdkSource): string {
   return source.kind === 'shim'
-    ? `sdk-drivers-shim-boxlite-${SHIM_BOXLITE_VERSION}-${contentHash.slice(0, 12)}`
-    : `sdk-drivers-checkout-${short(source.dir)}-${contentHash.slice(0, 12)}`;
+    ? `sdk-drivers-shim-boxlite-${SHIM_BOXLITE_VERSION}`
+    : `sdk-drivers-checkout-${shortHash(source.dir)}`;
 }
 
-export function driversPaths(spec: SdkShimSpec, contentHash: string) {
-  const key = driversKey(spec.source, contentHash);
-  const dir = join(spec.cacheRoot, 'sdk-drivers', key);
+export function driversPaths(spec: SdkShimSpec) {
+  const entry = { root: spec.cacheRoot, area: 'sdk-drivers', key: driversKey(spec.source) };
+  const { dir, log } = entryPaths(entry);
   return {
-    key,
-    dir,
-    /** The shim's static library and header, copied out of the shared target dir. */
+    ...entry,
+    log,
+    /** Where the library is copied for linking (kept: upstream's own C and Go drivers link it too). */
     libDir: join(dir, 'lib'),
-    cDriver: join(dir, 'bin', 'c-driver'),
-    goDriver: join(dir, 'bin', 'go-driver'),
-    record: join(dir, 'record.json'),
-    log: join(spec.cacheRoot, 'sdk-drivers', `${key}.build.log`),
-    /** The CLI's lock: one cargo at a time on the machine, sharing one target dir. */
-    lock: join(spec.cacheRoot, 'cli', '.build.lock'),
-    targetDir: join(spec.cacheRoot, 'cargo-target'),
+    outDir: join(dir, 'bin'),
     /** Go's module and build caches, kept with the rest (warm `go build` is a cache hit). */
     goCache: join(spec.cacheRoot, 'go'),
   };
-}
-
-export function parseDriversRecord(text: string, key: string): SdkDriversRecord | null {
-  let r: Partial<SdkDriversRecord>;
-  try {
-    r = JSON.parse(text) as Partial<SdkDriversRecord>;
-  } catch {
-    return null;
-  }
-  const ok =
-    r.schema === 'boxlite-e2e/sdk-drivers' &&
-    r.version === 1 &&
-    r.key === key &&
-    typeof r.c === 'string' &&
-    typeof r.go === 'string' &&
-    Array.isArray(r.stamps) &&
-    r.stamps.length === 2;
-  return ok ? (r as SdkDriversRecord) : null;
 }

@@ -23,6 +23,8 @@ export interface ServeOptions {
   /** host:port of the stack registry (null: no registry, pulls go to the defaults). */
   registryHost: string | null;
   previous: ComponentRecord | undefined;
+  /** The port serve had last time (the stack's port book), taken again when free. */
+  portHint?: number | undefined;
 }
 
 /** GET /v1/config must answer 200 with a capabilities object (it needs no key). */
@@ -63,7 +65,7 @@ export async function ensureServe(o: ServeOptions): Promise<ComponentRecord> {
   const files = servePaths(o.paths);
   await mkdir(files.home, { recursive: true });
   await writeFile(files.config, `${JSON.stringify(serveRuntimeConfig(o.registryHost), null, 2)}\n`);
-  const port = await choosePort('boxlite serve', undefined, prev?.endpoint.port);
+  const port = await choosePort('boxlite serve', undefined, prev?.endpoint.port ?? o.portHint);
   const launch = { binary: o.binary.path, port, apiKey: o.apiKey, files };
   const state = await launchSupervised({
     name: SERVE_NAME,

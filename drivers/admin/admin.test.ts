@@ -159,7 +159,8 @@ describe('keys (both servers): the org key calls POST / DELETE /v1/api-keys', ()
         expiresAt: '2030-01-01T00:00:00.000Z',
       });
       await admin.revokeApiKey(org, key);
-      expect(seen.map((s) => [s.method, s.path, s.auth, s.body])).toEqual([
+      // The real-API driver first asks which key routes this server has (GET answered 204 here).
+      expect(seen.filter((s) => s.method !== 'GET').map((s) => [s.method, s.path, s.auth, s.body])).toEqual([
         [
           'POST',
           '/api/v1/api-keys',
@@ -174,6 +175,51 @@ describe('keys (both servers): the org key calls POST / DELETE /v1/api-keys', ()
       ]);
     });
   }
+
+  it('boxlite-api without the v1 key routes (c5f4afd1): POST / DELETE /api-keys, camelCase expiry', async () => {
+    const nest404 = (path: string) => ({
+      status: 404,
+      json: { path, statusCode: 404, error: 'Not Found', message: `Cannot GET ${path}` },
+    });
+    on('GET', '/api/v1/api-keys', nest404('/api/v1/api-keys'));
+    on('POST', '/api/api-keys', {
+      status: 201,
+      json: { name: 'k', value: 'v', permissions: ['write:boxes'], expiresAt: '2030-01-01T00:00:00.000Z' },
+    });
+    const admin = openStackAdmin({ apiUrl: base, adminKey: 'adminkey', server: 'boxlite-api' });
+    const key = await admin.createApiKey(org, { name: 'k', expiresAt: new Date('2030-01-01T00:00:00Z') });
+    expect(key.expiresAt).toBe('2030-01-01T00:00:00.000Z');
+    await admin.revokeApiKey(org, key);
+    expect(seen.map((s) => [s.method, s.path])).toEqual([
+      ['GET', '/api/v1/api-keys'],
+      ['POST', '/api/api-keys'],
+      ['DELETE', '/api/api-keys/k'],
+    ]);
+    expect(seen[1]!.body).toMatchObject({ expiresAt: '2030-01-01T00:00:00.000Z' });
+  });
+
+  it('boxlite-api without the quota routes: adminOrg has no quotas, setQuota is unsupported with the answer', async () => {
+    on('GET', '/api/v1/me', { status: 200, json: { path_prefix: 'o1' } });
+    const missing = (method: string) => ({
+      status: 404,
+      json: {
+        statusCode: 404,
+        error: 'Not Found',
+        message: `Cannot ${method} /api/admin/organizations/o1/quota`,
+      },
+    });
+    on('GET', '/api/admin/organizations/o1/quota', missing('GET'));
+    on('PATCH', '/api/admin/organizations/o1/quota', missing('PATCH'));
+    const admin = openStackAdmin({ apiUrl: base, adminKey: 'adminkey', server: 'boxlite-api' });
+    const o = await admin.adminOrg();
+    expect(o.quotas).toEqual({});
+    const err = await admin.setQuota(o, { max_boxes: 3 }).catch((e: AdminError) => e);
+    expect(err).toBeInstanceOf(AdminError);
+    expect((err as AdminError).unsupported).toBe(true);
+    expect((err as AdminError).message).toMatch(
+      /Cannot PATCH \/api\/admin\/organizations\/o1\/quota.*no org quota route/,
+    );
+  });
 
   it('a refusal is one line naming the call, status and the envelope', async () => {
     on('POST', '/api/v1/api-keys', {

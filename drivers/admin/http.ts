@@ -13,7 +13,12 @@ export interface AdminCall {
 }
 
 export function describe(c: AdminCall, res: RestResponse): string {
-  const why = res.envelope ? `${res.envelope.code}: ${res.envelope.message}` : res.text.slice(0, 300);
+  const nest = (res.json as { message?: unknown } | null)?.message;
+  const why = res.envelope
+    ? `${res.envelope.code}: ${res.envelope.message}`
+    : typeof nest === 'string'
+      ? nest
+      : res.text.slice(0, 300);
   return `${c.method} ${c.path} → HTTP ${res.status} ${why}`.trim();
 }
 
@@ -24,4 +29,13 @@ export async function adminCall<T = unknown>(apiUrl: string, c: AdminCall): Prom
   });
   if (res.status >= 300 && !(c.accept ?? []).includes(res.status)) throw new AdminError(describe(c, res));
   return res;
+}
+
+/**
+ * Nest's answer for a route the app does not have (its router's NotFoundException, "Cannot GET
+ * /api/x"), as opposed to a 404 for a missing resource: the route is absent in this version.
+ */
+export function routeMissing(res: RestResponse): boolean {
+  const message = (res.json as { message?: unknown } | null)?.message;
+  return res.status === 404 && typeof message === 'string' && /^Cannot [A-Z]+ \//.test(message);
 }

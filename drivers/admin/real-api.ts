@@ -14,7 +14,13 @@
  *                                                      organization.controller.ts at 68e7aec2; newer
  *                                                      versions dropped it and upstream's
  *                                                      apps/e2e/fixture_setup.py sets per-box limits in SQL)
- *   POST|DELETE /api/v1/api-keys[/:name]               keys of the calling key's org (api-keys.ts)
+ *   POST|DELETE /api/v1/api-keys[/:name]               keys of the calling key's org (api-keys.ts);
+ *   POST|DELETE /api/api-keys[/:name]                  where the first is absent (c5f4afd1)
+ *
+ * It follows the routes of the API it talks to: a route the server answers with Nest's
+ * "Cannot METHOD /path" 404 is absent in that version (9c62d566 "remove organization quota
+ * ownership (#1292)" dropped the quota routes), and the driver takes the next one or reports
+ * the call unsupported with that answer as evidence.
  *
  * What an admin key cannot do there, it reports as unsupported: creating an org is
  * `POST /api/organizations` behind `AuthGuard('jwt')` (a signed-in user, not a key), and
@@ -22,9 +28,9 @@
  * one is JWT + owner. Upstream's own cross-org cases take the second org's key from the
  * operator (apps/e2e/cases/test_cross_org_isolation.py `BOXLITE_E2E_CROSS_ORG_API_KEY`).
  */
-import { mintKey, revokeKey } from './api-keys.ts';
-import { adminCall, describe } from './http.ts';
-import { AdminError, type AdminTarget, type OrgQuotas, type StackAdmin } from './types.ts';
+import { API_KEY_ROUTES, type KeyRoutes, mintKey, revokeKey, V1_KEY_ROUTES } from './api-keys.ts';
+import { type AdminCall, adminCall, describe, routeMissing } from './http.ts';
+import { AdminError, type AdminOrg, type AdminTarget, type OrgQuotas, type StackAdmin } from './types.ts';
 
 interface RealQuota {
   totalCpuQuota?: number;
@@ -72,9 +78,27 @@ export const CREATE_ORG_UNSUPPORTED =
   'apps/api/src/organization/controllers/organization.controller.ts) and mints keys only in the calling ' +
   "key's org (POST /api/v1/api-keys, boxlite-rest/boxlite-api-key.controller.ts): an admin API key cannot make a second org";
 
+/** The org quota routes are absent: unsupported, with the server's answer. */
+const noQuotaRoute = (c: AdminCall, res: Parameters<typeof describe>[1]) =>
+  new AdminError(
+    `${describe(c, res)}: this API has no org quota route (removed upstream by 9c62d566, #1292)`,
+    true,
+  );
+
 export function realApiAdmin(t: AdminTarget): StackAdmin {
   const base = t.apiUrl;
   const quotaPath = (id: string) => `/admin/organizations/${encodeURIComponent(id)}/quota`;
+  let keyRoutes: Promise<KeyRoutes> | null = null;
+  /** The key routes this server has: the v1 family when it answers, else the API's own. */
+  const keys = (org: AdminOrg) => {
+    keyRoutes ??= adminCall(base, {
+      method: 'GET',
+      path: '/v1/api-keys',
+      key: org.apiKey,
+      accept: [404, 405],
+    }).then((res) => (routeMissing(res) ? API_KEY_ROUTES : V1_KEY_ROUTES));
+    return keyRoutes;
+  };
   return {
     server: 'boxlite-api',
     async adminOrg() {
@@ -88,8 +112,14 @@ export function realApiAdmin(t: AdminTarget): StackAdmin {
         throw new AdminError(
           `GET /v1/me answered no path_prefix for the admin key: ${me.text.slice(0, 200)}`,
         );
-      const q = await adminCall<RealQuota>(base, { method: 'GET', path: quotaPath(id), key: t.adminKey });
-      return { id, name: 'admin', pathPrefix: id, apiKey: t.adminKey, quotas: fromRealQuota(q.json ?? {}) };
+      const q = await adminCall<RealQuota>(base, {
+        method: 'GET',
+        path: quotaPath(id),
+        key: t.adminKey,
+        accept: [404],
+      });
+      const quotas = routeMissing(q) ? {} : fromRealQuota(q.json ?? {});
+      return { id, name: 'admin', pathPrefix: id, apiKey: t.adminKey, quotas };
     },
     async createOrg() {
       throw new AdminError(CREATE_ORG_UNSUPPORTED, true);
@@ -98,12 +128,9 @@ export function realApiAdmin(t: AdminTarget): StackAdmin {
       const { totals, perBox } = toRealBodies(quotas);
       let answered: Partial<OrgQuotas> = { ...org.quotas };
       if (Object.keys(totals).length) {
-        const res = await adminCall<RealQuota>(base, {
-          method: 'PATCH',
-          path: quotaPath(org.id),
-          key: t.adminKey,
-          body: totals,
-        });
+        const c = { method: 'PATCH', path: quotaPath(org.id), key: t.adminKey, body: totals, accept: [404] };
+        const res = await adminCall<RealQuota>(base, c);
+        if (routeMissing(res)) throw noQuotaRoute(c, res);
         answered = { ...answered, ...fromRealQuota(res.json ?? {}) };
       }
       if (Object.keys(perBox).length) {
@@ -126,8 +153,8 @@ export function realApiAdmin(t: AdminTarget): StackAdmin {
       }
       return answered;
     },
-    createApiKey: (org, opts) => mintKey(base, org, opts),
-    revokeApiKey: (org, key) => revokeKey(base, org, key),
+    createApiKey: async (org, opts) => mintKey(base, org, opts, await keys(org)),
+    revokeApiKey: async (org, key) => revokeKey(base, org, key, await keys(org)),
     async deleteOrg() {
       throw new AdminError(
         'the real API deletes an org only for its signed-in owner (DELETE /api/organizations/:id, AuthGuard(jwt) + OWNER)',

@@ -45,6 +45,38 @@ export function createTrackedRuntime(t: SdkTarget, onBoxCreated: BoxCreatedHook)
   });
 }
 
+/** `rt` with its managed volumes told to `onVolume` as they are made (the rest untouched). */
+export function trackVolumes(rt: Boxlite, onVolume: (id: string) => void): Boxlite {
+  const volumes = rt.volumes;
+  const tracked: Boxlite['volumes'] = {
+    create: async (name) => {
+      const volume = await volumes.create(name);
+      onVolume(volume.id);
+      return volume;
+    },
+    list: () => volumes.list(),
+    get: (id) => volumes.get(id),
+    remove: (id, force) => volumes.remove(id, force),
+  };
+  Object.defineProperty(rt, 'volumes', { value: tracked });
+  return rt;
+}
+
+/** `box` with the uri of each tunnel it prepares told to `onTunnel` (the rest untouched). */
+export function trackTunnels(box: SdkBox, onTunnel: (uri: string) => void): SdkBox {
+  const network = box.network;
+  const tracked: SdkBox['network'] = {
+    tunnel: async (port) => {
+      const tunnel = await network.tunnel(port);
+      const uri = tunnel.uri();
+      if (uri) onTunnel(uri);
+      return tunnel;
+    },
+  };
+  Object.defineProperty(box, 'network', { value: tracked });
+  return box;
+}
+
 /** Reads a stream to its end (each `next()` is one frame's lossy-UTF-8 string). */
 export async function drain(stream: { next(): Promise<string | null> }): Promise<string> {
   let out = '';

@@ -1,12 +1,13 @@
 /**
- * A private virtualenv holding the pinned PyPI `boxlite` SDK, for the Python driver.
- * Built once under the state dir's cache (`<stateDir>/cache/python-sdk-venv`); a marker
- * naming the pinned version makes later calls a file read. Concurrent callers (vitest
- * workers) serialise on a lock directory, so the venv is only ever built by one of them.
+ * Private virtualenvs holding pinned PyPI packages: the `boxlite` SDK for the Python driver
+ * (`<stateDir>/cache/python-sdk-venv`), and any other pinned set a tool asks for (upstream's
+ * pytest suite). Built once; a marker naming the pinned requirements makes later calls a file
+ * read. Concurrent callers (vitest workers) serialise on a lock directory, so a venv is only
+ * ever built by one of them.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { SetupError } from '../../kernel/errors.ts';
 import type { Progress } from '../../kernel/progress.ts';
@@ -24,16 +25,26 @@ export interface EnsurePythonSdkOptions {
   version?: string;
 }
 
+/** A venv: where it lives, what pip installs into it, and the boxlite version it must import. */
+export interface VenvSpec {
+  dir: string;
+  /** pip requirement specifiers, e.g. `boxlite==0.10.8`, `pytest==9.2.0`. */
+  requirements: readonly string[];
+  boxliteVersion: string;
+}
+
 interface Marker {
-  package: 'boxlite';
-  version: string;
+  requirements: string[];
 }
 
 const LOCK_WAIT_MS = 10 * 60_000;
 const LOCK_STALE_MS = 15 * 60_000;
 
 export function pythonSdkPaths(cacheDir: string) {
-  const venvDir = join(cacheDir, 'python-sdk-venv');
+  return venvPaths(join(cacheDir, 'python-sdk-venv'));
+}
+
+function venvPaths(venvDir: string) {
   return {
     venvDir,
     python: join(venvDir, 'bin', 'python'),
@@ -42,11 +53,11 @@ export function pythonSdkPaths(cacheDir: string) {
   };
 }
 
-async function markerMatches(paths: ReturnType<typeof pythonSdkPaths>, version: string): Promise<boolean> {
+async function markerMatches(paths: ReturnType<typeof venvPaths>, spec: VenvSpec): Promise<boolean> {
   if (!existsSync(paths.python)) return false;
   try {
     const m = JSON.parse(await readFile(paths.marker, 'utf8')) as Partial<Marker>;
-    return m.package === 'boxlite' && m.version === version;
+    return JSON.stringify(m.requirements) === JSON.stringify(spec.requirements);
   } catch {
     return false;
   }
@@ -89,11 +100,7 @@ async function acquireLock(lock: string): Promise<() => Promise<void>> {
   }
 }
 
-async function build(
-  paths: ReturnType<typeof pythonSdkPaths>,
-  python: string,
-  version: string,
-): Promise<void> {
+async function build(paths: ReturnType<typeof venvPaths>, python: string, spec: VenvSpec): Promise<void> {
   const venv = await execa(python, ['-m', 'venv', '--clear', paths.venvDir], { reject: false, all: true });
   if (venv.failed) {
     if ((venv as { code?: string }).code === 'ENOENT') {
@@ -106,15 +113,15 @@ async function build(
       `${python} -m venv ${paths.venvDir} failed: ${lastLine(venv.all ?? venv.message)}${hint}`,
     );
   }
-  const spec = `boxlite==${version}`;
+  const wanted = spec.requirements.join(' ');
   const pip = await execa(
     paths.python,
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', spec],
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', ...spec.requirements],
     { reject: false, all: true, env: { PIP_NO_INPUT: '1' } },
   );
   if (pip.failed)
     throw new SetupError(
-      `pip install ${spec} into ${paths.venvDir} failed: ${lastLine(pip.all ?? pip.message)}`,
+      `pip install ${wanted} into ${paths.venvDir} failed: ${lastLine(pip.all ?? pip.message)}`,
     );
   const check = await execa(
     paths.python,
@@ -122,29 +129,45 @@ async function build(
     { reject: false, all: true },
   );
   if (check.failed)
-    throw new SetupError(`${spec} installed but does not import: ${lastLine(check.all ?? check.message)}`);
-  if (check.stdout.trim() !== version) {
-    throw new SetupError(`pip installed boxlite ${check.stdout.trim()}, expected ${version}`);
+    throw new SetupError(
+      `${wanted} installed but boxlite does not import: ${lastLine(check.all ?? check.message)}`,
+    );
+  if (check.stdout.trim() !== spec.boxliteVersion) {
+    throw new SetupError(`pip installed boxlite ${check.stdout.trim()}, expected ${spec.boxliteVersion}`);
   }
-  const marker: Marker = { package: 'boxlite', version };
+  const marker: Marker = { requirements: [...spec.requirements] };
   await writeFile(paths.marker, `${JSON.stringify(marker)}\n`);
 }
 
-/**
- * Makes sure the venv with `boxlite==<version>` exists and returns its python. Idempotent:
- * when the marker names the pinned version this is one small file read.
- */
+/** Makes sure the venv with `boxlite==<version>` exists and returns its python. */
 export async function ensurePythonSdk(opts: EnsurePythonSdkOptions): Promise<string> {
   const version = opts.version ?? BOXLITE_PY_VERSION;
-  const paths = pythonSdkPaths(opts.cacheDir);
-  if (await markerMatches(paths, version)) return paths.python;
-  await mkdir(opts.cacheDir, { recursive: true });
+  const spec = {
+    dir: pythonSdkPaths(opts.cacheDir).venvDir,
+    requirements: [`boxlite==${version}`],
+    boxliteVersion: version,
+  };
+  return ensureVenv(spec, { progress: opts.progress, python: opts.python, label: 'python SDK venv' });
+}
+
+/**
+ * Makes sure the venv of `spec` exists with exactly its requirements and returns its python.
+ * Idempotent: when the marker names the same requirements this is one small file read.
+ */
+export async function ensureVenv(
+  spec: VenvSpec,
+  opts: { progress?: Progress; python?: string; label: string },
+): Promise<string> {
+  const paths = venvPaths(spec.dir);
+  if (await markerMatches(paths, spec)) return paths.python;
+  await mkdir(dirname(spec.dir), { recursive: true });
   const release = await acquireLock(paths.lock);
   try {
     // Another worker may have finished while we waited for the lock.
-    if (await markerMatches(paths, version)) return paths.python;
-    const run = () => build(paths, opts.python ?? 'python3', version);
-    await (opts.progress ? opts.progress.step(`python SDK venv (boxlite==${version})`, run) : run());
+    if (await markerMatches(paths, spec)) return paths.python;
+    const run = () => build(paths, opts.python ?? 'python3', spec);
+    const label = `${opts.label} (${spec.requirements.join(' ')})`;
+    await (opts.progress ? opts.progress.step(label, run) : run());
     return paths.python;
   } finally {
     await release();

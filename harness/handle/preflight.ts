@@ -5,7 +5,7 @@
  * server's own words when something is missing, decides which cases are runnable
  * (per-case/needs.ts); on a KVM host the same run measures a VM and runs them all.
  */
-import { createRestDriver } from '../../drivers/rest/driver.ts';
+import { createRestDriver, type RestDriver } from '../../drivers/rest/driver.ts';
 import type { RestResponse } from '../../drivers/rest/http.ts';
 import { runnerView } from '../leaks/runner-view.ts';
 import { probeOrgs } from './admin.ts';
@@ -15,7 +15,10 @@ import { probeGuest } from './preflight-guest.ts';
 /** What a case can need beyond a reachable API. */
 export const NEEDS = {
   vm: 'a box starts and runs a command (measured: create, start, exec `true`)',
-  'create-pulls': 'create resolves the image, so an unknown image is refused at create (measured)',
+  create: "a box create answers 2xx (measured: the vm probe's create; the cloud API boots the box at create)",
+  'create-pulls':
+    'create resolves any image reference, so an unknown one is refused by resolving it (404/422), not by an image allowlist (measured)',
+  images: 'the server serves the image routes (measured: GET /v1/{prefix}/images answers 2xx)',
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
   orgs: 'the admin interface makes orgs with quotas and keys here (measured: create org, mint + revoke a key, delete)',
   'runner-direct': "direct access to the stack's runner, bypassing the API",
@@ -46,26 +49,59 @@ export interface Preflight {
 
 const clip = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 400);
 
-function why(step: string, res: RestResponse): string {
-  const body = res.envelope ? `${res.envelope.code}: ${res.envelope.message}` : res.text;
-  return clip(`${step} → HTTP ${res.status} ${body}`);
+/** The server's own words: the string-code envelope, Nest's `message`, or the runner's `error`. */
+export function errorWords(res: RestResponse): string {
+  if (res.envelope) return `${res.envelope.code}: ${res.envelope.message}`;
+  const j = res.json as { message?: unknown; error?: unknown } | null;
+  if (typeof j?.message === 'string')
+    return typeof j.error === 'string' ? `${j.error}: ${j.message}` : j.message;
+  if (typeof j?.error === 'string') return j.error;
+  return res.text;
 }
 
+function why(step: string, res: RestResponse): string {
+  return clip(`${step} → HTTP ${res.status} ${errorWords(res)}`);
+}
+
+/**
+ * Boxes named `name` the create left behind although it failed (the real API keeps the row of
+ * a box whose start failed, in status `unknown`): force-removed, and said.
+ */
+async function removeLeftBehind(rest: RestDriver, name: string): Promise<string> {
+  const list = await rest.tenant<{ boxes?: { box_id: string; name?: string | null; status?: string }[] }>(
+    'GET',
+    '/boxes',
+  );
+  const left = (list.json?.boxes ?? []).filter((b) => b.name === name);
+  for (const b of left) await rest.tenant('DELETE', `/boxes/${b.box_id}`, { query: { force: 'true' } });
+  return left.length
+    ? `; the failed create left box ${left.map((b) => `${b.box_id} (${b.status})`).join(', ')}, removed`
+    : '';
+}
+
+/** The vm probe's first failure, and whether it was the create itself. */
+type VmFailure = { why: string; atCreate: boolean } | null;
+
 /** Create, start and exec `true` in one box; null when it all worked, else the first failure. */
-async function probeVm(stack: StackHandle, name: string): Promise<string | null> {
+async function probeVm(stack: StackHandle, name: string): Promise<VmFailure> {
   const ids: string[] = [];
   const rest = createRestDriver(stack, (id) => ids.push(id));
+  const later = (why: string) => ({ why, atCreate: false });
   try {
     const created = await rest.createBox({ image: stack.images.default, name });
     const id = created.json?.box_id;
-    if (created.status >= 300 || !id) return why(`POST /boxes {image: ${stack.images.default}}`, created);
+    if (created.status >= 300 || !id) {
+      const left = await removeLeftBehind(rest, name);
+      return { why: why(`POST /boxes {image: ${stack.images.default}}`, created) + left, atCreate: true };
+    }
     const started = await rest.tenant('POST', `/boxes/${id}/start`, { timeoutMs: 180_000 });
-    if (started.status >= 300) return why(`POST /boxes/${id}/start`, started);
+    if (started.status >= 300) return later(why(`POST /boxes/${id}/start`, started));
     const ran = await rest.exec(id, { command: 'true' });
-    if (ran.exitCode !== 0) return clip(`exec \`true\` in ${id}: exit ${ran.exitCode}, ${ran.error ?? ''}`);
+    if (ran.exitCode !== 0)
+      return later(clip(`exec \`true\` in ${id}: exit ${ran.exitCode}, ${ran.error ?? ''}`));
     return null;
   } catch (err) {
-    return clip(`box probe failed: ${(err as Error).message}`);
+    return later(clip(`box probe failed: ${(err as Error).message}`));
   } finally {
     for (const id of ids) {
       await rest.tenant('DELETE', `/boxes/${id}`, { query: { force: 'true' } }).catch(() => null);
@@ -73,14 +109,18 @@ async function probeVm(stack: StackHandle, name: string): Promise<string | null>
   }
 }
 
-/** Null when create refuses an image that does not exist; else what it answered. */
+/** Null when create refuses an image that does not exist by resolving it; else what it answered. */
 async function probeCreatePulls(stack: StackHandle, name: string): Promise<string | null> {
   const ids: string[] = [];
   const rest = createRestDriver(stack, (id) => ids.push(id));
   const image = 'boxlite-e2e/no-such-image:preflight';
   try {
     const res = await rest.createBox({ image, name });
-    if (res.status >= 300) return null;
+    if (res.status >= 300) {
+      await removeLeftBehind(rest, name);
+      if (res.status === 404 || res.status === 422) return null;
+      return `${why(`POST /boxes {image: ${image}}`, res)}: refused before any pull (an image allowlist)`;
+    }
     const status = (res.json as { status?: string } | null)?.status;
     return clip(
       `POST /boxes {image: ${image}} → HTTP ${res.status}, status ${status}: the image is resolved later`,
@@ -96,8 +136,12 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   const rest = createRestDriver(stack, () => {});
   const cfg = await rest.root<{ capabilities?: Record<string, unknown> }>('GET', '/config');
   const missing: Partial<Record<Need, string>> = {};
-  const vm = await probeVm(stack, boxName);
+  const failed = await probeVm(stack, boxName);
+  const vm = failed?.why ?? null;
   if (vm) missing.vm = vm;
+  if (failed?.atCreate) missing.create = failed.why;
+  const images = await rest.tenant('GET', '/images');
+  if (images.status >= 300) missing.images = why('GET /images', images);
   const pulls = await probeCreatePulls(stack, `${boxName}-image`);
   if (pulls) missing['create-pulls'] = pulls;
   const usage = await rest.tenant('GET', '/images/usage');

@@ -26,3 +26,31 @@ export function stateAfterCreate(stack: Pick<StackHandle, 'kind'>): { status: st
 export function countsExecOutput(stack: Pick<StackHandle, 'simulated'>): boolean {
   return stack.simulated;
 }
+
+/**
+ * The cloud API stamps every answer with `X-BoxLite-Api-Version` (apps/api/src/common/
+ * middleware/version-header.middleware.ts:21, on every route: app.module.ts:226); upstream's
+ * path check reads it as proof a request crossed the API layer. `boxlite serve` has no such
+ * layer (boxlite-cli 0.11 src/commands/serve/mod.rs build_router).
+ */
+export function apiVersionHeader(stack: Pick<StackHandle, 'kind'>): {
+  name: string;
+  present: boolean;
+  why: string;
+} {
+  return stack.kind === 'serve'
+    ? { name: 'X-BoxLite-Api-Version', present: false, why: 'boxlite serve adds no version header' }
+    : { name: 'X-BoxLite-Api-Version', present: true, why: 'the cloud API stamps every answer' };
+}
+
+/**
+ * The cloud API's preview service answers `GET /api/preview/{id}/public` without credentials
+ * (apps/api/src/box/controllers/preview.controller.ts:26-72): 200 for a box created with
+ * inbound mode enabled, 404 for a private or unknown box alike. `boxlite serve` has no preview
+ * service, so every id is unknown there.
+ */
+export function servesPreview(stack: Pick<StackHandle, 'kind'>): { served: boolean; why: string } {
+  return stack.kind === 'serve'
+    ? { served: false, why: 'boxlite serve has no preview service' }
+    : { served: true, why: 'the cloud API answers public boxes 200, others 404' };
+}

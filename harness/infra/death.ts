@@ -22,6 +22,8 @@ export interface InfraDeath {
   /** Who confirmed it: the run's watcher, or the case whose failure prompted the check. */
   detectedBy: string;
   detectedAt: string;
+  /** `i/n` when the run is a merge of shards and this death stopped that shard. */
+  shard?: string;
 }
 
 export const deathFiles = (reportDir: string) => ({

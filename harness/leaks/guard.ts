@@ -1,7 +1,8 @@
 /**
  * The leak guard: a box the API reports removed must be gone on the runner side too (its
  * container, runtime dir or VM process: runner-view.ts), and at the end of a run nothing the
- * run created may survive anywhere — neither in the API's listing nor on the runner side.
+ * run created may survive anywhere — neither in the API's listing nor on the runner side, nor
+ * as a resource outside boxes (inventory.ts).
  *
  * After every case (automatic, like the path guard): each box of the case the API now
  * answers 404 for was removed during the case, so it is checked. Boxes still alive are the
@@ -75,6 +76,8 @@ export function readCreated(reportDir: string): string[] {
 
 export interface Leftovers {
   created: number;
+  /** What the stack holds outside boxes that it did not at the start of the run (inventory.ts). */
+  resources?: Record<string, string[]>;
   /** Boxes the API still lists: the run's by name prefix or by id. */
   inApi: string[];
   /** Created boxes the runner side still holds. */
@@ -84,12 +87,16 @@ export interface Leftovers {
   message: string;
 }
 
-/** End of run (after the sweep): nothing the run created survives, in the API or on the runner. */
+/**
+ * End of run (after the sweep): nothing the run created survives, in the API or on the runner;
+ * `resources` are what the stack holds outside boxes that it did not at the start.
+ */
 export async function checkRunLeftovers(
   target: RestTarget,
   view: RunnerView,
   created: readonly string[],
   namePrefix: string,
+  resources: Record<string, string[]> = {},
 ): Promise<Leftovers> {
   const listed = await call<{ boxes: Array<{ box_id: string; name?: string | null }> }>(
     target,
@@ -108,14 +115,17 @@ export async function checkRunLeftovers(
     parts.push(
       `the runner side (${view.observable ? view.where : ''}) still holds ${onRunner.map((l) => `${l.id}: ${l.found}`).join('; ')}`,
     );
+  for (const [kind, names] of Object.entries(resources))
+    parts.push(`the stack holds ${names.length} ${kind}(s) it did not at the start: ${names.join(', ')}`);
   const unobservable = view.observable ? null : view.why;
   return {
     created: created.length,
+    resources,
     inApi,
     onRunner,
     runnerUnobservable: unobservable,
     message: parts.length
       ? `end-of-run leak check: ${parts.join('; ')}`
-      : `end-of-run leak check: none of the ${created.length} box(es) this run created survives${unobservable ? ` in the API (runner side not observable: ${unobservable})` : ''}`,
+      : `end-of-run leak check: none of the ${created.length} box(es) this run created survives${unobservable ? ` in the API (runner side not observable: ${unobservable})` : ''}, nor anything else it made`,
   };
 }

@@ -39,7 +39,9 @@ async function guardsOn(sim: Sim, run: (sim: Sim) => Promise<string>) {
   });
   const cursors = await guard.begin();
   const id = await run(sim);
-  const path = await guard.verify([id], cursors, { timeoutMs: 1000 });
+  // The lifecycle is five operations; the API logs each once its response is closed, so the
+  // guard waits for all five rather than checking whatever prefix is written yet.
+  const path = await guard.verify([id], cursors, { timeoutMs: 10_000, minOps: 5 });
   const target: RestTarget = { apiUrl: sim.apiUrl, apiKey: sim.adminKey, pathPrefix: 'default' };
   const view = runnerView({ kind: 'sim', stack: {}, dockerHost: sim.stack.dockerHost } as StackHandle);
   const leak = await checkGoneOnRunner(view, await removedPerApi(target, [id]), { timeoutMs: 500 });

@@ -11,10 +11,15 @@ import type { Leftovers } from './guard.ts';
 
 const SECTION = '## End of run: leftovers';
 
+/** Anything at all survived the run. */
+export function hasLeftovers(l: Leftovers): boolean {
+  return l.inApi.length > 0 || l.onRunner.length > 0 || Object.keys(l.resources ?? {}).length > 0;
+}
+
 export const leftoversFile = (reportDir: string) => join(reportDir, 'leftovers.json');
 
 export function leftoversSection(l: Leftovers): string[] {
-  const clean = l.inApi.length === 0 && l.onRunner.length === 0;
+  const clean = !hasLeftovers(l);
   return [SECTION, '', `- ${clean ? '' : '**LEAK** '}${l.message}`, ''];
 }
 

@@ -2,9 +2,11 @@
  * The runner side of a box, seen without asking the API: what the leak guard compares the
  * API's word against. One view per target, each looking where the box would physically be.
  *
- *   sim      the Docker engine: a container labelled with the box id (sim/runner/box-spec.ts)
+ *   sim      the Docker engine: a container labelled with the box id (sim/runner/box-spec.ts),
+ *            and images the box owns: its snapshots, a clone's base (sim/runner/box-images.ts)
  *   serve    the runtime's own box directory under serve's --home (boxes/<id>/, removed with
- *            the box) and the VM process its shim.pid names
+ *            the box, its snapshots inside: litebox/local_snapshot.rs) and the VM process its
+ *            shim.pid names
  *   boxlite  not observable from here: the runner and its VMs live on the KVM host; the
  *            verdict says so instead of passing
  */
@@ -14,6 +16,7 @@ import { servePaths } from '../../bootstrap/serve/spec.ts';
 import { dockerClient } from '../../kernel/docker.ts';
 import { statePaths } from '../../kernel/paths.ts';
 import { pidAlive } from '../../kernel/process/processes.ts';
+import { LABEL_OWNER_BOX } from '../../sim/runner/box-images.ts';
 import { LABEL_BOX } from '../../sim/runner/box-spec.ts';
 import type { StackHandle } from '../handle/handle.ts';
 
@@ -31,18 +34,28 @@ function simView(dockerHost: string): RunnerView {
   const docker = dockerClient(dockerHost, 10_000);
   return {
     observable: true,
-    where: `Docker engine ${dockerHost} (containers labelled ${LABEL_BOX})`,
+    where: `Docker engine ${dockerHost} (containers labelled ${LABEL_BOX}, images labelled ${LABEL_OWNER_BOX})`,
     async present(ids) {
       if (ids.length === 0) return [];
-      // One listing of every sim box container on the engine, matched here: other stacks share it.
-      const all = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [LABEL_BOX] }) });
+      // One listing of every sim box container and box-owned image (snapshots, clone bases) on
+      // the engine, matched here: other stacks share it.
       const wanted = new Set(ids);
-      return all
-        .filter((c) => wanted.has(c.Labels?.[LABEL_BOX] ?? ''))
-        .map((c) => ({
-          id: c.Labels[LABEL_BOX]!,
-          found: `container ${c.Id.slice(0, 12)} (${c.State})`,
-        }));
+      const label = (key: string) => JSON.stringify({ label: [key] });
+      const [containers, images] = await Promise.all([
+        docker.listContainers({ all: true, filters: label(LABEL_BOX) }),
+        docker.listImages({ filters: label(LABEL_OWNER_BOX) }),
+      ]);
+      return [
+        ...containers
+          .filter((c) => wanted.has(c.Labels?.[LABEL_BOX] ?? ''))
+          .map((c) => ({ id: c.Labels[LABEL_BOX]!, found: `container ${c.Id.slice(0, 12)} (${c.State})` })),
+        ...images
+          .filter((i) => wanted.has(i.Labels?.[LABEL_OWNER_BOX] ?? ''))
+          .map((i) => ({
+            id: i.Labels[LABEL_OWNER_BOX]!,
+            found: `image ${(i.RepoTags ?? [])[0] ?? i.Id.slice(7, 19)} (a snapshot or clone base it owns)`,
+          })),
+      ];
     },
   };
 }

@@ -9,6 +9,8 @@ import {
   xpassMessage,
 } from './expectations.ts';
 import { KNOWN_BUGS } from './known-bugs.ts';
+import { MEASURED_BUGS } from './measure.ts';
+import { RECORDED } from './real-status.ts';
 
 const sim = (switches: string[], markersOff = false): BugContext => ({
   target: 'sim',
@@ -39,6 +41,18 @@ describe('ledger', () => {
   });
 });
 
+describe('measured real statuses', () => {
+  it('every bug a probe measures takes its status from the record, measured at a BoxLite commit', () => {
+    expect(RECORDED.ref).toMatch(/^[0-9a-f]{40}$/);
+    for (const id of MEASURED_BUGS) {
+      const bug = KNOWN_BUGS.find((b) => b.id === id);
+      expect(bug, id).toBeDefined();
+      expect(RECORDED.bugs[id]?.evidence, id).toBeTruthy();
+      expect(bug!.realStatus, id).toBe(RECORDED.bugs[id]!.status);
+    }
+  });
+});
+
 describe('expected-failure decisions', () => {
   it('sim: a case must fail exactly when a switch it detects is on', () => {
     expect(expectationFor(['exec-stopped-500'], sim([])).expectFailure).toBe(false);
@@ -48,6 +62,16 @@ describe('expected-failure decisions', () => {
 
   it('sim: SDK bugs have no switch and are active on every target while open', () => {
     expect(expectationFor(['sdk-node-drops-user'], sim([])).expectFailure).toBe(true);
+  });
+
+  it("sim: a server bug without a switch is not the sim's; on the real API its measured status decides", () => {
+    expect(expectationFor(['rest-error-envelope'], sim([])).expectFailure).toBe(false);
+    expect(
+      expectationFor(['rest-error-envelope'], real({ 'rest-error-envelope': 'open' })).expectFailure,
+    ).toBe(true);
+    expect(
+      expectationFor(['rest-error-envelope'], real({ 'rest-error-envelope': 'fixed' })).expectFailure,
+    ).toBe(false);
   });
 
   it('real stack: ledger status decides, a per-run override wins', () => {

@@ -40,7 +40,10 @@ export function isBugActive(bug: KnownBug, ctx: BugContext): boolean {
   if (bug.layer === 'serve')
     return ctx.target === 'serve' && (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
   if (ctx.target === 'sim') {
-    if (bug.simSwitch === null) return (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
+    // No switch: an SDK bug is the sim's too (it serves the real SDK); a server bug the sim
+    // does not reproduce is not active there.
+    if (bug.simSwitch === null)
+      return bug.layer === 'sdk' && (ctx.overrides[bug.id] ?? bug.realStatus) === 'open';
     return ctx.switches.includes(bug.simSwitch);
   }
   // `boxlite serve` is another server than the cloud API/runner the ledger describes: only the

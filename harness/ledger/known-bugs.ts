@@ -4,10 +4,13 @@
  * `expectations.ts` turns this into strict expected-failure decisions per target. The sim's
  * switches for the guards' own self-tests are not bugs and live apart (../guard-faults.ts).
  *
- * `realStatus` is the status on a real BoxLite stack built from main; a run can override
- * it (BOXLITE_E2E_BUG_STATUS=id=fixed,...) e.g. for a PR that claims a fix.
+ * `realStatus` is the status on a real BoxLite stack: for a bug whose symptom needs no VM it is
+ * measured (measure.ts; `recorded(id)` reads real-status.json, and a run against target
+ * boxlite measures it again at the stack's ref); for the others it is the last known status.
+ * A run can override it (BOXLITE_E2E_BUG_STATUS=id=fixed,...) e.g. for a PR that claims a fix.
  */
 import type { BugId } from '../../sim/bugs.ts';
+import { recorded } from './real-status.ts';
 
 /** `serve`: the real `boxlite serve` (target serve); its `realStatus` is the status there. */
 export type BugLayer = 'sdk' | 'api' | 'runner' | 'core' | 'serve';
@@ -41,6 +44,42 @@ export const KNOWN_BUGS = [
     realStatus: 'open',
   },
   {
+    id: 'rest-error-envelope',
+    title: 'the cloud API answers REST errors without the string-code envelope its spec defines',
+    upstream: 'openapi/box.openapi.yaml:1495 ErrorResponse {"error":{"message","type","code"}} (c5f4afd1)',
+    pointer:
+      'apps/api/src/filters/all-exceptions.filter.ts:80 (every API error as {path,timestamp,statusCode,error,message}); proxied routes pass the runner\'s gin {"error":"…"} (apps/runner/pkg/api/controllers/boxlite_exec.go:56)',
+    symptom:
+      'GET /v1/{prefix}/boxes/{unknown} → 404 {"statusCode":404,"error":"Not Found","message":"…"}: the SDKs dispatch on error.code and read it as an internal error',
+    layer: 'api',
+    simSwitch: null,
+    realStatus: recorded('rest-error-envelope'),
+  },
+  {
+    id: 'failed-create-leaves-box',
+    title: 'a create answered with an error leaves the box behind (status unknown)',
+    upstream: 'apps/api/src/boxlite-rest/boxlite-box.controller.ts createBox (c5f4afd1)',
+    pointer:
+      'apps/api/src/boxlite-rest/boxlite-box.controller.ts:93-95 (boxService.create persists the row, then waitForStarted throws "Box state transition failed" as 400; nothing removes the row)',
+    symptom:
+      'POST /boxes → 400 "Box state transition failed: failed to start box: …", yet GET /boxes lists a box of that name in status unknown — a client that got an error holds no id to delete it with',
+    layer: 'api',
+    simSwitch: null,
+    realStatus: recorded('failed-create-leaves-box'),
+  },
+  {
+    id: 'concurrent-create-no-runner',
+    title: 'concurrent creates on a one-runner stack are refused with "No available runners"',
+    upstream: 'apps/api/src/box/services/box.service.ts persistWithRunnerAssignmentFence (c5f4afd1)',
+    pointer:
+      'apps/api/src/box/services/box.service.ts:131-136 (a busy runner-assignment lease excludes the runner instead of waiting) → runner.service.ts:759 BadRequestError "No available runners"',
+    symptom:
+      'a few POST /boxes at once while the only runner is ready: some answer 400 "No available runners" at once',
+    layer: 'api',
+    simSwitch: null,
+    realStatus: recorded('concurrent-create-no-runner'),
+  },
+  {
     id: 'exec-stdout-drop',
     title: 'fast exec loses stdout: exit frame overtakes the last output chunks',
     upstream: 'boxlite-ai/boxlite#563',
@@ -68,7 +107,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /exec on a removed box → 500 "spawn_failed: build failed"',
     layer: 'api',
     simSwitch: 'exec-removed-500',
-    realStatus: 'open',
+    realStatus: recorded('exec-removed-500'),
   },
   {
     id: 'exec-spawn-500',
@@ -98,7 +137,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /boxes {"cpus":0} → 201 with the org default',
     layer: 'api',
     simSwitch: 'create-invalid-accepted',
-    realStatus: 'open',
+    realStatus: recorded('create-invalid-accepted'),
   },
   {
     id: 'create-oversize-clamped',
@@ -108,7 +147,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /boxes {"cpus":999} → 201',
     layer: 'api',
     simSwitch: 'create-oversize-clamped',
-    realStatus: 'open',
+    realStatus: recorded('create-oversize-clamped'),
   },
   {
     id: 'quota-not-enforced',
@@ -118,7 +157,7 @@ export const KNOWN_BUGS = [
     symptom: 'a box above the org per-box limit is created',
     layer: 'api',
     simSwitch: 'quota-not-enforced',
-    realStatus: 'open',
+    realStatus: recorded('quota-not-enforced'),
   },
   {
     id: 'bad-token-500',
@@ -128,7 +167,7 @@ export const KNOWN_BUGS = [
     symptom: 'Authorization: Bearer <junk> → HTTP 500',
     layer: 'api',
     simSwitch: 'bad-token-500',
-    realStatus: 'fixed',
+    realStatus: recorded('bad-token-500'),
   },
   {
     id: 'signal-after-exit-204',
@@ -158,7 +197,7 @@ export const KNOWN_BUGS = [
     symptom: 'POST /boxes {"volumes":[{"host_path":"/etc",...}]} exposes host files',
     layer: 'api',
     simSwitch: 'host-bind-honored',
-    realStatus: 'open',
+    realStatus: recorded('host-bind-honored'),
   },
   {
     id: 'cross-org-box-lookup',
@@ -183,7 +222,7 @@ export const KNOWN_BUGS = [
       'a key past its expires_at, or deleted with DELETE /v1/api-keys/{name}, still authenticates (200 instead of 401)',
     layer: 'api',
     simSwitch: 'stale-key-accepted',
-    realStatus: 'fixed',
+    realStatus: recorded('stale-key-accepted'),
   },
   {
     id: 'sdk-node-drops-user',
@@ -235,6 +274,40 @@ export const KNOWN_BUGS = [
     pointer: 'src/boxlite/src/rest/litebox.rs copy_out (0.10.x): CopyOptions.overwrite never consulted',
     symptom:
       "copy_out('/root/payload.txt', existing_host_file, CopyOptions(overwrite=False)) succeeds and overwrites it (found by cases/copy-out-overwrite.test.ts)",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
+  {
+    id: 'tunnel-stopped-box-reachable',
+    title: 'a stopped box stays reachable through a tunnel',
+    upstream: 'apps/e2e/cases/test_sdk_tunnel.py, test_node_tunnel.py (strict xfail at c5f4afd1)',
+    pointer:
+      'apps/api/src/box/services/box.service.ts getNetworkTunnelUrl (no state check); runner network_tunnel.go:34 dials per connection',
+    symptom: 'after box.stop(), a new tunnel to a guest port still gets the guest service answer',
+    layer: 'runner',
+    simSwitch: 'tunnel-stopped-box-reachable',
+    realStatus: 'open',
+  },
+  {
+    id: 'tunnel-half-close-drops-response',
+    title: 'a tunnel client that half-closes its side loses the guest response',
+    upstream: 'apps/e2e/cases/test_sdk_tunnel.py, test_node_tunnel.py (strict xfail at c5f4afd1)',
+    pointer: 'tunnel relay between SDK and guest (runner side: apps/libs/common-go/pkg/proxy/proxy.go:43)',
+    symptom: 'write request, shutdown_write(), read → empty instead of the HTTP response',
+    layer: 'runner',
+    simSwitch: 'tunnel-half-close-drops-response',
+    realStatus: 'open',
+  },
+  {
+    id: 'cli-run-keeps-dashdash',
+    title: '`boxlite run IMAGE -- CMD` makes `--` the init command',
+    upstream:
+      'src/cli/src/commands/run.rs (since boxlite-ai/boxlite#988, COMMAND runs as the container init)',
+    pointer:
+      'run.rs:39 `#[arg(index = 1, trailing_var_arg = true)]` keeps the literal `--`; run.rs:153 options.cmd = all of it',
+    symptom:
+      'upstream\'s CLI cases `run -d IMAGE -- sleep 600` → box start fails: exec "--": executable file not found',
     layer: 'sdk',
     simSwitch: null,
     realStatus: 'open',

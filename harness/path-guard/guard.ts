@@ -2,16 +2,19 @@
  * The path-bypass guard: every box a case created, through ANY driver, must show up in the
  * runner journal and in the API access log written during the case, and every lifecycle
  * operation the API served for it (create/start/stop/exec/remove) must show up in the runner
- * journal as that operation (ops.ts). A box that reached the runner without the API, or an
+ * journal as that operation (ops.ts for the sim's logs, cloud-ops.ts for the real API's and
+ * runner's). A box that reached the runner without the API, or an
  * operation the API answered on its own, means the case did not test the real path. Polls
  * briefly (logs are written asynchronously), then names what is missing.
  */
 import type { LogSource } from '../../kernel/stack-file.ts';
 import { describeLogSource } from '../handle/journal-source.ts';
+import { apiOpsFromRequestLog, createdWithoutJob, runnerOpsFromLog } from './cloud-ops.ts';
 import { type Cursor, type JournalReader, journalReader } from './journal-reader.ts';
 import {
   apiOpsFromAccessLog,
   describeGap,
+  mergeCounts,
   type OpGap,
   opGaps,
   opTotal,
@@ -75,9 +78,24 @@ export function createPathGuard(sources: GuardSources): PathGuard {
     if (!perOp.available) return { unavailable: perOp.why };
     if (!readers.runner || !readers.api || !cursors.runner || !cursors.api)
       return { unavailable: 'no runner journal or API log' };
-    const api = apiOpsFromAccessLog(await readers.api.readSince(cursors.api));
-    const runner = runnerOpsFromJournal(await readers.runner.readSince(cursors.runner));
-    return { checked: opTotal(ids, api), gaps: opGaps(ids, api, runner) };
+    const apiText = await readers.api.readSince(cursors.api);
+    const runnerText = await readers.runner.readSince(cursors.runner);
+    // Either stack's shape (the sim's JSON lines, the cloud's request and job lines): one
+    // never matches the other's patterns.
+    const api = mergeCounts(apiOpsFromAccessLog(apiText), apiOpsFromRequestLog(apiText));
+    const runner = mergeCounts(runnerOpsFromJournal(runnerText), runnerOpsFromLog(runnerText));
+    // Creates the API log could not attribute (no id in the request line) are checked on the runner.
+    const unattributed = ids.filter((id) => !api.get(id)?.get('create'));
+    const creates = createdWithoutJob(unattributed, runner).map((box) => ({
+      box,
+      op: 'create' as const,
+      api: 1,
+      runner: 0,
+    }));
+    return {
+      checked: opTotal(ids, api) + unattributed.length,
+      gaps: [...opGaps(ids, api, runner), ...creates],
+    };
   };
   return {
     async begin() {
@@ -133,14 +151,15 @@ export function createPathGuard(sources: GuardSources): PathGuard {
 
 /**
  * Which stacks' logs the per-operation check can read: the sim's JSON lines (its own stack, or
- * a remote URL that is our sim with its journals given). Others say why not.
+ * a remote URL that is our sim with its journals given) and the cloud stack the recipe
+ * started (its API's request lines and its runner's job lines, cloud-ops.ts). Others say why not.
  */
 export function perOpSupport(stack: { kind: string; simulated: boolean }): GuardSources['perOp'] {
-  if (stack.simulated) return { available: true };
+  if (stack.simulated || stack.kind === 'boxlite') return { available: true };
   if (stack.kind === 'serve')
     return { available: false, why: 'boxlite serve is API and runtime in one process: no runner hop' };
   return {
     available: false,
-    why: 'the runner logs free text (apps/runner, logrus): box ids are checked, operations are not',
+    why: 'a remote stack: its API request lines and runner job lines are not known to be enabled (BOXLITE_E2E_API_LOG / _RUNNER_UNIT give box ids)',
   };
 }

@@ -99,3 +99,11 @@ export function opTotal(boxes: readonly string[], api: OpCounts): number {
   for (const box of boxes) for (const c of api.get(box)?.values() ?? []) n += c;
   return n;
 }
+
+/** Two counts added up (the same log read by both stacks' parsers). */
+export function mergeCounts(a: OpCounts, b: OpCounts): OpCounts {
+  const out: OpCounts = new Map();
+  for (const src of [a, b])
+    for (const [box, ops] of src) for (const [op, n] of ops) for (let i = 0; i < n; i++) bump(out, box, op);
+  return out;
+}

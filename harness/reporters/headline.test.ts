@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InfraDeath } from '../infra/death.ts';
-import { headline, renderSummary } from './markdown.ts';
 import type { CaseRecord } from './outcomes.ts';
+import { renderRunSummary, runHeadline } from './run-summary.ts';
 import { runTime } from './time-split.ts';
 
 const death: InfraDeath = {
@@ -36,11 +36,11 @@ describe('summary headline', () => {
   const counts = { pass: 29, fail: 3, xfail: 0, xpass: 0, skip: 0, 'not-runnable': 0, 'not-run': 90 };
 
   it('without a death: the counts, not-run included', () => {
-    expect(headline(counts, null)).toBe('29 passed, 3 failed, 0 xfail, 0 xpass, 0 skipped, 90 not run');
+    expect(runHeadline(counts, null)).toBe('29 passed, 3 failed, 0 xfail, 0 xpass, 0 skipped, 90 not run');
   });
 
   it('with a death: the dead part, where, when and why lead, before any count', () => {
-    expect(headline(counts, death)).toBe(
+    expect(runHeadline(counts, death)).toBe(
       'INFRASTRUCTURE: runner (http://127.0.0.1:34007) died at 2026-11-30T08:14:00.384Z (ECONNREFUSED) — run stopped; ' +
         '29 passed, 3 failed, 0 xfail, 0 xpass, 0 skipped, 90 not run',
     );
@@ -55,7 +55,7 @@ describe('summary headline', () => {
       record('c', 'not-run'),
       record('d', 'not-run'),
     ];
-    const md = renderSummary(cases, null, runTime(cases, 0), { death, leftovers: null });
+    const md = renderRunSummary(cases, null, runTime(cases, 0), { death, leftovers: null });
     expect(md.split('\n')[2]).toMatch(/^\*\*INFRASTRUCTURE: runner .* 1 passed, 1 failed, .*, 2 not run\*\*/);
     expect(md).toContain('## Infrastructure failure');
     expect(md).toContain('- 2 case(s) not run; 1 failure(s) attributed to it: cases/x.test.ts > b');

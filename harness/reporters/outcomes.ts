@@ -24,6 +24,8 @@ export interface CaseRecord {
   notRunnable?: string;
   /** Failed after or because the stack died: the death's line. */
   infrastructure?: string;
+  /** Never started because the stack had died: the death's line. */
+  notRun?: string;
   error: string | null;
   pathGuard: { checked: number; ok: boolean; waitedMs: number; ops?: number; opsUnavailable?: string } | null;
   leakGuard?: { checked: number; ok: boolean } | { unavailable: string };
@@ -59,6 +61,7 @@ export function collectCases(modules: ReadonlyArray<TestModule>, root: string): 
         xfailReason: meta.xfailReason ?? null,
         ...(meta.notRunnable ? { notRunnable: meta.notRunnable } : {}),
         ...(meta.infrastructure ? { infrastructure: meta.infrastructure } : {}),
+        ...(meta.notRun ? { notRun: meta.notRun } : {}),
         ...(meta.leakGuard ? { leakGuard: meta.leakGuard } : {}),
         error: errors[0]?.message?.split('\n')[0] ?? null,
         pathGuard: meta.pathGuard ?? null,

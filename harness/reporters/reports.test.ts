@@ -2,10 +2,10 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSummary } from './markdown.ts';
 import type { CaseRecord } from './outcomes.ts';
 import type { RunFacts } from './run-facts.ts';
 import { scrubDir } from './run-report.ts';
+import { renderRunSummary } from './run-summary.ts';
 import { runTime } from './time-split.ts';
 
 const rec = (name: string, outcome: CaseRecord['outcome'], extra: Partial<CaseRecord> = {}): CaseRecord => ({
@@ -45,7 +45,7 @@ describe('run summary', () => {
       rec('broke', 'fail', { error: 'boom' }),
       rec('lucky', 'xpass', { error: 'XPASS (strict): ...' }),
     ];
-    const md = renderSummary(
+    const md = renderRunSummary(
       cases,
       facts,
       runTime(cases, 5000, [
@@ -70,7 +70,7 @@ describe('run summary', () => {
   });
 
   it('a disabled path guard is loud', () => {
-    const md = renderSummary(
+    const md = renderRunSummary(
       [],
       { ...facts, pathGuard: { enabled: false, reason: 'DISABLED for remote stack' } },
       runTime([], 0),

@@ -17,9 +17,11 @@ export interface RunFacts {
   setupMs: number;
   /** Files holding secret values that reports must never contain. */
   secretsFile: string | null;
+  /** `i/n` when this run is one shard of a sharded run (`pnpm e2e --shard`). */
+  shard?: string;
 }
 
-export function factsFrom(run: RunContext, runId: string, setupMs: number): RunFacts {
+export function factsFrom(run: RunContext, runId: string, setupMs: number, shard?: string): RunFacts {
   const s = run.stack.stack;
   const versions: Record<string, string | null> = {};
   for (const [name, svc] of Object.entries(s?.services ?? {})) versions[name] = svc.version;
@@ -42,6 +44,7 @@ export function factsFrom(run: RunContext, runId: string, setupMs: number): RunF
     versions,
     setupMs,
     secretsFile: s?.secretsFile ?? null,
+    ...(shard ? { shard } : {}),
   };
 }
 

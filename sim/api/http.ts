@@ -29,6 +29,15 @@ export interface Ctx {
 
 export type Handler = (ctx: Ctx, app: App) => Promise<void>;
 
+/**
+ * The cloud API stamps every answer with its version (apps/api/src/common/middleware/
+ * version-header.middleware.ts:21, applied to every route at app.module.ts:226; the version
+ * defaults to '0.0.0-dev', config/configuration.ts:204): upstream's path check reads it as
+ * proof a request went through the API layer.
+ */
+export const API_VERSION_HEADER = 'X-BoxLite-Api-Version';
+export const SIM_API_VERSION = 'sim-api/1';
+
 export { sendError, sendJson } from '../shared/envelope.ts';
 
 export function sendNoContent(res: ServerResponse): void {

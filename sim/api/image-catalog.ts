@@ -103,3 +103,37 @@ export async function imageUsage(db: Db, orgId: string) {
   const row = r.rows[0];
   return { count: Number(row?.count ?? 0), limit: IMAGE_COUNT_LIMIT, known_bytes: Number(row?.bytes ?? 0) };
 }
+
+/** `text` with a leading `<old address>/` (the first segment of `old`) replaced by `$1/`. */
+const rebased = (text: string, old: string) =>
+  `CASE WHEN split_part(${text}, '/', 1) = split_part(${old}, '/', 1) THEN $1 || substr(${text}, strpos(${text}, '/')) ELSE ${text} END`;
+
+/**
+ * The stack registry keeps its data when it moves to another port, so what the API stored
+ * naming it by its old host:port (catalog names, and the image references of live boxes)
+ * is rewritten to `registry` at start. The sim only ever records its own registry, so any
+ * other leading address is an old one of the same registry; where two old rows now name the
+ * same reference, the newest wins and a row already naming `registry` is kept as it is.
+ * Answers how many catalog rows and boxes it rewrote.
+ */
+export async function rebaseOnRegistry(db: Db, registry: string): Promise<{ rows: number; boxes: number }> {
+  const rows = await db.query(
+    `WITH moved AS (
+       DELETE FROM image_refs WHERE split_part(name, '/', 1) <> $1 RETURNING *
+     ), renamed AS (
+       SELECT DISTINCT ON (org_id, new_name, tag) org_id, $1 || substr(name, strpos(name, '/')) AS new_name,
+              tag, digest, size_bytes, ${rebased('source_ref', 'name')} AS source_ref, recorded_at
+         FROM moved ORDER BY org_id, new_name, tag, recorded_at DESC
+     )
+     INSERT INTO image_refs (org_id, name, tag, digest, size_bytes, source_ref, recorded_at)
+     SELECT org_id, new_name, tag, digest, size_bytes, source_ref, recorded_at FROM renamed
+     ON CONFLICT (org_id, name, tag) DO NOTHING`,
+    [registry],
+  );
+  const boxes = await db.query(
+    `UPDATE boxes SET image = ${rebased('image', 'image_ref')}, image_ref = ${rebased('image_ref', 'image_ref')}
+      WHERE deleted_at IS NULL AND strpos(image_ref, '/') > 0 AND split_part(image_ref, '/', 1) <> $1`,
+    [registry],
+  );
+  return { rows: rows.rowCount ?? 0, boxes: boxes.rowCount ?? 0 };
+}

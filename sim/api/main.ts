@@ -10,6 +10,7 @@ import { AccessLog } from './access-log.ts';
 import { loadConfig, parseApiArgs } from './config.ts';
 import { migrate, openDb, seedAdmin } from './db.ts';
 import type { App } from './http.ts';
+import { rebaseOnRegistry } from './image-catalog.ts';
 import { BoxLocks } from './locks.ts';
 import { RunnerClient } from './runner-client.ts';
 import { createApiServer } from './server.ts';
@@ -24,6 +25,11 @@ async function main(): Promise<void> {
     db = await openDb(cfg.postgres);
     await migrate(db);
     await seedAdmin(db, cfg.adminApiKey);
+    const moved = await rebaseOnRegistry(db, cfg.registry);
+    if (moved.rows || moved.boxes)
+      process.stdout.write(
+        `sim-api: the stack registry is now ${cfg.registry}: rewrote ${moved.rows} image catalog row(s) and ${moved.boxes} live box(es) naming an old address\n`,
+      );
   } catch (err) {
     throw new SetupError(
       `postgres ${pgShown.host}:${pgShown.port}/${pgShown.database}: ${(err as Error).message}`,

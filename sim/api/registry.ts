@@ -4,6 +4,7 @@
  * that names the image, like upstream's snapshot lookup.
  */
 import { request } from 'undici';
+import { MANIFEST_ACCEPT } from '../../bootstrap/services/registry.ts';
 import { ApiError } from './errors.ts';
 
 export interface ResolvedImage {
@@ -13,13 +14,6 @@ export interface ResolvedImage {
   /** Tag or digest. */
   reference: string;
 }
-
-const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
 
 const looksLikeHost = (s: string) => s.includes('.') || s.includes(':') || s === 'localhost';
 

@@ -8,13 +8,14 @@ import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
 import { noteActivity, startAutoStopSweep } from './auto-stop.ts';
 import { ApiError, foreignNamespace, toApiError } from './errors.ts';
-import { type App, type Ctx, type Handler, sendError } from './http.ts';
+import { API_VERSION_HEADER, type App, type Ctx, type Handler, SIM_API_VERSION, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, type RouteMatch, Router, resolveTenantPath } from './router.ts';
 import { apiKeyRootRoutes, apiKeyTenantRoutes } from './routes/api-keys.ts';
 import { boxRoutes } from './routes/boxes.ts';
 import { cloneExportRoutes } from './routes/clone-export.ts';
 import { imageRoutes } from './routes/images.ts';
+import { previewRoutes } from './routes/preview.ts';
 import { proxyRoutes, unsupportedRoutes } from './routes/proxy.ts';
 import { publicRoutes, rootRoutes } from './routes/root.ts';
 import { runnerAdminRoutes, runnerPublicRoutes } from './routes/runners.ts';
@@ -25,7 +26,10 @@ import { volumeRoutes } from './routes/volumes.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
-const publicRouter = new Router<Handler>().addAll(publicRoutes).addAll(runnerPublicRoutes);
+const publicRouter = new Router<Handler>()
+  .addAll(publicRoutes)
+  .addAll(runnerPublicRoutes)
+  .addAll(previewRoutes);
 const rootRouter = new Router<Handler>()
   .addAll(rootRoutes)
   .addAll(runnerAdminRoutes)
@@ -96,6 +100,7 @@ const switchAuth = (app: App) => ({
 export function createApiServer(app: App, log: AccessLog): Server {
   const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
     const start = performance.now();
+    res.setHeader(API_VERSION_HEADER, SIM_API_VERSION);
     const url = new URL(req.url ?? '/', 'http://sim-api');
     // Stryker disable next-line all: the mutation check's own switch must survive every mutant
     if (url.pathname === `/api${SWITCH_PATH}`) return void serveSwitch(req, res, url, switchAuth(app));

@@ -112,6 +112,8 @@ export async function deleteOrg(db: Db, orgId: string): Promise<void> {
       orgId,
     ]);
     await client.query('UPDATE orgs SET deleted_at = now() WHERE id = $1', [orgId]);
+    // The catalog is the org's: nobody can read it any more, so it goes with the org.
+    await client.query('DELETE FROM image_refs WHERE org_id = $1', [orgId]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -4,7 +4,8 @@
  * `connect_box_network_tunnel`); we answer `200 Connection Established` and relay bytes both
  * ways to the guest port, half-close included. A refusal is a plain-text non-2xx reply, as
  * BoxLite's own proxy gives. The listener lives for `TUNNEL_TTL_MS`, serving any number of
- * CONNECTs; each one re-checks the box, so a stopped box serves nothing.
+ * CONNECTs; each one re-checks the box, so a stopped box serves nothing. A removed box's
+ * listeners close with it (`closeTunnels`): nothing of a box outlives its removal.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
@@ -14,6 +15,8 @@ const HEAD_LIMIT = 16 * 1024;
 export interface TunnelTarget {
   /** Where the guest port is reachable now, or why not (plain sentence + HTTP status). */
   resolve(): Promise<{ host: string; port: number } | { status: number; reason: string }>;
+  /** Bug tunnel-half-close-drops-response: the client's half-close tears the relay down. */
+  halfCloseDrops?: boolean;
 }
 
 function refuse(sock: Socket, status: number, reason: string): void {
@@ -55,6 +58,11 @@ function serve(sock: Socket, target: TunnelTarget): void {
           if (rest.length) up.write(rest);
           sock.pipe(up);
           up.pipe(sock);
+          if (target.halfCloseDrops)
+            sock.once('end', () => {
+              up.destroy();
+              sock.destroy();
+            });
           sock.resume();
         });
         sock.once('error', () => up.destroy());
@@ -66,10 +74,14 @@ function serve(sock: Socket, target: TunnelTarget): void {
   sock.on('error', () => sock.destroy());
 }
 
-/** Opens the listener; resolves with its address (the tunnel uri). */
+/** Open listeners by box id, closed when the box is removed. */
+const byBox = new Map<string, Set<Server>>();
+
+/** Opens the listener for box `boxId`; resolves with its address (the tunnel uri). */
 export async function openTunnel(
   target: TunnelTarget,
   bindHost: string,
+  boxId: string,
 ): Promise<{ uri: string; server: Server }> {
   const server = createServer({ allowHalfOpen: true }, (sock) => serve(sock, target));
   await new Promise<void>((resolve, reject) => {
@@ -77,8 +89,19 @@ export async function openTunnel(
     server.listen(0, bindHost, () => resolve());
   });
   server.unref();
+  const mine = byBox.get(boxId) ?? new Set<Server>();
+  byBox.set(boxId, mine.add(server));
+  server.once('close', () => {
+    mine.delete(server);
+    if (mine.size === 0 && byBox.get(boxId) === mine) byBox.delete(boxId);
+  });
   setTimeout(() => server.close(), TUNNEL_TTL_MS).unref();
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('tunnel listener has no TCP address');
   return { uri: `http://${bindHost}:${addr.port}`, server };
+}
+
+/** Closes every listener of box `boxId` (it was removed). */
+export function closeTunnels(boxId: string): void {
+  for (const server of byBox.get(boxId) ?? []) server.close();
 }

@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { containerName, LABEL_BOX, LABEL_CREATED, LABEL_RUNNER } from './box-spec.ts';
 import type { BoxService } from './boxes.ts';
-import { bounded, dockerMessage, dockerStatus } from './docker.ts';
+import { bounded, dockerMessage, dockerStatus, reapLater } from './docker.ts';
 import { ApiError } from './errors.ts';
 
 /** Images that belong to a box (its snapshots, its clone base) carry its id here. */
@@ -67,6 +67,8 @@ export async function createFromImage(
     );
   } catch (err) {
     if (dockerStatus(err) === 409) throw new ApiError('already_exists', `box ${boxId} already exists`);
+    if (err instanceof ApiError && err.code === 'engine_unavailable')
+      reapLater(boxes.docker, containerName(boxId));
     throw new ApiError('internal', `creating box ${boxId} from its disk failed: ${dockerMessage(err)}`);
   }
 }

@@ -19,7 +19,7 @@ import {
   parseBoxSpec,
   qualifyImage,
 } from './box-spec.ts';
-import { bounded, dockerMessage, dockerStatus } from './docker.ts';
+import { bounded, dockerMessage, dockerStatus, reapLater } from './docker.ts';
 import { ApiError, notFound } from './errors.ts';
 import { ensureImage } from './image.ts';
 
@@ -33,6 +33,8 @@ export interface BoxView {
 }
 
 const STOP_GRACE_S = 5;
+/** How long a box keeps serving after its stop was answered, with bug tunnel-stopped-box-reachable. */
+const LATE_STOP_MS = 8000;
 
 export const isMainBox = (info: ContainerInspectInfo): boolean => info.Config.Labels?.[LABEL_MAIN] === '1';
 
@@ -120,6 +122,9 @@ export class BoxService {
       );
     } catch (err) {
       await this.opts.records.remove(spec.box_id);
+      // The engine may still make it: whatever lands for this refused box is removed then.
+      if (err instanceof ApiError && err.code === 'engine_unavailable')
+        reapLater(this.docker, containerName(spec.box_id));
       if (dockerStatus(err) === 409)
         throw new ApiError('already_exists', `box ${spec.box_id} already exists`);
       if (dockerStatus(err) === 400)
@@ -135,7 +140,7 @@ export class BoxService {
       // Do not leave a half-made box behind: a failed create must not occupy the id.
       await bounded('container remove', (signal) =>
         container.remove({ force: true, abortSignal: signal }),
-      ).catch(() => {});
+      ).catch(() => reapLater(this.docker, containerName(spec.box_id)));
       await this.opts.records.remove(spec.box_id);
       throw new ApiError('internal', `box ${spec.box_id} failed to start: ${dockerMessage(err)}`);
     }
@@ -186,6 +191,7 @@ export class BoxService {
 
   async stop(boxId: string): Promise<BoxView> {
     const info = await this.require(boxId);
+    if (this.opts.bugs.has('tunnel-stopped-box-reachable')) return this.stopLate(info);
     try {
       await bounded(
         'container stop',
@@ -197,6 +203,13 @@ export class BoxService {
         throw new ApiError('internal', `box ${boxId} failed to stop: ${dockerMessage(err)}`);
     }
     return this.view(await this.require(boxId));
+  }
+
+  /** Bug switch: answers "stopped" now, while the container keeps serving for LATE_STOP_MS. */
+  private stopLate(info: ContainerInspectInfo): BoxView {
+    const container = this.docker.getContainer(info.Id);
+    setTimeout(() => void container.stop({ t: STOP_GRACE_S }).catch(() => {}), LATE_STOP_MS).unref();
+    return this.view({ ...info, State: { ...info.State, Running: false, Status: 'exited' } });
   }
 
   async remove(boxId: string, force: boolean): Promise<void> {

@@ -88,3 +88,23 @@ export async function bounded<T>(
     clearTimeout(timer);
   }
 }
+
+/**
+ * A create or start the engine did not answer in time may still land after the box was
+ * refused: the container is removed by name once the engine gets to it, so no container
+ * outlives its refused box. A few tries, a while apart (404 = not landed yet, try again).
+ */
+export function reapLater(docker: Docker, name: string, tries = 6, everyMs = 20_000): void {
+  const attempt = (left: number) => {
+    docker
+      .getContainer(name)
+      .remove({ force: true })
+      .then(
+        () => {},
+        () => {
+          if (left > 1) setTimeout(() => attempt(left - 1), everyMs).unref();
+        },
+      );
+  };
+  setTimeout(() => attempt(tries), everyMs).unref();
+}

@@ -113,6 +113,7 @@ export class ExecService {
     });
     this.sessions.set(id, session);
     counters.commands_executed_total++;
+    await session.processStarted();
     if (spec.tty) {
       // Docker starts a TTY at 0x0; give it a terminal-like size until the client resizes.
       await session.resize(DEFAULT_TTY).catch(() => {});

@@ -14,7 +14,7 @@ import { Demuxer, type StreamId } from './demux.ts';
 import { bounded } from './docker.ts';
 import { ApiError, badRequest } from './errors.ts';
 import { ALLOWED_SIGNALS } from './exec-spec.ts';
-import { killTree, signalPid } from './proc.ts';
+import { killTree, type ProcessState, signalPid, waitForPid } from './proc.ts';
 
 export type ExecStatus = 'running' | 'completed' | 'killed' | 'timed_out';
 
@@ -51,9 +51,7 @@ interface Chunk {
  * the process has not exited.
  */
 export interface ProcessHandle {
-  inspect(o: {
-    abortSignal: AbortSignal;
-  }): Promise<{ Running: boolean; ExitCode: number | null; Pid: number }>;
+  inspect(o: { abortSignal: AbortSignal }): Promise<ProcessState>;
   resize(o: { h: number; w: number; abortSignal: AbortSignal }): Promise<unknown>;
 }
 
@@ -72,6 +70,7 @@ export class ExecSession {
   attachCount = 0;
   droppedBytes = 0;
   private pid: number | null = null;
+  private pidLookup: Promise<number | null> | null = null;
   private reason: 'killed' | 'timed_out' | null = null;
   private streamEnded = false;
   private stdinClosed = false;
@@ -120,8 +119,15 @@ export class ExecSession {
     });
     if (p.timeoutSeconds !== null)
       this.timers.push(setTimeout(() => void this.onTimeout(), p.timeoutSeconds * 1000));
-    // Cache the host pid early so signal/kill do not pay for an inspect later.
-    void this.ensurePid().catch(() => {});
+  }
+
+  /**
+   * Resolves once the command's process exists (or has already exited): BoxLite's guest
+   * spawns the process before it answers the exec request (src/guest/src/service/exec/mod.rs
+   * spawn_execution), so a signal, resize or `ps` right after the create must find it.
+   */
+  async processStarted(): Promise<void> {
+    await this.ensurePid().catch(() => {});
   }
 
   get finished(): boolean {
@@ -325,20 +331,16 @@ export class ExecSession {
 
   private async ensurePid(): Promise<number> {
     if (this.pid) return this.pid;
-    for (let i = 0; i < 20; i++) {
-      const info = await bounded(
-        'exec inspect',
-        (signal) => this.exec.inspect({ abortSignal: signal }),
-        3000,
-      );
-      if (info.Pid > 0) {
-        this.pid = info.Pid;
-        return info.Pid;
-      }
-      if (!info.Running && typeof info.ExitCode === 'number') break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new ApiError('invalid_state', `execution ${this.id} has no running process`);
+    // One lookup at a time: the create's wait and an early signal share it.
+    this.pidLookup ??= waitForPid(() =>
+      bounded('exec inspect', (signal) => this.exec.inspect({ abortSignal: signal }), 3000),
+    ).finally(() => {
+      this.pidLookup = null;
+    });
+    const pid = await this.pidLookup;
+    if (pid === null) throw new ApiError('invalid_state', `execution ${this.id} has no running process`);
+    this.pid = pid;
+    return pid;
   }
 
   private async onTimeout(): Promise<void> {

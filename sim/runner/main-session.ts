@@ -74,6 +74,7 @@ export async function openMainSession(
     hooks: execs.sessionHooks(boxId, info.Id, 'main_exit'),
   });
   execs.register(session);
+  await session.processStarted();
   if (session.tty && state === 'running') await session.resize(DEFAULT_TTY).catch(() => {});
   return session;
 }

@@ -64,3 +64,29 @@ export function killTree(root: number): number {
   for (const pid of pids) signalPid(pid, 'SIGKILL');
   return pids.length;
 }
+
+/** How long a just-started exec may take to show its pid before it counts as never started. */
+const PID_WAIT_MS = 5_000;
+
+/** What `exec inspect` says about the process: its host pid once it has one, exit code once done. */
+export interface ProcessState {
+  Pid: number;
+  Running: boolean;
+  ExitCode: number | null;
+}
+
+/**
+ * The host pid of a just-started exec, polled until it shows (Docker fills it in a moment
+ * after the start); null once the process exited without one or the wait ran out. Bounded by
+ * time, not by a number of tries, so a loaded engine only makes it slower.
+ */
+export async function waitForPid(inspect: () => Promise<ProcessState>): Promise<number | null> {
+  const deadline = Date.now() + PID_WAIT_MS;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    const info = await inspect();
+    if (info.Pid > 0) return info.Pid;
+    if (!info.Running && typeof info.ExitCode === 'number') return null;
+    if (Date.now() + pause > deadline) return null;
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}

@@ -16,7 +16,8 @@ import { ApiError, badRequest, notFound } from './errors.ts';
 import { readJson, sendEmpty, sendJson } from './http-util.ts';
 import type { Route } from './routes.ts';
 
-const SNAP_REPO = 'boxlite-sim-snap';
+/** The repository snapshots are committed to (the longevity tool counts them by it). */
+export const SNAP_REPO = 'boxlite-sim-snap';
 const LABEL_SNAP_NAME = 'boxlite-e2e.sim-snap-name-hex';
 const LABEL_SNAP_ID = 'boxlite-e2e.sim-snap-id';
 /** Creation time in ms: `created_at` is whole seconds, and two snapshots may share one. */

@@ -14,7 +14,8 @@ import type { Route } from './routes.ts';
 
 const LABEL_ORG = 'boxlite-e2e.sim-volume-org';
 const LABEL_NAME = 'boxlite-e2e.sim-volume-name';
-const LABEL_ID = 'boxlite-e2e.sim-volume-id';
+/** Each volume's id (the leak guard looks a removed one up by it). */
+export const LABEL_ID = 'boxlite-e2e.sim-volume-id';
 const LABEL_CREATED = 'boxlite-e2e.sim-volume-created-at';
 const VOLUME_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const dockerName = (id: string): string => `boxlite-sim-vol-${id}`;

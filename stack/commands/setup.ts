@@ -6,12 +6,15 @@
  *   --target sim|boxlite|serve   (env BOXLITE_E2E_TARGET; services only when unset)
  *   --cli-bin / --cli-version    target serve: the `boxlite` binary it runs (bootstrap/cli-binary)
  *   --checkout PATH [--ref REF]  target boxlite: build and run that BoxLite checkout's API and runner
+ *   --native-deps source|stub    libboxlite's native deps (default: stub when a submodule is absent)
+ *   --oidc-issuer URL            the API's OIDC issuer (default: a local discovery document)
  *   --plan [--plan-json]         print the recipe's steps and commands for --checkout; run nothing
  *   --bugs a,b                   sim bug switches (env BOXLITE_SIM_BUGS); any switch implies the sim
  *   --quiet                      only the summary line
  */
-import { planBoxliteStack } from '../../bootstrap/boxlite-stack/index.ts';
-import { BOXLITE_STACK_OPTIONS, TOOL_ENV_NAMES } from '../../bootstrap/boxlite-stack/options.ts';
+import { planBoxliteStack } from '../../bootstrap/boxlite-recipe/index.ts';
+import { hostTools } from '../../bootstrap/boxlite-recipe/lifecycle.ts';
+import { BOXLITE_STACK_OPTIONS, boxliteChoice } from '../../bootstrap/boxlite-recipe/options.ts';
 import { CLI_BINARY_OPTIONS, cliBinarySpec } from '../../bootstrap/cli-binary/options.ts';
 import { BOOTSTRAP_OPTIONS, bootstrapConfig } from '../../kernel/config.ts';
 import type { Env } from '../../kernel/env-catalogue.ts';
@@ -42,18 +45,13 @@ export function parseSetupArgs(argv: readonly string[], env: Env): ParsedSetup {
   if ((plan || values.ref) && !values.checkout) throw new UsageError('--plan and --ref need --checkout PATH');
   if (values.checkout && config.target !== 'boxlite')
     throw new UsageError('--checkout builds target boxlite: add --target boxlite');
-  const toolEnv = Object.fromEntries(
-    TOOL_ENV_NAMES.flatMap((n) => (env[n] !== undefined ? [[n, env[n] as string]] : [])),
-  );
   return {
     config,
     bugs: values.bugs,
     quiet: values.quiet,
     cli: cliBinarySpec(values),
     plan,
-    ...(values.checkout
-      ? { boxlite: { checkout: values.checkout, ...(values.ref ? { ref: values.ref } : {}), toolEnv } }
-      : {}),
+    ...(values.checkout ? { boxlite: boxliteChoice(values, env)! } : {}),
   };
 }
 
@@ -63,9 +61,10 @@ if (import.meta.main) {
     if (parsed.plan && parsed.boxlite) {
       const paths = statePaths(parsed.config.stateDir);
       const previous = await readStackFile(paths.stackFile).catch(() => null);
+      const { toolEnv, ...choices } = parsed.boxlite;
       const text = await planBoxliteStack({
-        checkout: parsed.boxlite.checkout,
-        ...(parsed.boxlite.ref ? { ref: parsed.boxlite.ref } : {}),
+        ...choices,
+        host: hostTools(parsed.config.searchPath, toolEnv),
         paths,
         previous,
         json: parsed.plan === 'json',

@@ -5,8 +5,8 @@
  */
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderHtml } from './report-html.ts';
-import { renderMarkdown } from './report-md.ts';
+import { renderBenchPage } from './report-html.ts';
+import { renderBenchMarkdown } from './report-md.ts';
 import type { BenchRun } from './run-record.ts';
 import { parseReport, type ReportV1 } from './schema.ts';
 
@@ -24,8 +24,8 @@ export async function writeRun(
   await mkdir(dir, { recursive: true });
   for (const r of reports) await writeFile(join(dir, `${r.scenario}.json`), json(r));
   await writeFile(join(dir, RUN_FILE), json(run));
-  await writeFile(join(dir, 'report.md'), renderMarkdown(run, reports));
-  await writeFile(join(dir, 'report.html'), renderHtml(run, reports));
+  await writeFile(join(dir, 'report.md'), renderBenchMarkdown(run, reports));
+  await writeFile(join(dir, 'report.html'), renderBenchPage(run, reports));
   const latest = join(benchRoot, 'latest');
   await rm(latest, { force: true });
   await symlink(run.run_id, latest);

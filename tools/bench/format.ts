@@ -14,10 +14,3 @@ export const fmtRatio = (x: number | null | undefined): string =>
 
 export const fmtMib = (kib: number | null | undefined): string =>
   kib === null || kib === undefined ? '–' : `${(kib / 1024).toFixed(1)} MiB`;
-
-/** A markdown table from a header and rows of cells. */
-export function mdTable(head: string[], rows: string[][]): string {
-  if (rows.length === 0) return '(none)';
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from './report-html.ts';
-import { renderMarkdown } from './report-md.ts';
+import { renderBenchPage } from './report-html.ts';
+import { renderBenchMarkdown } from './report-md.ts';
 import type { BenchRun } from './run-record.ts';
 import { reportOf } from './test-reports.ts';
 
@@ -37,7 +37,7 @@ const run: BenchRun = {
 };
 
 describe('HTML report', () => {
-  const html = renderHtml(run, reports);
+  const html = renderBenchPage(run, reports);
 
   it('has a section with an SVG chart for every scenario', () => {
     for (const r of reports) {
@@ -65,7 +65,7 @@ describe('HTML report', () => {
   });
 
   it('the markdown carries the same figures', () => {
-    const md = renderMarkdown(run, reports);
+    const md = renderBenchMarkdown(run, reports);
     expect(md).toMatch(/\| physical-limit \| sim_exec_ms \| 3 \| 21.0 \|.*\| 10.0 \| 2.10× \|/);
     expect(md).toMatch(/latency-exec #3: exec failed: 500 <boom>/);
   });

@@ -2,6 +2,8 @@
  * The run as one self-contained HTML page (report.html): charts first, numbers beside them.
  * Inline CSS and SVG only — it opens from disk with no network and no script.
  */
+import { escapeMarkup as esc } from '../../harness/reporters/render/escape.ts';
+import { htmlPage, htmlTable as table } from '../../harness/reporters/render/html.ts';
 import { PHYSICAL_LIMIT } from './bare-docker.ts';
 import { distributionChart, driftChart, limitChart, overheadChart, seriesChart } from './charts.ts';
 import { type Limits, limits, OVERHEAD_GOAL, overhead, ratioFor } from './derive.ts';
@@ -9,7 +11,6 @@ import { fmtMib, fmtNum, fmtRatio } from './format.ts';
 import { goalLines, OVERHEAD_NOTE } from './report-md.ts';
 import type { BenchRun } from './run-record.ts';
 import type { ReportV1 } from './schema.ts';
-import { esc } from './svg.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;color:#222;margin:0;background:#fafafa}
@@ -24,12 +25,6 @@ td:first-child,th:first-child{text-align:left}
 .over{color:#b03a2e;font-weight:600}.ok{color:#1e7b4a}
 nav a{margin-right:10px}svg{display:block;margin:6px 0;max-width:100%;height:auto}
 `;
-
-function table(head: string[], rows: string[][]): string {
-  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
-  const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
-}
 
 function scenarioSection(report: ReportV1, run: BenchRun, lim: Limits): string {
   const entry = run.scenarios.find((s) => s.name === report.scenario);
@@ -66,7 +61,7 @@ function scenarioSection(report: ReportV1, run: BenchRun, lim: Limits): string {
   ].join('\n');
 }
 
-export function renderHtml(run: BenchRun, reports: readonly ReportV1[]): string {
+export function renderBenchPage(run: BenchRun, reports: readonly ReportV1[]): string {
   const lim = limits(reports);
   const phys = reports.find((r) => r.scenario === PHYSICAL_LIMIT);
   const simP50 = (n: string) => phys?.aggregates.find((a) => a.name === n)?.p50 ?? null;
@@ -104,15 +99,14 @@ export function renderHtml(run: BenchRun, reports: readonly ReportV1[]): string 
   const bugs = run.target.bugs.length
     ? ` <span class="warn">sim bug switches ON: ${esc(run.target.bugs.join(', '))}</span>`
     : '';
-  return [
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">',
-    `<title>Bench ${esc(run.run_id)}</title><style>${CSS}</style></head><body><main>`,
+  const body = [
+    '<main>',
     `<h1>BoxLite bench — ${esc(run.run_id)}</h1>`,
     `<p class="facts">Target <b>${esc(run.target.kind)}</b> ${esc(run.target.api_url)}, image <code>${esc(run.target.image)}</code>; ${run.options.runs} runs per scenario (first ${run.options.warmup} warm-up), settle ${run.options.settle_ms} ms; ${esc(run.started_at)} → ${esc(run.finished_at)}.${bugs}</p>`,
     `<nav>${reports.map((r) => `<a href="#${esc(r.scenario)}">${esc(r.scenario)}</a>`).join('')}</nav>`,
     overview,
     ...reports.map((r) => scenarioSection(r, run, lim)),
-    '</main></body></html>',
-    '',
+    '</main>',
   ].join('\n');
+  return htmlPage({ title: `Bench ${run.run_id}`, css: CSS, body });
 }

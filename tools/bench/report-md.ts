@@ -3,10 +3,15 @@
  * floor beside the create and exec ones, what could not run and why, the bench's own share of
  * the wall time, peak memory, and the errors iterations hit.
  */
+
+import { mdTable } from '../../harness/reporters/render/markdown.ts';
 import { type Limits, limits, OVERHEAD_GOAL, overhead, ratioFor } from './derive.ts';
-import { fmtMib, fmtNum, fmtPct, fmtRatio, mdTable } from './format.ts';
+import { fmtMib, fmtNum, fmtPct, fmtRatio } from './format.ts';
 import type { BenchRun } from './run-record.ts';
 import type { ReportV1 } from './schema.ts';
+
+/** What an empty bench table prints. */
+const NONE = { empty: '(none)' };
 
 export function summaryTable(reports: readonly ReportV1[], lim: Limits = limits(reports)): string {
   const rows = reports.flatMap((r) =>
@@ -29,6 +34,7 @@ export function summaryTable(reports: readonly ReportV1[], lim: Limits = limits(
   return mdTable(
     ['scenario', 'metric', 'n', 'p50', 'p90', 'p99', 'mean', 'stdev', 'bare Docker p50', 'ratio'],
     rows,
+    NONE,
   );
 }
 
@@ -64,10 +70,11 @@ export function overheadTable(reports: readonly ReportV1[]): string {
       o.maxShare <= OVERHEAD_GOAL ? 'yes' : 'NO',
       fmtPct(o.maxBusyShare, 3),
     ]),
+    NONE,
   );
 }
 
-export function renderMarkdown(run: BenchRun, reports: readonly ReportV1[]): string {
+export function renderBenchMarkdown(run: BenchRun, reports: readonly ReportV1[]): string {
   const lim = limits(reports);
   const out = [
     `# Bench run ${run.run_id}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StackHandle } from '../../harness/handle/handle.ts';
 import { ALL_SCENARIOS, plan, runBench } from './bench-run.ts';
-import { renderMarkdown } from './report-md.ts';
+import { renderBenchMarkdown } from './report-md.ts';
 import type { TrackedOps } from './rest-ops.ts';
 import { runScenario } from './runner.ts';
 import type { Capabilities, ScenarioContext } from './scenario.ts';
@@ -183,7 +183,7 @@ describe('not-runnable reporting', () => {
       'density-parallel-create',
       'physical-limit',
     ]);
-    const md = renderMarkdown(run, reports);
+    const md = renderBenchMarkdown(run, reports);
     expect(md).toMatch(/## Not runnable here/);
     expect(md).toMatch(
       /density-parallel-create: needs 1280 MiB at once; the key's quota max_total_memory_mib is 512/,

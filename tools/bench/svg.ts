@@ -2,9 +2,7 @@
  * Minimal SVG building blocks for the bench charts. Generated as strings, inline in the HTML
  * page: the page must open with no network and no script, so no chart library is used.
  */
-
-export const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeMarkup as esc } from '../../harness/reporters/render/escape.ts';
 
 /** Distinct, colour-blind-friendly series colours (Okabe–Ito, then greys). */
 export const PALETTE = [

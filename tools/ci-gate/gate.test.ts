@@ -116,3 +116,43 @@ describe('the gate CLI', () => {
     expect(res.stderr).toBe('gate: --needs: the needs context is not JSON');
   });
 });
+
+describe("the gate over a sharded run (e2e is the shards' matrix, merge the merged result)", () => {
+  const ran = job('success', { run: 'true' });
+
+  it('all shards green and merged: green, saying the merged headline', () => {
+    const verdict = decideGate({
+      changes: ran,
+      e2e: job('success'),
+      merge: job('success', { headline: '310 passed, 0 failed, 4 xfail, 0 xpass, 0 skipped' }),
+    });
+    expect(verdict).toEqual({
+      green: true,
+      reason: 'the suite ran and passed (e2e, merge: 310 passed, 0 failed, 4 xfail, 0 xpass, 0 skipped)',
+    });
+  });
+
+  it('one shard failing: red, naming the failed matrix and the merged headline', () => {
+    const verdict = decideGate({
+      changes: ran,
+      e2e: job('failure'),
+      merge: job('failure', { headline: '309 passed, 1 failed, 4 xfail, 0 xpass, 0 skipped' }),
+    });
+    expect(verdict.green).toBe(false);
+    expect(verdict.reason).toBe(
+      '`e2e` failure; `merge` failure: 309 passed, 1 failed, 4 xfail, 0 xpass, 0 skipped',
+    );
+  });
+
+  it('one shard cancelled: red, the merge naming the shard that left no results', () => {
+    const headline =
+      'NO RESULTS from shard 2/3 (no report dir given); 200 passed, 0 failed, 4 xfail, 0 xpass, 0 skipped';
+    const verdict = decideGate({ changes: ran, e2e: job('cancelled'), merge: job('failure', { headline }) });
+    expect(verdict).toEqual({ green: false, reason: `\`e2e\` cancelled; \`merge\` failure: ${headline}` });
+  });
+
+  it('a merge that never ran cannot be green, whatever the shards did', () => {
+    expect(decideGate({ changes: ran, e2e: job('success'), merge: job('skipped') }).green).toBe(false);
+    expect(decideGate({ changes: ran, e2e: job('success'), merge: job('cancelled') }).green).toBe(false);
+  });
+});

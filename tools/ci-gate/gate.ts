@@ -4,6 +4,8 @@
  * succeeded and said whether the suite had to run (`outputs.run`), and then the suite job must
  * have succeeded — or, only when `changes` said "no need" (a docs-only PR), have been skipped.
  * Anything else is red: a failure, a cancel, a skip that nobody decided, a missing decision.
+ * With shards, `e2e` is their matrix (a failed or cancelled shard fails it) and `merge` the
+ * merged result, whose headline the verdict repeats.
  * Pure: the CLI (`tools/ci-gate/command.ts`) feeds it `toJSON(needs)`.
  */
 
@@ -51,6 +53,10 @@ export function parseNeeds(json: string): Record<string, NeededJob> {
   return out;
 }
 
+/** The merged result's headline, when a job gives one (output `headline`): the gate says it. */
+export const HEADLINE_OUTPUT = 'headline';
+const said = (j: NeededJob) => (j.outputs[HEADLINE_OUTPUT] ? `: ${j.outputs[HEADLINE_OUTPUT]}` : '');
+
 export function decideGate(needs: Readonly<Record<string, NeededJob>>): GateVerdict {
   const changes = needs[CHANGES_JOB];
   if (!changes) return { green: false, reason: `the gate does not need the \`${CHANGES_JOB}\` job` };
@@ -77,12 +83,15 @@ export function decideGate(needs: Readonly<Record<string, NeededJob>>): GateVerd
         .map(([job, j]) =>
           j.result === 'skipped'
             ? `\`${job}\` was skipped although the changes need a run`
-            : `\`${job}\` ${j.result}`,
+            : `\`${job}\` ${j.result}${said(j)}`,
         )
         .join('; '),
     };
   return decision === 'true'
-    ? { green: true, reason: `the suite ran and passed (${others.map(([job]) => job).join(', ')})` }
+    ? {
+        green: true,
+        reason: `the suite ran and passed (${others.map(([job]) => `${job}${said(needs[job]!)}`).join(', ')})`,
+      }
     : {
         green: true,
         reason: others.every(([, j]) => j.result === 'skipped')

@@ -95,6 +95,7 @@ describe('the reusable workflow', () => {
     'runs-on'?: string;
     outputs?: Record<string, string>;
     concurrency?: { group: string; 'cancel-in-progress': boolean };
+    strategy?: { 'fail-fast'?: boolean; matrix?: unknown };
     steps: { run?: string; env?: Record<string, string> }[];
   };
   const wf = readWorkflow(REPO_ROOT, '.github/workflows/boxlite-e2e.yml') as unknown as {
@@ -133,20 +134,48 @@ describe('the reusable workflow', () => {
       'self-hosted',
       'kvm',
     ]);
-    expect(e2e.concurrency).toEqual({ group: '${{ inputs.stack-group }}', 'cancel-in-progress': false });
+    expect(e2e.concurrency).toEqual({
+      group: '${{ inputs.stack-group }}-${{ matrix.label }}',
+      'cancel-in-progress': false,
+    });
   });
 
-  it('the suite job always tears the stack down and uploads the reports', () => {
-    const steps = (jobs.e2e as Job).steps as {
-      if?: string;
-      run?: string;
-      uses?: string;
-      with?: Record<string, string>;
-    }[];
+  it('the suite job is a matrix the changes job plans from the shard count (default 1), every shard run to its end', () => {
+    const e2e = jobs.e2e as Job;
+    expect(e2e.strategy).toEqual({
+      'fail-fast': false,
+      matrix: `\${{ fromJSON(needs.${CHANGES_JOB}.outputs.matrix) }}`,
+    });
+    expect(wf.on.workflow_call.inputs.shards?.default).toBe(1);
+    const plan = (jobs[CHANGES_JOB] as Job).steps.find((st) => st.run?.includes('tools/ci-gate/plan.ts'));
+    expect(plan?.env?.SHARDS).toBe('${{ inputs.shards }}');
+    expect(plan?.run).toContain('--shards "$SHARDS" --output "$GITHUB_OUTPUT"');
+  });
+
+  it('the merge job runs after every suite job, whatever it ended with, and gives the report and its headline', () => {
+    const merge = jobs.merge as Job;
+    expect(needsOf(merge).sort()).toEqual([CHANGES_JOB, 'e2e']);
+    expect(merge.if).toBe(`always() && needs.${CHANGES_JOB}.outputs.${RUN_OUTPUT} == 'true'`);
+    expect(merge.outputs?.headline).toBe('${{ steps.merge.outputs.headline }}');
+    expect(wf.on.workflow_call.outputs['report-artifact']?.value).toBe(
+      '${{ jobs.merge.outputs.report-artifact }}',
+    );
+    const run = merge.steps.find((st) => st.run?.includes('./e2e merge'))?.run ?? '';
+    expect(run).toContain('./e2e two-sided --merge parts/*/two-sided-*');
+  });
+
+  it('the suite job always tears the stack down and uploads its part of the reports; merge uploads the whole', () => {
+    type Step = { if?: string; run?: string; uses?: string; with?: Record<string, string> };
+    const steps = (jobs.e2e as Job).steps as Step[];
     expect(steps.find((s) => s.run?.trim() === './e2e teardown')?.if).toBe('always()');
-    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.if).toBe('always()');
-    expect(upload?.with?.path).toBe('boxlite-e2e/reports/');
+    const upload = (job: string) =>
+      ((jobs[job] as Job).steps as Step[]).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    for (const job of ['e2e', 'merge']) {
+      expect(upload(job)?.if).toBe('always()');
+      expect(upload(job)?.with?.path).toBe('boxlite-e2e/reports/\n!boxlite-e2e/reports/latest\n');
+    }
+    expect(upload('e2e')?.with?.name).toBe('${{ env.ARTIFACT }}-part-${{ matrix.label }}');
+    expect(upload('merge')?.with?.name).toBe('${{ env.ARTIFACT }}');
   });
 
   it('every input and output is documented in docs/ci.md', () => {

@@ -1,16 +1,18 @@
 /**
- * Compares two targets' observations of the diff corpus: every difference in status,
- * envelope code or field set is either explained in DIVERGENCES (with the reason) or
- * reported as unexplained — which fails `pnpm e2e:diff` until the sim is fixed or the
- * difference is understood and listed.
+ * Compares targets' observations of the diff corpus against the first (the sim): every
+ * difference in status, envelope code or field set is either explained in that target's
+ * divergence table (with the reason) or reported as unexplained — which fails
+ * `pnpm e2e:diff` until the sim is fixed or the difference is understood and listed.
  */
+import { mdTable } from '../../harness/reporters/render/markdown.ts';
 import type { Observation } from './corpus.ts';
+import { REAL_API_DIVERGENCES } from './real-api-divergences.ts';
 
 /** Known, understood differences between the sim and `boxlite serve` 0.11, by corpus id. */
 const PLAIN =
   'serve rejects in its axum extractor with plain text, no envelope (ledger serve-plain-rejection; the sim is right)';
 const SCOPE = 'the sim follows the cloud API; serve is a single-node local runtime';
-export const DIVERGENCES: Record<string, string> = {
+export const SERVE_DIVERGENCES: Record<string, string> = {
   'GET /v1/config, no key': `the sim adds \`defaults\` (cpus, memory, disk); clients ignore unknown fields (protocol §1.2)`,
   'GET /v1/me': `${SCOPE}: the sim names an org (org_id, path_prefix, quotas), serve a local principal (email, prefix null)`,
   'POST /boxes {image} (Box JSON)':
@@ -38,38 +40,65 @@ export const DIVERGENCES: Record<string, string> = {
     "serve has no pull route (405; 0.11 clients pull at create); the cloud's `POST /v1/{p}/images/pull` refuses a missing reference with 400 (boxlite-images.controller.ts)",
 };
 
+/** Each target's divergences from the sim, by stack kind. */
+export const DIVERGENCES: Record<string, Record<string, string>> = {
+  serve: SERVE_DIVERGENCES,
+  boxlite: REAL_API_DIVERGENCES,
+};
+
+export interface Side {
+  label: string;
+  /** The stack kind: which divergence table explains its differences. */
+  kind: string;
+  obs: Map<string, Observation>;
+}
+
+/** Per other side: 'same', the reason its difference is known, or null (unexplained). */
+export type Verdict = 'same' | { reason: string } | null;
+
 export interface Row {
   id: string;
-  a: Observation | undefined;
-  b: Observation | undefined;
-  same: boolean;
-  reason: string | null;
+  cells: (Observation | undefined)[];
+  verdicts: Verdict[];
 }
 
-const fmt = (o: Observation | undefined) =>
+export const fmt = (o: Observation | undefined) =>
   o ? `${o.status} ${o.code}${o.fields ? ` {${o.fields}}` : ''}` : 'not run';
 
-export function compareRuns(a: Map<string, Observation>, b: Map<string, Observation>): Row[] {
-  const ids = [...new Set([...a.keys(), ...b.keys()])];
-  return ids.map((id) => {
-    const same = fmt(a.get(id)) === fmt(b.get(id));
-    return { id, a: a.get(id), b: b.get(id), same, reason: same ? null : (DIVERGENCES[id] ?? null) };
-  });
+/** Rows of the corpus: the reference side's observation, then each other side's and verdict. */
+export function compareSides(ref: Side, others: readonly Side[]): Row[] {
+  const ids = [...new Set([ref, ...others].flatMap((s) => [...s.obs.keys()]))];
+  return ids.map((id) => ({
+    id,
+    cells: [ref, ...others].map((s) => s.obs.get(id)),
+    verdicts: others.map((s): Verdict => {
+      if (fmt(s.obs.get(id)) === fmt(ref.obs.get(id))) return 'same';
+      const reason = DIVERGENCES[s.kind]?.[id];
+      return reason ? { reason } : null;
+    }),
+  }));
 }
 
-export function renderDiff(rows: readonly Row[], labels: { a: string; b: string }): string {
-  const unexplained = rows.filter((r) => !r.same && !r.reason);
+export const unexplained = (rows: readonly Row[]) => rows.filter((r) => r.verdicts.includes(null));
+
+const cellVerdict = (v: Verdict) =>
+  v === 'same' ? 'same' : v ? `divergence: ${v.reason}` : '**UNEXPLAINED**';
+
+export function renderDiff(rows: readonly Row[], labels: readonly string[]): string {
+  const [ref, ...others] = labels;
+  const counts = others.map((l, i) => {
+    const same = rows.filter((r) => r.verdicts[i] === 'same').length;
+    const known = rows.filter((r) => r.verdicts[i] !== 'same' && r.verdicts[i] !== null).length;
+    return `${l}: ${same} identical, ${known} known divergences, **${rows.length - same - known} unexplained**`;
+  });
   const lines = [
-    `# Non-VM request corpus: ${labels.a} vs ${labels.b}`,
+    `# Non-VM request corpus: ${labels.join(' vs ')}`,
     '',
-    `${rows.length} requests, ${rows.filter((r) => r.same).length} identical, ` +
-      `${rows.filter((r) => r.reason).length} known divergences, **${unexplained.length} unexplained**.`,
+    `${rows.length} requests, compared with ${ref}. ${counts.join('; ')}.`,
     '',
-    `| request | ${labels.a} | ${labels.b} | verdict |`,
-    '|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.id} | ${fmt(r.a)} | ${fmt(r.b)} | ${r.same ? 'same' : r.reason ? `divergence: ${r.reason}` : '**UNEXPLAINED**'} |`,
+    mdTable(
+      ['request', ...labels, ...others.map((l) => `verdict (${l})`)],
+      rows.map((r) => [r.id, ...r.cells.map(fmt), ...r.verdicts.map(cellVerdict)]),
     ),
     '',
   ];

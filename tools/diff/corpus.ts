@@ -11,7 +11,10 @@ import type { StackHandle } from '../../harness/handle/handle.ts';
 
 export interface Observation {
   status: number;
-  /** Envelope code, or `text` / `json` (a body without the envelope) / `empty`. */
+  /**
+   * Envelope code, or what came instead: `nest` (NestJS's `{statusCode,error,message}`),
+   * `error-string` (`{"error":"…"}`, the Go runner's gin answers), `json`, `text`, `empty`.
+   */
   code: string;
   /** Sorted top-level fields of a 2xx JSON object body ('' otherwise). */
   fields: string;
@@ -30,9 +33,17 @@ export interface ProbeContext {
   name: (tag: string) => string;
 }
 
+function bodyKind(res: RestResponse): string {
+  const json = res.json as Record<string, unknown> | null;
+  if (res.envelope) return res.envelope.code;
+  if (json !== null && typeof json.statusCode === 'number' && 'message' in json) return 'nest';
+  if (json !== null && typeof json.error === 'string') return 'error-string';
+  return json !== null ? 'json' : res.text.trim() ? 'text' : 'empty';
+}
+
 export function observe(res: RestResponse): Observation {
   const json = res.json as Record<string, unknown> | null;
-  const code = res.envelope?.code ?? (json !== null ? 'json' : res.text.trim() ? 'text' : 'empty');
+  const code = bodyKind(res);
   const ok = res.status < 300 && json !== null && typeof json === 'object' && !Array.isArray(json);
   return {
     status: res.status,

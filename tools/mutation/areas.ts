@@ -22,9 +22,10 @@ export const AREAS = {
     ],
   },
   'api-boxes': {
-    doc: 'box create, list, get, start, stop, remove; Box JSON; the lifecycle and auto-stop sweeps',
+    doc: 'box create, list, get, start, stop, remove, the public preview check; Box JSON; the lifecycle and auto-stop sweeps',
     files: [
       'sim/api/routes/boxes.ts',
+      'sim/api/routes/preview.ts',
       'sim/api/validate.ts',
       'sim/api/box-json.ts',
       'sim/api/store.ts',

@@ -4,6 +4,7 @@
  * none of them fails with the switch off.
  */
 import { relative } from 'node:path';
+import { mdTable } from '../../harness/reporters/render/markdown.ts';
 
 export type CellState = 'caught' | 'missed' | 'broken' | 'not-run';
 
@@ -90,32 +91,26 @@ export function teethFor(
   return { bug, simSwitch, cells, detected: states.includes('caught') && !states.includes('broken') };
 }
 
+const CELL_WORDS: Record<CellState, string> = {
+  caught: 'fails / passes ✓',
+  missed: 'passes / passes ✗ missed',
+  broken: '? / FAILS ✗ broken',
+  'not-run': 'not run',
+};
+
 export function renderTeeth(rows: BugTeeth[]): string {
+  const cells = rows.flatMap((r) => {
+    const entries = Object.entries(r.cells);
+    if (entries.length === 0) return [[r.bug, r.simSwitch, '(no claiming case)', '**UNDETECTED**']];
+    return entries.map(([id, state]) => [r.bug, r.simSwitch, id, CELL_WORDS[state]]);
+  });
+  const undetected = rows.filter((r) => !r.detected).map((r) => r.bug);
   const lines = [
     '# Teeth matrix (bug × case)',
     '',
-    '| bug | switch | case | with switch on / off |',
-    '|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    const cells = Object.entries(r.cells);
-    if (cells.length === 0) lines.push(`| ${r.bug} | ${r.simSwitch} | (no claiming case) | **UNDETECTED** |`);
-    for (const [id, state] of cells) {
-      const word =
-        state === 'caught'
-          ? 'fails / passes ✓'
-          : state === 'missed'
-            ? 'passes / passes ✗ missed'
-            : state === 'broken'
-              ? '? / FAILS ✗ broken'
-              : 'not run';
-      lines.push(`| ${r.bug} | ${r.simSwitch} | ${id} | ${word} |`);
-    }
-  }
-  const undetected = rows.filter((r) => !r.detected).map((r) => r.bug);
-  lines.push(
+    mdTable(['bug', 'switch', 'case', 'with switch on / off'], cells),
     '',
     undetected.length ? `**Undetected: ${undetected.join(', ')}**` : `All ${rows.length} bugs detected.`,
-  );
+  ];
   return `${lines.join('\n')}\n`;
 }

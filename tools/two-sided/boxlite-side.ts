@@ -1,7 +1,7 @@
 /**
  * The `boxlite` side builder: the side is a worktree of a BoxLite checkout at a ref; this
  * harness's own setup builds and starts it (`pnpm e2e:setup --target boxlite --checkout
- * <worktree>`, the builder's recipe in bootstrap/boxlite-stack/, cached by the builder), with
+ * <worktree>`, the builder's recipe in bootstrap/boxlite-recipe/, cached by the builder), with
  * one state dir per side. Real stacks bind fixed host resources, so sides come up one at a time.
  */
 import { REPO_ROOT } from '../../kernel/paths.ts';

@@ -33,6 +33,12 @@ export interface TwoSidedRecord {
   schema: 'boxlite-e2e/two-sided';
   version: 1;
   runId: string;
+  /** Its report dir, relative to reports/. */
+  reportRel: string;
+  /** A run of one side only (`--only`), for `--merge` to join with the other side's. */
+  only?: Side;
+  /** `i/n`: that side run covered one shard of the cases. */
+  shard?: string;
   status: RunStatus;
   target: 'sim' | 'boxlite';
   checkout: string;
@@ -53,4 +59,32 @@ export interface TwoSidedRecord {
   exitCode: number;
   startedAt: string;
   finishedAt: string | null;
+}
+
+/** What a run is about, fixed before it starts; the rest of its record starts empty. */
+export type RunSubject = Pick<
+  TwoSidedRecord,
+  'runId' | 'reportRel' | 'target' | 'checkout' | 'cases' | 'grep' | 'repeat' | 'claims' | 'sides'
+> &
+  Partial<TwoSidedRecord>;
+
+/** A record before anything ran: no runs, verdicts or perf, and exit 3 until it is concluded. */
+export function newRecord(subject: RunSubject): TwoSidedRecord {
+  return {
+    schema: 'boxlite-e2e/two-sided',
+    version: 1,
+    status: 'running',
+    phases: { build: 0, up: 0, cases: 0, perf: 0, down: 0, cleanup: 0, total: 0 },
+    runs: [],
+    verdicts: [],
+    counts: null,
+    claimChecks: [],
+    perf: null,
+    infrastructureError: null,
+    restoreFailures: [],
+    exitCode: 3,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    ...subject,
+  };
 }

@@ -1,4 +1,5 @@
 /** summary.md (and the $GITHUB_STEP_SUMMARY block): verdict table, claims, perf, timings. */
+import { countPhrase, mdTable } from '../../harness/reporters/render/markdown.ts';
 import type { TwoSidedRecord } from './record.ts';
 import { type CaseStatus, type Side, VERDICTS, type Verdict } from './verdicts.ts';
 
@@ -14,65 +15,75 @@ export const VERDICT_WORDS: Record<Verdict, string> = {
 const STATUS_MARK: Record<CaseStatus, string> = { passed: 'pass', failed: 'FAIL', skipped: 'skip' };
 export const statusLine = (xs: CaseStatus[]) => xs.map((x) => STATUS_MARK[x]).join(' ') || '—';
 export const secs = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(2)} s`);
-const esc = (s: string) => s.replaceAll('|', '\\|');
 
 export function sideLabel(r: TwoSidedRecord, side: Side): string {
   const s = r.sides[side];
   return s ? `${side} \`${s.ref}\` (${s.sha.slice(0, 10)})` : side;
 }
 
-export function headline(r: TwoSidedRecord): string {
+export function verdictHeadline(r: TwoSidedRecord): string {
   if (r.status === 'interrupted') return `interrupted (exit ${r.exitCode}); the original state was restored`;
   if (r.infrastructureError) return `infrastructure failure (exit ${r.exitCode}): ${r.infrastructureError}`;
   const c = r.counts!;
-  const parts = VERDICTS.filter((v) => c[v] > 0).map((v) => `${c[v]} ${v}`);
-  return `${parts.join(', ') || 'no case'} — exit ${r.exitCode}`;
+  return `${countPhrase(VERDICTS.map((v) => ({ n: c[v], label: v }))) || 'no case'} — exit ${r.exitCode}`;
 }
 
 /** The run's wall time with builds, side stack up/down and cleanup taken out. */
 export const withoutBuilds = (ph: TwoSidedRecord['phases']) =>
   ph.total - ph.build - ph.up - ph.down - ph.cleanup;
 
-export function renderSummary(r: TwoSidedRecord): string {
+/** Worst first: what a reviewer must look at is on top. */
+export const worstFirst = (r: TwoSidedRecord) =>
+  [...r.verdicts].sort((a, b) => VERDICTS.indexOf(a.verdict) - VERDICTS.indexOf(b.verdict));
+
+export const comparedPerf = (r: TwoSidedRecord) =>
+  r.perf?.compare.rows.filter((m) => m.status === 'compared') ?? [];
+
+function perfSection(r: TwoSidedRecord): string[] {
+  if (!r.perf) return [];
+  const p = r.perf;
+  const rows = comparedPerf(r).map((m) => [
+    m.scenario,
+    m.name,
+    m.base?.toFixed(1) ?? '—',
+    m.cur?.toFixed(1) ?? '—',
+    m.ratio === undefined ? '—' : `${m.ratio >= 0 ? '+' : ''}${(m.ratio * 100).toFixed(1)} %`,
+    m.pValue?.toFixed(3) ?? '—',
+    m.regressed ? '**yes**' : 'no',
+  ]);
+  return [
+    `Performance A/B (${p.order.join(' ')}; ${p.options.on}, alpha ${p.options.alpha}, noise threshold ${p.options.threshold * 100} %):`,
+    '',
+    mdTable(['scenario', 'metric', 'base', 'head', 'change', 'p', 'regression'], rows),
+    '',
+  ];
+}
+
+export function renderVerdictSummary(r: TwoSidedRecord): string {
   const lines = [
     `# Two-sided run ${r.runId} (${r.target})`,
     '',
     `${sideLabel(r, 'base')} → ${sideLabel(r, 'head')}; ${r.repeat} repeat(s) per side; cases: ${r.cases.join(' ') || 'all'}${r.grep ? ` (grep ${r.grep})` : ''}`,
     '',
-    `**${headline(r)}**`,
+    `**${verdictHeadline(r)}**`,
     '',
   ];
   if (r.verdicts.length) {
-    lines.push('| verdict | case | base | head | base mean | head mean |', '|---|---|---|---|---|---|');
-    const rank = (v: Verdict) => VERDICTS.indexOf(v);
-    for (const v of [...r.verdicts].sort((a, b) => rank(a.verdict) - rank(b.verdict))) {
-      lines.push(
-        `| ${VERDICT_WORDS[v.verdict]} | ${esc(v.id)} | ${statusLine(v.statuses.base)} | ${statusLine(v.statuses.head)} | ${secs(v.meanMs.base)} | ${secs(v.meanMs.head)} |`,
-      );
-    }
-    lines.push('');
+    const rows = worstFirst(r).map((v) => [
+      VERDICT_WORDS[v.verdict],
+      v.id,
+      statusLine(v.statuses.base),
+      statusLine(v.statuses.head),
+      secs(v.meanMs.base),
+      secs(v.meanMs.head),
+    ]);
+    lines.push(mdTable(['verdict', 'case', 'base', 'head', 'base mean', 'head mean'], rows), '');
   }
   if (r.claimChecks.length) {
-    lines.push('| claimed fix | shown | why |', '|---|---|---|');
-    for (const c of r.claimChecks) lines.push(`| ${c.bug} | ${c.shown ? 'yes' : '**NO**'} | ${esc(c.why)} |`);
-    lines.push('');
+    const rows = r.claimChecks.map((c) => [c.bug, c.shown ? 'yes' : '**NO**', c.why]);
+    lines.push(mdTable(['claimed fix', 'shown', 'why'], rows), '');
   }
-  if (r.perf) {
-    const p = r.perf;
-    lines.push(
-      `Performance A/B (${p.order.join(' ')}; ${p.options.on}, alpha ${p.options.alpha}, noise threshold ${p.options.threshold * 100} %):`,
-      '',
-      '| scenario | metric | base | head | change | p | regression |',
-      '|---|---|---|---|---|---|---|',
-    );
-    for (const m of p.compare.rows.filter((x) => x.status === 'compared')) {
-      const ch = m.ratio === undefined ? '—' : `${m.ratio >= 0 ? '+' : ''}${(m.ratio * 100).toFixed(1)} %`;
-      lines.push(
-        `| ${m.scenario} | ${m.name} | ${m.base?.toFixed(1)} | ${m.cur?.toFixed(1)} | ${ch} | ${m.pValue?.toFixed(3) ?? '—'} | ${m.regressed ? '**yes**' : 'no'} |`,
-      );
-    }
-    lines.push('');
-  }
+  lines.push(...perfSection(r));
   const ph = r.phases;
   lines.push(
     `Wall time: ${secs(ph.total)} total — build ${secs(ph.build)}, stacks up ${secs(ph.up)}, cases ${secs(ph.cases)}, perf ${secs(ph.perf)}, stacks down ${secs(ph.down)}, cleanup ${secs(ph.cleanup)}; without builds, stack up/down and cleanup ${secs(withoutBuilds(ph))}.`,

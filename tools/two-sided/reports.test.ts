@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseTwoSidedArgs, perfOptions } from './command.ts';
+import { parseTwoSidedArgs, perfOptions } from './options.ts';
 import type { TwoSidedRecord } from './record.ts';
-import { renderHtml } from './report-html.ts';
-import { renderJunit } from './report-junit.ts';
-import { renderSummary } from './report-md.ts';
+import { renderVerdictPage } from './report-html.ts';
+import { renderVerdictJunit } from './report-junit.ts';
+import { renderVerdictSummary } from './report-md.ts';
 import { writeReports } from './reports.ts';
 import { checkClaims, countVerdicts, type SideRun, verdictsFor } from './verdicts.ts';
 
@@ -38,6 +38,7 @@ const record: TwoSidedRecord = {
   schema: 'boxlite-e2e/two-sided',
   version: 1,
   runId: 'R1',
+  reportRel: 'two-sided-R1',
   status: 'completed',
   target: 'sim',
   checkout: '/repo',
@@ -64,7 +65,7 @@ const record: TwoSidedRecord = {
 
 describe('reports', () => {
   test('summary.md: headline, the verdict table (regressions first), claims, per-side durations', () => {
-    const md = renderSummary(record);
+    const md = renderVerdictSummary(record);
     expect(md).toContain('base `main` (aaaaaaaaaa) → head `pr-1` (bbbbbbbbbb)');
     expect(md).toContain('**1 fixed, 1 regressed, 1 not-run — exit 1**');
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && l.includes('cases/'));
@@ -76,7 +77,7 @@ describe('reports', () => {
   });
 
   test('junit: one testcase per case × side, failures and skips where they happened', () => {
-    const xml = renderJunit(record);
+    const xml = renderVerdictJunit(record);
     expect(xml.match(/<testcase /g)).toHaveLength(6);
     expect(xml).toContain(
       '<testcase classname="base" name="cases/e.test.ts &gt; bearer &lt;401&gt;" time="0.120">',
@@ -87,10 +88,10 @@ describe('reports', () => {
   });
 
   test('index.html: self-contained, escaped, a matrix row per case', () => {
-    const html = renderHtml(record);
+    const html = renderVerdictPage(record);
     expect(html).not.toMatch(/<script|<link|src=|url\(/);
     expect(html).toContain('bearer &lt;401&gt;');
-    expect(html.match(/<tr>\n {2}<td><span class="badge"/g)).toHaveLength(3);
+    expect(html.match(/<tr><td><span class="badge"/g)).toHaveLength(3);
   });
 
   test('writes every file and appends the summary to the step summary', async () => {

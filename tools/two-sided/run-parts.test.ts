@@ -115,6 +115,9 @@ describe('runTwoSided refuses before creating anything', () => {
     repeat: 1,
     claims: [],
     perf: null,
+    parallel: false,
+    only: null,
+    shard: null,
     config: {} as never,
     env: {},
     stepSummary: null,
@@ -124,6 +127,9 @@ describe('runTwoSided refuses before creating anything', () => {
   };
   test('--perf on a target that brings one side up at a time', async () => {
     await expect(runTwoSided({ ...opts, perf: DEFAULT_PERF })).rejects.toThrow(UsageError);
+  });
+  test('--parallel on a target that brings one side up at a time', async () => {
+    await expect(runTwoSided({ ...opts, parallel: true })).rejects.toThrow(/--parallel.*one at a time/);
   });
   test('a claim that is not a ledger bug', async () => {
     await expect(runTwoSided({ ...opts, claims: ['no-such-bug'] })).rejects.toBeInstanceOf(UsageError);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCases } from '../../harness/commands/run-vitest.ts';
+import type { Shard } from '../../harness/shard/plan.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
 import { parseVitestJson } from '../teeth/matrix.ts';
 import { sideProcessEnv } from './side-builder.ts';
@@ -25,6 +26,8 @@ export interface SideCasesRun {
   provider: string;
   /** Report dir of the two-sided run, relative to reports/ (children nest their run dirs under it). */
   reportRel: string;
+  /** Only this shard of the cases (a side split over runners). */
+  shard?: Shard;
   signal: AbortSignal;
 }
 
@@ -51,6 +54,7 @@ export async function runSideCases(r: SideCasesRun): Promise<SideRun> {
     replaceEnv: true,
     jsonOutput,
     quiet: true,
+    ...(r.shard ? { shard: r.shard } : {}),
     signal: r.signal,
   });
   const wallMs = performance.now() - t0;

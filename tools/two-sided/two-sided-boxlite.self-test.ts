@@ -1,6 +1,6 @@
 /**
  * `pnpm e2e:two-sided --target boxlite` for real: two refs of the BoxLite-shaped fixture
- * checkout (bootstrap/boxlite-stack/testkit) where one ref's API build has a bug (its
+ * checkout (bootstrap/boxlite-recipe/fake-checkout) where one ref's API build has a bug (its
  * `BUGS` list names a sim switch) and the next fixes it. Each side is built and brought up by
  * the boxlite recipe (`e2e:setup --target boxlite --checkout <worktree>`) in its own state dir,
  * the same cases run against both, and the fix shows as `fixed` with the claim honoured.
@@ -10,10 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  commitFixtureChange,
-  writeFixtureCheckout,
-} from '../../bootstrap/boxlite-stack/testkit/fixture-checkout.ts';
+import { commitFakeChange, writeFakeCheckout } from '../../bootstrap/boxlite-recipe/fake-checkout/write.ts';
 import { REPO_ROOT } from '../../kernel/paths.ts';
 import { selfTestContext } from '../../kernel/self-test.ts';
 import type { TwoSidedRecord } from './record.ts';
@@ -30,18 +27,18 @@ const refs = { buggy: '', fixed: '' };
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'e2e-two-sided-boxlite-'));
   repo = join(tmp, 'boxlite');
-  await writeFixtureCheckout(repo);
+  await writeFakeCheckout(repo);
   const clean = await readFile(join(repo, API_MAIN), 'utf8');
   const buggy = clean.replace('const BUGS: string[] = [];', `const BUGS: string[] = ['${BUG}'];`);
   expect(buggy).not.toBe(clean);
-  refs.buggy = await commitFixtureChange(repo, API_MAIN, buggy);
-  refs.fixed = await commitFixtureChange(repo, API_MAIN, clean);
+  refs.buggy = await commitFakeChange(repo, API_MAIN, buggy);
+  refs.fixed = await commitFakeChange(repo, API_MAIN, clean);
 }, 120_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe('two-sided on the boxlite target, fixture checkout refs that introduce and fix a bug', () => {
+describe('two-sided on the boxlite target, fake checkout refs that introduce and fix a bug', () => {
   test('buggy → fixed claiming the fix: fixed, claim shown, exit 0, nothing left', async () => {
     const { config } = selfTestContext();
     const res = await execa(

@@ -166,6 +166,43 @@ describe('two-sided on the sim target, refs that differ only in a sim bug', () =
   });
 });
 
+/** What a verdict report says per case, and about the claims: the whole verdict, run order aside. */
+const verdictsOf = (r: TwoSidedRecord) => ({
+  verdicts: r.verdicts.map((v) => `${v.id}: ${v.verdict} ${v.statuses.base}/${v.statuses.head}`).sort(),
+  claims: r.claimChecks.map((c) => `${c.bug}: ${c.shown}`),
+  exitCode: r.exitCode,
+});
+
+describe('sides in parallel give the verdicts of the sequential run', () => {
+  const args = () => ['--base', refs.buggy, '--head', refs.fixed, ...CASES, '--claims', refs.bug];
+
+  test('--parallel on one host, and --only base / --only head side by side joined by --merge', async () => {
+    const sequential = await recordOf(String((await twoSided(args())).all));
+    const parallel = await recordOf(String((await twoSided([...args(), '--parallel'])).all));
+    const sides = await Promise.all([
+      twoSided([...args(), '--only', 'base']),
+      twoSided([...args(), '--only', 'head']),
+    ]);
+    const dirs = sides.map((res) => {
+      expect(res.exitCode, String(res.all)).toBe(0);
+      return /^side run: (\S+)\/ /m.exec(String(res.all))?.[1] ?? '';
+    });
+    const merged = await twoSided(['--merge', ...dirs.map((d) => join(REPO_ROOT, d))]);
+    const joined = await recordOf(String(merged.all));
+    expect(sequential.exitCode).toBe(0);
+    expect(verdictsOf(parallel)).toEqual(verdictsOf(sequential));
+    expect(verdictsOf(joined)).toEqual(verdictsOf(sequential));
+    expect(merged.exitCode).toBe(sequential.exitCode);
+    for (const r of [sequential, parallel]) await expectNothingLeft(r);
+    for (const d of dirs)
+      await expectNothingLeft(JSON.parse(await readFile(join(REPO_ROOT, d, 'run.json'), 'utf8')));
+    const ms = (r: TwoSidedRecord) => (r.phases.cases / 1000).toFixed(1);
+    process.stderr.write(
+      `two-sided case time: sequential ${ms(sequential)} s, parallel ${ms(parallel)} s, split sides ${ms(joined)} s (the longer side)\n`,
+    );
+  }, 900_000);
+});
+
 describe('always restores', () => {
   let userStateDir: string;
   const userState = () => userStateDir;

@@ -67,7 +67,7 @@ export function createHostProvider(ctx: ProviderContext): ServiceProvider {
         };
         await stopSupervised(paths.runDir, name, def.childMarker(placement));
       }
-      const port = await choosePort(name, spec.pinnedPort, previous?.endpoint.port);
+      const port = await choosePort(name, spec.pinnedPort, previous?.endpoint.port ?? spec.preferredPort);
       const dataDir = dataDirOf(name);
       const cmd = await def.prepare({ dataDir, runDir: paths.runDir, port, secrets });
       const state = await launchSupervised({

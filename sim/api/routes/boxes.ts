@@ -21,6 +21,7 @@ import {
   setBoxState,
   softDeleteBox,
 } from '../store.ts';
+import { closeTunnels } from '../tunnel-proxy.ts';
 import { validateCreate } from '../validate.ts';
 
 /** Lifecycle calls may wait this long for a busy box before answering 409. */
@@ -155,6 +156,7 @@ const remove: Handler = async (ctx, app) => {
       return;
     }
     await softDeleteBox(app.db, box.id);
+    closeTunnels(box.id);
     sendNoContent(ctx.res);
   });
 };

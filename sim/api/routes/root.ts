@@ -1,7 +1,7 @@
 /** Non-tenant routes: health and config (public), identity, and the sim-only admin route. */
 import { DEFAULT_QUOTAS } from '../db.ts';
 import { ApiError } from '../errors.ts';
-import { type Handler, readJson, sendJson } from '../http.ts';
+import { type Handler, readJson, SIM_API_VERSION, sendJson } from '../http.ts';
 import type { Route } from '../router.ts';
 import { upsertOrgWithKey } from '../store.ts';
 import { parseQuotas, pickQuotas, requireAdmin } from './sim-admin.ts';
@@ -11,7 +11,7 @@ import { parseQuotas, pickQuotas, requireAdmin } from './sim-admin.ts';
  * cases by the switches really on, as it does for its own sim, instead of by the ledger.
  */
 const health: Handler = async (ctx, app) =>
-  sendJson(ctx.res, 200, { status: 'ok', version: 'sim-api/1', bug_switches: [...app.bugs].sort() });
+  sendJson(ctx.res, 200, { status: 'ok', version: SIM_API_VERSION, bug_switches: [...app.bugs].sort() });
 
 /**
  * Capabilities the sim really has: snapshots, clone, export and import are simulated on

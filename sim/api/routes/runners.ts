@@ -2,7 +2,8 @@
  * Runner registration as the real API's v2 pull model shows it (apps/api runner controller):
  *   POST /api/runners/healthcheck   runner token (RunnerAuthContextGuard): the runner reports
  *                                   domain, apiUrl, proxyUrl, version; its row turns `ready`
- *   GET  /api/runners               admin key: the runners and their state
+ *   GET  /api/admin/runners         admin key: the runners and their state (admin runner
+ *                                   controller; upstream's GET /api/runners is org-scoped)
  * The sim still pushes box calls to `--runner-url` (it has no job queue); this is what lets a
  * recipe check "the runner registered and is ready" the same way against both APIs. One
  * runner row, named `default` (upstream's DEFAULT_RUNNER_NAME), held in memory: a restarted
@@ -63,5 +64,5 @@ export const runnerPublicRoutes: Route<Handler>[] = [
 ];
 
 export const runnerAdminRoutes: Route<Handler>[] = [
-  { method: 'GET', pattern: '/api/runners', handler: list },
+  { method: 'GET', pattern: '/api/admin/runners', handler: list },
 ];
