@@ -71,75 +71,83 @@ describe.concurrent.each(['rest', 'sdk'] as ExecClient[])(
   (client) => {
     test.override('image', ({ stack }) => stack.images.busybox);
 
-    test.for(ARGV_CASES)('$name reach the process exactly', async ({ args }, { rest, box }) => {
-      const r = await runLive(client, { rest, box }, { command: 'printf', args: ['%s\\0', ...args] });
-      expect(r.exitCode, r.stderr).toBe(0);
-      const got = decode(r.stdout);
-      expect(got.length).toBe(args.length);
-      expect(got).toEqual(args);
-    });
+    test.for(ARGV_CASES)(
+      '$name reach the process exactly',
+      claims({ pins: ['exec.start.argv-exact'] }),
+      async ({ args }, { rest, box }) => {
+        const r = await runLive(client, { rest, box }, { command: 'printf', args: ['%s\\0', ...args] });
+        expect(r.exitCode, r.stderr).toBe(0);
+        const got = decode(r.stdout);
+        expect(got.length).toBe(args.length);
+        expect(got).toEqual(args);
+      },
+    );
 
-    test('a shell sees the same list in "$@", with $# counting empty strings', async ({ rest, box }) => {
-      const args = ['', 'a b', '', '$HOME', '☃'];
-      const r = await runLive(
-        client,
-        { rest, box },
-        {
-          command: 'sh',
-          args: ['-c', 'echo "$#"; printf "%s\\0" "$@"', 'argv0', ...args],
-        },
-      );
-      expect(r.exitCode, r.stderr).toBe(0);
-      const [count, rest2] = [
-        r.stdout.slice(0, r.stdout.indexOf('\n')),
-        r.stdout.slice(r.stdout.indexOf('\n') + 1),
-      ];
-      expect(count).toBe(String(args.length));
-      expect(decode(rest2)).toEqual(args);
-    });
+    test(
+      'a shell sees the same list in "$@", with $# counting empty strings',
+      claims({ pins: ['exec.start.argv-exact'] }),
+      async ({ rest, box }) => {
+        const args = ['', 'a b', '', '$HOME', '☃'];
+        const r = await runLive(
+          client,
+          { rest, box },
+          {
+            command: 'sh',
+            args: ['-c', 'echo "$#"; printf "%s\\0" "$@"', 'argv0', ...args],
+          },
+        );
+        expect(r.exitCode, r.stderr).toBe(0);
+        const [count, rest2] = [
+          r.stdout.slice(0, r.stdout.indexOf('\n')),
+          r.stdout.slice(r.stdout.indexOf('\n') + 1),
+        ];
+        expect(count).toBe(String(args.length));
+        expect(decode(rest2)).toEqual(args);
+      },
+    );
 
-    test('the command is one argv[0]: a command with a space is not split into words', async ({
-      rest,
-      box,
-    }) => {
-      // "echo split-me" names a binary that does not exist; running `echo` would be a shell's doing.
-      const r = await runLive(client, { rest, box }, { command: 'echo split-me' }).then(
-        (ok) => `ran: exit ${ok.exitCode}, stdout ${JSON.stringify(ok.stdout)}`,
-        (e: Error) => e.message,
-      );
-      expect(r).toMatch(client === 'rest' ? /^HTTP 422 .*"execution_failed"/ : /^Execution error: /);
-      expect(r).toContain('echo split-me');
-    });
+    test(
+      'the command is one argv[0]: a command with a space is not split into words',
+      claims({ pins: ['exec.start.command-one-word'] }),
+      async ({ rest, box }) => {
+        // "echo split-me" names a binary that does not exist; running `echo` would be a shell's doing.
+        const r = await runLive(client, { rest, box }, { command: 'echo split-me' }).then(
+          (ok) => `ran: exit ${ok.exitCode}, stdout ${JSON.stringify(ok.stdout)}`,
+          (e: Error) => e.message,
+        );
+        expect(r).toMatch(client === 'rest' ? /^HTTP 422 .*"execution_failed"/ : /^Execution error: /);
+        expect(r).toContain('echo split-me');
+      },
+    );
   },
 );
 
 describe('box argv', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('a main command (create cmd) gets its argv exactly, edge cases included', async ({
-    rt,
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const args = ['', 'a b', '"q"', "'s'", '$HOME', '`id`', '☃ 世界', 'new\nline', '-n'];
-    const box = await rt.create(
-      {
-        image: stack.images.busybox,
-        cmd: ['sh', '-c', 'printf "%s\\0" "$@" > /tmp/argv; exec sleep 300', 'argv0', ...args],
-      },
-      boxName(),
-    );
-    await box.start();
-    const r = await runLive(
-      'rest',
-      { rest, box },
-      {
-        command: 'sh',
-        args: ['-c', 'while [ ! -s /tmp/argv ]; do sleep 0.05; done; cat /tmp/argv'],
-      },
-    );
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(decode(r.stdout)).toEqual(args);
-  });
+  test(
+    'a main command (create cmd) gets its argv exactly, edge cases included',
+    claims({ pins: ['box.create.cmd'] }),
+    async ({ rt, rest, stack, boxName }) => {
+      const args = ['', 'a b', '"q"', "'s'", '$HOME', '`id`', '☃ 世界', 'new\nline', '-n'];
+      const box = await rt.create(
+        {
+          image: stack.images.busybox,
+          cmd: ['sh', '-c', 'printf "%s\\0" "$@" > /tmp/argv; exec sleep 300', 'argv0', ...args],
+        },
+        boxName(),
+      );
+      await box.start();
+      const r = await runLive(
+        'rest',
+        { rest, box },
+        {
+          command: 'sh',
+          args: ['-c', 'while [ ! -s /tmp/argv ]; do sleep 0.05; done; cat /tmp/argv'],
+        },
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(decode(r.stdout)).toEqual(args);
+    },
+  );
 });

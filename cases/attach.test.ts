@@ -122,7 +122,7 @@ function expectExitLast(frames: Frame[]): void {
 describe('attach: delivery', claims({ needs: 'vm' }), () => {
   test(
     'output produced before the first attach is delivered on it, then live output, then exit',
-    claims({ detects: ['attach-no-replay'] }),
+    claims({ detects: ['attach-no-replay'], pins: ['ws.buffer.before-attach', 'ws.frame.stdout', 'ws.frame.exit'] }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'echo early; touch /tmp/.early; sleep 1; echo late');
@@ -136,7 +136,7 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
 
   test(
     'a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code',
-    claims({ ports: ['test_reattach_after_original_completes'], detects: ['attach-no-replay'] }),
+    claims({ ports: ['test_reattach_after_original_completes'], detects: ['attach-no-replay'], pins: ['ws.buffer.late-attach', 'ws.frame.stderr'] }),
     async ({ rest, stack, boxName, annotate }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
@@ -158,7 +158,7 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
 
   test(
     'the exit frame is the last frame: no data after exit, across concurrent execs',
-    claims({ detects: ['exec-stdout-drop'] }),
+    claims({ detects: ['exec-stdout-drop'], pins: ['ws.frame.exit-last', 'ws.frame.exit-once', 'ws.close.after-exit.completed'] }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       // Output only once attached (gated on stdin), right before exit, so a racy runner still
@@ -184,7 +184,7 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test(`a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`, async ({
+  test(`a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`, claims({ pins: ['ws.ping.first', 'exec.kill.ends'] }), async ({
     rest,
     stack,
     boxName,
@@ -213,7 +213,7 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
 describe('attach: re-attach', claims({ needs: 'vm' }), () => {
   test(
     're-attach after a dropped socket gets the output produced meanwhile, the rest, and exit',
-    claims({ detects: ['attach-no-replay'] }),
+    claims({ detects: ['attach-no-replay'], pins: ['ws.replay.no-duplicates', 'ws.close.no-exit-drop'] }),
     async ({ rest, stack, boxName, annotate }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(
@@ -235,7 +235,7 @@ describe('attach: re-attach', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('a second attach while the first socket is live takes over: the first is closed, the second gets the rest', async ({
+  test('a second attach while the first socket is live takes over: the first is closed, the second gets the rest', claims({ pins: ['ws.replay.takeover'] }), async ({
     rest,
     stack,
     boxName,
@@ -262,7 +262,7 @@ describe('attach: re-attach', claims({ needs: 'vm' }), () => {
 describe('attach: refusals and status', () => {
   test(
     'attach to an unknown execution → 404 not_found before the upgrade',
-    claims({ ports: ['test_attach_with_bogus_id_is_typed_error'], needs: ['create'] }),
+    claims({ ports: ['test_attach_with_bogus_id_is_typed_error'], needs: ['create'], pins: ['ws.upgrade.unknown-exec', 'ws.upgrade.unknown-box'] }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       for (const [box, eid] of [
@@ -279,7 +279,7 @@ describe('attach: refusals and status', () => {
 
   test(
     'attach with a bad token → 401 unauthenticated before the upgrade',
-    claims({ needs: ['vm'], detects: ['bad-token-500'] }),
+    claims({ needs: ['vm'], detects: ['bad-token-500'], pins: ['auth.ws.unknown'] }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'exec sleep 30');
@@ -295,7 +295,7 @@ describe('attach: refusals and status', () => {
 
   test(
     'status probe: running with null exit_code, then completed with the exit code',
-    claims({ needs: 'vm' }),
+    claims({ needs: 'vm', pins: ['exec.status.route', 'exec.status.running', 'exec.status.completed'] }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'read line; echo "got $line"; exit 3');
@@ -321,7 +321,7 @@ const stdoutBytes = (frames: readonly Frame[]) =>
   Buffer.concat(frames.flatMap((f) => (f.kind === 'stdout' ? [f.data] : [])));
 
 describe('attach: bytes and buffering', claims({ needs: 'vm' }), () => {
-  test('output that is not UTF-8 arrives byte-exact in the stdout frames', async ({
+  test('output that is not UTF-8 arrives byte-exact in the stdout frames', claims({ pins: ['ws.frame.bytes-exact'] }), async ({
     rest,
     stack,
     boxName,
@@ -333,7 +333,7 @@ describe('attach: bytes and buffering', claims({ needs: 'vm' }), () => {
     expect(stdoutBytes(o.attach!.frames).toString('hex')).toBe('fffe0001802dc3');
   });
 
-  test('binary stdin frames reach the process byte-exact', async ({ rest, stack, boxName }) => {
+  test('binary stdin frames reach the process byte-exact', claims({ pins: ['ws.stdin.binary'] }), async ({ rest, stack, boxName }) => {
     const id = await newBox(rest, stack.images.busybox, boxName());
     const eid = await startExec(rest, id, 'od -An -tx1 -v');
     const session = await attach(rest.target, id, eid);
@@ -344,7 +344,7 @@ describe('attach: bytes and buffering', claims({ needs: 'vm' }), () => {
     expect(result.stdout.trim().split(/\s+/)).toEqual(['ff', '00', 'c3', '28', '80', '0a']);
   });
 
-  test('~60 KB written before the first attach is delivered whole on it', async ({
+  test('~60 KB written before the first attach is delivered whole on it', claims({ pins: ['ws.buffer.large-before-attach'] }), async ({
     rest,
     stack,
     boxName,
@@ -363,7 +363,7 @@ describe('attach: bytes and buffering', claims({ needs: 'vm' }), () => {
 });
 
 describe('attach: an execution belongs to its box', claims({ needs: 'vm' }), () => {
-  test("another box's path answers 404 for the exec's status, signal, kill and attach", async ({
+  test("another box's path answers 404 for the exec's status, signal, kill and attach", claims({ pins: ['exec.scoped-to-box'] }), async ({
     rest,
     stack,
     boxName,
@@ -396,7 +396,7 @@ describe('attach: an execution belongs to its box', claims({ needs: 'vm' }), () 
 });
 
 describe('attach: in-band control frames', claims({ needs: 'vm' }), () => {
-  test('a {"type":"signal"} text frame signals the process: SIGINT → exit 130', async ({
+  test('a {"type":"signal"} text frame signals the process: SIGINT → exit 130', claims({ pins: ['ws.control.signal'] }), async ({
     rest,
     stack,
     boxName,

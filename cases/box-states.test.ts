@@ -85,7 +85,7 @@ function expectAllSay(seen: Seen[], box: SdkBox, image: string, status: string, 
 describe.concurrent('list and info in every box state', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('configured → running → stopped → removed: every door agrees at every step', async ({
+  test('configured → running → stopped → removed: every door agrees at every step', claims({ pins: ['box-state.create.initial', 'box-state.start.configured', 'box-state.stop.running', 'box-state.remove.stopped', 'box-state.remove.gone'] }), async ({
     rt,
     rest,
     image,
@@ -112,7 +112,7 @@ describe.concurrent('list and info in every box state', claims({ needs: 'vm' }),
     expect((await rest.tenant('GET', `/boxes/${box.id}`)).status).toBe(404);
   });
 
-  test('a main command that exits stops its box, with its exit code, in every door', async ({
+  test('a main command that exits stops its box, with its exit code, in every door', claims({ pins: ['box-state.main.exits', 'box.json.exit-code'] }), async ({
     rt,
     rest,
     image,
@@ -160,7 +160,7 @@ describe.concurrent('list and info in every box state', claims({ needs: 'vm' }),
     } else expect(stopped).not.toHaveProperty('exit_code');
   });
 
-  test('a configured box with its own command refuses an exec and stays configured; start then runs it', async ({
+  test('a configured box with its own command refuses an exec and stays configured; start then runs it', claims({ pins: ['box-state.exec.configured-own-cmd', 'box-state.main.foreground'] }), async ({
     rt,
     rest,
     image,
@@ -185,7 +185,7 @@ describe.concurrent('list and info in every box state', claims({ needs: 'vm' }),
     expect(r).toMatchObject({ stdout: 'ran\n', exitCode: 0 });
   });
 
-  test('a plain box runs right away; stop / start round trips show in every door', async ({
+  test('a plain box runs right away; stop / start round trips show in every door', claims({ pins: ['box-state.exec.running', 'box-state.start.stopped', 'box-state.info-follows'] }), async ({
     rt,
     rest,
     image,

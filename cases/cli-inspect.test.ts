@@ -9,7 +9,7 @@ import { claims, describe, expect, test } from '../fixtures/index.ts';
 describe('cli: identity, ls, inspect, stats, logs', () => {
   test(
     'auth whoami names the logged-in key, its path prefix and the server',
-    claims({ ports: ['test_cli_whoami_against_local_api'] }),
+    claims({ pins: ['identity.me.prefix', 'routing.root.me'], ports: ['test_cli_whoami_against_local_api'] }),
     async ({ cli, stack }) => {
       const me = await cli.invoke(['auth', 'whoami']);
       expect(me.exitCode, me.stderr).toBe(0);
@@ -24,7 +24,7 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
 
   test(
     'ls prints a table with ID and IMAGE columns, even when no box is running',
-    claims({ ports: ['test_cli_ls_returns_table'] }),
+    claims({ pins: ['box.list.route'], ports: ['test_cli_ls_returns_table'] }),
     async ({ cli }) => {
       const ls = await cli.invoke(['ls']);
       expect(ls.exitCode, ls.stderr).toBe(0);
@@ -35,7 +35,7 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
 
   test(
     'ls lists running boxes; ls -a adds the stopped ones',
-    claims({ needs: 'vm' }),
+    claims({ pins: ['box.list.route'], needs: 'vm' }),
     async ({ cli, stack, boxName }) => {
       const [up, down] = [boxName(), boxName()];
       const upId = await cli.detachedBox(stack.images.busybox, up);
@@ -58,7 +58,7 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
 
   test(
     'inspect reports identity, state, pid, resources and the network policy of a box',
-    claims({ needs: 'vm' }),
+    claims({ pins: ['box.json.pid', 'box.json.network', 'box.json.cpus', 'box.json.memory'], needs: 'vm' }),
     async ({ cli, stack, boxName }) => {
       const name = boxName();
       const id = await cli.createdBox(stack.images.busybox, name);
@@ -87,7 +87,7 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
 
   test(
     'stats reports the box metrics: commands run and failed',
-    claims({ needs: 'vm' }),
+    claims({ pins: ['metrics.box.commands', 'metrics.box.exec-errors'], needs: 'vm' }),
     async ({ cli, stack, boxName }) => {
       const id = await cli.detachedBox(stack.images.busybox, boxName());
       await cli.exec(id, { command: 'true' });
@@ -113,7 +113,7 @@ describe('cli: identity, ls, inspect, stats, logs', () => {
 
   test(
     "logs shows what the box's main command printed",
-    claims({ needs: ['vm'], detects: ['cli-logs-ignores-rest'] }),
+    claims({ pins: ['main.logs'], needs: ['vm'], detects: ['cli-logs-ignores-rest'] }),
     async ({ cli, stack, boxName }) => {
       const name = boxName();
       await cli.detachedBox(stack.images.busybox, name, ['sh', '-c', 'echo from-init; sleep 600']);

@@ -14,6 +14,7 @@ describe('cli: detached boxes and exec', claims({ needs: 'vm' }), () => {
   test(
     'a detached box outlives the CLI that made it and is reusable from a fresh CLI and home',
     claims({
+      pins: ['box.create.detach'],
       ports: [
         'test_detached_box_survives_cli_exit_and_is_reusable',
         'test_cli_run_exec_chain',
@@ -49,6 +50,7 @@ describe('cli: detached boxes and exec', claims({ needs: 'vm' }), () => {
   test(
     "exec's exit code is the CLI's exit code, from a fresh CLI process each time",
     claims({
+      pins: ['exec.exit.code'],
       ports: [
         'test_detached_box_exec_propagates_exit_code_on_fresh_cli',
         'test_cli_exec_exit_code_propagates',
@@ -66,7 +68,7 @@ describe('cli: detached boxes and exec', claims({ needs: 'vm' }), () => {
 
   test(
     'a command that does not exist fails the CLI with the execution error, not a made-up code',
-    claims({ ports: ['test_cli_nonexistent_command'] }),
+    claims({ pins: ['exec.start.binary-missing'], ports: ['test_cli_nonexistent_command'] }),
     async ({ cli, stack, boxName }) => {
       const id = await cli.detachedBox(stack.images.busybox, boxName());
       const out = await cli.exec(id, { command: 'no-such-binary-e2e' });
@@ -77,7 +79,10 @@ describe('cli: detached boxes and exec', claims({ needs: 'vm' }), () => {
 
   test(
     'exec applies env (-e), working directory (-w) and user (-u, by uid and by name)',
-    claims({ ports: ['test_cli_exec_env_var', 'test_cli_exec_workdir'] }),
+    claims({
+      pins: ['exec.start.env', 'exec.start.working-dir', 'exec.start.user'],
+      ports: ['test_cli_exec_env_var', 'test_cli_exec_workdir'],
+    }),
     async ({ cli, stack, boxName }) => {
       const id = await cli.detachedBox(stack.images.busybox, boxName());
       const out = await cli.exec(id, {
@@ -94,26 +99,26 @@ describe('cli: detached boxes and exec', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('exec -t runs the command on a terminal; -t without one is refused', async ({
-    cli,
-    stack,
-    boxName,
-  }) => {
-    const id = await cli.detachedBox(stack.images.busybox, boxName());
-    // Under a pty (script(1)) the command sees a terminal on stdin and stdout; stderr joins stdout.
-    const tty = await cli.exec(id, {
-      ...sh('[ -t 0 ] && [ -t 1 ] && echo on-a-tty; echo to-stderr >&2'),
-      tty: true,
-    });
-    expect(tty).toMatchObject({ stdout: 'on-a-tty\nto-stderr\n', exitCode: 0, error: null });
-    const refused = await cli.invoke(['exec', '-t', id, '--', 'true']);
-    expect(refused.exitCode).toBe(1);
-    expect(refused.error).toBe('the input device is not a TTY.');
-  });
+  test(
+    'exec -t runs the command on a terminal; -t without one is refused',
+    claims({ pins: ['exec.start.tty'] }),
+    async ({ cli, stack, boxName }) => {
+      const id = await cli.detachedBox(stack.images.busybox, boxName());
+      // Under a pty (script(1)) the command sees a terminal on stdin and stdout; stderr joins stdout.
+      const tty = await cli.exec(id, {
+        ...sh('[ -t 0 ] && [ -t 1 ] && echo on-a-tty; echo to-stderr >&2'),
+        tty: true,
+      });
+      expect(tty).toMatchObject({ stdout: 'on-a-tty\nto-stderr\n', exitCode: 0, error: null });
+      const refused = await cli.invoke(['exec', '-t', id, '--', 'true']);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.error).toBe('the input device is not a TTY.');
+    },
+  );
 
   test(
     'stdout and stderr stay on their own streams',
-    claims({ ports: ['test_cli_stderr_separate'] }),
+    claims({ pins: ['ws.frame.stderr'], ports: ['test_cli_stderr_separate'] }),
     async ({ cli, stack, boxName }) => {
       const id = await cli.detachedBox(stack.images.busybox, boxName());
       const out = await cli.exec(id, sh('echo CLI_OUT; echo CLI_ERR >&2'));
@@ -123,7 +128,7 @@ describe('cli: detached boxes and exec', claims({ needs: 'vm' }), () => {
 
   test(
     'a large stdout arrives whole and in order',
-    claims({ ports: ['test_cli_large_stdout'] }),
+    claims({ pins: ['ws.frame.order'], ports: ['test_cli_large_stdout'] }),
     async ({ cli, stack, boxName }) => {
       const id = await cli.detachedBox(stack.images.busybox, boxName());
       const out = await cli.exec(id, { command: 'seq', args: ['1', '4000'] });
@@ -161,44 +166,50 @@ async function foreground(
 }
 
 describe('cli: foreground run (the command is the box init)', claims({ needs: 'vm' }), () => {
-  test('run streams the command, keeps its streams apart, exits with its code; the box stays, stopped', async ({
-    cli,
-    stack,
-    boxName,
-  }) => {
-    const { name, result, id } = await foreground(
-      { cli, stack, boxName },
-      'echo out-line; echo err-line >&2; exit 3',
-    );
-    expect(result).toMatchObject({ stdout: 'out-line\n', stderr: 'err-line\n', exitCode: 3, error: null });
-    expect(id).toMatch(BOX_ID_RE);
-    // 0.11's Box JSON carries the main command's exit code once the box is at rest.
-    await waitFor('the box to come to rest', async () => {
+  test(
+    'run streams the command, keeps its streams apart, exits with its code; the box stays, stopped',
+    claims({
+      pins: [
+        'main.attach.route',
+        'main.attach.before-start',
+        'main.attach.exit-code',
+        'box-state.main.exits',
+      ],
+    }),
+    async ({ cli, stack, boxName }) => {
+      const { name, result, id } = await foreground(
+        { cli, stack, boxName },
+        'echo out-line; echo err-line >&2; exit 3',
+      );
+      expect(result).toMatchObject({ stdout: 'out-line\n', stderr: 'err-line\n', exitCode: 3, error: null });
+      expect(id).toMatch(BOX_ID_RE);
+      // 0.11's Box JSON carries the main command's exit code once the box is at rest.
+      await waitFor('the box to come to rest', async () => {
+        const [row] = (await cli.inspect(name)).rows;
+        return row?.Status === 'stopped';
+      });
       const [row] = (await cli.inspect(name)).rows;
-      return row?.Status === 'stopped';
-    });
-    const [row] = (await cli.inspect(name)).rows;
-    expect(row?.State).toMatchObject({ Status: 'stopped', Running: false, ExitCode: 3 });
-  });
+      expect(row?.State).toMatchObject({ Status: 'stopped', Running: false, ExitCode: 3 });
+    },
+  );
 
-  test('run --rm leaves nothing behind once the command has exited', async ({
-    cli,
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const { name, result, id } = await foreground({ cli, stack, boxName }, 'echo bye', true);
-    expect(result).toMatchObject({ stdout: 'bye\n', exitCode: 0 });
-    expect(id).toMatch(BOX_ID_RE);
-    // --rm is auto_delete=1: removed once the box has been at rest for a second.
-    await waitFor(
-      'the --rm box to be removed',
-      async () => (await rest.tenant('GET', `/boxes/${id}`)).status === 404,
-      {
-        timeoutMs: 15_000,
-        intervalMs: 250,
-      },
-    );
-    expect((await cli.list()).rows.map((r) => r.Names)).not.toContain(name);
-  });
+  test(
+    'run --rm leaves nothing behind once the command has exited',
+    claims({ pins: ['lifecycle.auto-delete'] }),
+    async ({ cli, rest, stack, boxName }) => {
+      const { name, result, id } = await foreground({ cli, stack, boxName }, 'echo bye', true);
+      expect(result).toMatchObject({ stdout: 'bye\n', exitCode: 0 });
+      expect(id).toMatch(BOX_ID_RE);
+      // --rm is auto_delete=1: removed once the box has been at rest for a second.
+      await waitFor(
+        'the --rm box to be removed',
+        async () => (await rest.tenant('GET', `/boxes/${id}`)).status === 404,
+        {
+          timeoutMs: 15_000,
+          intervalMs: 250,
+        },
+      );
+      expect((await cli.list()).rows.map((r) => r.Names)).not.toContain(name);
+    },
+  );
 });

@@ -56,7 +56,10 @@ describe.concurrent('copy_out overwrite=False (python SDK)', claims({ needs: 'vm
 
   test(
     'an absent host destination is not refused and receives the file',
-    claims({ ports: ['test_copy_out_overwrite_false_does_not_refuse_when_dest_absent'] }),
+    claims({
+      pins: ['files.get.file'],
+      ports: ['test_copy_out_overwrite_false_does_not_refuse_when_dest_absent'],
+    }),
     async ({ stack, tracker, image, onTestFinished }) => {
       const dir = await mkdtemp(join(tmpdir(), 'e2e-copyout-'));
       onTestFinished(() => rm(dir, { recursive: true, force: true }));

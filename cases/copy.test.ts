@@ -77,22 +77,22 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
   // busybox: sha256sum, find and tr in the smallest image.
   test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('a text file round-trips', claims({ ports: ['test_node_copy'] }), async ({ box, onTestFinished }) => {
+  test('a text file round-trips', claims({ ports: ['test_node_copy'], pins: ['files.put.route', 'files.get.route'] }), async ({ box, onTestFinished }) => {
     const text = 'hello-from-node-copy-e2e\nhéllo-☃ 世界\n';
     await roundTrip({ onTestFinished }, box, Buffer.from(text), '/tmp/e2e-copy.txt');
     expect((await sh(box, 'cat /tmp/e2e-copy.txt')).stdout).toBe(text);
   });
 
-  test('a binary file with every byte value round-trips', async ({ box, onTestFinished }) => {
+  test('a binary file with every byte value round-trips', claims({ pins: ['files.bytes-exact'] }), async ({ box, onTestFinished }) => {
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     await roundTrip({ onTestFinished }, box, Buffer.concat([all, all.reverse()]), '/tmp/all-bytes.bin');
   });
 
-  test('a 1 MiB random file round-trips', async ({ box, onTestFinished }) => {
+  test('a 1 MiB random file round-trips', claims({ pins: ['files.bytes-exact'] }), async ({ box, onTestFinished }) => {
     await roundTrip({ onTestFinished }, box, randomBytes(1 << 20), '/workspace/random-1m.bin');
   });
 
-  test('a nested directory tree round-trips', async ({ box, onTestFinished }) => {
+  test('a nested directory tree round-trips', claims({ pins: ['files.put.tree', 'files.get.dir'] }), async ({ box, onTestFinished }) => {
     const dir = await hostDir({ onTestFinished });
     const tree: Record<string, string> = {
       'a.txt': 'A\n',
@@ -116,7 +116,7 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     expect(await readTree(join(dir, 'out'))).toEqual(tree);
   });
 
-  test('copyOut of a missing path is a typed not-found and writes nothing', async ({
+  test('copyOut of a missing path is a typed not-found and writes nothing', claims({ pins: ['files.get.missing'] }), async ({
     box,
     onTestFinished,
   }) => {
@@ -125,7 +125,7 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  test('copied files survive stop / start', async ({ box, onTestFinished }) => {
+  test('copied files survive stop / start', claims({ pins: ['files.survive-restart'] }), async ({ box, onTestFinished }) => {
     const dir = await hostDir({ onTestFinished });
     const payload = randomBytes(64 * 1024);
     await writeFile(join(dir, 'keep.bin'), payload);
@@ -142,7 +142,7 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
 
   test(
     'upload, process in the guest, download',
-    claims({ ports: ['test_upload_process_download'] }),
+    claims({ ports: ['test_upload_process_download'], pins: ['files.guest-sees'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await writeFile(join(dir, 'in.txt'), 'the quick brown fox\njumps over the lazy dog\n');
@@ -159,7 +159,7 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('a file keeps its execute bit, and an empty file lands as an empty file', async ({
+  test('a file keeps its execute bit, and an empty file lands as an empty file', claims({ pins: ['files.put.keeps-modes', 'files.put.empty-file'] }), async ({
     box,
     onTestFinished,
   }) => {
@@ -179,7 +179,7 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     expect((await stat(join(dir, 'empty-back.txt'))).size).toBe(0);
   });
 
-  test('a file copied onto an existing directory lands inside it under its own name', async ({
+  test('a file copied onto an existing directory lands inside it under its own name', claims({ pins: ['files.put.into-dir'] }), async ({
     box,
     onTestFinished,
   }) => {
@@ -235,7 +235,7 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     expect(after.stdout).toBe('raw-new\nraw-target.txt\n');
   });
 
-  test('an 8 MiB random file round-trips', async ({ box, onTestFinished }) => {
+  test('an 8 MiB random file round-trips', claims({ pins: ['files.bytes-exact'] }), async ({ box, onTestFinished }) => {
     await roundTrip({ onTestFinished }, box, randomBytes(8 << 20), '/workspace/random-8m.bin');
   });
 });

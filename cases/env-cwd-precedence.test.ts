@@ -45,79 +45,84 @@ describe.concurrent.each([
 ])('box vs exec env and working dir via $client, tty=$tty', claims({ needs: 'vm' }), ({ client, tty }) => {
   const nl = tty ? '\r\n' : '\n';
 
-  test('box level alone: the box env and working dir apply to every exec', async ({
-    rt,
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const ctx: Ctx = { rt, rest, stack, boxName };
-    const box = await boxWithEnv(client, ctx);
-    const r = await runLive(client, { rest: ctx.rest, box }, { command: 'sh', args: ['-c', PRINT], tty });
-    expect(r).toMatchObject({
-      stdout: `from-box|box value with spaces|ünï ☃|unset|${BOX_DIR}${nl}`,
-      exitCode: 0,
-    });
-  });
+  test(
+    'box level alone: the box env and working dir apply to every exec',
+    claims({ pins: ['box.create.env', 'box.create.working-dir'] }),
+    async ({ rt, rest, stack, boxName }) => {
+      const ctx: Ctx = { rt, rest, stack, boxName };
+      const box = await boxWithEnv(client, ctx);
+      const r = await runLive(client, { rest: ctx.rest, box }, { command: 'sh', args: ['-c', PRINT], tty });
+      expect(r).toMatchObject({
+        stdout: `from-box|box value with spaces|ünï ☃|unset|${BOX_DIR}${nl}`,
+        exitCode: 0,
+      });
+    },
+  );
 
-  test('exec level wins key by key and for the dir; the box keeps its own for the next exec', async ({
-    rt,
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const ctx: Ctx = { rt, rest, stack, boxName };
-    const box = await boxWithEnv(client, ctx);
-    const over = await runLive(
-      client,
-      { rest: ctx.rest, box },
-      {
-        command: 'sh',
-        args: ['-c', PRINT],
-        env: { SHARED: 'from-exec', EXEC_ONLY: '' },
-        workingDir: '/tmp',
-        tty,
-      },
-    );
-    // EXEC_ONLY is set to the empty string, which is not the same as unset.
-    expect(over).toMatchObject({ stdout: `from-exec|box value with spaces|ünï ☃||/tmp${nl}`, exitCode: 0 });
-    const after = await runLive(client, { rest: ctx.rest, box }, { command: 'sh', args: ['-c', PRINT], tty });
-    expect(after).toMatchObject({
-      stdout: `from-box|box value with spaces|ünï ☃|unset|${BOX_DIR}${nl}`,
-      exitCode: 0,
-    });
-  });
+  test(
+    'exec level wins key by key and for the dir; the box keeps its own for the next exec',
+    claims({ pins: ['exec.start.env-over-box', 'exec.start.working-dir'] }),
+    async ({ rt, rest, stack, boxName }) => {
+      const ctx: Ctx = { rt, rest, stack, boxName };
+      const box = await boxWithEnv(client, ctx);
+      const over = await runLive(
+        client,
+        { rest: ctx.rest, box },
+        {
+          command: 'sh',
+          args: ['-c', PRINT],
+          env: { SHARED: 'from-exec', EXEC_ONLY: '' },
+          workingDir: '/tmp',
+          tty,
+        },
+      );
+      // EXEC_ONLY is set to the empty string, which is not the same as unset.
+      expect(over).toMatchObject({ stdout: `from-exec|box value with spaces|ünï ☃||/tmp${nl}`, exitCode: 0 });
+      const after = await runLive(
+        client,
+        { rest: ctx.rest, box },
+        { command: 'sh', args: ['-c', PRINT], tty },
+      );
+      expect(after).toMatchObject({
+        stdout: `from-box|box value with spaces|ünï ☃|unset|${BOX_DIR}${nl}`,
+        exitCode: 0,
+      });
+    },
+  );
 });
 
 describe.concurrent('box env and working dir: edges', claims({ needs: 'vm' }), () => {
-  test('a box working dir the image lacks is created; an exec dir that is missing is an error', async ({
-    rt,
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const ctx: Ctx = { rt, rest, stack, boxName };
-    const box = await boxWithEnv('rest', ctx);
-    const ls = await runLive(
-      'rest',
-      { rest: ctx.rest, box },
-      { command: 'sh', args: ['-c', 'test -d . && pwd'] },
-    );
-    expect(ls).toMatchObject({ stdout: `${BOX_DIR}\n`, exitCode: 0 });
-    const res = await ctx.rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/exec/dir' });
-    expect(res.status, res.text).toBe(422);
-    expect(res.envelope?.code).toBe('execution_failed');
-  });
+  test(
+    'a box working dir the image lacks is created; an exec dir that is missing is an error',
+    claims({ pins: ['box.create.working-dir', 'exec.start.working-dir-missing'] }),
+    async ({ rt, rest, stack, boxName }) => {
+      const ctx: Ctx = { rt, rest, stack, boxName };
+      const box = await boxWithEnv('rest', ctx);
+      const ls = await runLive(
+        'rest',
+        { rest: ctx.rest, box },
+        { command: 'sh', args: ['-c', 'test -d . && pwd'] },
+      );
+      expect(ls).toMatchObject({ stdout: `${BOX_DIR}\n`, exitCode: 0 });
+      const res = await ctx.rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/exec/dir' });
+      expect(res.status, res.text).toBe(422);
+      expect(res.envelope?.code).toBe('execution_failed');
+    },
+  );
 
-  test('box env survives stop and start', async ({ rt, rest, stack, boxName }) => {
-    const ctx: Ctx = { rt, rest, stack, boxName };
-    const box = await boxWithEnv('sdk', ctx);
-    await box.stop();
-    await box.start();
-    const r = await runLive('sdk', { rest: ctx.rest, box }, { command: 'sh', args: ['-c', PRINT] });
-    expect(r).toMatchObject({
-      stdout: `from-box|box value with spaces|ünï ☃|unset|${BOX_DIR}\n`,
-      exitCode: 0,
-    });
-  });
+  test(
+    'box env survives stop and start',
+    claims({ pins: ['lifecycle.env.persists'] }),
+    async ({ rt, rest, stack, boxName }) => {
+      const ctx: Ctx = { rt, rest, stack, boxName };
+      const box = await boxWithEnv('sdk', ctx);
+      await box.stop();
+      await box.start();
+      const r = await runLive('sdk', { rest: ctx.rest, box }, { command: 'sh', args: ['-c', PRINT] });
+      expect(r).toMatchObject({
+        stdout: `from-box|box value with spaces|ünï ☃|unset|${BOX_DIR}\n`,
+        exitCode: 0,
+      });
+    },
+  );
 });

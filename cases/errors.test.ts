@@ -59,7 +59,11 @@ const UNKNOWN_TOKEN = 'deadbeef'.repeat(8);
 describe('errors: create', () => {
   test(
     'unknown image → 422 image_pull_failed (or 404) naming the image; no box row is left',
-    claims({ ports: ['test_image_pull_failed_returns_422'], needs: 'create-pulls' }),
+    claims({
+      pins: ['box.create.image-unknown', 'http.code.image-pull-failed'],
+      ports: ['test_image_pull_failed_returns_422'],
+      needs: 'create-pulls',
+    }),
     async ({ rest, boxName }) => {
       const name = boxName();
       const image = 'boxlite-e2e/no-such-image:404';
@@ -77,7 +81,11 @@ describe('errors: create', () => {
 
   test(
     'unknown image via the SDK → a typed images error naming the image',
-    claims({ ports: ['test_create_with_unknown_image_returns_typed_error'], needs: 'create-pulls' }),
+    claims({
+      pins: ['box.create.image-unknown'],
+      ports: ['test_create_with_unknown_image_returns_typed_error'],
+      needs: 'create-pulls',
+    }),
     async ({ rt, boxName }) => {
       const err = await rt.create({ image: 'boxlite-e2e/no-such-image:404' }, boxName()).then(
         () => null,
@@ -91,7 +99,11 @@ describe('errors: create', () => {
 
   test(
     'Node SDK errors are typed by prefix: unknown image → images error, unknown box → box not found',
-    claims({ ports: ['test_node_errors'], needs: 'create-pulls' }),
+    claims({
+      pins: ['http.code.image-pull-failed', 'http.code.not-found'],
+      ports: ['test_node_errors'],
+      needs: 'create-pulls',
+    }),
     async ({ rt, boxName }) => {
       const image = await rt
         .create({ image: 'boxlite-e2e/no-such-image:404' }, boxName())
@@ -106,6 +118,7 @@ describe('errors: create', () => {
   test(
     'cpus=0 → 400 invalid_argument, nothing created',
     claims({
+      pins: ['box.create.cpus-range', 'http.code.invalid-argument'],
       ports: ['test_invalid_argument_zero_cpu_returns_400', 'test_quota_zero_cpus_returns_4xx'],
       detects: ['create-invalid-accepted', 'rest-error-envelope'],
     }),
@@ -120,6 +133,7 @@ describe('errors: create', () => {
   test(
     'memory_mib=-1 → 400 invalid_argument, nothing created',
     claims({
+      pins: ['box.create.memory-range'],
       ports: ['test_invalid_argument_negative_memory_returns_400'],
       detects: ['serve-plain-rejection', 'create-invalid-accepted', 'rest-error-envelope'],
     }),
@@ -134,6 +148,7 @@ describe('errors: create', () => {
   test(
     'cpus=999 → refused with 400 / 422 / 429 and a matching canonical code, nothing created',
     claims({
+      pins: ['box.create.cpus-range'],
       ports: ['test_resource_exhausted_over_cpu_quota_returns_429'],
       detects: ['serve-plain-rejection', 'create-oversize-clamped', 'rest-error-envelope'],
     }),
@@ -150,7 +165,7 @@ describe('errors: create', () => {
 
   test(
     'a host-path volume in create is refused with 400 (REST carries managed volumes only)',
-    claims({ detects: ['host-bind-honored', 'rest-error-envelope'] }),
+    claims({ pins: ['box.create.volume-host-path'], detects: ['host-bind-honored', 'rest-error-envelope'] }),
     async ({ rest, stack, boxName }) => {
       // Both spellings a host path can take on the wire: explicit host_path, and a "managed"
       // volume that is really an absolute path (validate.ts treats both as host binds). No
@@ -170,7 +185,11 @@ describe('errors: create', () => {
 
   test(
     'invalid JSON body → 400 invalid_argument (create and exec)',
-    claims({ detects: ['serve-plain-rejection', 'rest-error-envelope'], needs: ['create'] }),
+    claims({
+      pins: ['http.invalid-json'],
+      detects: ['serve-plain-rejection', 'rest-error-envelope'],
+      needs: ['create'],
+    }),
     async ({ rest, stack, boxName }) => {
       expectError(await rest.tenant('POST', '/boxes', { raw: '{"image":' }), 400, 'invalid_argument');
       expectError(await rest.tenant('POST', '/boxes', { raw: '[1,2' }), 400, 'invalid_argument');
@@ -184,7 +203,10 @@ describe('errors: create', () => {
   );
   test(
     'a taken name is refused (409 already_exists; serve 400 invalid_argument); the first box keeps it until it is removed',
-    claims({ needs: 'create' }),
+    claims({
+      pins: ['box.create.name-taken', 'box.create.name-freed', 'http.code.already-exists'],
+      needs: 'create',
+    }),
     async ({ rest, stack, boxName }) => {
       // Names are unique among an org's live boxes: the 0.11 core refuses a taken name
       // (boxlite runtime/rt_impl.rs create: "box with name ... already exists", InvalidArgument,
@@ -215,6 +237,7 @@ describe('errors: auth', () => {
   test(
     'invalid bearer token → 401 unauthenticated (malformed and unknown keys, root and tenant routes)',
     claims({
+      pins: ['auth.bearer.unknown', 'auth.unauthenticated.envelope'],
       ports: ['test_invalid_token_returns_401_not_500'],
       detects: ['bad-token-500', 'rest-error-envelope'],
     }),
@@ -228,7 +251,11 @@ describe('errors: auth', () => {
 
   test(
     'missing Authorization header → 401 on HTTP and on the WebSocket upgrade',
-    claims({ ports: ['test_missing_auth_header_returns_401_not_500'], needs: 'vm' }),
+    claims({
+      pins: ['auth.bearer.missing', 'auth.ws.missing'],
+      ports: ['test_missing_auth_header_returns_401_not_500'],
+      needs: 'vm',
+    }),
     async ({ rest, stack, boxName }) => {
       expectError(await rest.root('GET', '/me', { auth: false }), 401, 'unauthenticated');
       expectError(await rest.tenant('GET', '/boxes', { auth: false }), 401, 'unauthenticated');
@@ -258,21 +285,39 @@ describe('errors: auth', () => {
     },
   );
 
-  test('GET /v1/config answers without a key: capability discovery is public', async ({ rest }) => {
-    // serve README (boxlite-cli 0.11 `serve`): "every route except GET /v1/config requires
-    // Authorization"; the cloud's BoxliteConfigController (apps/api/src/boxlite-rest) has no guard.
-    const res = await rest.root<{ capabilities?: Record<string, unknown> }>('GET', '/config', {
-      auth: false,
-    });
-    expect(res.status, res.text).toBe(200);
-    expect(typeof res.json?.capabilities).toBe('object');
-  });
+  test(
+    'an Authorization header of another scheme → 401 unauthenticated, never a 500',
+    claims({ pins: ['auth.bearer.scheme'] }),
+    async ({ rest }) => {
+      // The cloud's ApiKeyStrategy is passport-http-bearer (apps/api/src/auth/api-key.strategy.ts:9):
+      // a header that is not "Bearer <token>" fails it, answered 401. The key itself rides along,
+      // so only the scheme is wrong.
+      const basic = { header: `Basic ${Buffer.from(`e2e:${rest.target.apiKey}`).toString('base64')}` };
+      expectError(await rest.root('GET', '/me', { auth: basic }), 401, 'unauthenticated');
+      expectError(await rest.tenant('GET', '/boxes', { auth: basic }), 401, 'unauthenticated');
+    },
+  );
+
+  test(
+    'GET /v1/config answers without a key: capability discovery is public',
+    claims({ pins: ['auth.config.public', 'routing.root.config'] }),
+    async ({ rest }) => {
+      // serve README (boxlite-cli 0.11 `serve`): "every route except GET /v1/config requires
+      // Authorization"; the cloud's BoxliteConfigController (apps/api/src/boxlite-rest) has no guard.
+      const res = await rest.root<{ capabilities?: Record<string, unknown> }>('GET', '/config', {
+        auth: false,
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(typeof res.json?.capabilities).toBe('object');
+    },
+  );
 });
 
 describe('errors: not found and state', () => {
   test(
     'unknown box → 404 not_found on GET, DELETE and exec; the SDK maps it to null / "box not found"',
     claims({
+      pins: ['box.get.unknown', 'box.remove.unknown', 'exec.start.unknown-box', 'http.code.not-found'],
       ports: [
         'test_not_found_for_unknown_box_id_returns_404',
         'test_remove_unknown_box_id_returns_404',
@@ -297,6 +342,7 @@ describe('errors: not found and state', () => {
   test(
     'missing binary → 422 execution_failed naming it (raw), "Execution error" (SDK)',
     claims({
+      pins: ['exec.start.binary-missing', 'http.code.execution-failed'],
       ports: ['test_execution_invalid_command_returns_422', 'test_nonexistent_command_returns_error'],
       needs: ['vm'],
       detects: ['exec-spawn-500'],
@@ -318,6 +364,7 @@ describe('errors: not found and state', () => {
   test(
     'double stop, sequential: the first stop answers the stopped box (200); a stop of the already-stopped box is idempotent 200 or 409 invalid_state with the full protocol §6.2 envelope',
     claims({
+      pins: ['box-state.stop.running', 'box-state.stop.stopped'],
       ports: [
         'test_invalid_state_stop_already_stopped_returns_4xx',
         'test_double_stop_is_idempotent_or_typed_409',
@@ -339,7 +386,11 @@ describe('errors: not found and state', () => {
 
   test(
     'signal: 204 while running, 409 invalid_state once the exec has finished',
-    claims({ needs: ['vm'], detects: ['signal-after-exit-204'] }),
+    claims({
+      pins: ['exec.signal.route', 'exec.signal.finished'],
+      needs: ['vm'],
+      detects: ['signal-after-exit-204'],
+    }),
     async ({ rest, stack, boxName }) => {
       const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
       expect(box.status).toBe(201);
@@ -365,7 +416,11 @@ describe('errors: not found and state', () => {
 describe('errors: envelope', () => {
   test(
     'every refusal is the envelope with a string code whose status and type agree with protocol §6.2',
-    claims({ detects: ['serve-plain-rejection', 'rest-error-envelope'], needs: ['create'] }),
+    claims({
+      pins: ['http.envelope.shape', 'http.envelope.code-string', 'http.envelope.status-agrees'],
+      detects: ['serve-plain-rejection', 'rest-error-envelope'],
+      needs: ['create'],
+    }),
     async ({ rest, stack, boxName }) => {
       const box = await rest.createBox({ image: stack.images.busybox, name: boxName() });
       expect(box.status).toBe(201);

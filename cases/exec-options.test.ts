@@ -21,7 +21,10 @@ describe.concurrent('exec working dir and env', claims({ needs: 'vm' }), () => {
 
   test(
     'working dir is honoured, including one with spaces',
-    claims({ ports: ['test_exec_working_dir', 'test_exec_cwd_with_spaces'] }),
+    claims({
+      pins: ['exec.start.working-dir'],
+      ports: ['test_exec_working_dir', 'test_exec_cwd_with_spaces'],
+    }),
     async ({ box }) => {
       expect((await sh(box, "mkdir -p '/tmp/dir with spaces'")).exitCode).toBe(0);
       const [tmp, spaced, dflt] = await Promise.all([
@@ -38,7 +41,11 @@ describe.concurrent('exec working dir and env', claims({ needs: 'vm' }), () => {
 
   test(
     'a missing working dir is a typed execution error, not a 500',
-    claims({ ports: ['test_exec_cwd_nonexistent_returns_error'], detects: ['exec-spawn-500'] }),
+    claims({
+      pins: ['exec.start.working-dir-missing'],
+      ports: ['test_exec_cwd_nonexistent_returns_error'],
+      detects: ['exec-spawn-500'],
+    }),
     async ({ box, rest }) => {
       const res = await rest.startExec(box.id, { command: 'pwd', workingDir: '/no/such/dir' });
       expect(res.status, res.text).toBe(422);
@@ -52,7 +59,7 @@ describe.concurrent('exec working dir and env', claims({ needs: 'vm' }), () => {
 
   test(
     'exec env is visible verbatim, odd characters included',
-    claims({ ports: ['test_exec_env_vars'] }),
+    claims({ pins: ['exec.start.env'], ports: ['test_exec_env_vars'] }),
     async ({ box }) => {
       const odd = 'a b=c "q" \'s\' $HOME `x` héllo-☃ 世界';
       const r = await runSdkExec(box, {
@@ -70,7 +77,10 @@ describe.concurrent('exec tty', claims({ needs: 'vm' }), () => {
 
   test(
     'a tty exec merges its streams through the terminal and keeps the natural exit code',
-    claims({ ports: ['test_exec_tty_collects_natural_exit_code'] }),
+    claims({
+      pins: ['exec.start.tty', 'ws.frame.tty-stdout-only'],
+      ports: ['test_exec_tty_collects_natural_exit_code'],
+    }),
     async ({ box }) => {
       const script = '[ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo is-a-tty; echo to-err >&2; exit 7';
       const [tty, plain] = await Promise.all([sh(box, script, { tty: true }), sh(box, script)]);
@@ -82,7 +92,10 @@ describe.concurrent('exec tty', claims({ needs: 'vm' }), () => {
 
   test(
     'resizeTty changes the size the guest terminal reports',
-    claims({ ports: ['test_resize_tty_on_tty_execution'] }),
+    claims({
+      pins: ['exec.resize.route', 'exec.resize.applies'],
+      ports: ['test_resize_tty_on_tty_execution'],
+    }),
     async ({ box }) => {
       // The command waits for a line, so the resize lands before `stty size` runs.
       const ex = await box.exec('sh', ['-c', 'echo ready; read go; stty size'], null, true);
@@ -99,7 +112,7 @@ describe.concurrent('exec tty', claims({ needs: 'vm' }), () => {
 
   test(
     'resizeTty on a non-tty exec is rejected as invalid',
-    claims({ ports: ['test_resize_tty_on_non_tty_execution_raises'] }),
+    claims({ pins: ['exec.resize.non-tty'], ports: ['test_resize_tty_on_non_tty_execution_raises'] }),
     async ({ box }) => {
       const { ex, stdout, seen } = await startAfterReady(box, 'exec sleep 300');
       await expect(ex.resizeTty(40, 120)).rejects.toThrow(/^invalid argument: /);
@@ -116,6 +129,7 @@ describe.concurrent('exec user', claims({ needs: 'vm' }), () => {
   test(
     'user by name, uid and uid:gid selects the identity (REST)',
     claims({
+      pins: ['exec.start.user'],
       ports: [
         'test_exec_user_numeric_uid',
         'test_exec_user_uid_gid_pair',
@@ -161,7 +175,11 @@ describe.concurrent('exec user', claims({ needs: 'vm' }), () => {
 
   test(
     'an unknown user is 400 invalid_argument naming it',
-    claims({ ports: ['test_exec_user_invalid_is_typed_error'], detects: ['exec-user-500'] }),
+    claims({
+      pins: ['exec.start.user-unknown'],
+      ports: ['test_exec_user_invalid_is_typed_error'],
+      detects: ['exec-user-500'],
+    }),
     async ({ box, rest }) => {
       const res = await rest.startExec(box.id, { command: 'id', args: ['-u'], user: 'no-such-user-e2e' });
       expect(res.status, res.text).toBe(400);
@@ -172,7 +190,7 @@ describe.concurrent('exec user', claims({ needs: 'vm' }), () => {
 
   test(
     'the Node SDK honours the exec user option',
-    claims({ detects: ['sdk-node-drops-user'] }),
+    claims({ pins: ['exec.start.user'], detects: ['sdk-node-drops-user'] }),
     async ({ box }) => {
       const r = await runSdkExec(box, { command: 'id', args: ['-u'], user: 'tester' });
       expect(r).toMatchObject({ stdout: '1000\n', exitCode: 0 });

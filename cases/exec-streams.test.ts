@@ -49,6 +49,7 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
   test(
     'stdout and stderr stay separate; exit code comes back as an integer',
     claims({
+      pins: ['ws.frame.stdout', 'ws.frame.stderr', 'exec.exit.code'],
       ports: [
         'test_stderr_not_mixed_into_stdout',
         'test_exec_result_shape_via_rest',
@@ -72,7 +73,7 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
 
   test.for(EXIT_CASES)(
     'exit code %i is propagated exactly',
-    claims({ ports: ['test_exit_code_propagated[0,1,2,42,126,127]'] }),
+    claims({ pins: ['exec.exit.code'], ports: ['test_exit_code_propagated[0,1,2,42,126,127]'] }),
     async ([code, script], { box }) => {
       const r = await sh(box, script);
       expect(r.exitCode).toBe(code);
@@ -80,15 +81,19 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('a signal death reports 128+N', claims({ ports: ['test_signal_exit_code'] }), async ({ box }) => {
-    const [kill9, term] = await Promise.all([sh(box, 'kill -9 $$'), sh(box, 'kill -TERM $$')]);
-    expect(kill9.exitCode).toBe(SIGKILL_EXIT);
-    expect(term.exitCode).toBe(SIGTERM_EXIT);
-  });
+  test(
+    'a signal death reports 128+N',
+    claims({ pins: ['exec.exit.signal'], ports: ['test_signal_exit_code'] }),
+    async ({ box }) => {
+      const [kill9, term] = await Promise.all([sh(box, 'kill -9 $$'), sh(box, 'kill -TERM $$')]);
+      expect(kill9.exitCode).toBe(SIGKILL_EXIT);
+      expect(term.exitCode).toBe(SIGTERM_EXIT);
+    },
+  );
 
   test(
     'large stdout arrives complete and in order',
-    claims({ ports: ['test_large_stdout_not_truncated'] }),
+    claims({ pins: ['ws.frame.order'], ports: ['test_large_stdout_not_truncated'] }),
     async ({ box }) => {
       const [small, big] = await Promise.all([sh(box, 'seq 1 4000'), sh(box, 'seq 1 100000')]);
       expect(small).toMatchObject({ exitCode: 0, stderr: '' });
@@ -101,7 +106,7 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
 
   test(
     'large stderr arrives complete and in order',
-    claims({ ports: ['test_large_stderr_not_truncated'] }),
+    claims({ pins: ['ws.frame.order', 'ws.frame.stderr'], ports: ['test_large_stderr_not_truncated'] }),
     async ({ box }) => {
       const r = await sh(box, 'seq 1 4000 >&2');
       expect(r).toMatchObject({ stdout: '', exitCode: 0 });
@@ -111,7 +116,7 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
 
   test(
     'unicode, tabs and blank lines come back byte-exact',
-    claims({ ports: ['test_multiline_output_preserved'] }),
+    claims({ pins: ['ws.frame.bytes-exact'], ports: ['test_multiline_output_preserved'] }),
     async ({ box }) => {
       const text = 'héllo-☃ 世界\n\tüñîçødé\n\nend';
       const [viaArg, viaScript] = await Promise.all([
@@ -125,7 +130,7 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
 
   test(
     'output streams while the command is still running',
-    claims({ ports: ['test_streamed_output_arrives_incrementally'] }),
+    claims({ pins: ['ws.frame.live'], ports: ['test_streamed_output_arrives_incrementally'] }),
     async ({ box }) => {
       // Each TICK is printed, then the command blocks until we answer: TICK-i can only be
       // read here if it was streamed while the process was alive (no timing involved).
@@ -161,7 +166,10 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
 
   test(
     'many exec env vars arrive exactly and do not leak into the next exec',
-    claims({ ports: ['test_many_env_vars', 'test_env_does_not_leak_across_execs'] }),
+    claims({
+      pins: ['exec.start.env'],
+      ports: ['test_many_env_vars', 'test_env_does_not_leak_across_execs'],
+    }),
     async ({ box }) => {
       const env = Object.fromEntries(
         range(0, 49).map((i) => [`E2E_VAR_${i}`, `value-${i}-${'x'.repeat(i)}`]),
@@ -177,7 +185,10 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
 
   test(
     'concurrent execs on one box do not cross-talk',
-    claims({ ports: ['test_concurrent_exec_output_isolation', 'test_concurrent_exec_env_isolation'] }),
+    claims({
+      pins: ['exec.concurrent.no-crosstalk'],
+      ports: ['test_concurrent_exec_output_isolation', 'test_concurrent_exec_env_isolation'],
+    }),
     async ({ box }) => {
       const markers = ['alpha', 'bravo', 'charlie', 'delta'];
       const results = await Promise.all(
@@ -204,28 +215,40 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('stdin written then closed reaches cat', async ({ box }) => {
-    const ex = await box.exec('cat');
-    const stdin = await ex.stdin();
-    await stdin.writeString('hello stdin\n');
-    await stdin.write(Buffer.from('héllo-☃\n'));
-    await stdin.writeString(`${'z'.repeat(64 * 1024)}\n`);
-    await stdin.close();
-    const [out, err, res] = await Promise.all([ex.stdout().then(drain), ex.stderr().then(drain), ex.wait()]);
-    expect(res.exitCode).toBe(0);
-    expect(err).toBe('');
-    expect(out).toBe(`hello stdin\nhéllo-☃\n${'z'.repeat(64 * 1024)}\n`);
-  });
+  test(
+    'stdin written then closed reaches cat',
+    claims({ pins: ['ws.stdin.binary', 'ws.stdin.eof'] }),
+    async ({ box }) => {
+      const ex = await box.exec('cat');
+      const stdin = await ex.stdin();
+      await stdin.writeString('hello stdin\n');
+      await stdin.write(Buffer.from('héllo-☃\n'));
+      await stdin.writeString(`${'z'.repeat(64 * 1024)}\n`);
+      await stdin.close();
+      const [out, err, res] = await Promise.all([
+        ex.stdout().then(drain),
+        ex.stderr().then(drain),
+        ex.wait(),
+      ]);
+      expect(res.exitCode).toBe(0);
+      expect(err).toBe('');
+      expect(out).toBe(`hello stdin\nhéllo-☃\n${'z'.repeat(64 * 1024)}\n`);
+    },
+  );
 
-  test('kill() ends a running exec with SIGKILL', async ({ box }) => {
-    const { ex, rest } = await startReady(box, 'sleep 300; echo not-reached');
-    await ex.kill();
-    const [out, res] = await Promise.all([rest(), ex.wait()]);
-    expect(res.exitCode).toBe(SIGKILL_EXIT);
-    expect(out).toBe('');
-  });
+  test(
+    'kill() ends a running exec with SIGKILL',
+    claims({ pins: ['exec.kill.route', 'exec.kill.ends'] }),
+    async ({ box }) => {
+      const { ex, rest } = await startReady(box, 'sleep 300; echo not-reached');
+      await ex.kill();
+      const [out, res] = await Promise.all([rest(), ex.wait()]);
+      expect(res.exitCode).toBe(SIGKILL_EXIT);
+      expect(out).toBe('');
+    },
+  );
 
-  test('signal(15) terminates a sleeping exec', async ({ box }) => {
+  test('signal(15) terminates a sleeping exec', claims({ pins: ['exec.signal.route'] }), async ({ box }) => {
     // `exec` so the signal lands on sleep itself, not on a shell waiting for it.
     const { ex, rest } = await startReady(box, 'exec sleep 300');
     await ex.signal(15);
@@ -234,17 +257,21 @@ describe.concurrent('exec streams', claims({ needs: 'vm' }), () => {
     expect(out).toBe('');
   });
 
-  test('signal(N) delivers N itself, not a fixed TERM: SIGINT → 130, SIGUSR1 → 138', async ({ box }) => {
-    // Protocol §4.2 allows 1, 2, 3, 6, 10, 12, 15, 28; the old runner handler ignored the number.
-    const [int, usr1] = await Promise.all([
-      startReady(box, 'exec sleep 300'),
-      startReady(box, 'exec sleep 300'),
-    ]);
-    await Promise.all([int.ex.signal(2), usr1.ex.signal(10)]);
-    const [intRes, usr1Res] = await Promise.all([int.ex.wait(), usr1.ex.wait()]);
-    expect(intRes.exitCode).toBe(128 + 2);
-    expect(usr1Res.exitCode).toBe(128 + 10);
-  });
+  test(
+    'signal(N) delivers N itself, not a fixed TERM: SIGINT → 130, SIGUSR1 → 138',
+    claims({ pins: ['exec.signal.delivers-n'] }),
+    async ({ box }) => {
+      // Protocol §4.2 allows 1, 2, 3, 6, 10, 12, 15, 28; the old runner handler ignored the number.
+      const [int, usr1] = await Promise.all([
+        startReady(box, 'exec sleep 300'),
+        startReady(box, 'exec sleep 300'),
+      ]);
+      await Promise.all([int.ex.signal(2), usr1.ex.signal(10)]);
+      const [intRes, usr1Res] = await Promise.all([int.ex.wait(), usr1.ex.wait()]);
+      expect(intRes.exitCode).toBe(128 + 2);
+      expect(usr1Res.exitCode).toBe(128 + 10);
+    },
+  );
 });
 
 describe.concurrent('real-world exec workflows', claims({ needs: 'vm' }), () => {
@@ -284,7 +311,7 @@ describe.concurrent('real-world exec workflows', claims({ needs: 'vm' }), () => 
 
   test(
     'a background process outlives its exec until killed',
-    claims({ ports: ['test_background_process_and_kill'] }),
+    claims({ pins: ['exec.background-outlives'], ports: ['test_background_process_and_kill'] }),
     async ({ box }) => {
       const started = await sh(box, 'sleep 300 > /dev/null 2>&1 & echo $!');
       const pid = started.stdout.trim();

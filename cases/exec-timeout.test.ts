@@ -47,7 +47,7 @@ describe.concurrent('exec timeout', claims({ needs: 'vm' }), () => {
 
   test(
     'timeout_seconds ends a long command with SIGTERM',
-    claims({ ports: ['test_exec_timeout_kills_long_command'] }),
+    claims({ pins: ['exec.timeout.term'], ports: ['test_exec_timeout_kills_long_command'] }),
     async ({ box, rest }) => {
       const r = await timedExec(box, 'sleep', ['300'], TIMEOUT_S);
       expect(r.exitCode).toBe(128 + 15);
@@ -59,7 +59,7 @@ describe.concurrent('exec timeout', claims({ needs: 'vm' }), () => {
 
   test(
     'a command that ignores SIGTERM is escalated to SIGKILL',
-    claims({ ports: ['test_exec_timeout_kills_sigterm_ignoring_process'] }),
+    claims({ pins: ['exec.timeout.kill'], ports: ['test_exec_timeout_kills_sigterm_ignoring_process'] }),
     async ({ box, rest }) => {
       // The ignored TERM is inherited by sleep, so only a KILL can end this tree.
       const r = await timedExec(
@@ -76,26 +76,34 @@ describe.concurrent('exec timeout', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('a fractional deadline is honoured as given: 0.5 s ends the command', async ({ box, rest }) => {
-    // Protocol §4.1: timeout_seconds is a float (5.0, 12.5, 0.25); 0.11 takes it as
-    // Duration::try_from_secs_f64, so 0.5 is half a second, not 0 and not "no deadline".
-    const r = await timedExec(box, 'sleep', ['20'], 0.5);
-    expect(r.exitCode).toBe(128 + 15);
-    expect(r.elapsedMs).toBeGreaterThanOrEqual(400);
-    expect(r.elapsedMs).toBeLessThan(KILL_BY_MS);
-    expect(await probe(rest, box.id, r.execId)).toEqual({ status: 'timed_out', exit_code: 128 + 15 });
-  });
+  test(
+    'a fractional deadline is honoured as given: 0.5 s ends the command',
+    claims({ pins: ['exec.timeout.fractional'] }),
+    async ({ box, rest }) => {
+      // Protocol §4.1: timeout_seconds is a float (5.0, 12.5, 0.25); 0.11 takes it as
+      // Duration::try_from_secs_f64, so 0.5 is half a second, not 0 and not "no deadline".
+      const r = await timedExec(box, 'sleep', ['20'], 0.5);
+      expect(r.exitCode).toBe(128 + 15);
+      expect(r.elapsedMs).toBeGreaterThanOrEqual(400);
+      expect(r.elapsedMs).toBeLessThan(KILL_BY_MS);
+      expect(await probe(rest, box.id, r.execId)).toEqual({ status: 'timed_out', exit_code: 128 + 15 });
+    },
+  );
 
-  test('a command that beats its deadline keeps its own result', async ({ box, rest }) => {
-    const [ok, three] = await Promise.all([
-      timedExec(box, 'sh', ['-c', 'echo done'], 1),
-      timedExec(box, 'sh', ['-c', 'echo partial; exit 3'], 12.5),
-    ]);
-    expect(ok).toMatchObject({ stdout: 'done\n', stderr: '', exitCode: 0 });
-    expect(three).toMatchObject({ stdout: 'partial\n', exitCode: 3 });
-    // Let the 1 s deadline pass: a stale timer must not rewrite a finished exec.
-    await pause(1500);
-    expect(await probe(rest, box.id, ok.execId)).toEqual({ status: 'completed', exit_code: 0 });
-    expect(await probe(rest, box.id, three.execId)).toEqual({ status: 'completed', exit_code: 3 });
-  });
+  test(
+    'a command that beats its deadline keeps its own result',
+    claims({ pins: ['exec.timeout.beaten'] }),
+    async ({ box, rest }) => {
+      const [ok, three] = await Promise.all([
+        timedExec(box, 'sh', ['-c', 'echo done'], 1),
+        timedExec(box, 'sh', ['-c', 'echo partial; exit 3'], 12.5),
+      ]);
+      expect(ok).toMatchObject({ stdout: 'done\n', stderr: '', exitCode: 0 });
+      expect(three).toMatchObject({ stdout: 'partial\n', exitCode: 3 });
+      // Let the 1 s deadline pass: a stale timer must not rewrite a finished exec.
+      await pause(1500);
+      expect(await probe(rest, box.id, ok.execId)).toEqual({ status: 'completed', exit_code: 0 });
+      expect(await probe(rest, box.id, three.execId)).toEqual({ status: 'completed', exit_code: 3 });
+    },
+  );
 });

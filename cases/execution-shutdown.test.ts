@@ -26,7 +26,11 @@ describe.concurrent('executions and box shutdown', () => {
 
   test(
     'wait() resolves when the box is stopped under a running exec',
-    claims({ ports: ['test_wait_resolves_after_box_stop'], needs: 'vm' }),
+    claims({
+      pins: ['lifecycle.exec-ends-on-stop'],
+      ports: ['test_wait_resolves_after_box_stop'],
+      needs: 'vm',
+    }),
     async ({ box }) => {
       const { finish } = await startLong(box);
       await box.stop();
@@ -42,6 +46,7 @@ describe.concurrent('executions and box shutdown', () => {
   test(
     'exec on a stopped box is a typed `stopped` error',
     claims({
+      pins: ['box-state.exec.stopped', 'http.code.stopped'],
       ports: ['test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'],
       needs: ['vm'],
       detects: ['exec-stopped-500'],
@@ -63,6 +68,7 @@ describe.concurrent('executions and box shutdown', () => {
   test(
     'exec after remove is 404 not_found',
     claims({
+      pins: ['box-state.exec.removed'],
       ports: ['test_exec_after_box_removed_is_typed_error'],
       detects: ['exec-removed-500'],
       needs: ['create'],
@@ -79,7 +85,11 @@ describe.concurrent('executions and box shutdown', () => {
 
   test(
     'force DELETE during a running exec succeeds and wait() does not hang',
-    claims({ ports: ['test_box_delete_during_running_exec'], needs: 'vm' }),
+    claims({
+      pins: ['lifecycle.exec-ends-on-remove'],
+      ports: ['test_box_delete_during_running_exec'],
+      needs: 'vm',
+    }),
     async ({ rt, box, rest }) => {
       const { finish } = await startLong(box);
       const del = await rest.tenant('DELETE', `/boxes/${box.id}`, { query: { force: 'true' } });

@@ -14,7 +14,10 @@ import { claims, describe, expect, test } from '../fixtures/index.ts';
 describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }), () => {
   test(
     'a stopped box exported and imported carries its file into a new box',
-    claims({ ports: ['test_export_import_roundtrip'] }),
+    claims({
+      pins: ['export-import.export.route', 'export-import.import.route', 'export-import.round-trip'],
+      ports: ['test_export_import_roundtrip'],
+    }),
     async ({ box, rt, tracker, scratch }) => {
       const marker = `e2e-export-marker-${randomBytes(4).toString('hex')}`;
       expect((await sh(box, `printf %s ${marker} > /var/marker`)).exitCode).toBe(0);
@@ -34,7 +37,10 @@ describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }
 
   test(
     'a running box exports; the import is a distinct, named box with the payload exact',
-    claims({ ports: ['test_data_survives_export_import_to_new_box'] }),
+    claims({
+      pins: ['export-import.running', 'export-import.name', 'export-import.round-trip'],
+      ports: ['test_data_survives_export_import_to_new_box'],
+    }),
     async ({ box, rt, tracker, boxName, scratch }) => {
       const sentinel = 'migrate-roundtrip-7b3e9d';
       const w = await sh(box, `printf '%s' '${sentinel}' > /root/migrate_payload.txt && sync`);
@@ -54,32 +60,30 @@ describe.concurrent('export / import', claims({ needs: ['vm', 'export-import'] }
     },
   );
 
-  test('importing a file that is not a box archive is refused and makes no box', async ({
-    rt,
-    boxName,
-    scratch,
-  }) => {
-    const dir = await scratch();
-    const junk = join(dir, 'junk.boxlite');
-    await writeFile(junk, randomBytes(4096));
-    const name = boxName();
-    await expect(rt.importBox(junk, name)).rejects.toThrow(/invalid argument|archive|import/i);
-    expect(await rt.getInfo(name)).toBeNull();
-  });
+  test(
+    'importing a file that is not a box archive is refused and makes no box',
+    claims({ pins: ['export-import.bad-archive'] }),
+    async ({ rt, boxName, scratch }) => {
+      const dir = await scratch();
+      const junk = join(dir, 'junk.boxlite');
+      await writeFile(junk, randomBytes(4096));
+      const name = boxName();
+      await expect(rt.importBox(junk, name)).rejects.toThrow(/invalid argument|archive|import/i);
+      expect(await rt.getInfo(name)).toBeNull();
+    },
+  );
 
-  test("an imported box has the exported box's cpus and memory", async ({
-    rt,
-    image,
-    tracker,
-    boxName,
-    scratch,
-  }) => {
-    // Upstream: the archive manifest carries box_options; import provisions the box from them.
-    const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
-    await src.stop();
-    const archive = await src.export(await scratch());
-    const imported = await rt.importBox(archive, null);
-    tracker.record(imported.id, 'node-sdk');
-    expect(await rt.getInfo(imported.id)).toMatchObject({ id: imported.id, cpus: 2, memoryMib: 768 });
-  });
+  test(
+    "an imported box has the exported box's cpus and memory",
+    claims({ pins: ['export-import.resources'] }),
+    async ({ rt, image, tracker, boxName, scratch }) => {
+      // Upstream: the archive manifest carries box_options; import provisions the box from them.
+      const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
+      await src.stop();
+      const archive = await src.export(await scratch());
+      const imported = await rt.importBox(archive, null);
+      tracker.record(imported.id, 'node-sdk');
+      expect(await rt.getInfo(imported.id)).toMatchObject({ id: imported.id, cpus: 2, memoryMib: 768 });
+    },
+  );
 });

@@ -65,6 +65,7 @@ describe('images: listing and description', () => {
   test(
     'an image a box uses is listed once per reference, with its manifest digest as id',
     claims({
+      pins: ['images.list.route', 'images.list.per-reference'],
       ports: ['test_list_reports_fixture_images', 'test_image_info_fields_populated'],
       needs: ['create', 'images'],
     }),
@@ -87,7 +88,7 @@ describe('images: listing and description', () => {
 
   test(
     'an image is described by its name as one URL segment; the version is the digest listed',
-    claims({ needs: ['create', 'images'] }),
+    claims({ pins: ['images.get.route', 'images.get.digest'], needs: ['create', 'images'] }),
     async ({ rest, stack, boxName }) => {
       const { row } = await useImage(rest, stack.images.busybox, boxName());
       const res = await rest.tenant<{
@@ -106,7 +107,10 @@ describe('images: listing and description', () => {
 
   test(
     'every image a box was created from is listed: two new ones, each once',
-    claims({ needs: ['stack-registry', 'create-pulls', 'create', 'images'] }),
+    claims({
+      pins: ['images.list.recorded-at-create'],
+      needs: ['stack-registry', 'create-pulls', 'create', 'images'],
+    }),
     async ({ rest, privateImage, boxName }) => {
       // Named to sort after the other repositories, so a listing that loses its last row shows.
       const images = [await privateImage.copy('a', 'zz-listed'), await privateImage.copy('b', 'zz-listed')];
@@ -122,7 +126,7 @@ describe('images: listing and description', () => {
 
   test(
     'an image no box ever used is a typed not_found on get and remove',
-    claims({ needs: 'images' }),
+    claims({ pins: ['images.get.unknown'], needs: 'images' }),
     async ({ rest, stack }) => {
       const [busybox] = stack.images.busybox.split(':');
       const ghost = `${busybox}-never-pushed`;
@@ -133,7 +137,11 @@ describe('images: listing and description', () => {
 
   test(
     "the CLI lists the server's image with its repository, tag and short id",
-    claims({ ports: ['test_list_reports_fixture_images'], detects: ['cli-images-ignores-rest'] }),
+    claims({
+      pins: ['images.list.route'],
+      ports: ['test_list_reports_fixture_images'],
+      detects: ['cli-images-ignores-rest'],
+    }),
     async ({ rest, cli, stack, boxName }) => {
       const { row } = await useImage(rest, stack.images.busybox, boxName());
       const out = await cli.invoke(['images', '--format', 'json']);
@@ -147,7 +155,7 @@ describe('images: listing and description', () => {
 
   test(
     'pulling from a registry that does not resolve is a typed error, never a 500',
-    claims({ ports: ['test_pull_unreachable_registry_is_typed_error'] }),
+    claims({ pins: ['images.pull.bad-reference'], ports: ['test_pull_unreachable_registry_is_typed_error'] }),
     async ({ cli }) => {
       // Upstream strips the echoed reference before looking for "500"; so do we.
       const ref = 'does-not-exist.invalid/nope:0.0.0';
@@ -163,7 +171,10 @@ describe('images: listing and description', () => {
 describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () => {
   test(
     'usage counts the catalog against its limit and grows by one for a new image',
-    claims({ needs: ['stack-registry', 'create'] }),
+    claims({
+      pins: ['images.usage.route', 'images.usage.counts', 'images.limit'],
+      needs: ['stack-registry', 'create'],
+    }),
     async ({ rest, privateImage, boxName }) => {
       await privateImage.settled(); // earlier cases' copies leave the catalog after them
       const before = await rest.tenant<{ count: number; limit: number; known_bytes: number }>(
@@ -183,7 +194,7 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
 
   test(
     'removal is refused while a box can boot from the image, naming it; then the image goes',
-    claims({ needs: ['stack-registry', 'create'] }),
+    claims({ pins: ['images.remove.in-use', 'images.remove.route'], needs: ['stack-registry', 'create'] }),
     async ({ rest, privateImage, boxName }) => {
       const image = await privateImage.copy('remove');
       const { id, row } = await useImage(rest, image, boxName());
@@ -202,7 +213,10 @@ describe('images: the cloud catalog', claims({ needs: ['image-catalog'] }), () =
 
   test(
     'POST /images/pull describes an image from the stack registry; bad references are typed',
-    claims({ ports: ['test_pull_real_image', 'test_pull_unreachable_registry_is_typed_error'] }),
+    claims({
+      pins: ['images.pull.route', 'images.pull.bad-reference'],
+      ports: ['test_pull_real_image', 'test_pull_unreachable_registry_is_typed_error'],
+    }),
     async ({ rest, stack }) => {
       const pulled = await rest.tenant<{ reference: string; config_digest: string; layer_count: number }>(
         'POST',

@@ -9,7 +9,7 @@ import { claims, describe, expect, test } from '../fixtures/index.ts';
 describe('isolation', claims({ needs: 'vm' }), () => {
   test(
     "box B cannot read, find or list box A's file",
-    claims({ ports: ['test_box_b_cannot_read_box_a_filesystem'] }),
+    claims({ pins: ['lifecycle.isolation.filesystem'], ports: ['test_box_b_cannot_read_box_a_filesystem'] }),
     async ({ boxFactory }) => {
       const marker = `tenant-A-only-${Date.now().toString(36)}`;
       const path = '/root/tenant_a_secret.txt';

@@ -27,6 +27,7 @@ describe.concurrent('box lifecycle', () => {
   test(
     'listInfo / getInfo / get describe a created box',
     claims({
+      pins: ['box.create.route', 'box.list.route', 'box.get.route'],
       ports: [
         'test_runtime_initialization_creates_empty_list',
         'test_get_info_returns_box_metadata',
@@ -67,7 +68,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'create → exec → remove through the Node SDK',
-    claims({ ports: ['test_node_sdk_create_exec_remove', 'test_node_exec'], needs: 'vm' }),
+    claims({
+      pins: ['box.create.route', 'exec.start.route', 'box.remove.route'],
+      ports: ['test_node_sdk_create_exec_remove', 'test_node_exec'],
+      needs: 'vm',
+    }),
     async ({ rt, stack, boxName }) => {
       const b = await rt.create({ image: stack.images.busybox }, boxName());
       expect(b.id).toMatch(BOX_ID_RE);
@@ -84,7 +89,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     "a client with no path prefix (the canonical routes) works in its key's org",
-    claims({ needs: 'vm' }),
+    claims({ pins: ['routing.prefix.canonical'], needs: 'vm' }),
     async ({ rt, stack, tracker, boxName }) => {
       // upstream mounts every box route twice, `v1/boxes` and `v1/:prefix/boxes`
       // (boxlite-box.controller.ts): a user who never sets pathPrefix must not get 404s.
@@ -101,7 +106,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'getInfo / get return null for an unknown id',
-    claims({ ports: ['test_get_info_returns_none_for_nonexistent'], detects: ['rest-error-envelope'] }),
+    claims({
+      pins: ['box.get.unknown'],
+      ports: ['test_get_info_returns_none_for_nonexistent'],
+      detects: ['rest-error-envelope'],
+    }),
     async ({ rt, rest }) => {
       for (const id of UNKNOWN_IDS) {
         expect(await rt.getInfo(id)).toBeNull();
@@ -115,7 +124,18 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'Box JSON on the wire: the required core, typed, with RFC 3339 timestamps, alike from create, get and list',
-    claims({ needs: 'create' }),
+    claims({
+      pins: [
+        'box.json.box-id',
+        'box.json.status',
+        'box.json.timestamps',
+        'box.json.image',
+        'box.json.cpus',
+        'box.json.memory',
+        'box.json.alike',
+      ],
+      needs: 'create',
+    }),
     async ({ rest, stack, boxName }) => {
       // Protocol §3.3 (boxlite rest/types.rs BoxResponse): box_id, status, created_at, updated_at,
       // image, cpus and memory_mib are required. The SDK turns an unparseable timestamp into
@@ -154,7 +174,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'creates get unique server-issued 12-char base62 ids',
-    claims({ ports: ['test_create_generates_unique_ids'], needs: ['create'] }),
+    claims({
+      pins: ['box.create.unique-ids', 'box.json.id-format'],
+      ports: ['test_create_generates_unique_ids'],
+      needs: ['create'],
+    }),
     async ({ boxFactory }) => {
       const boxes = await boxFactory.make(2);
       for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
@@ -164,7 +188,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a named box keeps its name and is addressable by it',
-    claims({ ports: ['test_create_named_box'], needs: ['create'] }),
+    claims({
+      pins: ['box.create.name', 'routing.path.name-addressable'],
+      ports: ['test_create_named_box'],
+      needs: ['create'],
+    }),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       const b = await rt.create({ image }, name);
@@ -178,7 +206,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'box env option reaches every exec',
-    claims({ ports: ['test_box_options_env_propagates_through_rest'], needs: 'vm' }),
+    claims({
+      pins: ['box.create.env'],
+      ports: ['test_box_options_env_propagates_through_rest'],
+      needs: 'vm',
+    }),
     async ({ rt, image, boxName }) => {
       const b = await rt.create(
         { image, env: [{ key: 'BOXLITE_E2E_MARKER', value: 'yes-its-there' }] },
@@ -191,7 +223,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'stop / start preserves the rootfs',
-    claims({ ports: ['test_stop_start_preserves_rootfs'], needs: 'vm' }),
+    claims({ pins: ['lifecycle.disk.persists'], ports: ['test_stop_start_preserves_rootfs'], needs: 'vm' }),
     async ({ box }) => {
       const w = await sh(box, 'echo persisted-across-restart > /workspace/marker.txt');
       expect(w.exitCode).toBe(0);
@@ -204,7 +236,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'info reflects running / stopped state',
-    claims({ ports: ['test_box_info_reflects_state'], needs: 'vm' }),
+    claims({ pins: ['box-state.info-follows'], ports: ['test_box_info_reflects_state'], needs: 'vm' }),
     async ({ rt, box }) => {
       expect((await box.info()).state).toMatchObject({ status: 'running', running: true });
       await box.stop();
@@ -219,7 +251,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'rapid create / remove leaves nothing behind',
-    claims({ ports: ['test_rapid_create_remove_no_leak'], needs: ['create'] }),
+    claims({
+      pins: ['lifecycle.rapid-create-remove'],
+      ports: ['test_rapid_create_remove_no_leak'],
+      needs: ['create'],
+    }),
     async ({ rt, stack, boxName, rest }) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -239,7 +275,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'a running box goes with a plain remove, and with force',
-    claims({ ports: ['test_force_remove_running_box'], needs: 'vm' }),
+    claims({ pins: ['box-state.remove.running'], ports: ['test_force_remove_running_box'], needs: 'vm' }),
     async ({ rt, stack, boxName }) => {
       // Both REST servers remove a running box without force: the cloud API takes no force
       // (boxlite-box.controller.ts removeBox → BoxService.destroy) and serve defaults it to
@@ -263,6 +299,7 @@ describe.concurrent('box lifecycle', () => {
   test(
     'removing a removed or unknown box is a typed not-found',
     claims({
+      pins: ['box.remove.unknown'],
       ports: ['test_remove_already_removed_returns_not_found', 'test_remove_nonexistent_returns_not_found'],
       needs: ['create'],
     }),
@@ -286,7 +323,11 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'two runtimes on the same profile share one world',
-    claims({ ports: ['test_two_runtimes_share_world'], needs: 'vm' }),
+    claims({
+      pins: ['lifecycle.clients-share-world'],
+      ports: ['test_two_runtimes_share_world'],
+      needs: 'vm',
+    }),
     async ({ stack, box }) => {
       const rt2 = createRuntime(stack);
       try {
@@ -317,7 +358,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     'two boxes have separate filesystems',
-    claims({ ports: ['test_two_boxes_are_isolated'], needs: 'vm' }),
+    claims({ pins: ['lifecycle.isolation.filesystem'], ports: ['test_two_boxes_are_isolated'], needs: 'vm' }),
     async ({ boxFactory }) => {
       const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
       await Promise.all(

@@ -64,7 +64,10 @@ function expectBoxMetricsShape(m: Record<string, unknown>): void {
 describe('metrics', claims({ needs: 'vm' }), () => {
   test(
     'box metrics: every BoxMetrics field is present with its type, on the wire and through the SDK',
-    claims({ ports: ['test_box_metrics_shape_is_complete'] }),
+    claims({
+      pins: ['metrics.box.route', 'metrics.box.fields'],
+      ports: ['test_box_metrics_shape_is_complete'],
+    }),
     async ({ rt, rest, stack, boxName }) => {
       const box = await rt.create({ image: stack.images.busybox }, boxName());
       const wire = await rest.tenant<Record<string, unknown>>('GET', `/boxes/${box.id}/metrics`);
@@ -94,7 +97,10 @@ describe('metrics', claims({ needs: 'vm' }), () => {
 
   test(
     'commands_executed_total grows by exactly 3 after 3 execs; output bytes are counted; no exec errors',
-    claims({ ports: ['test_box_metrics_increments_command_count'] }),
+    claims({
+      pins: ['metrics.box.commands', 'metrics.box.bytes-received'],
+      ports: ['test_box_metrics_increments_command_count'],
+    }),
     async ({ rt, stack, boxName }) => {
       const box = await rt.create({ image: stack.images.busybox }, boxName());
       const before = await box.metrics();
@@ -118,7 +124,15 @@ describe('metrics', claims({ needs: 'vm' }), () => {
 
   test(
     'runtime metrics: every field is an int on the wire; boxes_created_total and total_commands_executed grow',
-    claims({ ports: ['test_runtime_metrics_counts_active_boxes'] }),
+    claims({
+      pins: [
+        'metrics.runtime.route',
+        'metrics.runtime.fields',
+        'metrics.runtime.created',
+        'metrics.runtime.commands',
+      ],
+      ports: ['test_runtime_metrics_counts_active_boxes'],
+    }),
     async ({ rt, rest, stack, boxName }) => {
       const wireBefore = await rest.tenant<Record<string, unknown>>('GET', '/metrics');
       expect(wireBefore.status, wireBefore.text).toBe(200);
@@ -136,17 +150,17 @@ describe('metrics', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('runtime counters never go down: removing a box leaves boxes_created_total where it was', async ({
-    rt,
-    stack,
-    boxName,
-  }) => {
-    // Upstream runtime_metrics.rs: "All counters are monotonic (never decrease)".
-    const box = await rt.create({ image: stack.images.busybox }, boxName());
-    const before = await rt.metrics();
-    await rt.remove(box.id, true);
-    const after = await rt.metrics();
-    expect(after.boxesCreatedTotal).toBeGreaterThanOrEqual(before.boxesCreatedTotal);
-    expect(after.totalCommandsExecuted).toBeGreaterThanOrEqual(before.totalCommandsExecuted);
-  });
+  test(
+    'runtime counters never go down: removing a box leaves boxes_created_total where it was',
+    claims({ pins: ['metrics.runtime.created'] }),
+    async ({ rt, stack, boxName }) => {
+      // Upstream runtime_metrics.rs: "All counters are monotonic (never decrease)".
+      const box = await rt.create({ image: stack.images.busybox }, boxName());
+      const before = await rt.metrics();
+      await rt.remove(box.id, true);
+      const after = await rt.metrics();
+      expect(after.boxesCreatedTotal).toBeGreaterThanOrEqual(before.boxesCreatedTotal);
+      expect(after.totalCommandsExecuted).toBeGreaterThanOrEqual(before.totalCommandsExecuted);
+    },
+  );
 });

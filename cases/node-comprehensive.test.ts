@@ -24,20 +24,24 @@ async function hostDir(ctx: Pick<TestContext, 'onTestFinished'>): Promise<string
 describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
   test(
     'stdout and stderr do not cross',
-    claims({ ports: ['test_node_stderr_isolation'] }),
+    claims({ pins: ['ws.frame.stdout', 'ws.frame.stderr'], ports: ['test_node_stderr_isolation'] }),
     async ({ box }) => {
       const r = await sh(box, 'echo to-out; echo to-err >&2');
       expect(r).toMatchObject({ stdout: 'to-out\n', stderr: 'to-err\n', exitCode: 0 });
     },
   );
 
-  test('exit codes 0, 1, 42, 127 propagate', claims({ ports: ['test_node_exit_codes'] }), async ({ box }) => {
-    for (const code of [0, 1, 42, 127]) expect((await sh(box, `exit ${code}`)).exitCode).toBe(code);
-  });
+  test(
+    'exit codes 0, 1, 42, 127 propagate',
+    claims({ pins: ['exec.exit.code'], ports: ['test_node_exit_codes'] }),
+    async ({ box }) => {
+      for (const code of [0, 1, 42, 127]) expect((await sh(box, `exit ${code}`)).exitCode).toBe(code);
+    },
+  );
 
   test(
     '4000 stdout lines arrive whole and in order',
-    claims({ ports: ['test_node_large_stdout'] }),
+    claims({ pins: ['ws.frame.order'], ports: ['test_node_large_stdout'] }),
     async ({ box }) => {
       const r = await sh(box, 'i=0; while [ $i -lt 4000 ]; do echo out$i; i=$((i+1)); done');
       expect(r.stdout).toBe(`${lines(4000, 'out')}\n`);
@@ -46,7 +50,7 @@ describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
 
   test(
     '4000 stderr lines arrive whole and in order',
-    claims({ ports: ['test_node_large_stderr'] }),
+    claims({ pins: ['ws.frame.order'], ports: ['test_node_large_stderr'] }),
     async ({ box }) => {
       const r = await sh(box, 'i=0; while [ $i -lt 4000 ]; do echo err$i >&2; i=$((i+1)); done');
       expect(r.stderr).toBe(`${lines(4000, 'err')}\n`);
@@ -54,30 +58,42 @@ describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('exec env reaches the guest', claims({ ports: ['test_node_env_vars'] }), async ({ box }) => {
-    const r = await runSdkExec(box, {
-      command: 'sh',
-      args: ['-c', 'echo "$E2E_A|$E2E_B"'],
-      env: { E2E_A: 'alpha', E2E_B: 'with space' },
-    });
-    expect(r.stdout).toBe('alpha|with space\n');
-  });
+  test(
+    'exec env reaches the guest',
+    claims({ pins: ['exec.start.env'], ports: ['test_node_env_vars'] }),
+    async ({ box }) => {
+      const r = await runSdkExec(box, {
+        command: 'sh',
+        args: ['-c', 'echo "$E2E_A|$E2E_B"'],
+        env: { E2E_A: 'alpha', E2E_B: 'with space' },
+      });
+      expect(r.stdout).toBe('alpha|with space\n');
+    },
+  );
 
-  test('50 env vars all arrive', claims({ ports: ['test_node_many_env'] }), async ({ box }) => {
-    const env = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`E2E_V${i}`, `value-${i}`]));
-    // The minimal guest image has no grep: filter here.
-    const r = await runSdkExec(box, { command: 'env', env });
-    const got = r.stdout.split('\n').filter((l) => l.startsWith('E2E_V'));
-    expect(got.sort()).toEqual(
-      Object.entries(env)
-        .map(([k, v]) => `${k}=${v}`)
-        .sort(),
-    );
-  });
+  test(
+    '50 env vars all arrive',
+    claims({ pins: ['exec.start.env'], ports: ['test_node_many_env'] }),
+    async ({ box }) => {
+      const env = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`E2E_V${i}`, `value-${i}`]));
+      // The minimal guest image has no grep: filter here.
+      const r = await runSdkExec(box, { command: 'env', env });
+      const got = r.stdout.split('\n').filter((l) => l.startsWith('E2E_V'));
+      expect(got.sort()).toEqual(
+        Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .sort(),
+      );
+    },
+  );
 
-  test('working dir override', claims({ ports: ['test_node_working_dir'] }), async ({ box }) => {
-    expect((await runSdkExec(box, { command: 'pwd', workingDir: '/tmp' })).stdout).toBe('/tmp\n');
-  });
+  test(
+    'working dir override',
+    claims({ pins: ['exec.start.working-dir'], ports: ['test_node_working_dir'] }),
+    async ({ box }) => {
+      expect((await runSdkExec(box, { command: 'pwd', workingDir: '/tmp' })).stdout).toBe('/tmp\n');
+    },
+  );
 
   test('`true` produces no output', claims({ ports: ['test_node_empty_output'] }), async ({ box }) => {
     expect(await runSdkExec(box, { command: 'true' })).toMatchObject({ stdout: '', stderr: '', exitCode: 0 });
@@ -85,7 +101,7 @@ describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
 
   test(
     'two concurrent execs keep their own 50 lines',
-    claims({ ports: ['test_node_concurrent_exec'] }),
+    claims({ pins: ['exec.concurrent.no-crosstalk'], ports: ['test_node_concurrent_exec'] }),
     async ({ box }) => {
       const [a, b] = await Promise.all(
         ['A', 'B'].map((t) => sh(box, `i=0; while [ $i -lt 50 ]; do echo ${t}$i; i=$((i+1)); done`)),
@@ -97,20 +113,24 @@ describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
 
   test(
     'a signal-killed process reports a signal exit',
-    claims({ ports: ['test_node_signal_exit'] }),
+    claims({ pins: ['exec.exit.signal'], ports: ['test_node_signal_exit'] }),
     async ({ box }) => {
       const code = (await sh(box, 'kill -9 $$')).exitCode ?? 0;
       expect(code < 0 || code > 128, `exit ${code}`).toBe(true);
     },
   );
 
-  test('multibyte output survives', claims({ ports: ['test_node_unicode'] }), async ({ box }) => {
-    expect((await sh(box, "printf 'héllo-☃ 世界\\n'")).stdout).toBe('héllo-☃ 世界\n');
-  });
+  test(
+    'multibyte output survives',
+    claims({ pins: ['ws.frame.bytes-exact'], ports: ['test_node_unicode'] }),
+    async ({ box }) => {
+      expect((await sh(box, "printf 'héllo-☃ 世界\\n'")).stdout).toBe('héllo-☃ 世界\n');
+    },
+  );
 
   test(
     'stdin written and closed is echoed by cat',
-    claims({ ports: ['test_node_exec_stdin'] }),
+    claims({ pins: ['ws.stdin.binary', 'ws.stdin.eof'], ports: ['test_node_exec_stdin'] }),
     async ({ box }) => {
       const r = await runSdkExec(box, { command: 'cat', stdin: 'through-stdin\nline2\n' });
       expect(r).toMatchObject({ stdout: 'through-stdin\nline2\n', exitCode: 0 });
@@ -119,7 +139,7 @@ describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
 
   test(
     'kill() ends a running exec with a non-zero exit',
-    claims({ ports: ['test_node_exec_kill'] }),
+    claims({ pins: ['exec.kill.ends'], ports: ['test_node_exec_kill'] }),
     async ({ box }) => {
       const { ex } = await startAfterReady(box, 'sleep 300');
       await ex.kill();
@@ -127,30 +147,46 @@ describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('signal(15) ends a running exec', claims({ ports: ['test_node_exec_signal'] }), async ({ box }) => {
-    const { ex } = await startAfterReady(box, 'exec sleep 300');
-    await ex.signal(15);
-    expect((await ex.wait()).exitCode).not.toBe(0);
-  });
+  test(
+    'signal(15) ends a running exec',
+    claims({ pins: ['exec.signal.route'], ports: ['test_node_exec_signal'] }),
+    async ({ box }) => {
+      const { ex } = await startAfterReady(box, 'exec sleep 300');
+      await ex.signal(15);
+      expect((await ex.wait()).exitCode).not.toBe(0);
+    },
+  );
 
-  test('a tty exec returns its output', claims({ ports: ['test_node_exec_tty'] }), async ({ box }) => {
-    const r = await runSdkExec(box, { command: 'sh', args: ['-c', 'test -t 1 && echo is-a-tty'], tty: true });
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('is-a-tty');
-  });
+  test(
+    'a tty exec returns its output',
+    claims({ pins: ['exec.start.tty'], ports: ['test_node_exec_tty'] }),
+    async ({ box }) => {
+      const r = await runSdkExec(box, {
+        command: 'sh',
+        args: ['-c', 'test -t 1 && echo is-a-tty'],
+        tty: true,
+      });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('is-a-tty');
+    },
+  );
 
-  test('resizeTty on a tty exec succeeds', claims({ ports: ['test_node_resize_tty'] }), async ({ box }) => {
-    const ex = await box.exec('sh', ['-c', 'echo ready; sleep 2; stty size'], null, true);
-    const out = await ex.stdout();
-    await ex.resizeTty(40, 100);
-    const text = await drain(out);
-    expect((await ex.wait()).exitCode).toBe(0);
-    expect(text).toContain('40 100');
-  });
+  test(
+    'resizeTty on a tty exec succeeds',
+    claims({ pins: ['exec.resize.route'], ports: ['test_node_resize_tty'] }),
+    async ({ box }) => {
+      const ex = await box.exec('sh', ['-c', 'echo ready; sleep 2; stty size'], null, true);
+      const out = await ex.stdout();
+      await ex.resizeTty(40, 100);
+      const text = await drain(out);
+      expect((await ex.wait()).exitCode).toBe(0);
+      expect(text).toContain('40 100');
+    },
+  );
 
   test(
     'resizeTty on a non-tty exec rejects',
-    claims({ ports: ['test_node_resize_non_tty'] }),
+    claims({ pins: ['exec.resize.non-tty'], ports: ['test_node_resize_non_tty'] }),
     async ({ box }) => {
       const { ex } = await startAfterReady(box, 'sleep 30');
       await expect(ex.resizeTty(40, 100)).rejects.toThrow();
@@ -162,7 +198,7 @@ describe.concurrent('node comprehensive: exec', claims({ needs: 'vm' }), () => {
 describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
   test(
     'text round-trips',
-    claims({ ports: ['test_node_copy_roundtrip'] }),
+    claims({ pins: ['files.put.route', 'files.get.route'], ports: ['test_node_copy_roundtrip'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await writeFile(join(dir, 'in.txt'), 'round-trip text\n');
@@ -174,7 +210,7 @@ describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
 
   test(
     'all 256 byte values round-trip',
-    claims({ ports: ['test_node_copy_binary'] }),
+    claims({ pins: ['files.bytes-exact'], ports: ['test_node_copy_binary'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -187,7 +223,7 @@ describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
 
   test(
     '1 MiB random round-trips with its sha256',
-    claims({ ports: ['test_node_copy_large'] }),
+    claims({ pins: ['files.bytes-exact'], ports: ['test_node_copy_large'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       const data = randomBytes(1 << 20);
@@ -201,7 +237,7 @@ describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
 
   test(
     'a deeply nested destination works once its parents exist',
-    claims({ ports: ['test_node_copy_nested'] }),
+    claims({ pins: ['files.put.parents-missing'], ports: ['test_node_copy_nested'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await writeFile(join(dir, 'n.txt'), 'nested\n');
@@ -213,7 +249,7 @@ describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
 
   test(
     'copyOut of a missing path rejects',
-    claims({ ports: ['test_node_copyout_missing'] }),
+    claims({ pins: ['files.get.missing'], ports: ['test_node_copyout_missing'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await expect(box.copyOut('/no/such/file', join(dir, 'x'))).rejects.toThrow();
@@ -222,7 +258,7 @@ describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
 
   test(
     'copied data survives stop / start',
-    claims({ ports: ['test_node_lifecycle_stop_start'] }),
+    claims({ pins: ['files.survive-restart'], ports: ['test_node_lifecycle_stop_start'] }),
     async ({ box, onTestFinished }) => {
       const dir = await hostDir({ onTestFinished });
       await writeFile(join(dir, 'keep.txt'), 'kept\n');
@@ -238,7 +274,7 @@ describe.concurrent('node comprehensive: copy', claims({ needs: 'vm' }), () => {
 describe.concurrent('node comprehensive: runtime', claims({ needs: 'vm' }), () => {
   test(
     'info() and getInfo carry the id and name',
-    claims({ ports: ['test_node_box_info'] }),
+    claims({ pins: ['box.json.name', 'box.get.route'], ports: ['test_node_box_info'] }),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       const box = await rt.create({ image }, name);
@@ -249,7 +285,7 @@ describe.concurrent('node comprehensive: runtime', claims({ needs: 'vm' }), () =
 
   test(
     'the name getter is the create name',
-    claims({ ports: ['test_node_box_name'] }),
+    claims({ pins: ['box.create.name'], ports: ['test_node_box_name'] }),
     async ({ rt, image, boxName }) => {
       const name = boxName();
       expect((await rt.create({ image }, name)).name).toBe(name);
@@ -258,7 +294,7 @@ describe.concurrent('node comprehensive: runtime', claims({ needs: 'vm' }), () =
 
   test(
     'two boxes have their own filesystems',
-    claims({ ports: ['test_node_two_boxes_isolated'] }),
+    claims({ pins: ['lifecycle.isolation.filesystem'], ports: ['test_node_two_boxes_isolated'] }),
     async ({ boxFactory }) => {
       const [a, b] = await boxFactory.make(2);
       if (!a || !b) throw new Error('boxFactory made fewer than two boxes');
@@ -267,13 +303,17 @@ describe.concurrent('node comprehensive: runtime', claims({ needs: 'vm' }), () =
     },
   );
 
-  test('listInfo includes a fresh box', claims({ ports: ['test_node_list_info'] }), async ({ rt, box }) => {
-    expect((await rt.listInfo()).map((i) => i.id)).toContain(box.id);
-  });
+  test(
+    'listInfo includes a fresh box',
+    claims({ pins: ['box.list.route'], ports: ['test_node_list_info'] }),
+    async ({ rt, box }) => {
+      expect((await rt.listInfo()).map((i) => i.id)).toContain(box.id);
+    },
+  );
 
   test(
     'a handle from rt.get runs commands',
-    claims({ ports: ['test_node_get_returns_box'] }),
+    claims({ pins: ['box.get.route'], ports: ['test_node_get_returns_box'] }),
     async ({ rt, box }) => {
       const again = await rt.get(box.id);
       if (!again) throw new Error(`rt.get(${box.id}) returned null`);
@@ -281,14 +321,18 @@ describe.concurrent('node comprehensive: runtime', claims({ needs: 'vm' }), () =
     },
   );
 
-  test('a second remove rejects', claims({ ports: ['test_node_remove_idempotent'] }), async ({ rt, box }) => {
-    await rt.remove(box.id, true);
-    await expect(rt.remove(box.id, true)).rejects.toThrow(/not found/i);
-  });
+  test(
+    'a second remove rejects',
+    claims({ pins: ['box.remove.unknown'], ports: ['test_node_remove_idempotent'] }),
+    async ({ rt, box }) => {
+      await rt.remove(box.id, true);
+      await expect(rt.remove(box.id, true)).rejects.toThrow(/not found/i);
+    },
+  );
 
   test(
     'getInfo of an unknown id is null',
-    claims({ ports: ['test_node_get_nonexistent'] }),
+    claims({ pins: ['box.get.unknown'], ports: ['test_node_get_nonexistent'] }),
     async ({ rt }) => {
       expect(await rt.getInfo('nonexistent-box-e2e')).toBeNull();
     },
@@ -296,7 +340,7 @@ describe.concurrent('node comprehensive: runtime', claims({ needs: 'vm' }), () =
 
   test(
     'cpus=2 is what the guest kernel sees',
-    claims({ ports: ['test_node_custom_cpus'], needs: 'own-kernel' }),
+    claims({ pins: ['limits.guest.cpus'], ports: ['test_node_custom_cpus'], needs: 'own-kernel' }),
     async ({ rt, image, boxName }) => {
       const box = await rt.create({ image, cpus: 2 }, boxName());
       expect((await sh(box, 'nproc')).stdout.trim()).toBe('2');

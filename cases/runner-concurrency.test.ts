@@ -71,7 +71,7 @@ describe('runner concurrency', claims({ needs: 'vm' }), () => {
 
   test.for([3, 10])(
     '%i parallel creates get unique ids and each box is its own',
-    claims({ ports: ['test_parallel_box_creates'] }),
+    claims({ pins: ['box.create.unique-ids'], ports: ['test_parallel_box_creates'] }),
     async (n, { boxFactory, rt }) => {
       const boxes = await boxFactory.make(n);
       for (const b of boxes) expect(b.id).toMatch(BOX_ID_RE);
@@ -84,7 +84,7 @@ describe('runner concurrency', claims({ needs: 'vm' }), () => {
 
   test(
     'two concurrent execs on one box each get exactly their own output',
-    claims({ ports: ['test_two_concurrent_execs_on_same_box'] }),
+    claims({ pins: ['exec.concurrent.no-crosstalk'], ports: ['test_two_concurrent_execs_on_same_box'] }),
     async ({ box }) => {
       const script = (tok: string) => `for i in $(seq 1 200); do echo ${tok}-$i; done; echo ${tok}-err >&2`;
       const [a, b] = await Promise.all([
@@ -111,7 +111,7 @@ describe('runner concurrency', claims({ needs: 'vm' }), () => {
 
   test(
     'double stop, raced: two concurrent stops each answer the stopped box or 409 invalid_state, at least one 200, never 5xx; the box ends stopped',
-    claims({ ports: ['test_double_stop_is_idempotent_or_typed_409'] }),
+    claims({ pins: ['box-state.stop.raced'], ports: ['test_double_stop_is_idempotent_or_typed_409'] }),
     async ({ box, rest }) => {
       // The sequential contract (first stop 200, then a stop of the stopped box) is errors.test.ts's.
       const [first, second] = await Promise.all([
@@ -130,7 +130,10 @@ describe('runner concurrency', claims({ needs: 'vm' }), () => {
 
   test(
     'an unread 10 MiB stdout does not block another exec on the same box',
-    claims({ ports: ['test_unread_large_stdout_does_not_block_same_box_exec'] }),
+    claims({
+      pins: ['ws.unread-no-block'],
+      ports: ['test_unread_large_stdout_does_not_block_same_box_exec'],
+    }),
     async ({ box, rest }) => {
       const producer = await startProducer(box, 10 << 20);
       expect(await runSdkExec(box, { command: 'echo', args: ['fast'] })).toMatchObject({
@@ -144,7 +147,10 @@ describe('runner concurrency', claims({ needs: 'vm' }), () => {
 
   test(
     'an unread 10 MiB stdout does not block an exec on another box',
-    claims({ ports: ['test_unread_large_stdout_does_not_block_cross_box_exec'] }),
+    claims({
+      pins: ['ws.unread-no-block'],
+      ports: ['test_unread_large_stdout_does_not_block_cross_box_exec'],
+    }),
     async ({ boxFactory, rest }) => {
       const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
       const producer = await startProducer(a, 10 << 20);
@@ -159,7 +165,7 @@ describe('runner concurrency', claims({ needs: 'vm' }), () => {
 
   test(
     'a slow consumer on one box does not stall an exec on another',
-    claims({ ports: ['test_slow_consumer_does_not_block_other_box_exec'] }),
+    claims({ pins: ['ws.unread-no-block'], ports: ['test_slow_consumer_does_not_block_other_box_exec'] }),
     async ({ boxFactory }) => {
       const [a, b] = (await boxFactory.make(2)) as [SdkBox, SdkBox];
       const bytes = 4 << 20;

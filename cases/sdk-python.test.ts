@@ -72,7 +72,18 @@ const notInternal = (msg: string | null) => expect(msg ?? '').not.toMatch(/500|I
 describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'create with a name; get_info reports id, name, image, resources and state',
-    claims({ ports: ['test_create_named_box', 'test_get_info_returns_box_metadata'], needs: ['create'] }),
+    claims({
+      pins: [
+        'box.create.name',
+        'box.get.route',
+        'box.json.image',
+        'box.json.cpus',
+        'box.json.memory',
+        'box.json.status',
+      ],
+      ports: ['test_create_named_box', 'test_get_info_returns_box_metadata'],
+      needs: ['create'],
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const name = boxName();
       const [created, info, handle] = await py({ stack, tracker, clock }, [
@@ -98,6 +109,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'list_info includes the created box; every entry has an id and a state',
     claims({
+      pins: ['box.list.route'],
       ports: ['test_list_info_includes_created_box', 'test_runtime_initialization_creates_empty_list'],
       needs: ['create'],
     }),
@@ -122,6 +134,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'exec: stdout and stderr land on their own streams; the exit code is an int',
     claims({
+      pins: ['ws.frame.stdout', 'ws.frame.stderr'],
       ports: ['test_exec_result_shape_via_rest', 'test_stderr_only_command', 'test_empty_command_output'],
       needs: 'vm',
     }),
@@ -146,7 +159,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'exit codes 0, 1, 2, 42, 126 and 127 come back exactly',
-    claims({ ports: ['test_exit_code_propagated[0,1,2,42,126,127]'], needs: 'vm' }),
+    claims({ pins: ['exec.exit.code'], ports: ['test_exit_code_propagated[0,1,2,42,126,127]'], needs: 'vm' }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const cases: Array<[number, string]> = [
         [0, 'exit 0'],
@@ -167,7 +180,12 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'a binary that does not exist is refused with a typed ExecutionError',
-    claims({ ports: ['test_nonexistent_command_returns_error'], needs: ['vm'], detects: ['exec-spawn-500'] }),
+    claims({
+      pins: ['exec.start.binary-missing'],
+      ports: ['test_nonexistent_command_returns_error'],
+      needs: ['vm'],
+      detects: ['exec-spawn-500'],
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, missing] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -188,6 +206,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'box env, exec env, cwd and tty reach the command',
     claims({
+      pins: ['box.create.env', 'exec.start.env', 'exec.start.working-dir', 'exec.start.tty'],
       ports: [
         'test_box_options_env_propagates_through_rest',
         'test_exec_env_vars',
@@ -213,7 +232,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'stdin is written to the command, then closed',
-    claims({ needs: 'vm' }),
+    claims({ pins: ['ws.stdin.binary', 'ws.stdin.eof'], needs: 'vm' }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const text = 'line one\nline two ü\n';
       const [, cat, wc] = await py({ stack, tracker, clock }, [
@@ -228,7 +247,11 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'copy_in → process in the guest → copy_out round trip',
-    claims({ ports: ['test_upload_process_download'], needs: 'vm' }),
+    claims({
+      pins: ['files.guest-sees', 'files.put.route', 'files.get.route'],
+      ports: ['test_upload_process_download'],
+      needs: 'vm',
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const content = 'the quick brown fox jumps over the lazy dog\n';
       const src = join(hostDir, `upload-${boxName()}.txt`);
@@ -253,7 +276,11 @@ describe('python SDK (PyPI boxlite, REST)', () => {
 
   test(
     'stop → start: get_info follows the state; the rootfs survives',
-    claims({ ports: ['test_stop_start_preserves_rootfs', 'test_box_info_reflects_state'], needs: 'vm' }),
+    claims({
+      pins: ['box-state.stop.running', 'box-state.start.stopped', 'lifecycle.disk.persists'],
+      ports: ['test_stop_start_preserves_rootfs', 'test_box_info_reflects_state'],
+      needs: 'vm',
+    }),
     async ({ stack, tracker, clock, image, boxName }) => {
       const [, write, stop, stopped, start, started, read] = await py({ stack, tracker, clock }, [
         { op: 'create', image, name: boxName() },
@@ -276,6 +303,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'exec on a stopped box raises StoppedError (not a 500)',
     claims({
+      pins: ['box-state.exec.stopped', 'http.code.stopped'],
       ports: ['test_exec_on_stopped_box_is_typed_error', 'test_exec_on_stopped_box_fails'],
       needs: ['vm'],
       detects: ['exec-stopped-500'],
@@ -296,6 +324,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'exec after remove raises NotFoundError (not a 500)',
     claims({
+      pins: ['box-state.exec.removed'],
       ports: ['test_exec_after_box_removed_is_typed_error'],
       detects: ['exec-removed-500'],
       needs: ['create'],
@@ -315,6 +344,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'box and runtime metrics: complete shape, exact command count',
     claims({
+      pins: ['metrics.box.fields', 'metrics.runtime.fields', 'metrics.box.commands'],
       ports: [
         'test_box_metrics_shape_is_complete',
         'test_box_metrics_increments_command_count',
@@ -362,6 +392,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'remove(force=True) of a running box: get_info then returns None, a second remove raises NotFoundError',
     claims({
+      pins: ['box-state.remove.running', 'box-state.remove.gone', 'box.remove.unknown'],
       ports: ['test_force_remove_running_box', 'test_remove_already_removed_returns_not_found'],
       needs: 'vm',
     }),
@@ -388,6 +419,7 @@ describe('python SDK (PyPI boxlite, REST)', () => {
   test(
     'an id never issued: get_info returns None, remove raises NotFoundError',
     claims({
+      pins: ['box.get.unknown', 'box.remove.unknown'],
       ports: ['test_get_info_returns_none_for_nonexistent', 'test_remove_nonexistent_returns_not_found'],
     }),
     async ({ stack, tracker, clock }) => {

@@ -37,7 +37,7 @@ async function read(box: SdkBox, path: string): Promise<string> {
 describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
   test(
     'a snapshot of a stopped box is listed and fetched by name with the full Snapshot shape',
-    claims({ ports: ['test_snapshot_create_appears_in_list'] }),
+    claims({ ports: ['test_snapshot_create_appears_in_list'], pins: ['snapshots.create.route', 'snapshots.list.route', 'snapshots.get.route', 'snapshots.shape'] }),
     async ({ box }) => {
       await put(box, '/var/state', 'listed');
       await box.stop();
@@ -57,7 +57,7 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
 
   test(
     'restore brings back the disk as it was at the snapshot',
-    claims({ ports: ['test_snapshot_restore_reverts_disk'] }),
+    claims({ ports: ['test_snapshot_restore_reverts_disk'], pins: ['snapshots.restore.route', 'snapshots.restore.content'] }),
     async ({ box }) => {
       await put(box, '/var/state', 'before-snapshot');
       await box.stop();
@@ -85,7 +85,7 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
     expect(await box.snapshot.get('while-serving')).toMatchObject({ name: 'while-serving' });
   });
 
-  test('restore of a running box is refused as an invalid state and changes nothing', async ({ box }) => {
+  test('restore of a running box is refused as an invalid state and changes nothing', claims({ pins: ['snapshots.restore.running'] }), async ({ box }) => {
     await put(box, '/var/state', 'one');
     await box.snapshot.create('while-running');
     await put(box, '/var/state', 'two');
@@ -93,7 +93,7 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
     expect(await read(box, '/var/state')).toBe('two');
   });
 
-  test('a duplicate name is refused; remove drops the snapshot from the list', async ({ box }) => {
+  test('a duplicate name is refused; remove drops the snapshot from the list', claims({ pins: ['snapshots.name-taken', 'snapshots.remove.route'] }), async ({ box }) => {
     await box.stop();
     await box.snapshot.create('twice');
     await expect(box.snapshot.create('twice')).rejects.toThrow(/already exists/i);
@@ -103,7 +103,7 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
     await expect(box.snapshot.restore('twice')).rejects.toThrow(/not found/i);
   });
 
-  test('with two snapshots, get and restore address the one named; the list is newest first', async ({
+  test('with two snapshots, get and restore address the one named; the list is newest first', claims({ pins: ['snapshots.list.newest-first', 'snapshots.restore.content'] }), async ({
     box,
   }) => {
     await put(box, '/var/state', 'first');
@@ -158,7 +158,7 @@ async function keepsRunning(
 describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
   test(
     "a clone's disk starts as the parent's and then is its own",
-    claims({ ports: ['test_clone_box_yields_independent_disk'] }),
+    claims({ ports: ['test_clone_box_yields_independent_disk'], pins: ['clone.route', 'clone.disk'] }),
     async ({ box, rt, tracker }) => {
       await put(box, '/var/shared', 'from-parent');
       await box.stop();
@@ -192,7 +192,7 @@ describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
     expect((await rt.getInfo(cloneId))?.state.running, 'the clone is not started by the clone').toBe(false);
   });
 
-  test('a named clone is found by its name', async ({ box, rt, tracker, boxName }) => {
+  test('a named clone is found by its name', claims({ pins: ['clone.name'] }), async ({ box, rt, tracker, boxName }) => {
     await box.stop();
     const name = boxName();
     const clone = await box.cloneBox(null, name);
@@ -201,7 +201,7 @@ describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
     expect((await rt.get(name))?.id).toBe(clone.id);
   });
 
-  test("a clone has its source box's cpus and memory", async ({ rt, image, tracker, boxName }) => {
+  test("a clone has its source box's cpus and memory", claims({ pins: ['clone.resources'] }), async ({ rt, image, tracker, boxName }) => {
     // Upstream clone_export.rs: a clone is provisioned with the source's own options.
     const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
     await src.stop();

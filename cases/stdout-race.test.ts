@@ -49,7 +49,11 @@ describe('exec stdout race (#563)', claims({ needs: 'vm' }), () => {
   test(
     `short commands do not lose stdout: ${N} boxes × ${M} execs, loss ≤ ${MAX_LOSS * 100} %`,
     claims(
-      { ports: ['test_short_command_stdout_not_dropped'], detects: ['exec-stdout-drop'] },
+      {
+        ports: ['test_short_command_stdout_not_dropped'],
+        detects: ['exec-stdout-drop'],
+        pins: ['ws.short-commands-keep-stdout'],
+      },
       { timeout: 60_000 + N * M * 1_000 },
     ),
     async ({ boxFactory, stack, task, annotate }) => {

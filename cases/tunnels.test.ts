@@ -170,6 +170,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
   test(
     'HTTP to a guest service goes through a tunnel, several at once',
     claims({
+      pins: ['tunnels.route', 'tunnels.connect', 'tunnels.concurrent'],
       ports: [
         'test_node_sdk_tunnel_proxies_http_from_rest_box',
         'test_python_sdk_tunnel_proxies_http_from_rest_box',
@@ -192,6 +193,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
   test(
     'a half-closed request still gets its whole response',
     claims({
+      pins: ['tunnels.half-close'],
       ports: [
         'test_node_sdk_tunnel_preserves_tcp_half_close',
         'test_python_sdk_tunnel_preserves_tcp_half_close',
@@ -208,6 +210,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
   test(
     'a stopped box serves no tunnel',
     claims({
+      pins: ['tunnels.stopped'],
       ports: ['test_node_sdk_tunnel_rejects_stopped_box', 'test_python_sdk_tunnel_rejects_stopped_box'],
       detects: ['tunnel-stopped-box-reachable'],
     }),
@@ -222,7 +225,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
 
   test(
     "two boxes' tunnels on the same port reach their own service",
-    claims({ ports: ['test_python_sdk_tunnel_keeps_boxes_isolated'] }),
+    claims({ pins: ['tunnels.per-box'], ports: ['test_python_sdk_tunnel_keeps_boxes_isolated'] }),
     async ({ boxFactory }) => {
       const [a, b] = await boxFactory.make(2);
       if (!a || !b) throw new Error('boxFactory made fewer than two boxes');
@@ -235,7 +238,7 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
 
   test(
     "a box's main command serving HTTP is reachable again after stop / start",
-    claims({ ports: ['test_stop_start_restarts_main_service'] }),
+    claims({ pins: ['lifecycle.main-serves-again'], ports: ['test_stop_start_restarts_main_service'] }),
     async ({ rt, image, boxName }) => {
       const port = 18083;
       const serve = `mkdir -p /srv && printf main-service > /srv/marker.txt && exec busybox httpd -f -p ${port} -h /srv`;

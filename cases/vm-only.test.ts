@@ -21,7 +21,11 @@ async function ok(box: SdkBox, script: string): Promise<string> {
 describe.concurrent('vm-only: kernel and resources', claims({ needs: ['vm', 'own-kernel'] }), () => {
   test(
     'a file and a committed SQLite row survive stop / start, and the box really rebooted',
-    claims({ ports: ['test_file_and_sqlite_survive_stop_start'], needs: 'guest-tools' }),
+    claims({
+      pins: ['lifecycle.reboot-real', 'lifecycle.disk.persists'],
+      ports: ['test_file_and_sqlite_survive_stop_start'],
+      needs: 'guest-tools',
+    }),
     async ({ box }) => {
       const sentinel = 'persist-across-restart-a91f2c';
       const write = `import sqlite3
@@ -48,7 +52,7 @@ print(len(rows), rows[0][0] if rows else '<none>')`;
 
   test(
     'cpus=2 is what the guest kernel sees; memory is present',
-    claims({ ports: ['test_box_with_custom_cpu_memory'] }),
+    claims({ pins: ['limits.guest.cpus'], ports: ['test_box_with_custom_cpu_memory'] }),
     async ({ rt, image, boxName }) => {
       const box = await rt.create({ image, cpus: 2 }, boxName());
       expect((await ok(box, 'nproc')).trim()).toBe('2');
@@ -92,7 +96,7 @@ describe.concurrent(
 
     test(
       'network disabled: no TCP connection leaves the guest',
-      claims({ ports: ['test_network_disabled_blocks_all_egress'] }),
+      claims({ pins: ['box.create.network-enforced'], ports: ['test_network_disabled_blocks_all_egress'] }),
       async ({ rt, image, boxName }) => {
         const box = await rt.create({ image, ...disabled }, boxName());
         expect(await ok(box, tcpProbe(ALLOWED_IP))).toMatch(/^CONNECT_FAIL/);
@@ -101,7 +105,7 @@ describe.concurrent(
 
     test(
       'allow-list: the listed host connects, another is refused',
-      claims({ ports: ['test_allowlist_permits_only_listed_host'] }),
+      claims({ pins: ['box.create.network-enforced'], ports: ['test_allowlist_permits_only_listed_host'] }),
       async ({ rt, image, boxName }) => {
         const box = await rt.create({ image, ...allowlisted }, boxName());
         expect(await ok(box, tcpProbe(ALLOWED_IP))).toMatch(/^CONNECT_OK/);
@@ -111,7 +115,7 @@ describe.concurrent(
 
     test(
       'network disabled: no UDP datagram leaves the guest',
-      claims({ ports: ['test_network_disabled_blocks_udp_egress'] }),
+      claims({ pins: ['box.create.network-enforced'], ports: ['test_network_disabled_blocks_udp_egress'] }),
       async ({ rt, image, boxName }) => {
         const box = await rt.create({ image, ...disabled }, boxName());
         expect(await ok(box, udpProbe(ALLOWED_IP))).toMatch(/^UDP_NORESP/);
@@ -120,7 +124,7 @@ describe.concurrent(
 
     test(
       'allow-list gates UDP as it gates TCP',
-      claims({ ports: ['test_allowlist_applies_to_udp'] }),
+      claims({ pins: ['box.create.network-enforced'], ports: ['test_allowlist_applies_to_udp'] }),
       async ({ rt, image, boxName }) => {
         const box = await rt.create({ image, ...allowlisted }, boxName());
         expect(await ok(box, udpProbe(ALLOWED_IP))).toMatch(/^UDP_RESP/);
@@ -133,7 +137,10 @@ describe.concurrent(
 describe('vm-only: secrets', claims({ needs: ['vm', 'own-kernel'] }), () => {
   test(
     'the guest sees the secret placeholder, never the value or the API token',
-    claims({ ports: ['test_secret_value_and_api_token_never_visible_in_guest'] }),
+    claims({
+      pins: ['box.create.secrets'],
+      ports: ['test_secret_value_and_api_token_never_visible_in_guest'],
+    }),
     async ({ rt, image, boxName, stack }) => {
       const value = 's3cr3t-e2e-DO-NOT-LEAK-9f13ab';
       const box = await rt.create(

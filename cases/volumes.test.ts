@@ -34,7 +34,10 @@ echo persistent-volume-ok
 describe.concurrent('managed volumes', claims({ needs: ['vm', 'volumes'] }), () => {
   test(
     'a managed volume keeps its data across stop / start and into another box',
-    claims({ ports: ['test_managed_volume_survives_stop_start'] }),
+    claims({
+      pins: ['volumes.data', 'box.create.volume-managed'],
+      ports: ['test_managed_volume_survives_stop_start'],
+    }),
     async ({ rt, image, boxName }) => {
       const volume = await rt.volumes.create();
       const mount = { volumes: [{ managedVolume: volume.id, guestPath: '/data' }] };
@@ -57,21 +60,32 @@ describe.concurrent('managed volumes', claims({ needs: ['vm', 'volumes'] }), () 
     },
   );
 
-  test('create / get / list / remove: the id is the name by default; force ignores a missing volume', async ({
-    rt,
-  }) => {
-    const plain = await rt.volumes.create();
-    expect(plain.name).toBe(plain.id);
-    expect(Number.isNaN(Date.parse(plain.createdAt))).toBe(false);
-    const named = await rt.volumes.create(`e2e-vol-${Date.now()}`);
-    expect(named.name).not.toBe(named.id);
-    expect(await rt.volumes.get(named.id)).toMatchObject({ id: named.id, name: named.name });
-    const ids = (await rt.volumes.list()).map((v) => v.id);
-    expect(ids).toEqual(expect.arrayContaining([plain.id, named.id]));
-    await rt.volumes.remove(plain.id);
-    await rt.volumes.remove(named.id);
-    await expect(rt.volumes.get(plain.id)).rejects.toThrow(/not found/i);
-    await rt.volumes.remove(plain.id, true);
-    await expect(rt.volumes.remove(plain.id)).rejects.toThrow(/not found/i);
-  });
+  test(
+    'create / get / list / remove: the id is the name by default; force ignores a missing volume',
+    claims({
+      pins: [
+        'volumes.create.route',
+        'volumes.get.route',
+        'volumes.list.route',
+        'volumes.remove.route',
+        'volumes.name-default',
+        'volumes.remove.missing',
+      ],
+    }),
+    async ({ rt }) => {
+      const plain = await rt.volumes.create();
+      expect(plain.name).toBe(plain.id);
+      expect(Number.isNaN(Date.parse(plain.createdAt))).toBe(false);
+      const named = await rt.volumes.create(`e2e-vol-${Date.now()}`);
+      expect(named.name).not.toBe(named.id);
+      expect(await rt.volumes.get(named.id)).toMatchObject({ id: named.id, name: named.name });
+      const ids = (await rt.volumes.list()).map((v) => v.id);
+      expect(ids).toEqual(expect.arrayContaining([plain.id, named.id]));
+      await rt.volumes.remove(plain.id);
+      await rt.volumes.remove(named.id);
+      await expect(rt.volumes.get(plain.id)).rejects.toThrow(/not found/i);
+      await rt.volumes.remove(plain.id, true);
+      await expect(rt.volumes.remove(plain.id)).rejects.toThrow(/not found/i);
+    },
+  );
 });

@@ -23,9 +23,11 @@ const COMMANDS = [
   'stack/commands/teardown.ts',
   'tools/bench/command.ts',
   'tools/bisect/command.ts',
+  'tools/contract/command.ts',
   'tools/diff/command.ts',
   'tools/longevity/command.ts',
   'tools/merge/command.ts',
+  'tools/mutation/command.ts',
   'tools/parity/command.ts',
   'tools/teeth/command.ts',
   'tools/two-sided/command.ts',
@@ -45,6 +47,10 @@ const DOORS: Record<string, string> = {
     "the fake checkout's API process: reads the env file a real API reads",
   'bootstrap/providers/containers.ts': 'writes the settings testcontainers only reads from process.env',
   'kernel/env-access.test.ts': "this detector: its samples are an escape's forms",
+  'tools/mutation/mutant-command.ts':
+    "Stryker's command runner starts it per mutant: reads Stryker's active-mutant variable",
+  'tools/mutation/server.ts':
+    'the mutation server mutant-command starts: the stack and the vitest session it holds',
 };
 
 /** The files package.json scripts run with `node [flags] FILE.ts`. */

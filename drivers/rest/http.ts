@@ -35,8 +35,8 @@ export interface RestRequest {
   /** Raw body (e.g. invalid JSON, a tar, or a stream sent chunked); wins over `body`. */
   raw?: string | Buffer | Readable;
   contentType?: string;
-  /** false = send no Authorization header; a string = send that bearer instead of the key. */
-  auth?: false | string;
+  /** false = no Authorization header; a string = that bearer instead of the key; {header} = that header as is. */
+  auth?: RestAuth;
   query?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -59,8 +59,11 @@ export function rootUrl(t: RestTarget, path: string): string {
   return `${t.apiUrl}/v1${path}`;
 }
 
-export function authHeader(t: RestTarget, auth: RestRequest['auth']): Record<string, string> {
+export type RestAuth = false | string | { header: string };
+
+export function authHeader(t: RestTarget, auth: RestAuth | undefined): Record<string, string> {
   if (auth === false) return {};
+  if (typeof auth === 'object') return { authorization: auth.header };
   return { authorization: `Bearer ${typeof auth === 'string' ? auth : t.apiKey}` };
 }
 

@@ -6,6 +6,8 @@ export interface AccessEntry {
   method: string;
   path: string;
   status: number;
+  /** `METHOD pattern` of the route that served it, when one matched. */
+  route?: string;
   box_id?: string;
   ms: number;
 }
@@ -25,6 +27,7 @@ export class AccessLog {
       method: e.method,
       path: e.path,
       status: e.status,
+      ...(e.route ? { route: e.route } : {}),
       ...(e.box_id ? { box_id: e.box_id } : {}),
       ms: Math.round(e.ms * 10) / 10,
     };

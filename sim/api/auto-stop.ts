@@ -5,6 +5,8 @@
  * never seen since this API started is measured from its last state change. In memory,
  * like serve's: a restarted API starts every clock afresh.
  */
+
+import { inScope } from '../shared/mutant-switch.ts';
 import type { App } from './http.ts';
 import { TIMEOUTS } from './runner-client.ts';
 import { type BoxRow, findBox, setBoxState } from './store.ts';
@@ -52,7 +54,7 @@ export function startAutoStopSweep(app: App): () => void {
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepOnce(app)
+    inScope('background auto-stop', () => sweepOnce(app))
       .catch(() => {})
       .finally(() => {
         running = false;

@@ -5,6 +5,8 @@
  * — `boxlite run --rm` is exactly auto_delete=1. Rows the runner does not know are left alone
  * (another runner's, or a runner that is down), never guessed at.
  */
+
+import { inScope } from '../shared/mutant-switch.ts';
 import type { App } from './http.ts';
 import { TIMEOUTS } from './runner-client.ts';
 import { type BoxRow, type BoxState, boxesToSweep, findBox, setBoxState, softDeleteBox } from './store.ts';
@@ -80,7 +82,7 @@ export function startLifecycleSweep(app: App): () => void {
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepOnce(app)
+    inScope('background lifecycle', () => sweepOnce(app))
       .catch(() => {}) // runner or database briefly away: the next tick tries again
       .finally(() => {
         running = false;

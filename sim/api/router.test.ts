@@ -11,7 +11,11 @@ describe('router', () => {
     .add('DELETE', '/boxes/:id', 'del');
 
   it('matches params, decodes them, and falls back HEAD→GET', () => {
-    expect(r.match('GET', '/boxes/a%20b')).toEqual({ handler: 'get', params: { id: 'a b' } });
+    expect(r.match('GET', '/boxes/a%20b')).toEqual({
+      handler: 'get',
+      params: { id: 'a b' },
+      route: 'GET /boxes/:id',
+    });
     expect(r.match('HEAD', '/boxes/x')).toMatchObject({ handler: 'get' });
     expect(r.match('POST', '/boxes/x')).toEqual({ methodMismatch: true });
     expect(r.match('GET', '/nope')).toEqual({ methodMismatch: false });

@@ -6,6 +6,8 @@
 export interface RouteMatch<H> {
   handler: H;
   params: Record<string, string>;
+  /** `METHOD pattern` of the route that matched: the access log's `route`. */
+  route: string;
 }
 
 export interface Route<H> {
@@ -15,10 +17,10 @@ export interface Route<H> {
 }
 
 export class Router<H> {
-  private readonly routes: { method: string; parts: string[]; handler: H }[] = [];
+  private readonly routes: { method: string; pattern: string; parts: string[]; handler: H }[] = [];
 
   add(method: string, pattern: string, handler: H): this {
-    this.routes.push({ method, parts: split(pattern), handler });
+    this.routes.push({ method, pattern, parts: split(pattern), handler });
     return this;
   }
 
@@ -35,7 +37,7 @@ export class Router<H> {
       for (const r of this.routes) {
         const params = matchParts(r.parts, segs);
         if (!params) continue;
-        if (r.method === wanted) return { handler: r.handler, params };
+        if (r.method === wanted) return { handler: r.handler, params, route: `${r.method} ${r.pattern}` };
         mismatch = true;
       }
     }

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request } from 'undici';
+import { SCOPE_HEADER, scopeForRunner } from '../shared/mutant-switch.ts';
 import { ApiError } from './errors.ts';
 
 export interface RunnerReply {
@@ -50,7 +51,7 @@ export class RunnerClient {
     opts: { json?: unknown; timeoutMs?: number } = {},
   ): Promise<RunnerReply> {
     const timeout = opts.timeoutMs ?? TIMEOUTS.control;
-    const headers: Record<string, string> = { authorization: this.authHeader };
+    const headers: Record<string, string> = { authorization: this.authHeader, ...scopeHeader() };
     let body: string | undefined;
     if (opts.json !== undefined) {
       body = JSON.stringify(opts.json);
@@ -92,7 +93,7 @@ export class RunnerClient {
     try {
       const res = await request(`${this.baseUrl}${path}`, {
         method,
-        headers: { ...headers, authorization: this.authHeader },
+        headers: { ...headers, authorization: this.authHeader, ...scopeHeader() },
         body: body ?? undefined,
         dispatcher: this.agent,
         headersTimeout: timeoutMs,
@@ -107,6 +108,12 @@ export class RunnerClient {
   async close(): Promise<void> {
     await this.agent.close().catch(() => {});
   }
+}
+
+/** The route this call serves, for the runner's coverage (tools/mutation). */
+export function scopeHeader(): Record<string, string> {
+  const scope = scopeForRunner();
+  return scope ? { [SCOPE_HEADER]: scope } : {};
 }
 
 function unreachable(base: string, err: unknown): ApiError {

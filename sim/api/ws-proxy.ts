@@ -11,12 +11,14 @@
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { inScope, keepScope, renameScope } from '../shared/mutant-switch.ts';
 import type { AccessLog } from './access-log.ts';
 import { authenticate } from './auth.ts';
 import { ApiError, envelope, foreignNamespace, toApiError } from './errors.ts';
 import type { App } from './http.ts';
 import { syncBox } from './lifecycle.ts';
 import { Router, resolveTenantPath } from './router.ts';
+import { scopeHeader } from './runner-client.ts';
 import { findBox } from './store.ts';
 
 type AttachKind = 'exec' | 'main';
@@ -24,6 +26,7 @@ const attachRouter = new Router<AttachKind>()
   .add('GET', '/boxes/:id/executions/:eid/attach', 'exec')
   .add('GET', '/boxes/:id/attach', 'main');
 const MAIN_SESSION_HEADER = 'x-boxlite-execution-id';
+const ATTACH_SCOPE = 'GET /boxes/:id/executions/:eid/attach';
 
 /** Headers to add to our 101 for one upgrade request (the runner's main session id). */
 const extraHeaders = new WeakMap<IncomingMessage, string[]>();
@@ -38,7 +41,8 @@ export function attachUpgradeHandler(server: Server, app: App, log: AccessLog): 
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 << 20 });
   wss.on('headers', (headers, req) => headers.push(...(extraHeaders.get(req) ?? [])));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    void handleUpgrade(req, socket, head, app, log, wss);
+    // One scope for both attach routes: the upgrade is routed inside (tools/mutation).
+    inScope(ATTACH_SCOPE, () => void handleUpgrade(req, socket, head, app, log, wss));
   });
   server.on('close', () => wss.close());
 }
@@ -54,8 +58,16 @@ async function handleUpgrade(
   const start = performance.now();
   const url = new URL(req.url ?? '/', 'http://sim-api');
   let boxId: string | undefined;
+  let route: string | undefined;
   const logged = (status: number) =>
-    log.write({ method: 'GET', path: url.pathname, status, box_id: boxId, ms: performance.now() - start });
+    log.write({
+      method: 'GET',
+      path: url.pathname,
+      status,
+      route,
+      box_id: boxId,
+      ms: performance.now() - start,
+    });
   socket.on('error', () => {});
 
   let upstream: Upstream;
@@ -71,6 +83,8 @@ async function handleUpgrade(
     const m = at ? attachRouter.match('GET', at.rest) : null;
     if (!m || !('handler' in m)) throw new ApiError('not_found', `no websocket route ${url.pathname}`);
     kind = m.handler;
+    route = m.route;
+    renameScope(route);
     const box = await findBox(
       app.db,
       principal.org.id,
@@ -97,6 +111,7 @@ async function handleUpgrade(
   }
   const mainBox = kind === 'main' ? boxId : undefined;
   wss.handleUpgrade(req, socket, head, (client) => {
+    keepScope(client); // frames arrive on a socket the server made: count them under the attach
     logged(101);
     bridge(client, upstream);
     if (mainBox) client.once('close', () => void syncBox(app, mainBox).catch(() => {}));
@@ -120,7 +135,7 @@ interface Upstream {
 function connectUpstream(target: string, auth: string): Promise<Upstream> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(target, {
-      headers: { authorization: auth },
+      headers: { authorization: auth, ...scopeHeader() },
       perMessageDeflate: false,
       handshakeTimeout: 10_000,
       maxPayload: 16 << 20,

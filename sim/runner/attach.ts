@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { keepScope } from '../shared/mutant-switch.ts';
 import type { BoxService } from './boxes.ts';
 import { badRequest, notFound, toApiError } from './errors.ts';
 import type { ExecService } from './exec-service.ts';
@@ -74,6 +75,7 @@ export class AttachHandler {
       const sessionBox = boxId;
       const sessionId = execId;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
+        keepScope(ws); // frames arrive on a socket the server made: count them under the attach
         const r = session.attach(ws, { readOnly });
         this.journal.write({
           op: session.kind === 'main' ? 'attach_main' : 'attach',

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import type { BugId } from '../bugs.ts';
+import { inScope, renameScope, SCOPE_HEADER, SWITCH_PATH, serveSwitch } from '../shared/mutant-switch.ts';
 import { AttachHandler } from './attach.ts';
 import { BoxRecords, boxRecordsDir } from './box-records.ts';
 import { BoxService } from './boxes.ts';
@@ -49,7 +50,10 @@ export async function startRunner(p: {
   const server = createServer((req, res) => {
     const t0 = performance.now();
     const url = new URL(req.url ?? '/', 'http://runner');
+    // Stryker disable next-line all: the mutation check's own switch must survive every mutant
+    if (url.pathname === SWITCH_PATH) return void serveSwitch(req, res, url, { bearer: p.config.token });
     if (url.pathname === '/' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
+    const scope = req.headers[SCOPE_HEADER];
     const entry: JournalEntry = { op: 'unknown', box_id: null };
     const run = async (): Promise<void> => {
       if (!authorized(req, p.config.token)) {
@@ -67,11 +71,13 @@ export async function startRunner(p: {
       if (match === 'method')
         throw new ApiError('unsupported', `method ${req.method} not allowed on ${url.pathname}`);
       entry.op = match.route.op;
+      // Runner code counts under the API route that called it, else under its own op (tools/mutation).
+      renameScope(typeof scope === 'string' ? scope : `runner ${entry.op}`);
       if (match.params.id) entry.box_id = match.params.id;
       if (match.params.eid) entry.exec_id = match.params.eid;
       await match.route.handler({ req, res, params: match.params, url, entry });
     };
-    run()
+    inScope('runner', run)
       .catch((err) => {
         const e = toApiError(err);
         entry.error = e.code;
@@ -85,7 +91,12 @@ export async function startRunner(p: {
         p.journal.write(entry);
       });
   });
-  server.on('upgrade', (req, socket, head) => attach.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req, socket, head) => {
+    const scope = req.headers[SCOPE_HEADER];
+    inScope(typeof scope === 'string' ? scope : 'runner attach', () =>
+      attach.handleUpgrade(req, socket, head),
+    );
+  });
   server.on('clientError', (_err, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {

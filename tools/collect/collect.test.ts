@@ -20,7 +20,8 @@ describe('collecting case declarations', () => {
       detects: ['bug-d'],
     });
     expect(byName['an extended test']?.detects).toEqual(['bug-e']);
-    expect(byName['claims nothing']).toMatchObject({ ports: [], detects: [] });
+    expect(byName['claims nothing']).toMatchObject({ ports: [], detects: [], pins: [] });
+    expect(byName['pinned > a test adding its own pin']?.pins).toEqual(['area.row-a', 'area.row-b']);
     const held = byName['options held in a variable']!;
     expect(held.id).toBe('tools/collect/samples/styles.sample.ts > options held in a variable');
     expect(held.line).toBeGreaterThan(1);

@@ -21,6 +21,8 @@ export interface CollectedCase {
   detects: string[];
   /** `claims({ needs })` declared on the test or any describe above it. */
   needs?: string[];
+  /** `claims({ pins })` on the test or any describe above it: contract map rows. */
+  pins?: string[];
 }
 
 export interface Collection {
@@ -83,7 +85,8 @@ export async function collectCases(opts: CollectOptions = {}): Promise<Collectio
           line: test.location?.line ?? null,
           ports: meta.ports ?? [],
           detects: meta.detects ?? [],
-          needs: inheritedNeeds(test),
+          needs: inherited(test, 'needs'),
+          pins: inherited(test, 'pins'),
         });
       }
     }
@@ -94,12 +97,17 @@ export async function collectCases(opts: CollectOptions = {}): Promise<Collectio
   }
 }
 
-/** The test's own needs and its describes' (harness/per-case/needs.ts merges them the same way at run time). */
-function inheritedNeeds(test: { meta(): { needs?: string[] }; parent: unknown }): string[] {
-  const out = new Set<string>(test.meta().needs ?? []);
-  let at = test.parent as { type?: string; meta?: () => { needs?: string[] }; parent?: unknown } | undefined;
+type ListMeta = { needs?: string[]; pins?: string[] };
+
+/**
+ * The test's own list and its describes' (harness/per-case/needs.ts merges needs the same way
+ * at run time).
+ */
+function inherited(test: { meta(): ListMeta; parent: unknown }, key: keyof ListMeta): string[] {
+  const out = new Set<string>(test.meta()[key] ?? []);
+  let at = test.parent as { type?: string; meta?: () => ListMeta; parent?: unknown } | undefined;
   while (at && at.type === 'suite' && at.meta) {
-    for (const n of at.meta().needs ?? []) out.add(n);
+    for (const n of at.meta()[key] ?? []) out.add(n);
     at = at.parent as typeof at;
   }
   return [...out].sort();

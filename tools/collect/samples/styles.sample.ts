@@ -26,6 +26,10 @@ extended('an extended test', { meta: { detects: ['bug-e'] } }, ({ n }) => {
   void n;
 });
 
+describe('pinned', claims({ pins: ['area.row-a'] }), () => {
+  test('a test adding its own pin', claims({ pins: ['area.row-b'] }), () => {});
+});
+
 test('claims nothing', () => {});
 
 const { boxes, execs } = runContext().tuning.p06Rounds;
