@@ -122,7 +122,10 @@ function expectExitLast(frames: Frame[]): void {
 describe('attach: delivery', claims({ needs: 'vm' }), () => {
   test(
     'output produced before the first attach is delivered on it, then live output, then exit',
-    claims({ detects: ['attach-no-replay'], pins: ['ws.buffer.before-attach', 'ws.frame.stdout', 'ws.frame.exit'] }),
+    claims({
+      detects: ['attach-no-replay'],
+      pins: ['ws.buffer.before-attach', 'ws.frame.stdout', 'ws.frame.exit'],
+    }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'echo early; touch /tmp/.early; sleep 1; echo late');
@@ -136,7 +139,11 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
 
   test(
     'a finished exec attached late gets all its buffered output, then exit; a re-attach gets the same exit code',
-    claims({ ports: ['test_reattach_after_original_completes'], detects: ['attach-no-replay'], pins: ['ws.buffer.late-attach', 'ws.frame.stderr'] }),
+    claims({
+      ports: ['test_reattach_after_original_completes'],
+      detects: ['attach-no-replay'],
+      pins: ['ws.buffer.late-attach', 'ws.frame.stderr'],
+    }),
     async ({ rest, stack, boxName, annotate }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'echo out-1; echo err-1 >&2; echo out-2; exit 5');
@@ -158,7 +165,10 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
 
   test(
     'the exit frame is the last frame: no data after exit, across concurrent execs',
-    claims({ detects: ['exec-stdout-drop'], pins: ['ws.frame.exit-last', 'ws.frame.exit-once', 'ws.close.after-exit.completed'] }),
+    claims({
+      detects: ['exec-stdout-drop'],
+      pins: ['ws.frame.exit-last', 'ws.frame.exit-once', 'ws.close.after-exit.completed'],
+    }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       // Output only once attached (gated on stdin), right before exit, so a racy runner still
@@ -184,30 +194,30 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test(`a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`, claims({ pins: ['ws.ping.first', 'exec.kill.ends'] }), async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'exec sleep 60');
-    const session = await attach(rest.target, id, eid);
-    let pinged = false;
-    session.ws.on('ping', () => {
-      pinged = true;
-    });
-    // Waits at most the SDK's first-frame budget; a ping that came with the 101 shows in firstPingMs.
-    await waitFor('a ping', () => pinged, { timeoutMs: FIRST_FRAME_TIMEOUT_MS + 500 }).catch(() => {});
-    const killed = await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`);
-    expect(killed.status, killed.text).toBe(204);
-    const result = await session.done;
-    expect(result.firstPingMs, 'no ping before the SDK would abandon the socket').not.toBeNull();
-    expect(result.firstPingMs!).toBeLessThanOrEqual(FIRST_FRAME_TIMEOUT_MS);
-    expect(result.frames.filter((f) => f.kind !== 'ping').map((f) => f.kind)).toEqual(['exit']);
-    expect(result.exitCode, 'SIGKILL').toBe(137);
-    const probe = await rest.tenant('GET', `/boxes/${id}/executions/${eid}`);
-    expect(probe.json).toMatchObject({ execution_id: eid, status: 'killed', exit_code: 137 });
-  });
+  test(
+    `a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`,
+    claims({ pins: ['ws.ping.first', 'exec.kill.ends'] }),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'exec sleep 60');
+      const session = await attach(rest.target, id, eid);
+      let pinged = false;
+      session.ws.on('ping', () => {
+        pinged = true;
+      });
+      // Waits at most the SDK's first-frame budget; a ping that came with the 101 shows in firstPingMs.
+      await waitFor('a ping', () => pinged, { timeoutMs: FIRST_FRAME_TIMEOUT_MS + 500 }).catch(() => {});
+      const killed = await rest.tenant('DELETE', `/boxes/${id}/executions/${eid}`);
+      expect(killed.status, killed.text).toBe(204);
+      const result = await session.done;
+      expect(result.firstPingMs, 'no ping before the SDK would abandon the socket').not.toBeNull();
+      expect(result.firstPingMs!).toBeLessThanOrEqual(FIRST_FRAME_TIMEOUT_MS);
+      expect(result.frames.filter((f) => f.kind !== 'ping').map((f) => f.kind)).toEqual(['exit']);
+      expect(result.exitCode, 'SIGKILL').toBe(137);
+      const probe = await rest.tenant('GET', `/boxes/${id}/executions/${eid}`);
+      expect(probe.json).toMatchObject({ execution_id: eid, status: 'killed', exit_code: 137 });
+    },
+  );
 });
 
 describe('attach: re-attach', claims({ needs: 'vm' }), () => {
@@ -235,34 +245,38 @@ describe('attach: re-attach', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('a second attach while the first socket is live takes over: the first is closed, the second gets the rest', claims({ pins: ['ws.replay.takeover'] }), async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'echo a; sleep 1; echo b');
-    const first = await liveSocket(rest.target, id, eid);
-    await waitFor('"a" on the first socket', () => first.seen.stdout === 'a\n');
-    const secondSession = await attach(rest.target, id, eid).catch((e: UpgradeRejection) => {
-      throw new Error(
-        `second attach refused with HTTP ${e.status} ${e.body}: a 409 would break SDK reconnects (protocol §4.4 step 3)`,
-      );
-    });
-    await waitFor('the server to close the superseded socket', () => first.seen.closeCode !== null);
-    const second = await secondSession.done;
-    expect(second.stdout).toBe('b\n');
-    expect(second.exitCode).toBe(0);
-    expectOneExit(second.frames);
-    expect(first.seen.stdout, 'the superseded socket gets nothing more').toBe('a\n');
-    expect(first.seen.kinds.some((k) => k.includes('"exit"'))).toBe(false);
-  });
+  test(
+    'a second attach while the first socket is live takes over: the first is closed, the second gets the rest',
+    claims({ pins: ['ws.replay.takeover'] }),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'echo a; sleep 1; echo b');
+      const first = await liveSocket(rest.target, id, eid);
+      await waitFor('"a" on the first socket', () => first.seen.stdout === 'a\n');
+      const secondSession = await attach(rest.target, id, eid).catch((e: UpgradeRejection) => {
+        throw new Error(
+          `second attach refused with HTTP ${e.status} ${e.body}: a 409 would break SDK reconnects (protocol §4.4 step 3)`,
+        );
+      });
+      await waitFor('the server to close the superseded socket', () => first.seen.closeCode !== null);
+      const second = await secondSession.done;
+      expect(second.stdout).toBe('b\n');
+      expect(second.exitCode).toBe(0);
+      expectOneExit(second.frames);
+      expect(first.seen.stdout, 'the superseded socket gets nothing more').toBe('a\n');
+      expect(first.seen.kinds.some((k) => k.includes('"exit"'))).toBe(false);
+    },
+  );
 });
 
 describe('attach: refusals and status', () => {
   test(
     'attach to an unknown execution → 404 not_found before the upgrade',
-    claims({ ports: ['test_attach_with_bogus_id_is_typed_error'], needs: ['create'], pins: ['ws.upgrade.unknown-exec', 'ws.upgrade.unknown-box'] }),
+    claims({
+      ports: ['test_attach_with_bogus_id_is_typed_error'],
+      needs: ['create'],
+      pins: ['ws.upgrade.unknown-exec', 'ws.upgrade.unknown-box'],
+    }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       for (const [box, eid] of [
@@ -321,96 +335,100 @@ const stdoutBytes = (frames: readonly Frame[]) =>
   Buffer.concat(frames.flatMap((f) => (f.kind === 'stdout' ? [f.data] : [])));
 
 describe('attach: bytes and buffering', claims({ needs: 'vm' }), () => {
-  test('output that is not UTF-8 arrives byte-exact in the stdout frames', claims({ pins: ['ws.frame.bytes-exact'] }), async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    // The wire carries raw bytes (protocol §4.3: the SDK decodes per frame, the server must not).
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const o = await rest.exec(id, { command: 'printf', args: ['\\377\\376\\000\\001\\200-\\303'] });
-    expect(o.exitCode, o.error ?? '').toBe(0);
-    expect(stdoutBytes(o.attach!.frames).toString('hex')).toBe('fffe0001802dc3');
-  });
+  test(
+    'output that is not UTF-8 arrives byte-exact in the stdout frames',
+    claims({ pins: ['ws.frame.bytes-exact'] }),
+    async ({ rest, stack, boxName }) => {
+      // The wire carries raw bytes (protocol §4.3: the SDK decodes per frame, the server must not).
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const o = await rest.exec(id, { command: 'printf', args: ['\\377\\376\\000\\001\\200-\\303'] });
+      expect(o.exitCode, o.error ?? '').toBe(0);
+      expect(stdoutBytes(o.attach!.frames).toString('hex')).toBe('fffe0001802dc3');
+    },
+  );
 
-  test('binary stdin frames reach the process byte-exact', claims({ pins: ['ws.stdin.binary'] }), async ({ rest, stack, boxName }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'od -An -tx1 -v');
-    const session = await attach(rest.target, id, eid);
-    session.sendStdin(Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x80, 0x0a]));
-    session.sendEof();
-    const result = await session.done;
-    expect(result.exitCode).toBe(0);
-    expect(result.stdout.trim().split(/\s+/)).toEqual(['ff', '00', 'c3', '28', '80', '0a']);
-  });
+  test(
+    'binary stdin frames reach the process byte-exact',
+    claims({ pins: ['ws.stdin.binary'] }),
+    async ({ rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'od -An -tx1 -v');
+      const session = await attach(rest.target, id, eid);
+      session.sendStdin(Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x80, 0x0a]));
+      session.sendEof();
+      const result = await session.done;
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout.trim().split(/\s+/)).toEqual(['ff', '00', 'c3', '28', '80', '0a']);
+    },
+  );
 
-  test('~60 KB written before the first attach is delivered whole on it', claims({ pins: ['ws.buffer.large-before-attach'] }), async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    // Protocol §4.4: output between POST /exec and the first attach is buffered for it. 60 KB in
-    // a few dozen writes stays well inside the smallest backlog we know (serve: 256 KiB / 256 chunks).
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'seq 1 12000');
-    await execFinished(rest, id, eid);
-    const result = await (await attach(rest.target, id, eid)).done;
-    expect(result.exitCode).toBe(0);
-    const expected = `${Array.from({ length: 12000 }, (_, i) => i + 1).join('\n')}\n`;
-    expect(result.stdout.length).toBe(expected.length);
-    expect(result.stdout).toBe(expected);
-  });
+  test(
+    '~60 KB written before the first attach is delivered whole on it',
+    claims({ pins: ['ws.buffer.large-before-attach'] }),
+    async ({ rest, stack, boxName }) => {
+      // Protocol §4.4: output between POST /exec and the first attach is buffered for it. 60 KB in
+      // a few dozen writes stays well inside the smallest backlog we know (serve: 256 KiB / 256 chunks).
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'seq 1 12000');
+      await execFinished(rest, id, eid);
+      const result = await (await attach(rest.target, id, eid)).done;
+      expect(result.exitCode).toBe(0);
+      const expected = `${Array.from({ length: 12000 }, (_, i) => i + 1).join('\n')}\n`;
+      expect(result.stdout.length).toBe(expected.length);
+      expect(result.stdout).toBe(expected);
+    },
+  );
 });
 
 describe('attach: an execution belongs to its box', claims({ needs: 'vm' }), () => {
-  test("another box's path answers 404 for the exec's status, signal, kill and attach", claims({ pins: ['exec.scoped-to-box'] }), async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    // serve's get_active_for_box: an exec id under a box it was not started in is not_found.
-    const [own, other] = await Promise.all([
-      newBox(rest, stack.images.busybox, boxName()),
-      newBox(rest, stack.images.busybox, boxName()),
-    ]);
-    const eid = await startExec(rest, own, 'exec sleep 60');
-    const foreign = `/boxes/${other}/executions/${eid}`;
-    for (const [method, path, body] of [
-      ['GET', foreign, undefined],
-      ['POST', `${foreign}/signal`, { signal: 15 }],
-      ['DELETE', foreign, undefined],
-    ] as const) {
-      const r = await rest.tenant(method, path, body ? { body } : {});
-      expect(r.status, `${method} ${path}: ${r.text}`).toBe(404);
-      expect(r.envelope).toMatchObject({ code: 'not_found' });
-    }
-    const refused = await refusal(attach(rest.target, other, eid));
-    expect(refused?.status, 'attach under the other box').toBe(404);
-    const probe = await rest.tenant('GET', `/boxes/${own}/executions/${eid}`);
-    expect(probe.json, 'the exec in its own box is untouched').toMatchObject({
-      status: 'running',
-      exit_code: null,
-    });
-    expect((await rest.tenant('DELETE', `/boxes/${own}/executions/${eid}`)).status).toBe(204);
-  });
+  test(
+    "another box's path answers 404 for the exec's status, signal, kill and attach",
+    claims({ pins: ['exec.scoped-to-box'] }),
+    async ({ rest, stack, boxName }) => {
+      // serve's get_active_for_box: an exec id under a box it was not started in is not_found.
+      const [own, other] = await Promise.all([
+        newBox(rest, stack.images.busybox, boxName()),
+        newBox(rest, stack.images.busybox, boxName()),
+      ]);
+      const eid = await startExec(rest, own, 'exec sleep 60');
+      const foreign = `/boxes/${other}/executions/${eid}`;
+      for (const [method, path, body] of [
+        ['GET', foreign, undefined],
+        ['POST', `${foreign}/signal`, { signal: 15 }],
+        ['DELETE', foreign, undefined],
+      ] as const) {
+        const r = await rest.tenant(method, path, body ? { body } : {});
+        expect(r.status, `${method} ${path}: ${r.text}`).toBe(404);
+        expect(r.envelope).toMatchObject({ code: 'not_found' });
+      }
+      const refused = await refusal(attach(rest.target, other, eid));
+      expect(refused?.status, 'attach under the other box').toBe(404);
+      const probe = await rest.tenant('GET', `/boxes/${own}/executions/${eid}`);
+      expect(probe.json, 'the exec in its own box is untouched').toMatchObject({
+        status: 'running',
+        exit_code: null,
+      });
+      expect((await rest.tenant('DELETE', `/boxes/${own}/executions/${eid}`)).status).toBe(204);
+    },
+  );
 });
 
 describe('attach: in-band control frames', claims({ needs: 'vm' }), () => {
-  test('a {"type":"signal"} text frame signals the process: SIGINT → exit 130', claims({ pins: ['ws.control.signal'] }), async ({
-    rest,
-    stack,
-    boxName,
-  }) => {
-    // Protocol §4.3 client → server: `{"type":"signal","sig":N}` is understood by runner and serve.
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const eid = await startExec(rest, id, 'echo ready; exec sleep 300');
-    const session = await attach(rest.target, id, eid);
-    await waitFor('"ready" on the socket', () =>
-      stdoutBytes(session.frames).toString('utf8').includes('ready\n'),
-    );
-    session.ws.send(JSON.stringify({ type: 'signal', sig: 2 }));
-    const result = await session.done;
-    expect(result.stdout).toBe('ready\n');
-    expect(result.exitCode).toBe(128 + 2);
-  });
+  test(
+    'a {"type":"signal"} text frame signals the process: SIGINT → exit 130',
+    claims({ pins: ['ws.control.signal'] }),
+    async ({ rest, stack, boxName }) => {
+      // Protocol §4.3 client → server: `{"type":"signal","sig":N}` is understood by runner and serve.
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const eid = await startExec(rest, id, 'echo ready; exec sleep 300');
+      const session = await attach(rest.target, id, eid);
+      await waitFor('"ready" on the socket', () =>
+        stdoutBytes(session.frames).toString('utf8').includes('ready\n'),
+      );
+      session.ws.send(JSON.stringify({ type: 'signal', sig: 2 }));
+      const result = await session.done;
+      expect(result.stdout).toBe('ready\n');
+      expect(result.exitCode).toBe(128 + 2);
+    },
+  );
 });

@@ -85,47 +85,53 @@ function expectAllSay(seen: Seen[], box: SdkBox, image: string, status: string, 
 describe.concurrent('list and info in every box state', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('configured → running → stopped → removed: every door agrees at every step', claims({ pins: ['box-state.create.initial', 'box-state.start.configured', 'box-state.stop.running', 'box-state.remove.stopped', 'box-state.remove.gone'] }), async ({
-    rt,
-    rest,
-    image,
-    boxName,
-  }) => {
-    const box = await rt.create({ image, cmd: ['sleep', '600'] }, boxName());
-    const created = await rest.tenant<{ created_at: string }>('GET', `/boxes/${box.id}`);
-    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'configured');
+  test(
+    'configured → running → stopped → removed: every door agrees at every step',
+    claims({
+      pins: [
+        'box-state.create.initial',
+        'box-state.start.configured',
+        'box-state.stop.running',
+        'box-state.remove.stopped',
+        'box-state.remove.gone',
+      ],
+    }),
+    async ({ rt, rest, image, boxName }) => {
+      const box = await rt.create({ image, cmd: ['sleep', '600'] }, boxName());
+      const created = await rest.tenant<{ created_at: string }>('GET', `/boxes/${box.id}`);
+      expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'configured');
 
-    await box.start();
-    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');
+      await box.start();
+      expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');
 
-    await box.stop();
-    // Stopping ended the main command, so it now has an exit code (the signal's, runtime-chosen).
-    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped', expect.any(Number));
-    // Identity survives the whole walk: created_at never moves, updated_at never goes back.
-    const later = await rest.tenant<{ created_at: string; updated_at: string }>('GET', `/boxes/${box.id}`);
-    expect(later.json?.created_at).toBe(created.json?.created_at);
-    expect(Date.parse(later.json!.updated_at)).toBeGreaterThanOrEqual(Date.parse(created.json!.created_at));
+      await box.stop();
+      // Stopping ended the main command, so it now has an exit code (the signal's, runtime-chosen).
+      expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped', expect.any(Number));
+      // Identity survives the whole walk: created_at never moves, updated_at never goes back.
+      const later = await rest.tenant<{ created_at: string; updated_at: string }>('GET', `/boxes/${box.id}`);
+      expect(later.json?.created_at).toBe(created.json?.created_at);
+      expect(Date.parse(later.json!.updated_at)).toBeGreaterThanOrEqual(Date.parse(created.json!.created_at));
 
-    await rt.remove(box.id);
-    const gone = await throughEveryDoor(rt, rest, box);
-    expect(gone.map((s) => [s.door, s.status])).toEqual(gone.map((s) => [s.door, null]));
-    expect((await rest.tenant('GET', `/boxes/${box.id}`)).status).toBe(404);
-  });
+      await rt.remove(box.id);
+      const gone = await throughEveryDoor(rt, rest, box);
+      expect(gone.map((s) => [s.door, s.status])).toEqual(gone.map((s) => [s.door, null]));
+      expect((await rest.tenant('GET', `/boxes/${box.id}`)).status).toBe(404);
+    },
+  );
 
-  test('a main command that exits stops its box, with its exit code, in every door', claims({ pins: ['box-state.main.exits', 'box.json.exit-code'] }), async ({
-    rt,
-    rest,
-    image,
-    boxName,
-  }) => {
-    const box = await rt.create({ image, cmd: ['sh', '-c', 'exit 7'] }, boxName());
-    await box.start();
-    await waitFor('the box to stop when its command exits', async () => {
-      const r = await rest.tenant<{ status: string }>('GET', `/boxes/${box.id}`);
-      return r.json?.status === 'stopped';
-    });
-    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped', 7);
-  });
+  test(
+    'a main command that exits stops its box, with its exit code, in every door',
+    claims({ pins: ['box-state.main.exits', 'box.json.exit-code'] }),
+    async ({ rt, rest, image, boxName }) => {
+      const box = await rt.create({ image, cmd: ['sh', '-c', 'exit 7'] }, boxName());
+      await box.start();
+      await waitFor('the box to stop when its command exits', async () => {
+        const r = await rest.tenant<{ status: string }>('GET', `/boxes/${box.id}`);
+        return r.json?.status === 'stopped';
+      });
+      expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped', 7);
+    },
+  );
 
   test('a box whose main command exited, started again, shows the new run: running, a pid, no exit code; its stop records the stop, not the old exit', async ({
     rt,
@@ -160,47 +166,45 @@ describe.concurrent('list and info in every box state', claims({ needs: 'vm' }),
     } else expect(stopped).not.toHaveProperty('exit_code');
   });
 
-  test('a configured box with its own command refuses an exec and stays configured; start then runs it', claims({ pins: ['box-state.exec.configured-own-cmd', 'box-state.main.foreground'] }), async ({
-    rt,
-    rest,
-    image,
-    boxName,
-  }) => {
-    const box = await rt.create(
-      { image, cmd: ['sh', '-c', 'echo ran > /tmp/main-ran; exec sleep 600'] },
-      boxName(),
-    );
-    const refused = await rest.startExec(box.id, { command: 'true' });
-    expect(refused.status, refused.text).toBe(409);
-    expect(refused.envelope).toMatchObject({ code: 'invalid_state', type: 'InvalidStateError' });
-    expect(refused.envelope?.message).toContain('main command');
-    await expect(box.exec('true')).rejects.toThrow(/^invalid state: /);
-    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'configured');
+  test(
+    'a configured box with its own command refuses an exec and stays configured; start then runs it',
+    claims({ pins: ['box-state.exec.configured-own-cmd', 'box-state.main.foreground'] }),
+    async ({ rt, rest, image, boxName }) => {
+      const box = await rt.create(
+        { image, cmd: ['sh', '-c', 'echo ran > /tmp/main-ran; exec sleep 600'] },
+        boxName(),
+      );
+      const refused = await rest.startExec(box.id, { command: 'true' });
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.envelope).toMatchObject({ code: 'invalid_state', type: 'InvalidStateError' });
+      expect(refused.envelope?.message).toContain('main command');
+      await expect(box.exec('true')).rejects.toThrow(/^invalid state: /);
+      expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'configured');
 
-    await box.start();
-    const r = await rest.exec(box.id, {
-      command: 'sh',
-      args: ['-c', 'while [ ! -s /tmp/main-ran ]; do sleep 0.05; done; cat /tmp/main-ran'],
-    });
-    expect(r).toMatchObject({ stdout: 'ran\n', exitCode: 0 });
-  });
-
-  test('a plain box runs right away; stop / start round trips show in every door', claims({ pins: ['box-state.exec.running', 'box-state.start.stopped', 'box-state.info-follows'] }), async ({
-    rt,
-    rest,
-    image,
-    box,
-  }) => {
-    const first = (await throughEveryDoor(rt, rest, box))[0]!.status;
-    // The cloud API boots a plain box at create, serve at first use (harness/handle/target-facts).
-    expect(['running', 'configured']).toContain(first);
-    expect((await rest.exec(box.id, { command: 'true' })).exitCode).toBe(0);
-    expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');
-    for (let i = 0; i < 2; i++) {
-      await box.stop();
-      expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped');
       await box.start();
+      const r = await rest.exec(box.id, {
+        command: 'sh',
+        args: ['-c', 'while [ ! -s /tmp/main-ran ]; do sleep 0.05; done; cat /tmp/main-ran'],
+      });
+      expect(r).toMatchObject({ stdout: 'ran\n', exitCode: 0 });
+    },
+  );
+
+  test(
+    'a plain box runs right away; stop / start round trips show in every door',
+    claims({ pins: ['box-state.exec.running', 'box-state.start.stopped', 'box-state.info-follows'] }),
+    async ({ rt, rest, image, box }) => {
+      const first = (await throughEveryDoor(rt, rest, box))[0]!.status;
+      // The cloud API boots a plain box at create, serve at first use (harness/handle/target-facts).
+      expect(['running', 'configured']).toContain(first);
+      expect((await rest.exec(box.id, { command: 'true' })).exitCode).toBe(0);
       expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');
-    }
-  });
+      for (let i = 0; i < 2; i++) {
+        await box.stop();
+        expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'stopped');
+        await box.start();
+        expectAllSay(await throughEveryDoor(rt, rest, box), box, image, 'running');
+      }
+    },
+  );
 });

@@ -77,68 +77,89 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
   // busybox: sha256sum, find and tr in the smallest image.
   test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('a text file round-trips', claims({ ports: ['test_node_copy'], pins: ['files.put.route', 'files.get.route'] }), async ({ box, onTestFinished }) => {
-    const text = 'hello-from-node-copy-e2e\nhéllo-☃ 世界\n';
-    await roundTrip({ onTestFinished }, box, Buffer.from(text), '/tmp/e2e-copy.txt');
-    expect((await sh(box, 'cat /tmp/e2e-copy.txt')).stdout).toBe(text);
-  });
+  test(
+    'a text file round-trips',
+    claims({ ports: ['test_node_copy'], pins: ['files.put.route', 'files.get.route'] }),
+    async ({ box, onTestFinished }) => {
+      const text = 'hello-from-node-copy-e2e\nhéllo-☃ 世界\n';
+      await roundTrip({ onTestFinished }, box, Buffer.from(text), '/tmp/e2e-copy.txt');
+      expect((await sh(box, 'cat /tmp/e2e-copy.txt')).stdout).toBe(text);
+    },
+  );
 
-  test('a binary file with every byte value round-trips', claims({ pins: ['files.bytes-exact'] }), async ({ box, onTestFinished }) => {
-    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    await roundTrip({ onTestFinished }, box, Buffer.concat([all, all.reverse()]), '/tmp/all-bytes.bin');
-  });
+  test(
+    'a binary file with every byte value round-trips',
+    claims({ pins: ['files.bytes-exact'] }),
+    async ({ box, onTestFinished }) => {
+      const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      await roundTrip({ onTestFinished }, box, Buffer.concat([all, all.reverse()]), '/tmp/all-bytes.bin');
+    },
+  );
 
-  test('a 1 MiB random file round-trips', claims({ pins: ['files.bytes-exact'] }), async ({ box, onTestFinished }) => {
-    await roundTrip({ onTestFinished }, box, randomBytes(1 << 20), '/workspace/random-1m.bin');
-  });
+  test(
+    'a 1 MiB random file round-trips',
+    claims({ pins: ['files.bytes-exact'] }),
+    async ({ box, onTestFinished }) => {
+      await roundTrip({ onTestFinished }, box, randomBytes(1 << 20), '/workspace/random-1m.bin');
+    },
+  );
 
-  test('a nested directory tree round-trips', claims({ pins: ['files.put.tree', 'files.get.dir'] }), async ({ box, onTestFinished }) => {
-    const dir = await hostDir({ onTestFinished });
-    const tree: Record<string, string> = {
-      'a.txt': 'A\n',
-      'sub/b.txt': 'B\n',
-      'sub/deep/c/d.txt': 'D\n',
-      'sp ace/e f.txt': 'E F\n',
-    };
-    for (const [rel, content] of Object.entries(tree)) {
-      await mkdir(join(dir, 'src', rel, '..'), { recursive: true });
-      await writeFile(join(dir, 'src', rel), content);
-    }
-    // Parents are the caller's job (upstream copy_nested); the copy fills the directory.
-    expect((await sh(box, 'mkdir -p /tmp/tree')).exitCode).toBe(0);
-    await box.copyIn(join(dir, 'src'), '/tmp/tree');
-    const listing = await sh(
-      box,
-      "cd /tmp/tree && find . -type f | sort && cat ./a.txt ./sub/deep/c/d.txt './sp ace/e f.txt'",
-    );
-    expect(listing.stdout).toBe('./a.txt\n./sp ace/e f.txt\n./sub/b.txt\n./sub/deep/c/d.txt\nA\nD\nE F\n');
-    await box.copyOut('/tmp/tree', join(dir, 'out'));
-    expect(await readTree(join(dir, 'out'))).toEqual(tree);
-  });
+  test(
+    'a nested directory tree round-trips',
+    claims({ pins: ['files.put.tree', 'files.get.dir'] }),
+    async ({ box, onTestFinished }) => {
+      const dir = await hostDir({ onTestFinished });
+      const tree: Record<string, string> = {
+        'a.txt': 'A\n',
+        'sub/b.txt': 'B\n',
+        'sub/deep/c/d.txt': 'D\n',
+        'sp ace/e f.txt': 'E F\n',
+      };
+      for (const [rel, content] of Object.entries(tree)) {
+        await mkdir(join(dir, 'src', rel, '..'), { recursive: true });
+        await writeFile(join(dir, 'src', rel), content);
+      }
+      // Parents are the caller's job (upstream copy_nested); the copy fills the directory.
+      expect((await sh(box, 'mkdir -p /tmp/tree')).exitCode).toBe(0);
+      await box.copyIn(join(dir, 'src'), '/tmp/tree');
+      const listing = await sh(
+        box,
+        "cd /tmp/tree && find . -type f | sort && cat ./a.txt ./sub/deep/c/d.txt './sp ace/e f.txt'",
+      );
+      expect(listing.stdout).toBe('./a.txt\n./sp ace/e f.txt\n./sub/b.txt\n./sub/deep/c/d.txt\nA\nD\nE F\n');
+      await box.copyOut('/tmp/tree', join(dir, 'out'));
+      expect(await readTree(join(dir, 'out'))).toEqual(tree);
+    },
+  );
 
-  test('copyOut of a missing path is a typed not-found and writes nothing', claims({ pins: ['files.get.missing'] }), async ({
-    box,
-    onTestFinished,
-  }) => {
-    const dir = await hostDir({ onTestFinished });
-    await expect(box.copyOut('/no/such/path', join(dir, 'x'))).rejects.toThrow(/^box not found: /);
-    expect(await readdir(dir)).toEqual([]);
-  });
+  test(
+    'copyOut of a missing path is a typed not-found and writes nothing',
+    claims({ pins: ['files.get.missing'] }),
+    async ({ box, onTestFinished }) => {
+      const dir = await hostDir({ onTestFinished });
+      await expect(box.copyOut('/no/such/path', join(dir, 'x'))).rejects.toThrow(/^box not found: /);
+      expect(await readdir(dir)).toEqual([]);
+    },
+  );
 
-  test('copied files survive stop / start', claims({ pins: ['files.survive-restart'] }), async ({ box, onTestFinished }) => {
-    const dir = await hostDir({ onTestFinished });
-    const payload = randomBytes(64 * 1024);
-    await writeFile(join(dir, 'keep.bin'), payload);
-    await box.copyIn(join(dir, 'keep.bin'), '/workspace/keep.bin');
-    await box.stop();
-    await box.start();
-    expect(await guestDigest(box, '/workspace/keep.bin')).toEqual({
-      sha: sha256(payload),
-      size: payload.length,
-    });
-    await box.copyOut('/workspace/keep.bin', join(dir, 'back.bin'));
-    expect(sha256(await readFile(join(dir, 'back.bin')))).toBe(sha256(payload));
-  });
+  test(
+    'copied files survive stop / start',
+    claims({ pins: ['files.survive-restart'] }),
+    async ({ box, onTestFinished }) => {
+      const dir = await hostDir({ onTestFinished });
+      const payload = randomBytes(64 * 1024);
+      await writeFile(join(dir, 'keep.bin'), payload);
+      await box.copyIn(join(dir, 'keep.bin'), '/workspace/keep.bin');
+      await box.stop();
+      await box.start();
+      expect(await guestDigest(box, '/workspace/keep.bin')).toEqual({
+        sha: sha256(payload),
+        size: payload.length,
+      });
+      await box.copyOut('/workspace/keep.bin', join(dir, 'back.bin'));
+      expect(sha256(await readFile(join(dir, 'back.bin')))).toBe(sha256(payload));
+    },
+  );
 
   test(
     'upload, process in the guest, download',
@@ -159,38 +180,40 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('a file keeps its execute bit, and an empty file lands as an empty file', claims({ pins: ['files.put.keeps-modes', 'files.put.empty-file'] }), async ({
-    box,
-    onTestFinished,
-  }) => {
-    // Upstream's guest unpacks with tar's permission bits (rwx kept); the SDK packs the host mode.
-    const dir = await hostDir({ onTestFinished });
-    await writeFile(join(dir, 'run.sh'), '#!/bin/sh\necho ran-after-copy\n');
-    await chmod(join(dir, 'run.sh'), 0o755);
-    await writeFile(join(dir, 'empty.txt'), '');
-    await box.copyIn(join(dir, 'run.sh'), '/workspace/bin/run.sh');
-    await box.copyIn(join(dir, 'empty.txt'), '/workspace/empty.txt');
-    const r = await sh(
-      box,
-      '/workspace/bin/run.sh && test -f /workspace/empty.txt && echo $(wc -c < /workspace/empty.txt)',
-    );
-    expect(r).toMatchObject({ stdout: 'ran-after-copy\n0\n', exitCode: 0 });
-    await box.copyOut('/workspace/empty.txt', join(dir, 'empty-back.txt'));
-    expect((await stat(join(dir, 'empty-back.txt'))).size).toBe(0);
-  });
+  test(
+    'a file keeps its execute bit, and an empty file lands as an empty file',
+    claims({ pins: ['files.put.keeps-modes', 'files.put.empty-file'] }),
+    async ({ box, onTestFinished }) => {
+      // Upstream's guest unpacks with tar's permission bits (rwx kept); the SDK packs the host mode.
+      const dir = await hostDir({ onTestFinished });
+      await writeFile(join(dir, 'run.sh'), '#!/bin/sh\necho ran-after-copy\n');
+      await chmod(join(dir, 'run.sh'), 0o755);
+      await writeFile(join(dir, 'empty.txt'), '');
+      await box.copyIn(join(dir, 'run.sh'), '/workspace/bin/run.sh');
+      await box.copyIn(join(dir, 'empty.txt'), '/workspace/empty.txt');
+      const r = await sh(
+        box,
+        '/workspace/bin/run.sh && test -f /workspace/empty.txt && echo $(wc -c < /workspace/empty.txt)',
+      );
+      expect(r).toMatchObject({ stdout: 'ran-after-copy\n0\n', exitCode: 0 });
+      await box.copyOut('/workspace/empty.txt', join(dir, 'empty-back.txt'));
+      expect((await stat(join(dir, 'empty-back.txt'))).size).toBe(0);
+    },
+  );
 
-  test('a file copied onto an existing directory lands inside it under its own name', claims({ pins: ['files.put.into-dir'] }), async ({
-    box,
-    onTestFinished,
-  }) => {
-    // Upstream guest files.rs: "a single file to /etc … lands at /etc/motd.txt".
-    const dir = await hostDir({ onTestFinished });
-    await writeFile(join(dir, 'note.txt'), 'inside-the-dir\n');
-    expect((await sh(box, 'mkdir -p /workspace/inbox')).exitCode).toBe(0);
-    await box.copyIn(join(dir, 'note.txt'), '/workspace/inbox');
-    const r = await sh(box, 'test -d /workspace/inbox && cat /workspace/inbox/note.txt');
-    expect(r).toMatchObject({ stdout: 'inside-the-dir\n', exitCode: 0 });
-  });
+  test(
+    'a file copied onto an existing directory lands inside it under its own name',
+    claims({ pins: ['files.put.into-dir'] }),
+    async ({ box, onTestFinished }) => {
+      // Upstream guest files.rs: "a single file to /etc … lands at /etc/motd.txt".
+      const dir = await hostDir({ onTestFinished });
+      await writeFile(join(dir, 'note.txt'), 'inside-the-dir\n');
+      expect((await sh(box, 'mkdir -p /workspace/inbox')).exitCode).toBe(0);
+      await box.copyIn(join(dir, 'note.txt'), '/workspace/inbox');
+      const r = await sh(box, 'test -d /workspace/inbox && cat /workspace/inbox/note.txt');
+      expect(r).toMatchObject({ stdout: 'inside-the-dir\n', exitCode: 0 });
+    },
+  );
 
   test('a file copied onto an existing file replaces it: exactly the new bytes and mode, shorter or longer, nothing beside it', async ({
     box,
@@ -235,7 +258,11 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     expect(after.stdout).toBe('raw-new\nraw-target.txt\n');
   });
 
-  test('an 8 MiB random file round-trips', claims({ pins: ['files.bytes-exact'] }), async ({ box, onTestFinished }) => {
-    await roundTrip({ onTestFinished }, box, randomBytes(8 << 20), '/workspace/random-8m.bin');
-  });
+  test(
+    'an 8 MiB random file round-trips',
+    claims({ pins: ['files.bytes-exact'] }),
+    async ({ box, onTestFinished }) => {
+      await roundTrip({ onTestFinished }, box, randomBytes(8 << 20), '/workspace/random-8m.bin');
+    },
+  );
 });

@@ -56,7 +56,11 @@ describe('multi-tenant: keys', () => {
 
   test(
     'a revoked key is refused with the 401 an unknown key gets (REST and SDK); the org keeps working',
-    claims({ needs: 'orgs', detects: ['stale-key-accepted'], pins: ['keys.mint.route', 'keys.revoke.route', 'keys.minted-works', 'keys.revoked'] }),
+    claims({
+      needs: 'orgs',
+      detects: ['stale-key-accepted'],
+      pins: ['keys.mint.route', 'keys.revoke.route', 'keys.minted-works', 'keys.revoked'],
+    }),
     async ({ orgs }) => {
       const b = await orgs.make();
       const key = await orgs.admin.createApiKey(b.admin);
@@ -81,7 +85,11 @@ describe('multi-tenant: keys', () => {
 
   test(
     'an expired key is refused with the 401 an unknown key gets; a key cannot mint one that outlives it',
-    claims({ needs: ['orgs', 'key-routes'], detects: ['stale-key-accepted'], pins: ['keys.mint.route', 'keys.expired', 'keys.outlive'] }),
+    claims({
+      needs: ['orgs', 'key-routes'],
+      detects: ['stale-key-accepted'],
+      pins: ['keys.mint.route', 'keys.expired', 'keys.outlive'],
+    }),
     async ({ orgs }) => {
       const b = await orgs.make();
       // The expiry is the contract here: a few seconds of validity, then refusal.

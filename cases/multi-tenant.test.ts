@@ -102,7 +102,8 @@ async function expectIntact(org: TenantOrg, box: { id: string; name: string }) {
 describe('multi-tenant: nothing crosses orgs', () => {
   test(
     "org B's key on org A's box: every box operation answers as for an id that never existed (REST)",
-    claims({ ports: [
+    claims({
+      ports: [
         'test_org_b_read_denied',
         'test_org_b_exec_denied',
         'test_org_b_stop_denied',
@@ -111,7 +112,9 @@ describe('multi-tenant: nothing crosses orgs', () => {
         'test_org_a_box_is_not_found_in_org_b_namespace',
       ],
       needs: ['orgs', 'vm'],
-      detects: ['cross-org-box-lookup'], pins: ['auth.org.box-invisible'] }),
+      detects: ['cross-org-box-lookup'],
+      pins: ['auth.org.box-invisible'],
+    }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const box = await runningBox(a, stack.images.busybox, boxName());
@@ -137,9 +140,12 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "org B cannot prepare a tunnel into org A's box: answered as for an id that never existed",
-    claims({ ports: ['test_cross_org_cannot_tunnel_into_org_a_box'],
+    claims({
+      ports: ['test_cross_org_cannot_tunnel_into_org_a_box'],
       needs: ['orgs', 'vm', 'tunnels'],
-      detects: ['cross-org-box-lookup'], pins: ['auth.org.tunnel'] }),
+      detects: ['cross-org-box-lookup'],
+      pins: ['auth.org.tunnel'],
+    }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const box = await runningBox(a, stack.images.busybox, boxName());
@@ -159,8 +165,11 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "org B's key in org A's namespace is refused as in a namespace of no org, and changes nothing",
-    claims({ ports: ['test_org_b_key_rejected_in_org_a_namespace', 'test_cross_org_delete_leaves_org_a_box_intact'],
-      needs: ['orgs', 'vm'], pins: ['routing.prefix.foreign'] }),
+    claims({
+      ports: ['test_org_b_key_rejected_in_org_a_namespace', 'test_cross_org_delete_leaves_org_a_box_intact'],
+      needs: ['orgs', 'vm'],
+      pins: ['routing.prefix.foreign'],
+    }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const box = await runningBox(a, stack.images.busybox, boxName());
@@ -189,7 +198,11 @@ describe('multi-tenant: nothing crosses orgs', () => {
 
   test(
     "a list never shows another org's boxes, and names are per org",
-    claims({ ports: ['test_org_b_box_list_excludes_org_a'], needs: 'orgs', pins: ['auth.org.list-isolated', 'auth.org.names-per-org'] }),
+    claims({
+      ports: ['test_org_b_box_list_excludes_org_a'],
+      needs: 'orgs',
+      pins: ['auth.org.list-isolated', 'auth.org.names-per-org'],
+    }),
     async ({ orgs, rest, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);
       const name = boxName();
@@ -239,7 +252,10 @@ describe('multi-tenant: nothing crosses orgs', () => {
 describe('multi-tenant: the PyPI SDK', () => {
   test(
     "the Python SDK as org B cannot see, get, stop or remove org A's box",
-    claims({ needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] }, { timeout: 600_000, pins: ['auth.org.box-invisible'] }),
+    claims(
+      { needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] },
+      { timeout: 600_000, pins: ['auth.org.box-invisible'] },
+    ),
     async ({ orgs, stack, boxName, tracker, clock }) => {
       const python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);

@@ -98,7 +98,11 @@ export function describeNativeSdk(s: NativeSuite): void {
   describe(s.title, () => {
     test(
       `create, get_info, exec ${s.marker}, remove: the box is gone after`,
-      claims({ ports: s.ports.basic, needs: ['vm'], pins: ['box.create.route', 'box.get.route', 'exec.start.route', 'box.remove.route'] }),
+      claims({
+        ports: s.ports.basic,
+        needs: ['vm'],
+        pins: ['box.create.route', 'box.get.route', 'exec.start.route', 'box.remove.route'],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const name = boxName();
         const [created, info, echo, listed, removed, after, list2] = await run({ stack, tracker, clock }, [
@@ -134,7 +138,11 @@ export function describeNativeSdk(s: NativeSuite): void {
 
     test(
       'exec: stdout and stderr apart, exit codes exact, unicode, large output and stdin intact',
-      claims({ ports: s.ports.streams, needs: ['vm'], pins: ['ws.frame.stdout', 'ws.frame.stderr', 'exec.exit.code', 'ws.frame.order', 'ws.stdin.binary'] }),
+      claims({
+        ports: s.ports.streams,
+        needs: ['vm'],
+        pins: ['ws.frame.stdout', 'ws.frame.stderr', 'exec.exit.code', 'ws.frame.order', 'ws.stdin.binary'],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const codes: Array<[number, string]> = [
           [0, 'exit 0'],
@@ -169,7 +177,19 @@ export function describeNativeSdk(s: NativeSuite): void {
 
     test(
       'exec options: box env, exec env, cwd, user, tty, and a timeout that ends the command',
-      claims({ ports: s.ports.options, needs: ['vm'], detects: s.optionsDetect, pins: ['box.create.env', 'exec.start.env', 'exec.start.working-dir', 'exec.start.user', 'exec.start.tty', 'exec.timeout.term'] }),
+      claims({
+        ports: s.ports.options,
+        needs: ['vm'],
+        detects: s.optionsDetect,
+        pins: [
+          'box.create.env',
+          'exec.start.env',
+          'exec.start.working-dir',
+          'exec.start.user',
+          'exec.start.tty',
+          'exec.timeout.term',
+        ],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const [, boxEnv, execEnv, cwd, user, tty, timedOut] = await run({ stack, tracker, clock }, [
           { op: 'create', image, name: boxName(), env: { BOX_ENV_MARKER: 'yes-its-there' } },
@@ -242,7 +262,12 @@ export function describeNativeSdk(s: NativeSuite): void {
 
     test(
       'errors are typed: a bogus image, a stopped box, a removed box',
-      claims({ ports: s.ports.errors, needs: ['vm'], detects: ['exec-stopped-500', 'exec-removed-500'], pins: ['box.create.image-unknown', 'box-state.exec.stopped', 'box-state.exec.removed'] }),
+      claims({
+        ports: s.ports.errors,
+        needs: ['vm'],
+        detects: ['exec-stopped-500', 'exec-removed-500'],
+        pins: ['box.create.image-unknown', 'box-state.exec.stopped', 'box-state.exec.removed'],
+      }),
       async ({ stack, tracker, clock, image, boxName }) => {
         const [bogus, ...rest] = await run({ stack, tracker, clock }, [
           { op: 'create', image: 'this-image-does-not-exist:0.0.0' },

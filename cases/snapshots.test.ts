@@ -37,7 +37,10 @@ async function read(box: SdkBox, path: string): Promise<string> {
 describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
   test(
     'a snapshot of a stopped box is listed and fetched by name with the full Snapshot shape',
-    claims({ ports: ['test_snapshot_create_appears_in_list'], pins: ['snapshots.create.route', 'snapshots.list.route', 'snapshots.get.route', 'snapshots.shape'] }),
+    claims({
+      ports: ['test_snapshot_create_appears_in_list'],
+      pins: ['snapshots.create.route', 'snapshots.list.route', 'snapshots.get.route', 'snapshots.shape'],
+    }),
     async ({ box }) => {
       await put(box, '/var/state', 'listed');
       await box.stop();
@@ -57,7 +60,10 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
 
   test(
     'restore brings back the disk as it was at the snapshot',
-    claims({ ports: ['test_snapshot_restore_reverts_disk'], pins: ['snapshots.restore.route', 'snapshots.restore.content'] }),
+    claims({
+      ports: ['test_snapshot_restore_reverts_disk'],
+      pins: ['snapshots.restore.route', 'snapshots.restore.content'],
+    }),
     async ({ box }) => {
       await put(box, '/var/state', 'before-snapshot');
       await box.stop();
@@ -85,42 +91,52 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
     expect(await box.snapshot.get('while-serving')).toMatchObject({ name: 'while-serving' });
   });
 
-  test('restore of a running box is refused as an invalid state and changes nothing', claims({ pins: ['snapshots.restore.running'] }), async ({ box }) => {
-    await put(box, '/var/state', 'one');
-    await box.snapshot.create('while-running');
-    await put(box, '/var/state', 'two');
-    await expect(box.snapshot.restore('while-running')).rejects.toThrow(/invalid state|running/i);
-    expect(await read(box, '/var/state')).toBe('two');
-  });
+  test(
+    'restore of a running box is refused as an invalid state and changes nothing',
+    claims({ pins: ['snapshots.restore.running'] }),
+    async ({ box }) => {
+      await put(box, '/var/state', 'one');
+      await box.snapshot.create('while-running');
+      await put(box, '/var/state', 'two');
+      await expect(box.snapshot.restore('while-running')).rejects.toThrow(/invalid state|running/i);
+      expect(await read(box, '/var/state')).toBe('two');
+    },
+  );
 
-  test('a duplicate name is refused; remove drops the snapshot from the list', claims({ pins: ['snapshots.name-taken', 'snapshots.remove.route'] }), async ({ box }) => {
-    await box.stop();
-    await box.snapshot.create('twice');
-    await expect(box.snapshot.create('twice')).rejects.toThrow(/already exists/i);
-    await box.snapshot.remove('twice');
-    expect(await box.snapshot.get('twice')).toBeNull();
-    expect((await box.snapshot.list()).map((s) => s.name)).not.toContain('twice');
-    await expect(box.snapshot.restore('twice')).rejects.toThrow(/not found/i);
-  });
+  test(
+    'a duplicate name is refused; remove drops the snapshot from the list',
+    claims({ pins: ['snapshots.name-taken', 'snapshots.remove.route'] }),
+    async ({ box }) => {
+      await box.stop();
+      await box.snapshot.create('twice');
+      await expect(box.snapshot.create('twice')).rejects.toThrow(/already exists/i);
+      await box.snapshot.remove('twice');
+      expect(await box.snapshot.get('twice')).toBeNull();
+      expect((await box.snapshot.list()).map((s) => s.name)).not.toContain('twice');
+      await expect(box.snapshot.restore('twice')).rejects.toThrow(/not found/i);
+    },
+  );
 
-  test('with two snapshots, get and restore address the one named; the list is newest first', claims({ pins: ['snapshots.list.newest-first', 'snapshots.restore.content'] }), async ({
-    box,
-  }) => {
-    await put(box, '/var/state', 'first');
-    await box.stop();
-    await box.snapshot.create('snap-a');
-    await box.start();
-    await put(box, '/var/state', 'second');
-    await box.stop();
-    await box.snapshot.create('snap-b');
-    expect(await box.snapshot.get('snap-a')).toMatchObject({ name: 'snap-a' });
-    expect(await box.snapshot.get('snap-b')).toMatchObject({ name: 'snap-b' });
-    // Upstream db/snapshot.rs lists "Newest first" (ORDER BY created_at DESC, rowid DESC).
-    expect((await box.snapshot.list()).map((s) => s.name)).toEqual(['snap-b', 'snap-a']);
-    await box.snapshot.restore('snap-a');
-    await box.start();
-    expect(await read(box, '/var/state')).toBe('first');
-  });
+  test(
+    'with two snapshots, get and restore address the one named; the list is newest first',
+    claims({ pins: ['snapshots.list.newest-first', 'snapshots.restore.content'] }),
+    async ({ box }) => {
+      await put(box, '/var/state', 'first');
+      await box.stop();
+      await box.snapshot.create('snap-a');
+      await box.start();
+      await put(box, '/var/state', 'second');
+      await box.stop();
+      await box.snapshot.create('snap-b');
+      expect(await box.snapshot.get('snap-a')).toMatchObject({ name: 'snap-a' });
+      expect(await box.snapshot.get('snap-b')).toMatchObject({ name: 'snap-b' });
+      // Upstream db/snapshot.rs lists "Newest first" (ORDER BY created_at DESC, rowid DESC).
+      expect((await box.snapshot.list()).map((s) => s.name)).toEqual(['snap-b', 'snap-a']);
+      await box.snapshot.restore('snap-a');
+      await box.start();
+      expect(await read(box, '/var/state')).toBe('first');
+    },
+  );
 });
 
 /**
@@ -192,21 +208,29 @@ describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
     expect((await rt.getInfo(cloneId))?.state.running, 'the clone is not started by the clone').toBe(false);
   });
 
-  test('a named clone is found by its name', claims({ pins: ['clone.name'] }), async ({ box, rt, tracker, boxName }) => {
-    await box.stop();
-    const name = boxName();
-    const clone = await box.cloneBox(null, name);
-    tracker.record(clone.id, 'node-sdk');
-    expect(clone.name).toBe(name);
-    expect((await rt.get(name))?.id).toBe(clone.id);
-  });
+  test(
+    'a named clone is found by its name',
+    claims({ pins: ['clone.name'] }),
+    async ({ box, rt, tracker, boxName }) => {
+      await box.stop();
+      const name = boxName();
+      const clone = await box.cloneBox(null, name);
+      tracker.record(clone.id, 'node-sdk');
+      expect(clone.name).toBe(name);
+      expect((await rt.get(name))?.id).toBe(clone.id);
+    },
+  );
 
-  test("a clone has its source box's cpus and memory", claims({ pins: ['clone.resources'] }), async ({ rt, image, tracker, boxName }) => {
-    // Upstream clone_export.rs: a clone is provisioned with the source's own options.
-    const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
-    await src.stop();
-    const clone = await src.cloneBox(null, null);
-    tracker.record(clone.id, 'node-sdk');
-    expect(await rt.getInfo(clone.id)).toMatchObject({ id: clone.id, cpus: 2, memoryMib: 768 });
-  });
+  test(
+    "a clone has its source box's cpus and memory",
+    claims({ pins: ['clone.resources'] }),
+    async ({ rt, image, tracker, boxName }) => {
+      // Upstream clone_export.rs: a clone is provisioned with the source's own options.
+      const src = await rt.create({ image, cpus: 2, memoryMib: 768 }, boxName());
+      await src.stop();
+      const clone = await src.cloneBox(null, null);
+      tracker.record(clone.id, 'node-sdk');
+      expect(await rt.getInfo(clone.id)).toMatchObject({ id: clone.id, cpus: 2, memoryMib: 768 });
+    },
+  );
 });

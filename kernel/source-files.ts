@@ -7,10 +7,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
 
-const SKIP = new Set(['node_modules', '.git', '.e2e-state', 'reports']);
-/** Skipped too: scratch dirs and the state dirs of shards (`pnpm e2e --shard`). */
+const SKIP = new Set(['node_modules', '.git', 'reports', '.stryker-tmp']);
+/** Skipped too: scratch dirs and every state dir (`.e2e-state`, a shard's, a second stack's). */
 const skipped = (name: string) =>
-  SKIP.has(name) || name.startsWith('.scratch') || name.startsWith('.e2e-state-shard-');
+  SKIP.has(name) || name.startsWith('.scratch') || name.startsWith('.e2e-state');
 
 /** Repo-relative paths of every .ts file. */
 export function repoSources(dir = REPO_ROOT): string[] {
