@@ -171,6 +171,38 @@ describe('multi-tenant: keys', () => {
   );
 
   test(
+    'a malformed create is refused with 400 invalid_argument and mints nothing',
+    claims({ needs: ['orgs', 'key-routes'], pins: ['keys.create.validation'] }),
+    async ({ orgs }) => {
+      // Upstream validates the body against CreateApiKeyDto (apps/api/src/api-key/dto/
+      // create-api-key.dto.ts: name @IsNotEmpty @IsString, permissions @IsArray with each
+      // @IsEnum) under the global ValidationPipe (apps/api/src/main.ts:90): a 400, no key.
+      const b = await orgs.make();
+      const name = keyName('malformed');
+      const bodies: Array<[string, unknown]> = [
+        ['a list, not an object', [{ name, permissions: ['write:boxes'] }]],
+        ['no name', { permissions: ['write:boxes'] }],
+        ['an empty name', { name: '', permissions: ['write:boxes'] }],
+        ['a name that is not a string', { name: 42, permissions: ['write:boxes'] }],
+        ['no permissions', { name }],
+        ['permissions not a list', { name, permissions: 'write:boxes' }],
+        ['an unknown permission beside a known one', { name, permissions: ['write:boxes', 'fly:boxes'] }],
+      ];
+      for (const [what, body] of bodies) {
+        const res = await call(b.target, 'POST', rootUrl(b.target, '/api-keys'), { body });
+        expect(res.status, `${what}: ${res.text}`).toBe(400);
+        expect(res.envelope?.code, what).toBe('invalid_argument');
+      }
+      const listed = await call<{ api_keys: KeySummary[] }>(b.target, 'GET', rootUrl(b.target, '/api-keys'));
+      expect(listed.status, listed.text).toBe(200);
+      expect(listed.json?.api_keys.map((k) => k.name)).not.toContain(name);
+      // The same name with a valid body is minted: the refusals were about the body alone.
+      const ok = await mintAs(b, b.admin.apiKey, { name, permissions: ['write:boxes'] });
+      expect(ok.status, ok.text).toBe(201);
+    },
+  );
+
+  test(
     'revoking a key leaves the keys it minted working: each key is its own credential',
     claims({ needs: ['orgs', 'key-routes'] }),
     async ({ orgs }) => {
