@@ -259,6 +259,26 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
   });
 
   test(
+    'files without a path query are refused with 400 naming it, never a 500',
+    claims({ pins: ['files.path-required'] }),
+    async ({ box, rest }) => {
+      // Upstream's runner answers 400 "path query parameter required" for both directions
+      // (apps/runner/pkg/api/controllers/boxlite_files.go:23,:141); serve's Query<FileQuery>
+      // extractor refuses a missing `path` with 400 too (boxlite-cli serve/types.rs FileQuery).
+      const body = await oneFileTar('x.txt', Buffer.from('x'), 0o644);
+      const put = await rest.tenant('PUT', `/boxes/${box.id}/files`, {
+        raw: body,
+        contentType: 'application/x-tar',
+      });
+      expect(put.status, put.text).toBe(400);
+      expect(put.text).toMatch(/path/);
+      const get = await rest.tenant('GET', `/boxes/${box.id}/files`);
+      expect(get.status, get.text).toBe(400);
+      expect(get.text).toMatch(/path/);
+    },
+  );
+
+  test(
     'an 8 MiB random file round-trips',
     claims({ pins: ['files.bytes-exact'] }),
     async ({ box, onTestFinished }) => {
