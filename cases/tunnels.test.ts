@@ -30,6 +30,23 @@ async function startService(box: SdkBox, port: number, marker: string): Promise<
   expect(r.stdout, r.stderr).toContain('started');
 }
 
+/**
+ * A guest service that answers only once the client has half-closed: it reads the request to
+ * EOF, then writes `marker` (busybox nc, one process per connection). A relay that tears the
+ * connection down on the client's FIN loses the answer every time, not only when it is slow.
+ */
+async function startEofService(box: SdkBox, port: number, marker: string): Promise<void> {
+  const script = `/tmp/eof-reply-${port}.sh`;
+  const r = await sh(
+    box,
+    `printf '#!/bin/sh\\ncat >/dev/null\\nprintf %s\\n' '${marker}' > ${script} && chmod +x ${script} && ` +
+      `(busybox nc -ll -p ${port} -e ${script} >/dev/null 2>&1 &) && ` +
+      // Listening once a connection from inside the box gets the answer.
+      `for i in $(seq 100); do busybox nc -w 1 127.0.0.1 ${port} </dev/null >/dev/null 2>&1 && echo listening && exit 0; sleep 0.1; done; exit 1`,
+  );
+  expect(r.stdout, r.stderr).toContain('listening');
+}
+
 type Conn = Awaited<ReturnType<Awaited<ReturnType<SdkBox['network']['tunnel']>>['connect']>>;
 
 async function readAll(conn: Conn, until?: string): Promise<string> {
@@ -201,9 +218,8 @@ describe.concurrent('tunnels', claims({ needs: ['vm', 'tunnels'] }), () => {
       detects: ['tunnel-half-close-drops-response'],
     }),
     async ({ box }) => {
-      await startService(box, PORT, 'half-close-marker');
-      await reach(box, PORT, 'half-close-marker');
-      expect(await get(box, PORT, 'half-close-marker', true)).toContain('half-close-marker');
+      await startEofService(box, PORT + 1, 'half-close-marker');
+      expect(await get(box, PORT + 1, 'half-close-marker', true)).toContain('half-close-marker');
     },
   );
 
