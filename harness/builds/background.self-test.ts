@@ -127,11 +127,12 @@ describe('pnpm e2e on an empty build cache', () => {
     // Ordered: the first file's results came before the build was there, the CLI file after.
     expect(first.endTime).toBeLessThan(readyAt);
     expect(cli.startTime).toBeGreaterThanOrEqual(readyAt);
-    // It ran with the CLI: every case passed, but one whose stack need is unmet here (not the CLI).
+    // It ran with the CLI: every case passed, or failed as a known bug claims (a strict xfail),
+    // or has a stack need unmet here (never the CLI).
     const ran = cliCases(await json<Summary>('background', 'summary.json'));
     expect(ran.filter((c) => c.outcome === 'pass').length).toBeGreaterThan(0);
     for (const c of ran) {
-      expect(['pass', 'not-runnable'], c.id).toContain(c.outcome);
+      expect(['pass', 'xfail', 'not-runnable'], c.id).toContain(c.outcome);
       expect(c.notRunnable ?? '', c.id).not.toContain('the boxlite CLI');
     }
     expect(run.all).toMatch(/\[background build\] ✓ build boxlite-cli/);
