@@ -28,6 +28,15 @@ const blob: Array<['blob', { outputFile: string }]> = shard
   ? [['blob', { outputFile: `${reportDir}/blob/blob-${shard.index}-${shard.count}.json` }]]
   : [];
 
+// Never collected by unit or self-test: the cases project, state dirs, mutation scratch.
+const NOT_OURS = [
+  'cases/**',
+  '**/node_modules/**',
+  '.e2e-state/**',
+  '.e2e-state-shard-*/**',
+  '.stryker-tmp/**',
+];
+
 /**
  * Three projects:
  *   unit   no services
@@ -66,13 +75,7 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
-          exclude: [
-            'cases/**',
-            '**/node_modules/**',
-            '.e2e-state/**',
-            '.e2e-state-shard-*/**',
-            '.stryker-tmp/**',
-          ],
+          exclude: NOT_OURS,
           testTimeout: 20_000,
         },
       },
@@ -82,13 +85,7 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           globalSetup: ['./harness/self-test-setup.ts'],
           include: ['**/*.self-test.ts'],
-          exclude: [
-            'cases/**',
-            '**/node_modules/**',
-            '.e2e-state/**',
-            '.e2e-state-shard-*/**',
-            '.stryker-tmp/**',
-          ],
+          exclude: NOT_OURS,
           runner: './harness/self-test-runner.ts',
           maxWorkers: 3,
           testTimeout: 120_000,

@@ -46,7 +46,7 @@ import { STACK_HANDLE_OPTIONS } from '../handle/handle.ts';
 import { checkRemote } from '../handle/remote-check.ts';
 import { readRemoteConfig } from '../handle/remote-config.ts';
 import { REPORT_OPTIONS, RUN_OPTIONS } from '../run-options.ts';
-import { parseShard, shardRunId, shardStateDir } from '../shard/plan.ts';
+import { parseShard, reportRunId, shardStateDir } from '../shard/plan.ts';
 import { runCases } from './run-vitest.ts';
 
 const { plan: _plan, planJson: _planJson, ...RECIPE_RUN_OPTIONS } = BOXLITE_STACK_OPTIONS;
@@ -112,7 +112,7 @@ if (import.meta.main) {
   await runMain('e2e', async () => {
     const args = parseE2eArgs(process.argv.slice(2), process.env);
     // BOXLITE_E2E_RUN_ID names the report dir for callers that read it afterwards (tests, CI).
-    const runId = args.runId ?? (args.shard ? shardRunId(newRunId(), args.shard) : newRunId());
+    const runId = reportRunId(args.runId ?? newRunId(), args.shard ?? null);
     const env: Record<string, string> = {
       BOXLITE_E2E_RUN_ID: runId,
       BOXLITE_E2E_NO_SETUP: '1',

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseShard, planShards, readDurations, shardRunId, shardStateDir } from './plan.ts';
+import { parseShard, planShards, readDurations, reportRunId, shardRunId, shardStateDir } from './plan.ts';
 
 describe('shard argument', () => {
   it('i/n with 1 ≤ i ≤ n', () => {
@@ -17,6 +17,13 @@ describe('shard argument', () => {
     expect(shardStateDir('/ci/state', { index: 2, count: 3 }, true)).toBe('/ci/state');
     expect(shardStateDir('/r/.e2e-state', { index: 1, count: 1 }, false)).toBe('/r/.e2e-state');
     expect(shardRunId('R', { index: 1, count: 2 })).toBe('R-shard-1of2');
+  });
+
+  it('an explicit run id given to every shard still gives one report dir per shard, named once', () => {
+    expect(reportRunId('ci-7', { index: 1, count: 2 })).toBe('ci-7-shard-1of2');
+    expect(reportRunId('ci-7', { index: 2, count: 2 })).toBe('ci-7-shard-2of2');
+    expect(reportRunId('m3-shard-2of3', { index: 2, count: 3 })).toBe('m3-shard-2of3');
+    expect(reportRunId('plain', null)).toBe('plain');
   });
 });
 

@@ -40,6 +40,15 @@ export function shardStateDir(stateDir: string, s: Shard, named: boolean): strin
 /** A shard's run id: the run's id with the shard named, so the report dirs say which is which. */
 export const shardRunId = (runId: string, s: Shard) => `${runId}-shard-${s.index}of${s.count}`;
 
+/**
+ * The report dir's id for a run: a shard's id always names the shard (once), so shards run side
+ * by side with one explicit id still write one dir each.
+ */
+export function reportRunId(runId: string, s: Shard | null): string {
+  if (!s) return runId;
+  return runId.endsWith(shardRunId('', s)) ? runId : shardRunId(runId, s);
+}
+
 /** File (relative to the repo) → wall ms, from a previous run's vitest `results.json`. */
 export function readDurations(resultsFile: string, root: string): Map<string, number> {
   let json: { testResults?: Array<{ name?: string; startTime?: number; endTime?: number }> };

@@ -89,7 +89,6 @@ export async function copyIn(
   const dstStat = await statPath(container, norm);
   const single = sourceIsDir !== true && entries.length === 1 && entries[0]?.type === 'file';
   if (single && !(dstStat && isDir(dstStat)) && !dst.endsWith('/')) {
-    if (norm === '/') throw badRequest('cannot write a file over /');
     const parent = posix.dirname(norm);
     await mkdirP(container, parent);
     await put(container, await renameSingleFile(body, posix.basename(norm)), parent);

@@ -62,6 +62,8 @@ interface Rule {
   cause: string;
   match: RegExp;
   evidence: (m: RegExpMatchArray, f: RunFacts) => string;
+  /** Only on runs where this holds (default: every run). */
+  when?: (f: RunFacts) => boolean;
 }
 
 /** Environment causes read from the outcome's own message: the case could not run here. */
@@ -100,6 +102,15 @@ const RULES: readonly Rule[] = [
     cause: 'ledger:sdk-python-drops-user',
     match: /user= parameter not effective/,
     evidence: (m) => `${m[0]}: ${knownBug('sdk-python-drops-user').title}`,
+  },
+  {
+    // A box that cannot start where the preflight's real create could not start one either
+    // (serve with the stub runtime, the cloud stack without a guest image): never on a stack
+    // where boxes start, so a sim that breaks box start still fails here.
+    cause: 'needs:vm',
+    match: /Disk creation task failed|mke2fs binary not found|failed to start box|Failed to pull image/,
+    evidence: (m, f) => `no box starts here (preflight: ${f.preflight?.missing.vm}); the case said: ${m[0]}`,
+    when: (f) => f.preflight?.missing.vm !== undefined,
   },
   {
     cause: 'needs:egress',
@@ -187,6 +198,7 @@ export function classify(r: CaseRecord, f: RunFacts): Classified {
   const known = knownFailure(r);
   if (known) return known;
   for (const rule of RULES) {
+    if (rule.when && !rule.when(f)) continue;
     const m = r.message.match(rule.match);
     if (m)
       return {
