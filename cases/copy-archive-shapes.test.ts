@@ -47,6 +47,9 @@ const shapeOf = (dir: string) =>
   `find ${dir} -type d | sort | sed 's/^/d /'; find ${dir} -type f | sort | sed 's/^/f /'`;
 
 describe.concurrent('copy in: archive shapes', claims({ needs: 'vm' }), () => {
+  // busybox: find, sort and sed in the smallest image.
+  test.override('image', ({ stack }) => stack.images.busybox);
+
   test(
     'a one-file archive onto a missing path without "/" is that file; with "/" a new directory holding it',
     claims({ pins: ['files.put.one-file-at-path', 'files.put.into-dir'] }),
