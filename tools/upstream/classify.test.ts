@@ -98,7 +98,10 @@ describe('upstream outcome classification', () => {
   it('a box that cannot start is not runnable only where the preflight could not start one either', () => {
     const msg = 'InternalError: Disk creation task failed: task 99 panicked: mke2fs binary not found';
     const id = 'cases/test_exec_comprehensive.py::test_stderr_only_command';
-    const serve = classify(rec(id, 'failed', msg), facts({ preflight: preflight({ vm: 'create: 500 mke2fs' }) }));
+    const serve = classify(
+      rec(id, 'failed', msg),
+      facts({ preflight: preflight({ vm: 'create: 500 mke2fs' }) }),
+    );
     expect(serve).toMatchObject({ verdict: 'not-runnable', cause: 'needs:vm', unexpected: false });
     expect(serve.evidence).toContain('preflight: create: 500 mke2fs');
     const sim = classify(rec(id, 'failed', msg), facts());
