@@ -83,12 +83,23 @@ function expectExitThenClose(result: AttachResult, exitCode: number, stack: Pick
 }
 
 describe('attach: how the socket closes after exit', claims({ needs: 'vm' }), () => {
-  test.for(ENDINGS)('$ending: exit $exitCode, then the normal close', async (e, { rest, stack, boxName }) => {
-    const id = await newBox(rest, stack.images.busybox, boxName());
-    const result = await (await e.run(rest, id)).done;
-    expect(result.stdout).toBe(e.stdout);
-    expectExitThenClose(result, e.exitCode, stack);
-  });
+  test.for(ENDINGS)(
+    '$ending: exit $exitCode, then the normal close',
+    claims({
+      pins: [
+        'ws.close.after-exit.completed',
+        'ws.close.after-exit.killed',
+        'ws.close.after-exit.timed-out',
+        'ws.close.after-exit.late',
+      ],
+    }),
+    async (e, { rest, stack, boxName }) => {
+      const id = await newBox(rest, stack.images.busybox, boxName());
+      const result = await (await e.run(rest, id)).done;
+      expect(result.stdout).toBe(e.stdout);
+      expectExitThenClose(result, e.exitCode, stack);
+    },
+  );
 
   test("the box's main session (box-level attach) ends the same way when its command exits", async ({
     rest,

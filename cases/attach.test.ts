@@ -196,7 +196,7 @@ describe('attach: delivery', claims({ needs: 'vm' }), () => {
 
   test(
     `a silent exec gets a Ping within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of the upgrade; kill ends it with exit`,
-    claims({ pins: ['ws.ping.first', 'exec.kill.ends'] }),
+    claims({ pins: ['ws.ping.first', 'exec.kill.ends', 'exec.status.killed'] }),
     async ({ rest, stack, boxName }) => {
       const id = await newBox(rest, stack.images.busybox, boxName());
       const eid = await startExec(rest, id, 'exec sleep 60');

@@ -168,7 +168,9 @@ describe.concurrent('list and info in every box state', claims({ needs: 'vm' }),
 
   test(
     'a configured box with its own command refuses an exec and stays configured; start then runs it',
-    claims({ pins: ['box-state.exec.configured-own-cmd', 'box-state.main.foreground'] }),
+    claims({
+      pins: ['box-state.exec.configured-own-cmd', 'box-state.main.foreground', 'http.code.invalid-state'],
+    }),
     async ({ rt, rest, image, boxName }) => {
       const box = await rt.create(
         { image, cmd: ['sh', '-c', 'echo ran > /tmp/main-ran; exec sleep 600'] },

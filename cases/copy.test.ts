@@ -215,48 +215,50 @@ describe.concurrent('copy in / out', claims({ needs: 'vm' }), () => {
     },
   );
 
-  test('a file copied onto an existing file replaces it: exactly the new bytes and mode, shorter or longer, nothing beside it', async ({
-    box,
-    onTestFinished,
-  }) => {
-    const dir = await hostDir({ onTestFinished });
-    const target = '/workspace/target.txt';
-    const old = await sh(
-      box,
-      `mkdir -p /workspace && printf old-content-that-is-longer > ${target} && chmod 600 ${target}`,
-    );
-    expect(old.exitCode, old.stderr).toBe(0);
-    await writeFile(join(dir, 'new.bin'), 'new');
-    await chmod(join(dir, 'new.bin'), 0o755);
-    await box.copyIn(join(dir, 'new.bin'), target);
-    const after = await sh(box, `cat ${target}; echo; stat -c %a ${target}; ls -A /workspace`);
-    expect(after.stdout, 'truncated, not patched; the new mode; no file beside it').toBe(
-      'new\n755\ntarget.txt\n',
-    );
-    const longer = randomBytes(64 * 1024);
-    await writeFile(join(dir, 'longer.bin'), longer);
-    await box.copyIn(join(dir, 'longer.bin'), target);
-    expect(await guestDigest(box, target)).toEqual({ sha: sha256(longer), size: longer.length });
-    await box.copyOut(target, join(dir, 'back.bin'));
-    expect(sha256(await readFile(join(dir, 'back.bin')))).toBe(sha256(longer));
-  });
+  test(
+    'a file copied onto an existing file replaces it: exactly the new bytes and mode, shorter or longer, nothing beside it',
+    claims({ pins: ['files.put.overwrite'] }),
+    async ({ box, onTestFinished }) => {
+      const dir = await hostDir({ onTestFinished });
+      const target = '/workspace/target.txt';
+      const old = await sh(
+        box,
+        `mkdir -p /workspace && printf old-content-that-is-longer > ${target} && chmod 600 ${target}`,
+      );
+      expect(old.exitCode, old.stderr).toBe(0);
+      await writeFile(join(dir, 'new.bin'), 'new');
+      await chmod(join(dir, 'new.bin'), 0o755);
+      await box.copyIn(join(dir, 'new.bin'), target);
+      const after = await sh(box, `cat ${target}; echo; stat -c %a ${target}; ls -A /workspace`);
+      expect(after.stdout, 'truncated, not patched; the new mode; no file beside it').toBe(
+        'new\n755\ntarget.txt\n',
+      );
+      const longer = randomBytes(64 * 1024);
+      await writeFile(join(dir, 'longer.bin'), longer);
+      await box.copyIn(join(dir, 'longer.bin'), target);
+      expect(await guestDigest(box, target)).toEqual({ sha: sha256(longer), size: longer.length });
+      await box.copyOut(target, join(dir, 'back.bin'));
+      expect(sha256(await readFile(join(dir, 'back.bin')))).toBe(sha256(longer));
+    },
+  );
 
-  test('a raw one-file tar PUT onto an existing file replaces it under the destination name', async ({
-    box,
-    rest,
-  }) => {
-    const target = '/workspace/raw-target.txt';
-    expect((await sh(box, `mkdir -p /workspace && printf old-old-old > ${target}`)).exitCode).toBe(0);
-    const body = await oneFileTar('other.txt', Buffer.from('raw-new'), 0o644);
-    const put = await rest.tenant('PUT', `/boxes/${box.id}/files`, {
-      query: { path: target },
-      raw: body,
-      contentType: 'application/x-tar',
-    });
-    expect(put.status, put.text).toBe(204);
-    const after = await sh(box, `cat ${target}; echo; ls -A /workspace`);
-    expect(after.stdout).toBe('raw-new\nraw-target.txt\n');
-  });
+  test(
+    'a raw one-file tar PUT onto an existing file replaces it under the destination name',
+    claims({ pins: ['files.put.overwrite', 'files.put.buffered'] }),
+    async ({ box, rest }) => {
+      const target = '/workspace/raw-target.txt';
+      expect((await sh(box, `mkdir -p /workspace && printf old-old-old > ${target}`)).exitCode).toBe(0);
+      const body = await oneFileTar('other.txt', Buffer.from('raw-new'), 0o644);
+      const put = await rest.tenant('PUT', `/boxes/${box.id}/files`, {
+        query: { path: target },
+        raw: body,
+        contentType: 'application/x-tar',
+      });
+      expect(put.status, put.text).toBe(204);
+      const after = await sh(box, `cat ${target}; echo; ls -A /workspace`);
+      expect(after.stdout).toBe('raw-new\nraw-target.txt\n');
+    },
+  );
 
   test(
     'files without a path query are refused with 400 naming it, never a 500',

@@ -364,7 +364,7 @@ describe('errors: not found and state', () => {
   test(
     'double stop, sequential: the first stop answers the stopped box (200); a stop of the already-stopped box is idempotent 200 or 409 invalid_state with the full protocol §6.2 envelope',
     claims({
-      pins: ['box-state.stop.running', 'box-state.stop.stopped'],
+      pins: ['box-state.stop.running', 'box-state.stop.stopped', 'box.stop.route'],
       ports: [
         'test_invalid_state_stop_already_stopped_returns_4xx',
         'test_double_stop_is_idempotent_or_typed_409',
@@ -387,7 +387,7 @@ describe('errors: not found and state', () => {
   test(
     'signal: 204 while running, 409 invalid_state once the exec has finished',
     claims({
-      pins: ['exec.signal.route', 'exec.signal.finished'],
+      pins: ['exec.signal.route', 'exec.signal.finished', 'http.code.invalid-state'],
       needs: ['vm'],
       detects: ['signal-after-exit-204'],
     }),
@@ -417,7 +417,13 @@ describe('errors: envelope', () => {
   test(
     'every refusal is the envelope with a string code whose status and type agree with protocol §6.2',
     claims({
-      pins: ['http.envelope.shape', 'http.envelope.code-string', 'http.envelope.status-agrees'],
+      pins: [
+        'http.envelope.shape',
+        'http.envelope.code-string',
+        'http.envelope.status-agrees',
+        'routing.unknown-route',
+        'exec.start.command-required',
+      ],
       detects: ['serve-plain-rejection', 'rest-error-envelope'],
       needs: ['create'],
     }),

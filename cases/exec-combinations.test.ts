@@ -95,7 +95,7 @@ describe.concurrent.each(MODES)(
 
     test(
       'closing stdin ends a reader that waits for end-of-input',
-      claims({ pins: ['ws.stdin.eof'] }),
+      claims({ pins: ['ws.stdin.eof', 'ws.stdin.eof-tty'] }),
       async ({ rest, box }) => {
         // The client closes stdin (REST: the stdin_eof frame; SDK: stdin.close()). Without a tty
         // that is a closed pipe; with one, the reader must see the terminal's end-of-input — and

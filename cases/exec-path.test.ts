@@ -58,42 +58,41 @@ const ROWS: Row[] = [
 ];
 
 describe('exec PATH: which binary runs, and the spawn check', claims({ needs: 'vm' }), () => {
-  test('a per-exec PATH over a box PATH decides the binary and the spawn check, via REST and the SDK', async ({
-    rest,
-    rt,
-    stack,
-    boxName,
-  }) => {
-    const created = await rest.createBox({
-      image: stack.images.busybox,
-      name: boxName(),
-      env: { PATH: BOX_PATH },
-    });
-    expect(created.status, created.text).toBe(201);
-    const id = created.json!.box_id;
-    const setup = await rest.exec(id, { command: '/bin/sh', args: ['-c', SETUP] });
-    expect(setup.exitCode, setup.stderr).toBe(0);
-    const box = await rt.get(id);
-    if (!box) throw new Error(`rt.get(${id}) found no box`);
-    for (const row of ROWS) {
-      const raw = await rest.exec(id, row.req);
-      const sdk = await runSdkExec(box, row.req);
-      if (row.stdout === null) {
-        expect(raw.http, `${row.what} (REST): ${raw.error}`).toBe(422);
-        expect(raw.error, `${row.what}: names the command`).toMatch(
-          new RegExp(`^HTTP 422 execution_failed: .*${row.req.command}`),
-        );
-        expect(sdk.error, `${row.what} (SDK)`).toMatch(/^Execution error: /);
-      } else {
-        expect({ stdout: raw.stdout, exitCode: raw.exitCode }, `${row.what} (REST)`).toEqual({
-          stdout: row.stdout,
-          exitCode: 0,
-        });
-        expect({ stdout: sdk.stdout, exitCode: sdk.exitCode }, `${row.what} (SDK)`).toEqual({
-          stdout: row.stdout,
-          exitCode: 0,
-        });
+  test(
+    'a per-exec PATH over a box PATH decides the binary and the spawn check, via REST and the SDK',
+    claims({ pins: ['exec.start.path-per-exec'] }),
+    async ({ rest, rt, stack, boxName }) => {
+      const created = await rest.createBox({
+        image: stack.images.busybox,
+        name: boxName(),
+        env: { PATH: BOX_PATH },
+      });
+      expect(created.status, created.text).toBe(201);
+      const id = created.json!.box_id;
+      const setup = await rest.exec(id, { command: '/bin/sh', args: ['-c', SETUP] });
+      expect(setup.exitCode, setup.stderr).toBe(0);
+      const box = await rt.get(id);
+      if (!box) throw new Error(`rt.get(${id}) found no box`);
+      for (const row of ROWS) {
+        const raw = await rest.exec(id, row.req);
+        const sdk = await runSdkExec(box, row.req);
+        if (row.stdout === null) {
+          expect(raw.http, `${row.what} (REST): ${raw.error}`).toBe(422);
+          expect(raw.error, `${row.what}: names the command`).toMatch(
+            new RegExp(`^HTTP 422 execution_failed: .*${row.req.command}`),
+          );
+          expect(sdk.error, `${row.what} (SDK)`).toMatch(/^Execution error: /);
+        } else {
+          expect({ stdout: raw.stdout, exitCode: raw.exitCode }, `${row.what} (REST)`).toEqual({
+            stdout: row.stdout,
+            exitCode: 0,
+          });
+          expect({ stdout: sdk.stdout, exitCode: sdk.exitCode }, `${row.what} (SDK)`).toEqual({
+            stdout: row.stdout,
+            exitCode: 0,
+          });
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -113,7 +113,7 @@ describe('multi-tenant: keys', () => {
 
   test(
     "a key minted by an expiring key carries the parent's expiry unless it asks for an earlier one, and dies with the parent",
-    claims({ needs: ['orgs', 'key-routes'] }),
+    claims({ needs: ['orgs', 'key-routes'], pins: ['keys.expiry-inherited'] }),
     async ({ orgs }) => {
       const b = await orgs.make();
       // The expiry is the contract here: a few seconds of validity, then refusal.
@@ -149,7 +149,7 @@ describe('multi-tenant: keys', () => {
 
   test(
     'a key cannot grant a permission it does not hold: 403 naming it, nothing minted; a subset is granted',
-    claims({ needs: ['orgs', 'key-routes'] }),
+    claims({ needs: ['orgs', 'key-routes'], pins: ['keys.permission-subset'] }),
     async ({ orgs }) => {
       const b = await orgs.make();
       const parent = await orgs.admin.createApiKey(b.admin, { permissions: ['write:boxes'] });

@@ -89,7 +89,7 @@ describe.concurrent('box lifecycle', () => {
 
   test(
     "a client with no path prefix (the canonical routes) works in its key's org",
-    claims({ pins: ['routing.prefix.canonical'], needs: 'vm' }),
+    claims({ pins: ['routing.prefix.canonical', 'routing.prefix.tenant'], needs: 'vm' }),
     async ({ rt, stack, tracker, boxName }) => {
       // upstream mounts every box route twice, `v1/boxes` and `v1/:prefix/boxes`
       // (boxlite-box.controller.ts): a user who never sets pathPrefix must not get 404s.

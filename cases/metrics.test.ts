@@ -65,7 +65,7 @@ describe('metrics', claims({ needs: 'vm' }), () => {
   test(
     'box metrics: every BoxMetrics field is present with its type, on the wire and through the SDK',
     claims({
-      pins: ['metrics.box.route', 'metrics.box.fields'],
+      pins: ['metrics.box.route', 'metrics.box.fields', 'metrics.box.boot-timing'],
       ports: ['test_box_metrics_shape_is_complete'],
     }),
     async ({ rt, rest, stack, boxName }) => {

@@ -113,7 +113,7 @@ describe('multi-tenant: nothing crosses orgs', () => {
       ],
       needs: ['orgs', 'vm'],
       detects: ['cross-org-box-lookup'],
-      pins: ['auth.org.box-invisible'],
+      pins: ['auth.org.box-invisible', 'auth.org.ws'],
     }),
     async ({ orgs, stack, boxName }) => {
       const [a, b] = await Promise.all([orgs.make(), orgs.make()]);

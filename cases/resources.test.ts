@@ -46,21 +46,18 @@ async function expectGuestMemory(box: SdkBox, ownKernel: boolean, mib: number): 
 describe.concurrent('resources as the guest sees them', claims({ needs: 'vm' }), () => {
   test.override('image', ({ stack }) => stack.images.busybox);
 
-  test('the memory a box asks for is what its guest gets, as Box JSON reports it', async ({
-    rt,
-    rest,
-    run,
-    stack,
-    image,
-    boxName,
-  }) => {
-    const granted = grantedMemoryMib(stack, 384);
-    const box = await rt.create({ image, memoryMib: 384 }, boxName());
-    expect((await rt.getInfo(box.id))?.memoryMib).toBe(granted);
-    const raw = await rest.tenant<{ memory_mib: number }>('GET', `/boxes/${box.id}`);
-    expect(raw.json?.memory_mib).toBe(granted);
-    await expectGuestMemory(box, ownKernel(run), granted);
-  });
+  test(
+    'the memory a box asks for is what its guest gets, as Box JSON reports it',
+    claims({ pins: ['limits.guest.memory'] }),
+    async ({ rt, rest, run, stack, image, boxName }) => {
+      const granted = grantedMemoryMib(stack, 384);
+      const box = await rt.create({ image, memoryMib: 384 }, boxName());
+      expect((await rt.getInfo(box.id))?.memoryMib).toBe(granted);
+      const raw = await rest.tenant<{ memory_mib: number }>('GET', `/boxes/${box.id}`);
+      expect(raw.json?.memory_mib).toBe(granted);
+      await expectGuestMemory(box, ownKernel(run), granted);
+    },
+  );
 
   test("a box created without memory_mib gets the server's default, as Box JSON reports it", async ({
     rt,

@@ -39,7 +39,13 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
     'a snapshot of a stopped box is listed and fetched by name with the full Snapshot shape',
     claims({
       ports: ['test_snapshot_create_appears_in_list'],
-      pins: ['snapshots.create.route', 'snapshots.list.route', 'snapshots.get.route', 'snapshots.shape'],
+      pins: [
+        'snapshots.create.route',
+        'snapshots.list.route',
+        'snapshots.get.route',
+        'snapshots.shape',
+        'snapshots.get.unknown',
+      ],
     }),
     async ({ box }) => {
       await put(box, '/var/state', 'listed');
@@ -80,16 +86,16 @@ describe.concurrent('snapshots', claims({ needs: ['vm', 'snapshots'] }), () => {
     },
   );
 
-  test('a snapshot of a running box leaves it running: its exec in flight finishes whole, new execs run', async ({
-    box,
-    rest,
-    stack,
-  }) => {
-    await keepsRunning({ box, rest, stack }, async () => {
-      await box.snapshot.create('while-serving');
-    });
-    expect(await box.snapshot.get('while-serving')).toMatchObject({ name: 'while-serving' });
-  });
+  test(
+    'a snapshot of a running box leaves it running: its exec in flight finishes whole, new execs run',
+    claims({ pins: ['snapshots.running-source'] }),
+    async ({ box, rest, stack }) => {
+      await keepsRunning({ box, rest, stack }, async () => {
+        await box.snapshot.create('while-serving');
+      });
+      expect(await box.snapshot.get('while-serving')).toMatchObject({ name: 'while-serving' });
+    },
+  );
 
   test(
     'restore of a running box is refused as an invalid state and changes nothing',
@@ -193,20 +199,18 @@ describe.concurrent('clone', claims({ needs: ['vm', 'clone'] }), () => {
     },
   );
 
-  test('cloning a running box leaves it running: its exec in flight finishes whole, new execs run, same pid', async ({
-    box,
-    rest,
-    rt,
-    stack,
-    tracker,
-  }) => {
-    let cloneId = '';
-    await keepsRunning({ box, rest, stack }, async () => {
-      cloneId = (await box.cloneBox(null, null)).id;
-      tracker.record(cloneId, 'node-sdk');
-    });
-    expect((await rt.getInfo(cloneId))?.state.running, 'the clone is not started by the clone').toBe(false);
-  });
+  test(
+    'cloning a running box leaves it running: its exec in flight finishes whole, new execs run, same pid',
+    claims({ pins: ['clone.running-source'] }),
+    async ({ box, rest, rt, stack, tracker }) => {
+      let cloneId = '';
+      await keepsRunning({ box, rest, stack }, async () => {
+        cloneId = (await box.cloneBox(null, null)).id;
+        tracker.record(cloneId, 'node-sdk');
+      });
+      expect((await rt.getInfo(cloneId))?.state.running, 'the clone is not started by the clone').toBe(false);
+    },
+  );
 
   test(
     'a named clone is found by its name',

@@ -296,28 +296,26 @@ describe(
       });
     });
 
-    test('a tunnel prepared once checks its box again on every CONNECT: refused after stop, serving after start, refused after remove', async ({
-      rt,
-      rest,
-      image,
-      boxName,
-      annotate,
-    }) => {
-      await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
-        const prep = await rest.tenant<{ uri: string }>('POST', `/boxes/${a.id}/network/tunnel`, {
-          query: { port: String(PORT) },
+    test(
+      'a tunnel prepared once checks its box again on every CONNECT: refused after stop, serving after start, refused after remove',
+      claims({ pins: ['tunnels.recheck'] }),
+      async ({ rt, rest, image, boxName, annotate }) => {
+        await followsItsBox({ rt, image, boxName, annotate }, async (a) => {
+          const prep = await rest.tenant<{ uri: string }>('POST', `/boxes/${a.id}/network/tunnel`, {
+            query: { port: String(PORT) },
+          });
+          expect(prep.status, prep.text).toBe(200);
+          const uri = new URL(prep.json!.uri);
+          const through: Through = {
+            host: uri.hostname,
+            port: Number(uri.port || (uri.protocol === 'https:' ? 443 : 80)),
+            connect: uri.host,
+            key: rest.target.apiKey,
+            tls: uri.protocol === 'https:',
+          };
+          return { get: () => getThrough(through), close: async () => {} };
         });
-        expect(prep.status, prep.text).toBe(200);
-        const uri = new URL(prep.json!.uri);
-        const through: Through = {
-          host: uri.hostname,
-          port: Number(uri.port || (uri.protocol === 'https:' ? 443 : 80)),
-          connect: uri.host,
-          key: rest.target.apiKey,
-          tls: uri.protocol === 'https:',
-        };
-        return { get: () => getThrough(through), close: async () => {} };
-      });
-    });
+      },
+    );
   },
 );
