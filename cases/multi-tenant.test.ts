@@ -253,8 +253,8 @@ describe('multi-tenant: the PyPI SDK', () => {
   test(
     "the Python SDK as org B cannot see, get, stop or remove org A's box",
     claims(
-      { needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'] },
-      { timeout: 600_000, pins: ['auth.org.box-invisible'] },
+      { needs: ['orgs', 'vm'], detects: ['cross-org-box-lookup'], pins: ['auth.org.box-invisible'] },
+      { timeout: 600_000 },
     ),
     async ({ orgs, stack, boxName, tracker, clock }) => {
       const python = await ensurePythonSdk({ cacheDir: runContext().cacheDir, progress: createProgress() });
