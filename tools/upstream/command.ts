@@ -41,6 +41,7 @@ import { runPytest } from './pytest-run.ts';
 import { countVerdicts, headline, pointLatest, type UpstreamReport, writeUpstreamReport } from './report.ts';
 import { npmSdk, stageSuite } from './stage.ts';
 import { findSuite } from './suite.ts';
+import { boxesBefore, removeSuiteBoxes } from './suite-boxes.ts';
 import { suiteEnv } from './suite-env.ts';
 
 export const UPSTREAM_OPTIONS = {
@@ -130,6 +131,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
   });
   const outDir = join(REPO_ROOT, 'reports', runId);
   await mkdir(outDir, { recursive: true });
+  const before = await boxesBefore(stack);
   const run = await runPytest({
     python,
     suiteDir,
@@ -137,6 +139,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
     args: args.pytest,
     outDir,
   });
+  const left = await removeSuiteBoxes(stack, before);
   const facts: RunFacts = {
     bugs: stack.bugs,
     simulated: stack.simulated,
@@ -161,6 +164,7 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
       'path check': pathCheck,
       'sim bug switches': stack.simulated ? stack.bugs.join(', ') || 'none' : 'not a sim',
       preflight: describePreflight(preflight),
+      'boxes the suite left': leftLine(left),
     },
     exitCode: run.exitCode,
     counts: countVerdicts(cases),
@@ -172,7 +176,14 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
   process.stdout.write(
     `\nupstream suite: ${headline(report)}\nreport: ${join('reports', runId, 'summary.md')}\n`,
   );
-  return report.counts.unexpected > 0 ? 1 : 0;
+  if (left.stuck.length)
+    process.stderr.write(`e2e:upstream: boxes the suite left that would not go: ${left.stuck.join(', ')}\n`);
+  return report.counts.unexpected > 0 || left.stuck.length ? 1 : 0;
+}
+
+function leftLine(l: { removed: string[]; stuck: string[] }): string {
+  const removed = l.removed.length ? `${l.removed.length} removed: ${l.removed.join(', ')}` : 'none';
+  return l.stuck.length ? `${removed}; would not go: ${l.stuck.join(', ')}` : removed;
 }
 
 /**
