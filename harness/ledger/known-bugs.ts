@@ -257,6 +257,18 @@ export const KNOWN_BUGS = [
     realStatus: 'open',
   },
   {
+    id: 'sdk-c-wait-before-stdout',
+    title: "C SDK: an execution's wait callback can come before its last stdout callback",
+    upstream: 'sdks/c/src/exec/execution.rs (c5f4afd1)',
+    pointer:
+      'execution_wait (:462-500) posts Wait as soon as the process ends; only on_exit (exit_pump, :373-377) awaits the stream pumps registered by on_stdout (:307-308)',
+    symptom:
+      "upstream's sdks/c e2e_exec.c (on_stdout, then wait) prints EXEC_STDOUT= empty for `echo HELLO-FROM-C` although the server sent the bytes before the exit frame",
+    layer: 'sdk',
+    simSwitch: null,
+    realStatus: 'open',
+  },
+  {
     id: 'sdk-go-no-user',
     title: 'Go SDK offers no exec `user`: every command runs as the image user',
     upstream: 'sdks/go/exec.go:240 (c5f4afd1)',

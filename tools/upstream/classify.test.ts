@@ -132,6 +132,17 @@ describe('upstream outcome classification', () => {
     expect(c).toMatchObject({ verdict: 'xfail', cause: 'ledger:cli-run-keeps-dashdash', unexpected: false });
   });
 
+  it("the C SDK's wait overtaking its stdout is the ledger's, read from the driver's own output", () => {
+    const msg =
+      "AssertionError: assert 'EXEC_STDOUT=HELLO-FROM-C' in 'BOX_ID=r62tXP4RRwkR\\nEXEC_STDOUT=\\nEXIT_CODE=0\\nOK\\n'";
+    const c = classify(rec('cases/test_c_coverage.py::test_c_exec', 'failed', msg), facts());
+    expect(c).toMatchObject({
+      verdict: 'xfail',
+      cause: 'ledger:sdk-c-wait-before-stdout',
+      unexpected: false,
+    });
+  });
+
   it('anything else that did not pass is a failure to look at; a plain skip stays a skip', () => {
     expect(classify(rec('cases/test_x.py::test_y', 'failed', 'assert 401 == 200'), facts())).toMatchObject({
       verdict: 'failed',
