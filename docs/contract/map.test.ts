@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../kernel/paths.ts';
-import { apiKeyRootRoutes, apiKeyTenantRoutes } from '../../sim/api/routes/api-keys.ts';
+import { apiKeyRoutes } from '../../sim/api/routes/api-keys.ts';
 import { boxRoutes } from '../../sim/api/routes/boxes.ts';
 import { cloneExportRoutes } from '../../sim/api/routes/clone-export.ts';
 import { imageRoutes } from '../../sim/api/routes/images.ts';
@@ -26,8 +26,7 @@ function simRoutes(): string[] {
   const tables = [
     ...publicRoutes,
     ...rootRoutes,
-    ...apiKeyRootRoutes,
-    ...apiKeyTenantRoutes,
+    ...apiKeyRoutes,
     ...boxRoutes,
     ...cloneExportRoutes,
     ...imageRoutes,

@@ -137,17 +137,17 @@ describe('real API admin', () => {
   });
 });
 
-describe('keys (both servers): the org key calls POST / DELETE /v1/api-keys', () => {
+describe('keys (both servers): the org key calls POST / DELETE /api/api-keys', () => {
   for (const server of ['sim', 'boxlite-api'] as const) {
-    it(`${server}: mint with permissions and expiry, revoke by name`, async () => {
-      on('POST', '/api/v1/api-keys', {
+    it(`${server}: mint with permissions and a camelCase expiry, revoke by name`, async () => {
+      on('POST', '/api/api-keys', {
         status: 201,
         json: {
           name: 'k 1',
-          permissions: ['write:boxes', 'delete:boxes'],
-          created_at: 'x',
-          expires_at: '2030-01-01T00:00:00.000Z',
           value: 'secret',
+          createdAt: 'x',
+          permissions: ['write:boxes', 'delete:boxes'],
+          expiresAt: '2030-01-01T00:00:00.000Z',
         },
       });
       const admin = openStackAdmin({ apiUrl: base, adminKey: 'adminkey', server });
@@ -159,43 +159,27 @@ describe('keys (both servers): the org key calls POST / DELETE /v1/api-keys', ()
         expiresAt: '2030-01-01T00:00:00.000Z',
       });
       await admin.revokeApiKey(org, key);
-      // The real-API driver first asks which key routes this server has (GET answered 204 here).
-      expect(seen.filter((s) => s.method !== 'GET').map((s) => [s.method, s.path, s.auth, s.body])).toEqual([
+      expect(seen.map((s) => [s.method, s.path, s.auth, s.body])).toEqual([
         [
           'POST',
-          '/api/v1/api-keys',
+          '/api/api-keys',
           'Bearer orgkey',
           {
             name: 'k 1',
             permissions: ['write:boxes', 'delete:boxes'],
-            expires_at: '2030-01-01T00:00:00.000Z',
+            expiresAt: '2030-01-01T00:00:00.000Z',
           },
         ],
-        ['DELETE', '/api/v1/api-keys/k%201', 'Bearer orgkey', undefined],
+        ['DELETE', '/api/api-keys/k%201', 'Bearer orgkey', undefined],
       ]);
     });
   }
 
-  it('boxlite-api without the v1 key routes (c5f4afd1): POST / DELETE /api-keys, camelCase expiry', async () => {
-    const nest404 = (path: string) => ({
-      status: 404,
-      json: { path, statusCode: 404, error: 'Not Found', message: `Cannot GET ${path}` },
-    });
-    on('GET', '/api/v1/api-keys', nest404('/api/v1/api-keys'));
-    on('POST', '/api/api-keys', {
-      status: 201,
-      json: { name: 'k', value: 'v', permissions: ['write:boxes'], expiresAt: '2030-01-01T00:00:00.000Z' },
-    });
+  it('a key minted without an expiry has none (the answer has no expiresAt)', async () => {
+    on('POST', '/api/api-keys', { status: 201, json: { name: 'k', value: 'v', permissions: [] } });
     const admin = openStackAdmin({ apiUrl: base, adminKey: 'adminkey', server: 'boxlite-api' });
-    const key = await admin.createApiKey(org, { name: 'k', expiresAt: new Date('2030-01-01T00:00:00Z') });
-    expect(key.expiresAt).toBe('2030-01-01T00:00:00.000Z');
-    await admin.revokeApiKey(org, key);
-    expect(seen.map((s) => [s.method, s.path])).toEqual([
-      ['GET', '/api/v1/api-keys'],
-      ['POST', '/api/api-keys'],
-      ['DELETE', '/api/api-keys/k'],
-    ]);
-    expect(seen[1]!.body).toMatchObject({ expiresAt: '2030-01-01T00:00:00.000Z' });
+    expect((await admin.createApiKey(org, { name: 'k', permissions: [] })).expiresAt).toBeNull();
+    expect(seen[0]!.body).toEqual({ name: 'k', permissions: [] });
   });
 
   it('boxlite-api without the quota routes: adminOrg has no quotas, setQuota is unsupported with the answer', async () => {
@@ -221,14 +205,20 @@ describe('keys (both servers): the org key calls POST / DELETE /v1/api-keys', ()
     );
   });
 
-  it('a refusal is one line naming the call, status and the envelope', async () => {
-    on('POST', '/api/v1/api-keys', {
-      status: 403,
-      json: { error: { message: 'no', type: 'AuthError', code: 'permission_denied' } },
+  it("a refusal is one line naming the call, status and Nest's message", async () => {
+    on('POST', '/api/api-keys', {
+      status: 409,
+      json: {
+        path: '/api/api-keys',
+        timestamp: 'x',
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'API key with this name already exists',
+      },
     });
     const admin = openStackAdmin({ apiUrl: base, adminKey: 'adminkey', server: 'sim' });
     await expect(admin.createApiKey(org, { name: 'x' })).rejects.toThrow(
-      /^POST \/v1\/api-keys → HTTP 403 permission_denied: no$/,
+      /^POST \/api-keys → HTTP 409 API key with this name already exists$/,
     );
   });
 });
@@ -274,14 +264,14 @@ describe('sim admin', () => {
 describe('serve admin', () => {
   it('createOrg asks the server and quotes it; every other operation is refused without a request', async () => {
     on('GET', '/api/v1/me', { status: 200, json: { sub: 'serve', prefix: null } });
-    on('POST', '/api/v1/api-keys', { status: 404 });
+    on('POST', '/api/api-keys', { status: 404 });
     const a = openStackAdmin({ apiUrl: base, adminKey: 'k', server: 'serve' });
     await expect(a.createOrg()).rejects.toThrow(
-      /^boxlite serve has one static bearer key and no organizations.*; it answered: GET \/v1\/me → HTTP 200 \{"sub":"serve","prefix":null\}; POST \/v1\/api-keys → HTTP 404$/,
+      /^boxlite serve has one static bearer key and no organizations.*; it answered: GET \/v1\/me → HTTP 200 \{"sub":"serve","prefix":null\}; POST \/api-keys → HTTP 404$/,
     );
     expect(seen.map((s) => [s.method, s.path])).toEqual([
       ['GET', '/api/v1/me'],
-      ['POST', '/api/v1/api-keys'],
+      ['POST', '/api/api-keys'],
     ]);
     seen = [];
     for (const p of [

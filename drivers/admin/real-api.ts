@@ -14,8 +14,8 @@
  *                                                      organization.controller.ts at 68e7aec2; newer
  *                                                      versions dropped it and upstream's
  *                                                      apps/e2e/fixture_setup.py sets per-box limits in SQL)
- *   POST|DELETE /api/v1/api-keys[/:name]               keys of the calling key's org (api-keys.ts);
- *   POST|DELETE /api/api-keys[/:name]                  where the first is absent (c5f4afd1)
+ *   POST|DELETE /api/api-keys[/:name]                  keys of the calling key's org (api-keys.ts;
+ *                                                      api-key/api-key.controller.ts:29,37,135)
  *
  * It follows the routes of the API it talks to: a route the server answers with Nest's
  * "Cannot METHOD /path" 404 is absent in that version (9c62d566 "remove organization quota
@@ -28,9 +28,9 @@
  * one is JWT + owner. Upstream's own cross-org cases take the second org's key from the
  * operator (apps/e2e/cases/test_cross_org_isolation.py `BOXLITE_E2E_CROSS_ORG_API_KEY`).
  */
-import { API_KEY_ROUTES, type KeyRoutes, mintKey, revokeKey, V1_KEY_ROUTES } from './api-keys.ts';
+import { mintKey, revokeKey } from './api-keys.ts';
 import { type AdminCall, adminCall, describe, routeMissing } from './http.ts';
-import { AdminError, type AdminOrg, type AdminTarget, type OrgQuotas, type StackAdmin } from './types.ts';
+import { AdminError, type AdminTarget, type OrgQuotas, type StackAdmin } from './types.ts';
 
 interface RealQuota {
   totalCpuQuota?: number;
@@ -76,7 +76,8 @@ export function toRealBodies(q: Partial<OrgQuotas>): { totals: RealQuota; perBox
 export const CREATE_ORG_UNSUPPORTED =
   'the real API creates orgs only for a signed-in user (POST /api/organizations, AuthGuard(jwt), ' +
   'apps/api/src/organization/controllers/organization.controller.ts) and mints keys only in the calling ' +
-  "key's org (POST /api/v1/api-keys, boxlite-rest/boxlite-api-key.controller.ts): an admin API key cannot make a second org";
+  "key's org (POST /api/api-keys, api-key/api-key.controller.ts:59-71 with the key's organizationId): " +
+  'an admin API key cannot make a second org';
 
 /** The org quota routes are absent: unsupported, with the server's answer. */
 const noQuotaRoute = (c: AdminCall, res: Parameters<typeof describe>[1]) =>
@@ -88,17 +89,6 @@ const noQuotaRoute = (c: AdminCall, res: Parameters<typeof describe>[1]) =>
 export function realApiAdmin(t: AdminTarget): StackAdmin {
   const base = t.apiUrl;
   const quotaPath = (id: string) => `/admin/organizations/${encodeURIComponent(id)}/quota`;
-  let keyRoutes: Promise<KeyRoutes> | null = null;
-  /** The key routes this server has: the v1 family when it answers, else the API's own. */
-  const keys = (org: AdminOrg) => {
-    keyRoutes ??= adminCall(base, {
-      method: 'GET',
-      path: '/v1/api-keys',
-      key: org.apiKey,
-      accept: [404, 405],
-    }).then((res) => (routeMissing(res) ? API_KEY_ROUTES : V1_KEY_ROUTES));
-    return keyRoutes;
-  };
   return {
     server: 'boxlite-api',
     async adminOrg() {
@@ -153,8 +143,8 @@ export function realApiAdmin(t: AdminTarget): StackAdmin {
       }
       return answered;
     },
-    createApiKey: async (org, opts) => mintKey(base, org, opts, await keys(org)),
-    revokeApiKey: async (org, key) => revokeKey(base, org, key, await keys(org)),
+    createApiKey: (org, opts) => mintKey(base, org, opts),
+    revokeApiKey: (org, key) => revokeKey(base, org, key),
     async deleteOrg() {
       throw new AdminError(
         'the real API deletes an org only for its signed-in owner (DELETE /api/organizations/:id, AuthGuard(jwt) + OWNER)',

@@ -14,7 +14,7 @@ async function answers(t: AdminTarget): Promise<string> {
   const asked: string[] = [];
   for (const [method, path] of [
     ['GET', '/v1/me'],
-    ['POST', '/v1/api-keys'],
+    ['POST', '/api-keys'],
   ] as const) {
     try {
       const res = await call(target, method, `${t.apiUrl}${path}`, {

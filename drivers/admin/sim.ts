@@ -1,7 +1,7 @@
 /**
  * The sim's admin: its own routes (sim/api/routes/root.ts `POST /api/_sim/orgs`,
  * sim/api/routes/sim-admin.ts `PATCH …/quotas`, `DELETE /api/_sim/orgs/:id`) with the admin
- * key; keys through the tenant-facing routes every server shares (api-keys.ts).
+ * key; keys through the API's own `/api/api-keys`, which the sim serves as upstream does (api-keys.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mintKey, revokeKey } from './api-keys.ts';

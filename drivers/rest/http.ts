@@ -59,6 +59,11 @@ export function rootUrl(t: RestTarget, path: string): string {
   return `${t.apiUrl}/v1${path}`;
 }
 
+/** The API's own routes outside `/v1` (`/api/api-keys`): Nest controllers under the `api` prefix. */
+export function appUrl(t: RestTarget, path: string): string {
+  return `${t.apiUrl}${path}`;
+}
+
 export type RestAuth = false | string | { header: string };
 
 export function authHeader(t: RestTarget, auth: RestAuth | undefined): Record<string, string> {

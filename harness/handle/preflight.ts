@@ -6,7 +6,7 @@
  * (per-case/needs.ts); on a KVM host the same run measures a VM and runs them all.
  */
 import { createRestDriver, type RestDriver } from '../../drivers/rest/driver.ts';
-import type { RestResponse } from '../../drivers/rest/http.ts';
+import { appUrl, call, type RestResponse } from '../../drivers/rest/http.ts';
 import { runnerView } from '../leaks/runner-view.ts';
 import { probeOrgs } from './admin.ts';
 import type { StackHandle } from './handle.ts';
@@ -25,7 +25,7 @@ export const NEEDS = {
   'sim-admin': "the sim's admin routes (`/api/_sim/*`: orgs with quotas)",
   orgs: 'the admin interface makes orgs with quotas and keys here (measured: create org, mint + revoke a key, delete)',
   'key-routes':
-    'a key mints keys from code, `POST /v1/api-keys` (measured: an empty body is refused as a bad request, not 404)',
+    'a key mints keys from code, `POST /api/api-keys` (measured: an empty body is refused as a bad request, not 404)',
   'runner-direct': "direct access to the stack's runner, bypassing the API",
   'path-guard': 'the path guard is on (runner and API journals readable)',
   'stack-registry': 'the harness can write to the registry the target pulls from (a stack it set up)',
@@ -175,8 +175,8 @@ export async function runPreflight(stack: StackHandle, boxName: string): Promise
   if (usage.status !== 200) missing['image-catalog'] = why('GET /images/usage', usage);
   const orgs = await probeOrgs(stack);
   if (orgs) missing.orgs = orgs;
-  const keys = await rest.root('POST', '/api-keys', { body: {} });
-  if (keys.status !== 400) missing['key-routes'] = why('POST /v1/api-keys {}', keys);
+  const keys = await call(stack, 'POST', appUrl(stack, '/api-keys'), { body: {} });
+  if (keys.status !== 400) missing['key-routes'] = why('POST /api/api-keys {}', keys);
   if (stack.kind !== 'sim') {
     missing['sim-admin'] =
       `target ${stack.kind} (${stack.apiUrl}) is not the sim; only sim/api has /api/_sim`;

@@ -5,7 +5,7 @@
  *
  *   catalog image      the API's image catalog of the run's org (`GET /images`)
  *   volume             the org's managed volumes (`GET /volumes`)
- *   api key            the org's named keys (`GET /v1/api-keys`)
+ *   api key            the org's keys (`GET /api/api-keys`, a bare list)
  *   registry repo      the stack registry's repositories (`GET /v2/_catalog`), local stacks
  *   runner image       sim: images the runner made (snapshots, clone bases, exports) or pulled
  *                      from the stack registry (boxes' images), in its Docker engine
@@ -16,7 +16,7 @@
  * A source the target does not offer is left out (its checks are the per-case ones).
  */
 import { listRepositories, registryHost } from '../../bootstrap/services/registry.ts';
-import { call, type RestTarget, rootUrl, tenantUrl } from '../../drivers/rest/http.ts';
+import { appUrl, call, type RestTarget, tenantUrl } from '../../drivers/rest/http.ts';
 import { dockerClient } from '../../kernel/docker.ts';
 import { LABEL_RUNNER } from '../../sim/runner/box-spec.ts';
 import { runnerIdFor } from '../../sim/runner/config.ts';
@@ -80,8 +80,8 @@ export async function takeInventory(stack: StackHandle): Promise<Inventory> {
   );
   put(
     'api key',
-    await listed<{ api_keys?: { name: string }[] }>(stack, rootUrl(stack, '/api-keys'), (j) =>
-      (j.api_keys ?? []).map((k) => k.name),
+    await listed<{ name: string }[]>(stack, appUrl(stack, '/api-keys'), (j) =>
+      Array.isArray(j) ? j.map((k) => k.name) : [],
     ),
   );
   const registry = stack.stack?.services.registry;

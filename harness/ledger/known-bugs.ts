@@ -219,7 +219,7 @@ export const KNOWN_BUGS = [
     pointer:
       'api-key.strategy.ts validate(): keys are cached in Redis for apiKey.validationCacheTtlSeconds; expiry is re-checked on a cache hit',
     symptom:
-      'a key past its expires_at, or deleted with DELETE /v1/api-keys/{name}, still authenticates (200 instead of 401)',
+      'a key past its expiresAt, or deleted with DELETE /api/api-keys/{name}, still authenticates (200 instead of 401)',
     layer: 'api',
     simSwitch: 'stale-key-accepted',
     realStatus: recorded('stale-key-accepted'),

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { BugId } from '../bugs.ts';
 import type { Db } from './db.ts';
 import { ApiError } from './errors.ts';
-import { findPrincipal, type Principal } from './store.ts';
+import { findPrincipal, type Principal, touchKey } from './store.ts';
 
 /** Keys the sim mints (and ADMIN_API_KEY) are hex; anything else is "malformed". */
 const WELL_FORMED = /^[0-9a-fA-F]+$/;
@@ -33,5 +33,8 @@ export async function authenticate(
   }
   const principal = await findPrincipal(db, token, bugs.has('stale-key-accepted'));
   if (!principal) throw new ApiError('unauthenticated', 'invalid api key');
+  // The principal keeps the row as read, so `current` shows the previous use, as upstream's does.
+  const last = principal.key.last_used_at;
+  if (!last || Date.now() - last.getTime() >= 10_000) await touchKey(db, principal.keyId);
   return principal;
 }

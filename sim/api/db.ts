@@ -91,6 +91,13 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE api_keys ADD COLUMN name text`,
   `CREATE UNIQUE INDEX api_keys_org_name_live ON api_keys (org_id, name) WHERE revoked_at IS NULL AND name IS NOT NULL`,
   `ALTER TABLE orgs ADD COLUMN deleted_at timestamptz`,
+  // Upstream's key row (apps/api/src/api-key/api-key.entity.ts:22-51): every key has a name, a
+  // display prefix and suffix for the masked value, and the time it was last used.
+  `ALTER TABLE api_keys ADD COLUMN key_prefix text NOT NULL DEFAULT ''`,
+  `ALTER TABLE api_keys ADD COLUMN key_suffix text NOT NULL DEFAULT ''`,
+  `ALTER TABLE api_keys ADD COLUMN last_used_at timestamptz`,
+  `UPDATE api_keys SET name = CASE label WHEN 'admin-seed' THEN 'boxlite-admin' ELSE id END
+     WHERE name IS NULL AND revoked_at IS NULL`,
 ];
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -153,7 +160,11 @@ export async function migrate(db: Db): Promise<void> {
   }
 }
 
-/** Admin org + key from ADMIN_API_KEY; a rotated key revokes the previous seed. */
+/**
+ * Admin org + key from ADMIN_API_KEY, named as upstream seeds it (apps/api/src/app.service.ts:171-177:
+ * `ensureApiKeyValue(org, user, 'boxlite-admin', [], admin.apiKey)`, which replaces a key of that
+ * name holding another value, api-key.service.ts:87-95): a rotated key revokes the previous one.
+ */
 export async function seedAdmin(db: Db, adminKey: string): Promise<void> {
   const hash = sha256(adminKey);
   await db.query(
@@ -162,11 +173,27 @@ export async function seedAdmin(db: Db, adminKey: string): Promise<void> {
     [ADMIN_ORG_ID, ADMIN_PREFIX, ...quotaParams(DEFAULT_QUOTAS)],
   );
   await db.query(
-    `INSERT INTO api_keys (id, org_id, key_sha256, label) VALUES ($1, $2, $3, 'admin-seed') ON CONFLICT (key_sha256) DO NOTHING`,
-    [`key_${hash.slice(0, 12)}`, ADMIN_ORG_ID, hash],
+    `UPDATE api_keys SET revoked_at = now()
+     WHERE (label = 'admin-seed' OR (org_id = $2 AND name = $3)) AND key_sha256 <> $1 AND revoked_at IS NULL`,
+    [hash, ADMIN_ORG_ID, ADMIN_KEY_NAME],
   );
   await db.query(
-    `UPDATE api_keys SET revoked_at = now() WHERE label = 'admin-seed' AND key_sha256 <> $1 AND revoked_at IS NULL`,
-    [hash],
+    `INSERT INTO api_keys (id, org_id, key_sha256, label, name, key_prefix, key_suffix)
+     VALUES ($1, $2, $3, 'admin-seed', $4, $5, $6) ON CONFLICT (key_sha256) DO NOTHING`,
+    [`key_${hash.slice(0, 12)}`, ADMIN_ORG_ID, hash, ADMIN_KEY_NAME, ...keyDisplay(adminKey)],
   );
+}
+
+/** The seeded admin key's name and its user's id (apps/api/src/app.service.ts:21). */
+export const ADMIN_KEY_NAME = 'boxlite-admin';
+
+/**
+ * The masked value's ends (api-key.service.ts:33-39): upstream's `extractKeyDisplayPrefix`
+ * (common/utils/api-key.ts) keeps `{prefix}_{class}_` or, for a value without two underscores
+ * (the sim's hex keys), the first 3 characters; the suffix is the last 3.
+ */
+export function keyDisplay(value: string): [string, string] {
+  const first = value.indexOf('_');
+  const second = first === -1 ? -1 : value.indexOf('_', first + 1);
+  return [second === -1 ? value.slice(0, 3) : value.slice(0, second + 1), value.slice(-3)];
 }

@@ -11,7 +11,7 @@ import { ApiError, foreignNamespace, toApiError } from './errors.ts';
 import { API_VERSION_HEADER, type App, type Ctx, type Handler, SIM_API_VERSION, sendError } from './http.ts';
 import { startLifecycleSweep } from './lifecycle.ts';
 import { boxIdFromPath, type RouteMatch, Router, resolveTenantPath } from './router.ts';
-import { apiKeyRootRoutes, apiKeyTenantRoutes } from './routes/api-keys.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { boxRoutes } from './routes/boxes.ts';
 import { cloneExportRoutes } from './routes/clone-export.ts';
 import { imageRoutes } from './routes/images.ts';
@@ -26,19 +26,16 @@ import { volumeRoutes } from './routes/volumes.ts';
 import type { Principal } from './store.ts';
 import { attachUpgradeHandler } from './ws-proxy.ts';
 
+// The key routes authenticate themselves (routes/api-keys.ts), to refuse in Nest's error shape.
 const publicRouter = new Router<Handler>()
   .addAll(publicRoutes)
+  .addAll(apiKeyRoutes)
   .addAll(runnerPublicRoutes)
   .addAll(previewRoutes);
-const rootRouter = new Router<Handler>()
-  .addAll(rootRoutes)
-  .addAll(runnerAdminRoutes)
-  .addAll(simAdminRoutes)
-  .addAll(apiKeyRootRoutes);
+const rootRouter = new Router<Handler>().addAll(rootRoutes).addAll(runnerAdminRoutes).addAll(simAdminRoutes);
 export const tenantRouter = new Router<Handler>()
   .addAll(boxRoutes)
   .addAll(imageRoutes)
-  .addAll(apiKeyTenantRoutes)
   .addAll(proxyRoutes)
   .addAll(snapshotRoutes)
   .addAll(cloneExportRoutes)

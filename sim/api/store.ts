@@ -1,9 +1,9 @@
 /** Queries over orgs, keys, boxes and executions. Handlers never write SQL themselves. */
 import { randomBytes } from 'node:crypto';
-import { type Db, type Quotas, quotaParams, sha256 } from './db.ts';
+import { type Db, keyDisplay, type Quotas, quotaParams, sha256 } from './db.ts';
 import { ApiError } from './errors.ts';
 import { newApiKey } from './ids.ts';
-import { permissionsOf } from './tenancy.ts';
+import { type KeyRow, ownerOf, permissionsOf } from './tenancy.ts';
 
 export interface Org extends Quotas {
   id: string;
@@ -15,11 +15,13 @@ export interface Org extends Quotas {
 export interface Principal {
   org: Org;
   keyId: string;
-  /** The key's own name (keys minted through `POST /v1/api-keys`), null for seeded ones. */
-  keyName: string | null;
+  /** The key's row as read when it authenticated (`GET /api/api-keys/current` shows it). */
+  key: KeyRow;
   expiresAt: Date | null;
-  /** What the key may grant a key it mints: its own permissions; null (anything) for seeded keys. */
-  permissions: string[] | null;
+  /** The key's user: the org's owner, or upstream's admin user in the admin org (tenancy.ts). */
+  userId: string;
+  /** Upstream's SystemRole.ADMIN (the admin org's key) or the org's OWNER: no org has other members. */
+  role: 'admin' | 'owner';
 }
 
 export interface NewBox {
@@ -51,10 +53,10 @@ const ORG_COLS =
 export async function findPrincipal(db: Db, key: string, acceptStale = false): Promise<Principal | null> {
   // A revoked or expired key, or one of a deleted org, is no key at all: the caller cannot tell
   // it from one that never existed (upstream CombinedAuthGuard answers every such key alike).
-  const r = await db.query<
-    Org & { key_id: string; key_name: string | null; key_label: string; expires_at: Date | null }
-  >(
-    `SELECT ${ORG_COLS}, k.id AS key_id, k.name AS key_name, k.label AS key_label, k.expires_at FROM api_keys k JOIN orgs o ON o.id = k.org_id
+  const r = await db.query<Org & KeySql & { key_id: string; key_name: string | null }>(
+    `SELECT ${ORG_COLS}, k.id AS key_id, k.name AS key_name, k.label, k.created_at, k.expires_at,
+            k.last_used_at, k.key_prefix, k.key_suffix
+     FROM api_keys k JOIN orgs o ON o.id = k.org_id
      WHERE k.key_sha256 = $1 AND ($2 OR (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))
        AND o.deleted_at IS NULL
      ORDER BY k.revoked_at IS NULL DESC LIMIT 1`,
@@ -62,9 +64,41 @@ export async function findPrincipal(db: Db, key: string, acceptStale = false): P
   );
   const row = r.rows[0];
   if (!row) return null;
-  const { key_id, key_name, key_label, expires_at, ...org } = row;
-  const permissions = key_name === null ? null : permissionsOf(key_label);
-  return { org, keyId: key_id, keyName: key_name, expiresAt: expires_at, permissions };
+  const { key_id, key_name, label, created_at, expires_at, last_used_at, key_prefix, key_suffix, ...org } =
+    row;
+  const permissions = permissionsOf(label);
+  const keyRow = {
+    name: key_name ?? key_id,
+    permissions,
+    created_at,
+    expires_at,
+    last_used_at,
+    key_prefix,
+    key_suffix,
+  };
+  return {
+    org,
+    keyId: key_id,
+    key: keyRow,
+    expiresAt: expires_at,
+    userId: ownerOf(org),
+    role: org.is_admin ? 'admin' : 'owner',
+  };
+}
+
+type KeySql = Omit<KeyRow, 'permissions' | 'name'> & { label: string };
+
+/**
+ * Records a use of the key, at most every 10 s: upstream stamps lastUsedAt on every API-key
+ * authentication behind a 10-second Redis cooldown (api-key.strategy.ts:107,
+ * api-key.service.ts:155-174).
+ */
+export async function touchKey(db: Db, keyId: string): Promise<void> {
+  await db.query(
+    `UPDATE api_keys SET last_used_at = now()
+     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '10 seconds')`,
+    [keyId],
+  );
 }
 
 /** Sim-only: creates an org (or updates its quotas) and mints a fresh key for it. */
@@ -90,11 +124,13 @@ export async function upsertOrgWithKey(
   if (!org) throw new ApiError('invalid_argument', 'the admin org or a deleted org cannot be redefined');
   const apiKey = newApiKey();
   const hash = sha256(apiKey);
-  await db.query(`INSERT INTO api_keys (id, org_id, key_sha256, label) VALUES ($1, $2, $3, 'sim-admin')`, [
-    `key_${hash.slice(0, 12)}`,
-    org.id,
-    hash,
-  ]);
+  const keyId = `key_${hash.slice(0, 12)}`;
+  // Every upstream key has a name (api-key.entity.ts:21-22); the sim's org key takes its row id.
+  await db.query(
+    `INSERT INTO api_keys (id, org_id, key_sha256, label, name, key_prefix, key_suffix)
+     VALUES ($1, $2, $3, 'sim-admin', $1, $4, $5)`,
+    [keyId, org.id, hash, ...keyDisplay(apiKey)],
+  );
   return { org, apiKey };
 }
 

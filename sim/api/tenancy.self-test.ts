@@ -1,7 +1,7 @@
 /**
- * Tenancy administration on the sim API with the runner DOWN: the tenant-facing key routes
- * (`/v1/api-keys`, as upstream's boxlite-api-key.controller.ts) and the sim-only org admin
- * (`PATCH /_sim/orgs/:id/quotas`, `DELETE /_sim/orgs/:id`): validation, scoping, revocation.
+ * Tenancy administration on the sim API with the runner DOWN: the API's own key routes
+ * (`/api/api-keys`, upstream apps/api/src/api-key/api-key.controller.ts) and the sim-only org
+ * admin (`PATCH /_sim/orgs/:id/quotas`, `DELETE /_sim/orgs/:id`): validation, scoping, revocation.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -20,71 +20,108 @@ async function newOrg() {
   return { id: r.json.org_id as string, key: r.json.api_key as string, prefix: r.json.path_prefix as string };
 }
 
-const mint = (key: string, body: unknown, path = '/v1/api-keys') =>
-  req(suite.sim, 'POST', path, { auth: key, body });
+const mint = (key: string, body: unknown) => req(suite.sim, 'POST', '/api-keys', { auth: key, body });
 
-describe('tenant-facing key routes', () => {
-  it('mint answers the value once; list shows name and expiry, never a value; the key is of the same org', async () => {
+describe('the API key routes (/api/api-keys)', () => {
+  it('mint answers the value once, camelCase; list and get show it masked; the key is of the same org', async () => {
     const org = await newOrg();
     const r = await mint(org.key, { name: 'ci', permissions: ['write:boxes'] });
     expect(r.status, r.text).toBe(201);
-    expect(Object.keys(r.json).sort()).toEqual(['created_at', 'expires_at', 'name', 'permissions', 'value']);
-    expect(r.json).toMatchObject({ name: 'ci', permissions: ['write:boxes'], expires_at: null });
+    // ApiKeyResponseDto: no expiresAt asked, none answered.
+    expect(Object.keys(r.json).sort()).toEqual(['createdAt', 'name', 'permissions', 'value']);
+    expect(r.json).toMatchObject({ name: 'ci', permissions: ['write:boxes'] });
     const me = await req(suite.sim, 'GET', '/v1/me', { auth: r.json.value });
     expect(me.json).toMatchObject({ org_id: org.id, path_prefix: org.prefix, expires_at: null });
-    const list = await req(suite.sim, 'GET', `/v1/${org.prefix}/api-keys`, { auth: org.key });
+    const list = await req(suite.sim, 'GET', '/api-keys', { auth: org.key });
     expect(list.status).toBe(200);
-    expect(list.json.api_keys.map((k: { name: string }) => k.name)).toEqual(['ci']);
+    const ci = (list.json as { name: string; userId: string }[]).find((k) => k.name === 'ci');
+    expect(Object.keys(ci ?? {}).sort()).toEqual([
+      'createdAt',
+      'expiresAt',
+      'lastUsedAt',
+      'name',
+      'permissions',
+      'userId',
+      'value',
+    ]);
+    // Masked as upstream masks it: 3 characters, 20 stars, the last 3.
+    expect(ci).toMatchObject({
+      value: `${r.json.value.slice(0, 3)}${'*'.repeat(20)}${r.json.value.slice(-3)}`,
+      expiresAt: null,
+      lastUsedAt: expect.any(String),
+    });
+    // The org's own key is listed too (every key has a name).
+    expect(list.json.length).toBe(2);
     expect(list.text).not.toContain(r.json.value);
+    const one = await req(suite.sim, 'GET', '/api-keys/ci', { auth: org.key });
+    expect([one.status, one.json.name]).toEqual([200, 'ci']);
+    const cur = await req(suite.sim, 'GET', '/api-keys/current', { auth: r.json.value });
+    expect([cur.status, cur.json.name, cur.json.userId]).toEqual([200, 'ci', ci!.userId]);
+    // No `/v1` key routes: upstream has none.
+    expect((await req(suite.sim, 'GET', '/v1/api-keys', { auth: org.key })).status).toBe(404);
   });
 
-  it('refuses bad bodies, duplicate live names, a child outliving its parent or holding more than it', async () => {
+  it("refuses bad bodies (400, Nest's shape), duplicate names (409); grants and expiries are taken as asked", async () => {
     const org = await newOrg();
     for (const body of [
+      [{ name: 'x', permissions: ['write:boxes'] }],
       { name: '', permissions: ['write:boxes'] },
-      { name: 'a/b', permissions: ['write:boxes'] },
-      { name: 'x', permissions: [] },
       { name: 'x', permissions: ['root:everything'] },
-      { name: 'x', permissions: ['write:boxes'], expires_at: 'soon' },
+      { name: 'x', permissions: 'write:boxes' },
+      { name: 'x', permissions: ['write:boxes'], expiresAt: 'soon' },
     ]) {
       const r = await mint(org.key, body);
-      expect([r.status, r.json.error.code], JSON.stringify(body)).toEqual([400, 'invalid_argument']);
+      expect([r.status, r.json.statusCode, r.json.error], JSON.stringify(body)).toEqual([
+        400,
+        400,
+        'Bad Request',
+      ]);
     }
+    // What CreateApiKeyDto allows: no permissions, a "/" in a name, snake_case ignored.
+    expect((await mint(org.key, { name: 'a/b', permissions: [] })).status).toBe(201);
+    const snake = await mint(org.key, { name: 's', permissions: [], expires_at: '2030-01-01T00:00:00Z' });
+    expect([snake.status, snake.json.expiresAt]).toEqual([201, undefined]);
     expect((await mint(org.key, { name: 'dup', permissions: ['write:boxes'] })).status).toBe(201);
     const dup = await mint(org.key, { name: 'dup', permissions: ['write:boxes'] });
-    expect([dup.status, dup.json.error.code]).toEqual([409, 'already_exists']);
+    expect([dup.status, dup.json.message]).toEqual([409, 'API key with this name already exists']);
+    // The grant is checked against the owner's role, not the calling key: a narrow key mints a wide one.
     const soon = new Date(Date.now() + 60_000);
-    const parent = await mint(org.key, {
-      name: 'p',
-      permissions: ['write:boxes'],
-      expires_at: soon.toISOString(),
-    });
-    expect(parent.json.expires_at).toBe(soon.toISOString());
-    const later = await mint(parent.json.value, {
+    const parent = await mint(org.key, { name: 'p', permissions: [], expiresAt: soon.toISOString() });
+    expect(parent.json.expiresAt).toBe(soon.toISOString());
+    const later = new Date(soon.getTime() + 3_600_000).toISOString();
+    const child = await mint(parent.json.value, {
       name: 'c',
-      permissions: ['write:boxes'],
-      expires_at: new Date(soon.getTime() + 1000).toISOString(),
+      permissions: ['write:boxes', 'delete:boxes'],
+      expiresAt: later,
     });
-    expect([later.status, later.json.error.code]).toEqual([403, 'permission_denied']);
-    // No expiry asked: the child inherits the parent's bound.
-    const child = await mint(parent.json.value, { name: 'c2', permissions: ['write:boxes'] });
-    expect(child.json.expires_at).toBe(soon.toISOString());
-    // A key passes on only what it carries (upstream api-key-grant.ts ungrantablePermissions).
-    const wider = await mint(parent.json.value, { name: 'c3', permissions: ['write:boxes', 'delete:boxes'] });
-    expect([wider.status, wider.json.error.code]).toEqual([403, 'permission_denied']);
-    expect(wider.json.error.message).toBe('Insufficient permissions for assigning: delete:boxes');
+    expect([child.status, child.json.expiresAt, child.json.permissions]).toEqual([
+      201,
+      later,
+      ['write:boxes', 'delete:boxes'],
+    ]);
+    // No expiry asked: none, whatever the calling key's.
+    const free = await mint(parent.json.value, { name: 'c2', permissions: [] });
+    expect([free.status, 'expiresAt' in free.json]).toEqual([201, false]);
+    expect((await req(suite.sim, 'GET', '/api-keys/c2', { auth: org.key })).json.expiresAt).toBeNull();
   });
 
-  it('revoking is per org and per name: a key of another org cannot revoke it; revoked = unknown', async () => {
+  it("answers an unknown key with Nest's 401; revoking is per org and per name; revoked = unknown", async () => {
+    const none = await req(suite.sim, 'GET', '/api-keys', { auth: randomBytes(24).toString('hex') });
+    expect([none.status, none.json.message]).toEqual([401, 'Invalid credentials']);
     const [a, b] = [await newOrg(), await newOrg()];
     const k = await mint(a.key, { name: 'shared-name', permissions: ['write:boxes'] });
-    const other = await req(suite.sim, 'DELETE', '/v1/api-keys/shared-name', { auth: b.key });
-    expect([other.status, other.json.error.code]).toEqual([404, 'not_found']);
+    const other = await req(suite.sim, 'DELETE', '/api-keys/shared-name', { auth: b.key });
+    expect([other.status, other.json.message]).toEqual([404, 'API key not found']);
     expect((await req(suite.sim, 'GET', '/v1/me', { auth: k.json.value })).status).toBe(200);
-    expect((await req(suite.sim, 'DELETE', '/v1/api-keys/shared-name', { auth: a.key })).status).toBe(204);
+    const cur = (await req(suite.sim, 'GET', '/api-keys/current', { auth: a.key })).json;
+    const elsewhere = await req(suite.sim, 'DELETE', `/api-keys/someone-else/shared-name`, { auth: a.key });
+    expect(elsewhere.status).toBe(404);
+    const own = await req(suite.sim, 'DELETE', `/api-keys/${cur.userId}/shared-name`, { auth: a.key });
+    expect(own.status).toBe(204);
     const gone = await req(suite.sim, 'GET', '/v1/me', { auth: k.json.value });
     const never = await req(suite.sim, 'GET', '/v1/me', { auth: randomBytes(24).toString('hex') });
     expect([gone.status, gone.text]).toEqual([never.status, never.text]);
+    expect((await req(suite.sim, 'DELETE', '/api-keys/shared-name', { auth: a.key })).status).toBe(404);
     // The name is free again once revoked.
     expect((await mint(a.key, { name: 'shared-name', permissions: ['write:boxes'] })).status).toBe(201);
   });
@@ -180,12 +217,14 @@ describe('bug switches (tenancy)', () => {
     await suite.sim.restartApi([]);
     const org = await newOrg();
     const revoked = await mint(org.key, { name: 'r', permissions: ['write:boxes'] });
-    expect((await req(suite.sim, 'DELETE', '/v1/api-keys/r', { auth: org.key })).status).toBe(204);
+    expect((await req(suite.sim, 'DELETE', '/api-keys/r', { auth: org.key })).status).toBe(204);
+    // A past expiry is accepted (CreateApiKeyDto has no bound): the key is born expired.
     const expired = await mint(org.key, {
       name: 'e',
       permissions: ['write:boxes'],
-      expires_at: new Date(Date.now() - 60_000).toISOString(),
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
     });
+    expect(expired.status, expired.text).toBe(201);
     const me = (key: string) => req(suite.sim, 'GET', '/v1/me', { auth: key });
     expect([(await me(revoked.json.value)).status, (await me(expired.json.value)).status]).toEqual([
       401, 401,

@@ -51,7 +51,7 @@ const me: Handler = async (ctx) => {
 
 /** Multi-segment prefixes are allowed (protocol §1.1) but must not shadow the root routes. */
 const PREFIX_RE = /^[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
-const RESERVED = new Set(['config', 'me', 'boxes', 'metrics', 'volumes', 'images', 'api-keys']);
+const RESERVED = new Set(['config', 'me', 'boxes', 'metrics', 'volumes', 'images']);
 
 /**
  * SIM-ONLY: `POST /api/_sim/orgs` {path_prefix, name?, quotas?} with the admin key creates the
