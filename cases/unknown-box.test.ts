@@ -3,7 +3,8 @@
  * not found": HTTP 404 with the not_found envelope (protocol §6.2, §6.3: the SDK makes any 404
  * null on get and "box not found" elsewhere). A route that answered anything else — 400 for a
  * body it read first, a 409 from a state it assumed, a 500 — would make the client report the
- * wrong error for a typo'd id. Needs no box that starts: nothing is created.
+ * wrong error for a typo'd id. Needs no box that starts: nothing is created. The cloud API's
+ * statuses are right but its bodies are Nest's, not the envelope (ledger rest-error-envelope).
  */
 import type { RestRequest } from '../drivers/rest/http.ts';
 import { claims, describe, expect, test } from '../fixtures/index.ts';
@@ -74,18 +75,22 @@ const PROBES: Probe[] = [
 
 describe('a box id that was never issued', () => {
   for (const p of PROBES) {
-    test(`${p.what}: 404 not_found`, claims({ pins: p.pins }), async ({ rest }) => {
-      const res = await rest.tenant(p.method, p.path, p.req);
-      expect(res.status, `${p.method} ${p.path}: HTTP ${res.status} ${res.text.slice(0, 300)}`).toBe(404);
-      expect(res.envelope?.code, res.text.slice(0, 300)).toBe('not_found');
-    });
+    test(
+      `${p.what}: 404 not_found`,
+      claims({ pins: p.pins, detects: ['rest-error-envelope'] }),
+      async ({ rest }) => {
+        const res = await rest.tenant(p.method, p.path, p.req);
+        expect(res.status, `${p.method} ${p.path}: HTTP ${res.status} ${res.text.slice(0, 300)}`).toBe(404);
+        expect(res.envelope?.code, res.text.slice(0, 300)).toBe('not_found');
+      },
+    );
   }
 });
 
 describe('identity without a key', () => {
   test(
     'GET /v1/me without a key is 401 unauthenticated',
-    claims({ pins: ['identity.me.unauthenticated'] }),
+    claims({ pins: ['identity.me.unauthenticated'], detects: ['rest-error-envelope'] }),
     async ({ rest }) => {
       const res = await rest.root('GET', '/me', { auth: false });
       expect(res.status, res.text.slice(0, 300)).toBe(401);
