@@ -287,7 +287,7 @@ describe('errors: auth', () => {
 
   test(
     'an Authorization header of another scheme → 401 unauthenticated, never a 500',
-    claims({ pins: ['auth.bearer.scheme'] }),
+    claims({ pins: ['auth.bearer.scheme'], detects: ['rest-error-envelope'] }),
     async ({ rest }) => {
       // The cloud's ApiKeyStrategy is passport-http-bearer (apps/api/src/auth/api-key.strategy.ts:9):
       // a header that is not "Bearer <token>" fails it, answered 401. The key itself rides along,
