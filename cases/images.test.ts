@@ -11,50 +11,9 @@
  * created from it"), so an image reaches the listing by being used: the cloud API and the sim
  * record it at create, `boxlite serve` caches it when a start pulls it.
  */
-import type { RestDriver } from '../drivers/rest/driver.ts';
 import type { RestResponse } from '../drivers/rest/http.ts';
 import { claims, describe, expect, test } from '../fixtures/index.ts';
-
-interface ImageRow {
-  reference: string;
-  repository: string;
-  tag: string;
-  id: string;
-  cached_at: string;
-  size_bytes?: number | null;
-}
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const imagePath = (name: string) => `/images/${encodeURIComponent(name)}`;
-/** A row names `image` when its reference is the image, or the image qualified by a registry. */
-const names = (row: ImageRow, image: string) =>
-  row.reference === image || row.reference.endsWith(`/${image}`);
-
-async function listImages(rest: RestDriver): Promise<ImageRow[]> {
-  const res = await rest.tenant<{ images: ImageRow[] }>('GET', '/images');
-  expect(res.status, res.text).toBe(200);
-  expect(Array.isArray(res.json?.images), res.text).toBe(true);
-  return res.json!.images;
-}
-
-/**
- * Uses `image` as a user would (create a box from it) and returns the box id and the row the
- * listing then shows. A server that only caches on start (`boxlite serve`) gets a start: on a
- * host with no VM that start fails after the pull, and its answer is not this family's contract
- * (lifecycle cases own it), so it is not asserted here.
- */
-async function useImage(rest: RestDriver, image: string, name: string) {
-  const created = await rest.createBox({ image, name });
-  expect(created.status, created.text).toBeLessThan(300);
-  const id = created.json!.box_id;
-  let row = (await listImages(rest)).find((r) => names(r, image));
-  if (!row) {
-    await rest.tenant('POST', `/boxes/${id}/start`, { timeoutMs: 180_000 });
-    row = (await listImages(rest)).find((r) => names(r, image));
-  }
-  expect(row, `no row for ${image} after a box was created (and started) from it`).toBeDefined();
-  return { id, row: row! };
-}
+import { DIGEST, imagePath, listImages, names, useImage } from './image-listing.ts';
 
 function expectEnvelope(res: RestResponse, status: number, code: string) {
   expect(res.status, res.text).toBe(status);
@@ -132,38 +91,6 @@ describe('images: listing and description', () => {
       const ghost = `${busybox}-never-pushed`;
       expectEnvelope(await rest.tenant('GET', imagePath(ghost)), 404, 'not_found');
       expectEnvelope(await rest.tenant('DELETE', imagePath(ghost)), 404, 'not_found');
-    },
-  );
-
-  test(
-    "the CLI lists the server's image with its repository, tag and short id",
-    claims({
-      pins: ['images.list.route'],
-      ports: ['test_list_reports_fixture_images'],
-      detects: ['cli-images-ignores-rest'],
-    }),
-    async ({ rest, cli, stack, boxName }) => {
-      const { row } = await useImage(rest, stack.images.busybox, boxName());
-      const out = await cli.invoke(['images', '--format', 'json']);
-      expect(out.exitCode, out.stderr).toBe(0);
-      const listed = JSON.parse(out.stdout) as { Repository: string; Tag: string; ID: string }[];
-      const mine = listed.find((r) => r.Repository === row.repository && r.Tag === row.tag);
-      expect(mine, `boxlite images printed ${out.stdout.trim()}`).toBeDefined();
-      expect(row.id.replace(/^sha256:/, '').startsWith(mine!.ID.replace(/^sha256:/, ''))).toBe(true);
-    },
-  );
-
-  test(
-    'pulling from a registry that does not resolve is a typed error, never a 500',
-    claims({ pins: ['images.pull.bad-reference'], ports: ['test_pull_unreachable_registry_is_typed_error'] }),
-    async ({ cli }) => {
-      // Upstream strips the echoed reference before looking for "500"; so do we.
-      const ref = 'does-not-exist.invalid/nope:0.0.0';
-      const out = await cli.invoke(['pull', ref]);
-      expect(out.exitCode).not.toBe(0);
-      const message = (out.error ?? out.stderr).replaceAll(ref, '<ref>');
-      expect(message).toMatch(/^[a-z ]+ error:|^unsupported/i);
-      expect(message).not.toMatch(/\b500\b|internal error/i);
     },
   );
 });
